@@ -1,0 +1,294 @@
+"""Assessment years and their rule sets (DOMAIN.md R1–R3, R10–R12, R18–R19).
+
+Levels, bands, criteria, quota and deadlines are rows of a rule set, never enums in code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Bilingual(models.Model):
+    """Rule-set rows carry both names; the interface picks by the active language."""
+
+    name_vi = models.CharField(_("Vietnamese name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class QuotaDenominator(models.TextChoices):
+    GOOD_OR_ABOVE = "good_or_above", _("Good or above (excellent + good)")
+    GOOD_ONLY = "good_only", _("Good only")
+
+
+class QuotaGroup(models.TextChoices):
+    GRASSROOTS_ORGANIZATION = "grassroots_organization", _("Each grassroots organization")
+    SUPERIOR_COMMITTEE = "superior_committee", _("Each superior committee")
+
+
+class RuleSet(Bilingual):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    sources = models.TextField(_("legal sources"), blank=True)
+    score_max = models.PositiveSmallIntegerField(
+        _("maximum score"), null=True, blank=True, help_text=_("Empty when the era has no score.")
+    )
+    # R10–R12: the excellent quota.
+    quota_percent = models.DecimalField(_("quota (%)"), max_digits=5, decimal_places=2, default=20)
+    quota_raised_percent = models.DecimalField(
+        _("raised quota for outstanding units (%)"), max_digits=5, decimal_places=2, default=25
+    )
+    quota_denominator = models.CharField(
+        _("quota denominator"),
+        max_length=20,
+        choices=QuotaDenominator.choices,
+        default=QuotaDenominator.GOOD_OR_ABOVE,
+    )
+    quota_group = models.CharField(
+        _("quota group for members"),
+        max_length=30,
+        choices=QuotaGroup.choices,
+        default=QuotaGroup.GRASSROOTS_ORGANIZATION,
+    )
+    # R18: a meeting is valid with this share of the full members that count.
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
+    # R13: who is not classified.
+    min_months_since_admission = models.PositiveSmallIntegerField(
+        _("months since admission before a member is classified"), default=6
+    )
+    temporary_transfer_not_classified = models.BooleanField(
+        _("members temporarily active elsewhere are not classified"), default=False
+    )
+    forms = models.JSONField(_("review forms"), default=dict, blank=True)
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["-first_year"]
+
+    @property
+    def quorum(self) -> Fraction:
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class LevelScope(models.TextChoices):
+    BOTH = "both", _("Organizations and members")
+    ORGANIZATION = "organization", _("Organizations")
+    MEMBER = "member", _("Members")
+
+
+class CanonicalLevel(models.TextChoices):
+    """Today's four levels (R2), onto which every era's levels map for comparisons."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+
+
+class LevelQuerySet(models.QuerySet):
+    def for_members(self) -> LevelQuerySet:
+        return self.exclude(applies_to=LevelScope.ORGANIZATION)
+
+    def for_organizations(self) -> LevelQuerySet:
+        return self.exclude(applies_to=LevelScope.MEMBER)
+
+
+class Level(Bilingual):
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.CASCADE, related_name="levels", verbose_name=_("rule set")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    short_name = models.CharField(_("abbreviation"), max_length=20)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest level."))
+    applies_to = models.CharField(
+        _("applies to"), max_length=20, choices=LevelScope.choices, default=LevelScope.BOTH
+    )
+    maps_to = models.CharField(_("maps to"), max_length=20, choices=CanonicalLevel.choices)
+    score_min = models.DecimalField(
+        _("minimum score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    # R18: votes for this level or higher must exceed this share of the full members that count.
+    vote_threshold_numerator = models.PositiveSmallIntegerField(
+        _("vote threshold numerator"), default=1
+    )
+    vote_threshold_denominator = models.PositiveSmallIntegerField(
+        _("vote threshold denominator"), default=2
+    )
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+
+    objects = LevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["rule_set", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="unique_level_code"),
+        ]
+
+    @property
+    def vote_threshold(self) -> Fraction:
+        return Fraction(self.vote_threshold_numerator, self.vote_threshold_denominator)
+
+
+class CriteriaGroup(Bilingual):
+    rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="criteria_groups",
+        verbose_name=_("rule set"),
+    )
+    code = models.CharField(_("code"), max_length=30)
+    max_points = models.PositiveSmallIntegerField(_("maximum points"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["rule_set", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="unique_criteria_group"),
+        ]
+
+
+class CriteriaItem(Bilingual):
+    group = models.ForeignKey(
+        CriteriaGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    max_points = models.PositiveSmallIntegerField(_("maximum points"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criteria item")
+        verbose_name_plural = _("criteria items")
+        ordering = ["group", "order"]
+
+
+class DeadlineLevel(models.TextChoices):
+    """The levels of the cascade of R19, in their order in the year."""
+
+    STATE_EMPLOYEE = "state_employee", _("State-employee ratings")
+    CELL = "cell", _("Cell meetings")
+    GRASSROOTS = "grassroots", _("Grassroots decisions")
+    SUPERIOR = "superior", _("Superior committees")
+    PROVINCE = "province", _("Province dossier to the centre")
+    CENTRAL = "central", _("Central report")
+
+
+class DeadlineDefault(models.Model):
+    """A rule set's default deadline, as a day and month in the year or the next (R19)."""
+
+    rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="deadline_defaults",
+        verbose_name=_("rule set"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=DeadlineLevel.choices)
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    next_year = models.BooleanField(_("in the next year"), default=False)
+
+    class Meta:
+        verbose_name = _("default deadline")
+        verbose_name_plural = _("default deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "level"], name="unique_deadline_default"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set.code} {self.level}"
+
+    def date_for(self, year: int) -> datetime.date:
+        return datetime.date(year + (1 if self.next_year else 0), self.month, self.day)
+
+
+class PeriodState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class PeriodQuerySet(models.QuerySet):
+    def open(self) -> PeriodQuerySet:
+        return self.filter(state=PeriodState.OPEN)
+
+
+class Period(models.Model):
+    """One assessment year, under one rule set."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="periods", verbose_name=_("rule set")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.DRAFT
+    )
+    assessment_date = models.DateField(
+        _("assessment date"),
+        help_text=_(
+            "Members admitted less than the rule set's months before it are not classified."
+        ),
+    )
+
+    objects = PeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment year")
+        verbose_name_plural = _("assessment years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def is_open(self) -> bool:
+        return self.state == PeriodState.OPEN
+
+
+class Deadline(models.Model):
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("year")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=DeadlineLevel.choices)
+    due = models.DateField(_("due date"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["period", "due"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "level"], name="unique_period_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.due:%d/%m/%Y}"

@@ -1,0 +1,93 @@
+"""Load a rule set's definition from `fixtures/rule_sets/*.json` (R1: rule sets are data).
+
+The loader takes the model classes as arguments so that a data migration can pass its historical
+models and a command can pass the live ones.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+RULE_SET_DIR = Path(settings.BASE_DIR) / "fixtures" / "rule_sets"
+
+
+def read_definition(name: str) -> dict[str, Any]:
+    return json.loads((RULE_SET_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
+    """Create or replace the rule set `data` describes; `models` has the five model classes."""
+    quota = data.get("quota", {})
+    quorum = data.get("quorum", [2, 3])
+    rule_set, _ = models.RuleSet.objects.update_or_create(
+        code=data["code"],
+        defaults={
+            "name_vi": data["name_vi"],
+            "name_en": data["name_en"],
+            "first_year": data["first_year"],
+            "last_year": data.get("last_year"),
+            "sources": data.get("sources", ""),
+            "score_max": data.get("score_max"),
+            "quota_percent": quota.get("percent", 20),
+            "quota_raised_percent": quota.get("raised_percent", 25),
+            "quota_denominator": quota.get("denominator", "good_or_above"),
+            "quota_group": quota.get("group", "grassroots_organization"),
+            "quorum_numerator": quorum[0],
+            "quorum_denominator": quorum[1],
+            "min_months_since_admission": data.get("min_months_since_admission", 6),
+            "temporary_transfer_not_classified": data.get(
+                "temporary_transfer_not_classified", False
+            ),
+            "forms": data.get("forms", {}),
+        },
+    )
+    rule_set.levels.all().delete()
+    rule_set.criteria_groups.all().delete()
+    rule_set.deadline_defaults.all().delete()
+    for level in data["levels"]:
+        threshold = level.get("vote_threshold", [1, 2])
+        models.Level.objects.create(
+            rule_set=rule_set,
+            code=level["code"],
+            short_name=level.get("short_name", level["code"]),
+            name_vi=level["name_vi"],
+            name_en=level["name_en"],
+            rank=level["rank"],
+            applies_to=level.get("applies_to", "both"),
+            maps_to=level["maps_to"],
+            score_min=level.get("score_min"),
+            vote_threshold_numerator=threshold[0],
+            vote_threshold_denominator=threshold[1],
+            conditions=level.get("conditions", []),
+        )
+    for order, group in enumerate(data.get("criteria", [])):
+        group_row = models.CriteriaGroup.objects.create(
+            rule_set=rule_set,
+            code=group["code"],
+            name_vi=group["name_vi"],
+            name_en=group["name_en"],
+            max_points=group["max_points"],
+            order=order,
+        )
+        for item_order, item in enumerate(group.get("items", [])):
+            models.CriteriaItem.objects.create(
+                group=group_row,
+                code=item["code"],
+                name_vi=item["name_vi"],
+                name_en=item["name_en"],
+                max_points=item["max_points"],
+                order=item_order,
+            )
+    for deadline in data.get("deadlines", []):
+        models.DeadlineDefault.objects.create(
+            rule_set=rule_set,
+            level=deadline["level"],
+            month=deadline["month"],
+            day=deadline["day"],
+            next_year=deadline.get("next_year", False),
+        )
+    return rule_set

@@ -1,0 +1,5 @@
+"""The quick demo: embedded SQLite unless DATABASE_URL names another database."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True

@@ -1,0 +1,15 @@
+"""The test suite runs on PostgreSQL (the production database), never on SQLite."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import env
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xeploai"), conn_max_age=0
+    )
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEBUG = False

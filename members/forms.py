@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+from organizations.models import OrganizationQuerySet
+
+from .models import Member
+
+MEMBER_FIELDS = [
+    "card_number",
+    "full_name",
+    "birth_date",
+    "gender",
+    "cell",
+    "admission_date",
+    "full_membership_date",
+    "holds_leadership_post",
+    "is_state_employee",
+    "outside_political_system",
+]
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = {
+            "birth_date": DateInput(),
+            "admission_date": DateInput(),
+            "full_membership_date": DateInput(),
+        }
+
+    def __init__(self, *args, cells: OrganizationQuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A change of cell is a transfer, recorded on its own page (R16).
+            del self.fields["cell"]
+        else:
+            self.fields["cell"].queryset = cells
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_card_number(self) -> str:
+        return self.cleaned_data["card_number"].strip()
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())
+
+
+class TransferForm(forms.Form):
+    to_cell = forms.ModelChoiceField(queryset=None, label=_("to cell"))
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cells: OrganizationQuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = cells
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Transfer")))

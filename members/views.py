@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from organizations.access import (
+    can_manage,
+    get_member_for_user,
+    get_organization_for_user,
+    visible_organizations,
+)
+
+from .forms import MemberForm, TransferForm
+from .services import member_transfer
+
+HISTORY_ROWS = 20
+
+
+@login_required
+def member_detail(request, pk: int):
+    member = get_member_for_user(request.user, pk)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "status_periods": member.status_periods.all(),
+            "discipline_records": member.discipline_records.all(),
+            "transfers": member.transfers.select_related("from_cell", "to_cell", "recorded_by"),
+            "history": member.history.select_related("history_user")[:HISTORY_ROWS],
+            "can_manage": can_manage(request.user, member.cell),
+        },
+    )
+
+
+@login_required
+def member_create(request, pk: int):
+    unit = get_organization_for_user(request.user, pk, write=True)
+    cells = visible_organizations(request.user, write=True).in_subtree(unit).cells()
+    initial = {"cell": unit} if unit.is_cell else {}
+    form = MemberForm(request.POST or None, cells=cells, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(
+            request, _("The member “%(name)s” was added.") % {"name": member.full_name}
+        )
+        return redirect("members:member", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def member_edit(request, pk: int):
+    member = get_member_for_user(request.user, pk, write=True)
+    form = MemberForm(request.POST or None, instance=member, cells=None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, _("The member “%(name)s” was saved.") % {"name": member.full_name}
+        )
+        return redirect("members:member", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+def member_transfer_view(request, pk: int):
+    member = get_member_for_user(request.user, pk, write=True)
+    cells = visible_organizations(request.user, write=True).cells().exclude(pk=member.cell_id)
+    form = TransferForm(request.POST or None, cells=cells)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_transfer(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The transfer was recorded."))
+            return redirect("members:member", pk=member.pk)
+    return render(request, "members/transfer_form.html", {"form": form, "member": member})

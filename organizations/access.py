@@ -1,0 +1,100 @@
+"""Who sees and changes what: a role on a unit covers the unit's subtree (STYLE.md rule 3).
+
+Every view fetches organizations and members through these helpers. An object outside the
+user's scope answers 404, exactly like a missing one, so nobody learns what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.http import Http404
+
+from members.models import Member, MemberQuerySet
+
+from .models import Assignment, Organization, OrganizationQuerySet, Role
+
+# Roles whose scope is a subtree of units; a member's scope is their own record only.
+UNIT_ROLES = frozenset(Role.values) - {Role.MEMBER}
+
+
+def _assignments(user: AbstractBaseUser) -> list[Assignment]:
+    """The user's active assignments, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_xeploai_assignments"):
+        user._xeploai_assignments = list(
+            Assignment.objects.current().filter(user=user).select_related("organization")
+        )
+    return user._xeploai_assignments
+
+
+def is_administrator(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or any(a.role == Role.ADMINISTRATOR for a in _assignments(user))
+    )
+
+
+def unit_assignments(user: AbstractBaseUser) -> list[Assignment]:
+    return [a for a in _assignments(user) if a.role in UNIT_ROLES]
+
+
+def _subtree_filter(roots: list[Organization], prefix: str = "") -> Q | None:
+    if not roots:
+        return None
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": root.path}) for root in roots))
+
+
+def _roots(user: AbstractBaseUser, *, write: bool) -> list[Organization]:
+    return [a.organization for a in unit_assignments(user) if a.can_manage or not write]
+
+
+def visible_organizations(user: AbstractBaseUser, *, write: bool = False) -> OrganizationQuerySet:
+    """Units the user may see (or, with `write`, manage)."""
+    if is_administrator(user):
+        return Organization.objects.all()
+    condition = _subtree_filter(_roots(user, write=write))
+    if condition is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(condition)
+
+
+def get_organization_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> Organization:
+    try:
+        return visible_organizations(user, write=write).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def can_manage(user: AbstractBaseUser, organization: Organization) -> bool:
+    if is_administrator(user):
+        return True
+    return any(root.contains(organization) for root in _roots(user, write=True))
+
+
+def visible_members(user: AbstractBaseUser, *, write: bool = False) -> MemberQuerySet:
+    """Members in the user's subtrees, and the user's own member record (read only)."""
+    members = Member.objects.select_related("cell")
+    if is_administrator(user):
+        return members.all()
+    conditions = []
+    subtree = _subtree_filter(_roots(user, write=write), prefix="cell__")
+    if subtree is not None:
+        conditions.append(subtree)
+    if not write and user.is_authenticated:
+        conditions.append(Q(user=user))
+    if not conditions:
+        return members.none()
+    return members.filter(reduce(or_, conditions))
+
+
+def get_member_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False) -> Member:
+    try:
+        return visible_members(user, write=write).get(pk=pk)
+    except Member.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Assignment, Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
+    form = movenodeform_factory(Organization)
+    list_display = ["name", "code", "kind", "active_from", "active_to"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "organization", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "organization__code", "organization__name"]
+    autocomplete_fields = ["organization", "user"]

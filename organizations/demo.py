@@ -1,0 +1,369 @@
+"""Deterministic demo data: a province, its tree, members in realistic proportions, users per role.
+
+Every row is built in memory and written with bulk inserts (tree paths are computed here, the way
+treebeard computes them), so the province scale (~100,000 members) loads in seconds. Seeded rows
+carry no "created" history entry; every later change does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from assessment.models import Period
+from assessment.services import period_create
+from members.models import (
+    DisciplineForm,
+    DisciplineRecord,
+    Gender,
+    Member,
+    StatusKind,
+    StatusPeriod,
+)
+
+from .models import Assignment, Kind, Organization, Role
+
+DEMO_PASSWORD = "XepLoai@2025"
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Scale:
+    superiors: int
+    grassroots_per_superior: tuple[int, int]
+    committee_share: float  # share of grassroots organizations that are committees (with cells)
+    cells_per_committee: tuple[int, int]
+    members_per_cell: tuple[int, int]
+    direct_grassroots: int  # grassroots organizations directly under the province
+
+
+SCALES = {
+    "tiny": Scale(2, (3, 3), 0.67, (3, 4), (12, 18), 1),
+    "district": Scale(1, (60, 60), 0.6, (4, 8), (12, 28), 2),
+    "province": Scale(100, (9, 11), 0.6, (7, 9), (14, 24), 10),
+}
+
+SURNAMES = (
+    ["Nguyễn"] * 38
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng"] * 5
+    + ["Huỳnh"] * 4
+    + ["Phan"] * 4
+    + ["Vũ"] * 4
+    + ["Võ"] * 3
+    + ["Đặng"] * 2
+    + ["Bùi"] * 2
+    + ["Đỗ"] * 2
+    + ["Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lương", "Mai", "Tạ", "Cao"]
+)
+MIDDLE = {
+    Gender.MALE: ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân", "Trọng", "Anh"],
+    Gender.FEMALE: ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Bích", "Kim", "Hồng"],
+}
+GIVEN = {
+    Gender.MALE: [
+        "Hùng",
+        "Dũng",
+        "Nam",
+        "Hải",
+        "Tuấn",
+        "Long",
+        "Sơn",
+        "Phong",
+        "Khoa",
+        "Quân",
+        "Thắng",
+        "Bình",
+        "Cường",
+        "Trung",
+        "Hiếu",
+        "Đạt",
+        "Huy",
+        "Lâm",
+        "Tùng",
+        "Vinh",
+    ],
+    Gender.FEMALE: [
+        "Lan",
+        "Hoa",
+        "Hương",
+        "Mai",
+        "Linh",
+        "Trang",
+        "Thảo",
+        "Hằng",
+        "Nga",
+        "Phương",
+        "Yến",
+        "Vy",
+        "Hà",
+        "Thủy",
+        "Loan",
+        "Nhung",
+        "Quyên",
+        "Tâm",
+        "Oanh",
+        "Duyên",
+    ],
+}
+PLACES = [
+    "An Phú",
+    "Bình Minh",
+    "Hòa Lạc",
+    "Tân Lập",
+    "Phú Thịnh",
+    "Đông Hưng",
+    "Thạch Bàn",
+    "Yên Hòa",
+    "Quang Trung",
+    "Hưng Đạo",
+    "Kim Liên",
+    "Nghĩa Tân",
+    "Tiên Du",
+    "Vĩnh Phúc",
+]
+COMMITTEE_NAMES = [
+    "Đảng bộ Trường THPT {p}",
+    "Đảng bộ Công ty Cổ phần {p}",
+    "Đảng bộ Bệnh viện {p}",
+    "Đảng bộ Quân sự {p}",
+    "Đảng bộ Công an {p}",
+    "Đảng bộ Cơ quan {p}",
+]
+GRASSROOTS_CELL_NAMES = [
+    "Chi bộ Trạm Y tế {p}",
+    "Chi bộ Trường Tiểu học {p}",
+    "Chi bộ Ngân hàng {p}",
+    "Chi bộ Hợp tác xã {p}",
+]
+SUBORDINATE_CELL_NAMES = [
+    "Chi bộ thôn {n}",
+    "Chi bộ khu phố {n}",
+    "Chi bộ Phòng {n}",
+    "Chi bộ tổ dân phố {n}",
+    "Chi bộ Khoa {n}",
+]
+
+
+@dataclass
+class Plan:
+    """Rows to insert, in tree order, with the handles the user accounts need."""
+
+    units: list[Organization] = field(default_factory=list)
+    children: dict[str, int] = field(default_factory=dict)
+    members: list[Member] = field(default_factory=list)
+    statuses: list[StatusPeriod] = field(default_factory=list)
+    disciplines: list[DisciplineRecord] = field(default_factory=list)
+
+
+class Builder:
+    def __init__(self, *, scale: Scale, year: int, seed: int):
+        self.scale, self.year, self.rng = scale, year, random.Random(seed)
+        self.plan = Plan()
+        self.assessment_date = datetime.date(year, 12, 1)
+        self.card = 0
+
+    def unit(self, parent: Organization | None, kind: str, code: str, name: str) -> Organization:
+        parent_path = parent.path if parent else ""
+        depth = parent.depth + 1 if parent else 1
+        n = self.plan.children.get(parent_path, 0) + 1
+        self.plan.children[parent_path] = n
+        node = Organization(
+            code=code,
+            name=name,
+            kind=kind,
+            depth=depth,
+            numchild=0,
+            path=Organization._get_path(parent.path if parent else None, depth, n),
+        )
+        if parent:
+            parent.numchild += 1
+        self.plan.units.append(node)
+        return node
+
+    def build(self) -> Plan:
+        since_2025 = self.year >= 2025
+        province = self.unit(None, Kind.PROVINCE, "T01", "Đảng bộ tỉnh Sông Hồng")
+        for s in range(1, self.scale.superiors + 1):
+            place = f"{self.rng.choice(PLACES)} {s}"
+            name = f"Đảng ủy xã {place}" if since_2025 else f"Huyện ủy {place}"
+            superior = self.unit(province, Kind.SUPERIOR, f"T01-S{s:03d}", name)
+            for g in range(1, self.rng.randint(*self.scale.grassroots_per_superior) + 1):
+                self.grassroots(superior, f"{superior.code}-G{g:02d}")
+        for g in range(1, self.scale.direct_grassroots + 1):
+            self.grassroots(province, f"T01-D{g:02d}")
+        return self.plan
+
+    def grassroots(self, parent: Organization, code: str) -> None:
+        place = self.rng.choice(PLACES)
+        if self.rng.random() < self.scale.committee_share:
+            name = self.rng.choice(COMMITTEE_NAMES).format(p=place)
+            committee = self.unit(parent, Kind.GRASSROOTS_COMMITTEE, code, name)
+            holder = committee
+            if self.rng.random() < 0.15:
+                holder = self.unit(
+                    committee, Kind.PARTIAL_COMMITTEE, f"{code}-B1", f"Đảng bộ bộ phận {place}"
+                )
+            for c in range(1, self.rng.randint(*self.scale.cells_per_committee) + 1):
+                name = self.rng.choice(SUBORDINATE_CELL_NAMES).format(n=c)
+                self.members_of(self.unit(holder, Kind.SUBORDINATE_CELL, f"{code}-C{c:02d}", name))
+        else:
+            name = self.rng.choice(GRASSROOTS_CELL_NAMES).format(p=place)
+            self.members_of(self.unit(parent, Kind.GRASSROOTS_CELL, code, name))
+
+    def members_of(self, cell: Organization) -> None:
+        for _ in range(self.rng.randint(*self.scale.members_per_cell)):
+            self.member(cell)
+
+    def member(self, cell: Organization) -> None:
+        rng, day = self.rng, self.assessment_date
+        gender = Gender.MALE if rng.random() < 0.62 else Gender.FEMALE
+        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+        birth = datetime.date(rng.randint(1950, 2002), rng.randint(1, 12), rng.randint(1, 28))
+        roll = rng.random()
+        if roll < 0.02:  # admitted less than six months before the assessment date
+            admission = day - datetime.timedelta(days=rng.randint(20, 170))
+        elif roll < 0.05:  # probationary, admitted 6-12 months before
+            admission = day - datetime.timedelta(days=rng.randint(190, 350))
+        else:
+            earliest = max(birth.year + 18, 1975)
+            admission = datetime.date(rng.randint(earliest, self.year - 1), rng.randint(1, 12), 15)
+            admission = min(admission, day - datetime.timedelta(days=400))
+        full = admission + datetime.timedelta(days=365)
+        self.card += 1
+        member = Member(
+            card_number=f"{9_300_000_000 + self.card}",
+            full_name=name,
+            birth_date=birth,
+            gender=gender,
+            cell=cell,
+            admission_date=admission,
+            full_membership_date=full if full <= day else None,
+            holds_leadership_post=rng.random() < 0.12,
+            is_state_employee=rng.random() < 0.4,
+            outside_political_system=birth.year < 1965 or rng.random() < 0.1,
+        )
+        self.plan.members.append(member)
+        self.statuses_for(member)
+
+    def statuses_for(self, member: Member) -> None:
+        rng, year = self.rng, self.year
+        roll = rng.random()
+        if roll < 0.03 and member.birth_date.year < 1960:
+            self.status(
+                member,
+                StatusKind.EXEMPTION,
+                datetime.date(year - 2, 3, 1),
+                None,
+                "Tuổi cao, sức yếu, có đơn đề nghị miễn công tác và sinh hoạt đảng",
+            )
+        elif roll < 0.035:
+            self.status(
+                member,
+                StatusKind.SUSPENSION,
+                datetime.date(year, 9, 1),
+                None,
+                "Đình chỉ sinh hoạt đảng trong thời gian bị điều tra",
+            )
+        elif roll < 0.055:
+            self.status(
+                member,
+                StatusKind.TEMPORARY_TRANSFER,
+                datetime.date(year, 2, 1),
+                datetime.date(year + 1, 1, 31),
+                "Đi công tác, học tập dài hạn",
+                host_unit="Chi bộ Trường Chính trị tỉnh",
+            )
+        if rng.random() < 0.01:
+            self.plan.disciplines.append(
+                DisciplineRecord(
+                    member=member,
+                    decided_on=datetime.date(year, rng.randint(2, 10), 10),
+                    form=rng.choice([DisciplineForm.REPRIMAND, DisciplineForm.WARNING]),
+                    duty_related=rng.random() < 0.7,
+                    self_discovered_and_remedied=rng.random() < 0.3,
+                    reason="Vi phạm quy định về thực hiện nhiệm vụ được giao",
+                )
+            )
+
+    def status(self, member, kind, start, end, reason, host_unit="") -> None:
+        self.plan.statuses.append(
+            StatusPeriod(
+                member=member,
+                kind=kind,
+                start=start,
+                end=end,
+                reason=reason,
+                host_unit=host_unit,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    unit: str
+
+
+def _first(units: list[Organization], kind: str, under: Organization | None = None):
+    return next(u for u in units if u.kind == kind and (under is None or under.contains(u)))
+
+
+def _accounts(units: list[Organization]) -> list[tuple[str, str, Organization]]:
+    province = units[0]
+    superiors = [u for u in units if u.kind == Kind.SUPERIOR]
+    committee = _first(units, Kind.GRASSROOTS_COMMITTEE, superiors[0])
+    other = superiors[1] if len(superiors) > 1 else superiors[0]
+    return [
+        ("quantri", Role.ADMINISTRATOR, province),
+        ("bantochuc", Role.PROVINCIAL_BOARD, province),
+        ("captren1", Role.SUPERIOR_BOARD, superiors[0]),
+        ("captren2", Role.SUPERIOR_BOARD, other),
+        ("dangbo1", Role.GRASSROOTS_COMMITTEE, committee),
+        ("chibo1", Role.CELL_SECRETARY, _first(units, Kind.SUBORDINATE_CELL, committee)),
+        ("chibo2", Role.CELL_SECRETARY, [u for u in units if u.is_cell and other.contains(u)][-1]),
+    ]
+
+
+@transaction.atomic
+def seed_demo(*, scale: str, year: int, seed: int) -> list[DemoAccount]:
+    plan = Builder(scale=SCALES[scale], year=year, seed=seed).build()
+    Organization.objects.bulk_create(plan.units, batch_size=BATCH)
+    for member in plan.members:
+        member.cell_id = member.cell.pk
+    Member.objects.bulk_create(plan.members, batch_size=BATCH)
+    for row in (*plan.statuses, *plan.disciplines):
+        row.member_id = row.member.pk
+    StatusPeriod.objects.bulk_create(plan.statuses, batch_size=BATCH)
+    DisciplineRecord.objects.bulk_create(plan.disciplines, batch_size=BATCH)
+    if not Period.objects.filter(year=year).exists():
+        period_create(year=year, by=None)
+    return _create_users(plan)
+
+
+def _create_users(plan: Plan) -> list[DemoAccount]:
+    User = get_user_model()
+    accounts = []
+    for username, role, unit in _accounts(plan.units):
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
+        Assignment.objects.create(user=user, role=role, organization=unit)
+        accounts.append(DemoAccount(username, role, unit.name))
+    cell = next(unit for name, _, unit in _accounts(plan.units) if name == "chibo1")
+    member = next(m for m in plan.members if m.cell_id == cell.pk and m.full_membership_date)
+    member.user = User.objects.create_user(username="dangvien1", password=DEMO_PASSWORD)
+    member.save(update_fields=["user"])
+    Assignment.objects.create(user=member.user, role=Role.MEMBER, organization=cell)
+    accounts.append(DemoAccount("dangvien1", Role.MEMBER, cell.name))
+    return accounts

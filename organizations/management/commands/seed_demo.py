@@ -1,0 +1,36 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from organizations.demo import DEMO_PASSWORD, SCALES, seed_demo
+from organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data: a province tree, members and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="tiny")
+        parser.add_argument("--year", type=int, default=2025)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--skip-if-present",
+            action="store_true",
+            help="Do nothing when the database already holds organizations.",
+        )
+
+    def handle(self, *args, scale, year, seed, skip_if_present, **options):
+        if Organization.objects.exists():
+            if skip_if_present:
+                self.stdout.write("Dữ liệu mẫu đã có; bỏ qua. (Demo data already present.)")
+                return
+            raise CommandError("The database already holds organizations; use an empty database.")
+        started = time.perf_counter()
+        accounts = seed_demo(scale=scale, year=year, seed=seed)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded scale {scale} for {year} in {elapsed:.1f} s.")
+        )
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<10} {account.role:<22} {account.unit}")

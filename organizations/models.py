@@ -1,0 +1,217 @@
+"""The typed tree of party organizations (DOMAIN.md section 7, R22) and roles on its subtrees."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+
+class Kind(models.TextChoices):
+    """Kinds of party organization; the values are the codes used in workbooks (issue 5)."""
+
+    PROVINCE = "tinh_uy", _("Province committee")
+    SUPERIOR = "cap_tren_co_so", _("Superior committee")
+    GRASSROOTS_COMMITTEE = "dang_bo_co_so", _("Grassroots committee")
+    GRASSROOTS_CELL = "chi_bo_co_so", _("Grassroots cell")
+    PARTIAL_COMMITTEE = "dang_bo_bo_phan", _("Partial committee")
+    SUBORDINATE_CELL = "chi_bo_truc_thuoc", _("Subordinate cell")
+
+
+# Which parent kinds each kind may sit under. A grassroots unit may sit directly under the
+# province (DOMAIN.md section 7); since 2025 commune and ward committees are superior committees.
+ALLOWED_PARENTS: dict[str, frozenset[str]] = {
+    Kind.PROVINCE: frozenset(),
+    Kind.SUPERIOR: frozenset({Kind.PROVINCE}),
+    Kind.GRASSROOTS_COMMITTEE: frozenset({Kind.SUPERIOR, Kind.PROVINCE}),
+    Kind.GRASSROOTS_CELL: frozenset({Kind.SUPERIOR, Kind.PROVINCE}),
+    Kind.PARTIAL_COMMITTEE: frozenset({Kind.GRASSROOTS_COMMITTEE}),
+    Kind.SUBORDINATE_CELL: frozenset({Kind.GRASSROOTS_COMMITTEE, Kind.PARTIAL_COMMITTEE}),
+}
+CELL_KINDS = frozenset({Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL})
+GRASSROOTS_KINDS = frozenset({Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL})
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+    _("A code has 1 to 40 characters: letters without accents, digits, '.', '_' or '-'."),
+    code="invalid_code",
+)
+MSG_PARENT_KIND = _("A unit of kind “%(kind)s” cannot be placed under a unit of kind “%(parent)s”.")
+MSG_ROOT_KIND = _("Only a province committee can stand at the top of the tree.")
+MSG_DATES = _("The end date must not be before the start date.")
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def in_subtree(self, root: Organization) -> OrganizationQuerySet:
+        return self.filter(path__startswith=root.path)
+
+    def cells(self) -> OrganizationQuerySet:
+        return self.filter(kind__in=CELL_KINDS)
+
+    def active_on(self, day: datetime.date) -> OrganizationQuerySet:
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=day)
+        )
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self) -> OrganizationQuerySet:
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+    def in_subtree(self, root: Organization) -> OrganizationQuerySet:
+        return self.get_queryset().in_subtree(root)
+
+    def cells(self) -> OrganizationQuerySet:
+        return self.get_queryset().cells()
+
+
+class Organization(MP_Node):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+
+    objects = OrganizationManager()
+    history = HistoricalRecords(excluded_fields=["numchild"])
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        indexes = [
+            models.Index(fields=["kind", "path"]),
+            # Subtree queries are `path LIKE 'prefix%'`; PostgreSQL needs this operator class
+            # to use an index for them under a non-C collation.
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    def contains(self, other: Organization) -> bool:
+        return other.path.startswith(self.path)
+
+    def clean(self) -> None:
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValidationError({"active_to": MSG_DATES})
+
+    def check_parent(self, parent: Organization | None) -> None:
+        """Raise a translated ValidationError when this unit's kind may not sit under `parent`."""
+        allowed = ALLOWED_PARENTS[self.kind]
+        if parent is None:
+            if allowed:
+                raise ValidationError({"kind": MSG_ROOT_KIND})
+            return
+        if parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "kind": ValidationError(
+                        MSG_PARENT_KIND,
+                        params={
+                            "kind": self.get_kind_display(),
+                            "parent": parent.get_kind_display(),
+                        },
+                        code="parent_kind",
+                    )
+                }
+            )
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Party member")
+    CELL_SECRETARY = "cell_secretary", _("Cell secretary")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots committee")
+    SUPERIOR_BOARD = "superior_board", _("Superior committee board")
+    PROVINCIAL_BOARD = "provincial_board", _("Provincial organization board")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# The unit kinds each role may be given. A member's scope is their own record only.
+ROLE_KINDS: dict[str, frozenset[str]] = {
+    Role.MEMBER: CELL_KINDS,
+    Role.CELL_SECRETARY: CELL_KINDS,
+    Role.GRASSROOTS_COMMITTEE: GRASSROOTS_KINDS,
+    Role.SUPERIOR_BOARD: frozenset({Kind.SUPERIOR}),
+    Role.PROVINCIAL_BOARD: frozenset({Kind.PROVINCE}),
+    Role.ADMINISTRATOR: frozenset(Kind.values),
+}
+# Roles that may create and edit units and member records inside their subtree.
+MANAGING_ROLES = frozenset(
+    {Role.GRASSROOTS_COMMITTEE, Role.SUPERIOR_BOARD, Role.PROVINCIAL_BOARD, Role.ADMINISTRATOR}
+)
+MSG_ROLE_KIND = _("The role “%(role)s” cannot be given on a unit of kind “%(kind)s”.")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self) -> AssignmentQuerySet:
+        return self.filter(is_active=True)
+
+
+class Assignment(models.Model):
+    """A user's role on a unit; the role applies to the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("unit"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"], name="unique_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+    def clean(self) -> None:
+        if self.organization_id and self.organization.kind not in ROLE_KINDS[self.role]:
+            raise ValidationError(
+                {
+                    "organization": ValidationError(
+                        MSG_ROLE_KIND,
+                        params={
+                            "role": self.get_role_display(),
+                            "kind": self.organization.get_kind_display(),
+                        },
+                    )
+                }
+            )

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from assessment.models import Period
+from members.models import Member
+
+from .access import (
+    can_manage,
+    get_organization_for_user,
+    unit_assignments,
+    visible_members,
+    visible_organizations,
+)
+from .counts import subtree_counts
+from .forms import OrganizationForm
+from .models import Organization
+from .services import organization_add_child
+
+TREE_DEPTH = 2  # levels shown below the root of the tree page; deeper nodes open their own page
+MEMBERS_PER_PAGE = 50
+
+
+@login_required
+def home(request):
+    assignments = unit_assignments(request.user)
+    counts = {}
+    for assignment in assignments:
+        unit = assignment.organization
+        counts.update(subtree_counts(unit, [unit]))
+    own_member = Member.objects.filter(user=request.user).select_related("cell").first()
+    return render(
+        request,
+        "organizations/home.html",
+        {
+            "rows": [(a, counts[a.organization.pk]) for a in assignments],
+            "own_member": own_member,
+            "period": Period.objects.select_related("rule_set").first(),
+        },
+    )
+
+
+def _tree_rows(root: Organization) -> list[tuple[Organization, object]]:
+    nodes = list(Organization.objects.get_tree(root, max_depth=TREE_DEPTH))
+    counts = subtree_counts(root, nodes)
+    return [(node, counts[node.pk]) for node in nodes]
+
+
+@login_required
+def tree(request, pk: int | None = None):
+    if pk is not None:
+        roots = [get_organization_for_user(request.user, pk)]
+    else:
+        roots = [a.organization for a in unit_assignments(request.user)]
+        roots = [r for r in roots if not any(o.contains(r) and o != r for o in roots)]
+    return render(
+        request,
+        "organizations/tree.html",
+        {
+            "trees": [(root, _tree_rows(root)) for root in roots],
+            "max_depth": TREE_DEPTH,
+        },
+    )
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_organization_for_user(request.user, pk)
+    children = list(Organization.objects.get_children(unit))
+    counts = subtree_counts(unit, [unit, *children])
+    members = visible_members(request.user).current().in_subtree(unit).order_by("full_name", "id")
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.filter(Q(full_name__icontains=query) | Q(card_number__startswith=query))
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    ancestors = visible_organizations(request.user).filter(
+        pk__in=Organization.objects.get_ancestors(unit).values("pk")
+    )
+    return render(
+        request,
+        "organizations/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "counts": counts[unit.pk],
+            "children": [(child, counts[child.pk]) for child in children],
+            "page": page,
+            "query": query,
+            "can_manage": can_manage(request.user, unit),
+        },
+    )
+
+
+@login_required
+def unit_create(request, pk: int):
+    parent = get_organization_for_user(request.user, pk, write=True)
+    form = OrganizationForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        unit = organization_add_child(parent=parent, unit=form.save(commit=False), by=request.user)
+        messages.success(request, _("The unit “%(name)s” was created.") % {"name": unit.name})
+        return redirect("organizations:unit", pk=unit.pk)
+    return render(request, "organizations/unit_form.html", {"form": form, "parent": parent})
+
+
+@login_required
+def unit_edit(request, pk: int):
+    unit = get_organization_for_user(request.user, pk, write=True)
+    form = OrganizationForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})
+        return redirect("organizations:unit", pk=unit.pk)
+    return render(request, "organizations/unit_form.html", {"form": form, "unit": unit})
