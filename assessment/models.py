@@ -211,7 +211,7 @@ class DeadlineDefault(models.Model):
         related_name="deadline_defaults",
         verbose_name=_("rule set"),
     )
-    level = models.CharField(_("level"), max_length=20, choices=DeadlineLevel.choices)
+    level = models.CharField(_("step"), max_length=20, choices=DeadlineLevel.choices)
     month = models.PositiveSmallIntegerField(_("month"))
     day = models.PositiveSmallIntegerField(_("day"))
     next_year = models.BooleanField(_("in the next year"), default=False)
@@ -277,7 +277,7 @@ class Deadline(models.Model):
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("year")
     )
-    level = models.CharField(_("level"), max_length=20, choices=DeadlineLevel.choices)
+    level = models.CharField(_("step"), max_length=20, choices=DeadlineLevel.choices)
     due = models.DateField(_("due date"))
 
     history = HistoricalRecords()

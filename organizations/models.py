@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -54,6 +55,20 @@ class OrganizationQuerySet(MP_NodeQuerySet):
 
     def cells(self) -> OrganizationQuerySet:
         return self.filter(kind__in=CELL_KINDS)
+
+    def depth_within(self, root: Organization, *, max_depth: int, max_rows: int) -> int:
+        """The most levels below `root` (at least 1, at most `max_depth`) within `max_rows` rows."""
+        per_depth = dict(
+            self.filter(depth__lte=root.depth + max_depth)
+            .order_by()
+            .values_list("depth")
+            .annotate(n=models.Count("id"))
+        )
+        depth, rows = 1, per_depth.get(root.depth, 1) + per_depth.get(root.depth + 1, 0)
+        while depth < max_depth and rows + per_depth.get(root.depth + depth + 1, 0) <= max_rows:
+            depth += 1
+            rows += per_depth.get(root.depth + depth, 0)
+        return depth
 
     def active_on(self, day: datetime.date) -> OrganizationQuerySet:
         return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(
@@ -137,7 +152,7 @@ class Organization(MP_Node):
 class Role(models.TextChoices):
     MEMBER = "member", _("Party member")
     CELL_SECRETARY = "cell_secretary", _("Cell secretary")
-    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots committee")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", pgettext_lazy("role", "Grassroots committee")
     SUPERIOR_BOARD = "superior_board", _("Superior committee board")
     PROVINCIAL_BOARD = "provincial_board", _("Provincial organization board")
     ADMINISTRATOR = "administrator", _("Administrator")

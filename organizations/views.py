@@ -22,7 +22,8 @@ from .forms import OrganizationForm
 from .models import Organization
 from .services import organization_add_child
 
-TREE_DEPTH = 2  # levels shown below the root of the tree page; deeper nodes open their own page
+TREE_MAX_DEPTH = 3  # levels shown below the root of the tree page at most
+TREE_MAX_ROWS = 300  # a slow office PC renders this many rows at once; deeper nodes open on click
 MEMBERS_PER_PAGE = 50
 
 
@@ -45,10 +46,13 @@ def home(request):
     )
 
 
-def _tree_rows(root: Organization) -> list[tuple[Organization, object]]:
-    nodes = list(Organization.objects.get_tree(root, max_depth=TREE_DEPTH))
+def _tree_rows(root: Organization) -> tuple[list[tuple[Organization, object]], int]:
+    depth = Organization.objects.in_subtree(root).depth_within(
+        root, max_depth=TREE_MAX_DEPTH, max_rows=TREE_MAX_ROWS
+    )
+    nodes = list(Organization.objects.get_tree(root, max_depth=depth))
     counts = subtree_counts(root, nodes)
-    return [(node, counts[node.pk]) for node in nodes]
+    return [(node, counts[node.pk]) for node in nodes], root.depth + depth
 
 
 @login_required
@@ -62,8 +66,7 @@ def tree(request, pk: int | None = None):
         request,
         "organizations/tree.html",
         {
-            "trees": [(root, _tree_rows(root)) for root in roots],
-            "max_depth": TREE_DEPTH,
+            "trees": [(root, *_tree_rows(root)) for root in roots],
         },
     )
 

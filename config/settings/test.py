@@ -7,7 +7,8 @@ from .base import env
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xeploai"), conn_max_age=0
+        env("TEST_DATABASE_URL", "postgres://xeploai:xeploai@127.0.0.1:5432/xeploai"),
+        conn_max_age=0,
     )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

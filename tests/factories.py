@@ -1,0 +1,50 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members.models import Gender, Member
+from organizations.models import Assignment, Kind, Organization
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    """Inserts through treebeard: pass `parent=` (None makes a root)."""
+
+    class Meta:
+        model = Organization
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    kind = Kind.SUBORDINATE_CELL
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        unit = model_class(**kwargs)
+        if parent is None:
+            return Organization.objects.add_root(instance=unit)
+        return Organization.objects.add_child(parent, instance=unit)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    card_number = factory.Sequence(lambda n: f"{8_000_000_000 + n}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    gender = Gender.MALE
+    birth_date = datetime.date(1980, 5, 17)
+    admission_date = datetime.date(2010, 3, 26)
+    full_membership_date = datetime.date(2011, 3, 26)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("matkhau-123")
+
+
+def assign(user, role, organization) -> Assignment:
+    return Assignment.objects.create(user=user, role=role, organization=organization)

@@ -1,0 +1,57 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from members.models import DisciplineRecord, Member, StatusPeriod
+from organizations.demo import DEMO_PASSWORD
+from organizations.models import Assignment, Kind, Organization, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return list(
+        Member.objects.order_by("card_number").values_list("card_number", "full_name", "cell__code")
+    )
+
+
+def test_tiny_has_every_kind_and_role_and_realistic_members():
+    call_command("seed_demo", "--scale", "tiny", "--year", "2025", "--seed", "1")
+    kinds = set(Organization.objects.values_list("kind", flat=True))
+    assert kinds == set(Kind.values)
+    assert Organization.objects.filter(kind=Kind.SUPERIOR).count() == 2
+    assert 15 <= Organization.objects.cells().count() <= 30
+    assert 200 <= Member.objects.count() <= 400
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    assert Member.objects.filter(full_membership_date__isnull=True).exists()  # probationary
+    assert StatusPeriod.objects.exists() and DisciplineRecord.objects.exists()
+    assert Member.objects.filter(holds_leadership_post=True).exists()
+    assert Member.objects.filter(is_state_employee=True).exists()
+    roles = set(Assignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    for username in Assignment.objects.values_list("user__username", flat=True):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+
+
+def test_the_same_seed_gives_the_same_data():
+    call_command("seed_demo", "--scale", "tiny", "--seed", "7")
+    first = snapshot()
+    Assignment.objects.all().delete()
+    Member.objects.all().delete()
+    Organization.objects.all().delete()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.all().delete()
+    call_command("seed_demo", "--scale", "tiny", "--seed", "7")
+    assert snapshot() == first
+    assert any(name.startswith("Nguyễn ") for _, name, _ in first)
+
+
+def test_it_refuses_a_database_that_has_data_unless_told_to_skip():
+    call_command("seed_demo", "--scale", "tiny")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--scale", "tiny")
+    call_command("seed_demo", "--scale", "tiny", "--skip-if-present")
+    assert Organization.objects.filter(kind=Kind.PROVINCE).count() == 1
