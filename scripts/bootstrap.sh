@@ -13,34 +13,47 @@ DB_PASSWORD=xeploai
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 
+# Each need is "test:package": the package is installed only when the test fails. A command is
+# checked as a command, so a Node.js or Python installed another way (nodesource, pyenv) counts.
+have() {
+    case "$1" in
+        cmd=*) command -v "${1#cmd=}" >/dev/null 2>&1 ;;
+        file=*) [ -e "${1#file=}" ] ;;
+        venv) python3 -c "import venv, ensurepip" >/dev/null 2>&1 ;;
+        *) dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" ;;
+    esac
+}
+
 apt_install() {
-    local missing=()
-    for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    local missing=() need
+    for need in "$@"; do
+        have "${need%%:*}" || missing+=("${need##*:}")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=
     if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || die "missing Debian packages: ${missing[*]} (run as root, or install them)"
-        SUDO=sudo
-    else
-        SUDO=
+        command -v sudo >/dev/null || die "missing Debian packages: ${missing[*]} (run as root)"
+        sudo=sudo
     fi
     say "apt-get install ${missing[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null || die "apt-get could not install: ${missing[*]}"
 }
 
 # Base system: Python with venv, Node for the front-end packages, gettext for translations,
 # Pango and fonts for WeasyPrint PDFs with Vietnamese text.
-BASE_PACKAGES=(python3 python3-venv python3-pip nodejs npm gettext make
-               libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-               fonts-liberation fonts-noto-core)
+BASE_NEEDS=(cmd=python3:python3 venv:python3-venv cmd=node:nodejs cmd=npm:npm cmd=make:make
+            cmd=msgfmt:gettext libpango-1.0-0:libpango-1.0-0 libpangoft2-1.0-0:libpangoft2-1.0-0
+            libharfbuzz-subset0:libharfbuzz-subset0 fonts-dejavu-core:fonts-dejavu-core
+            fonts-liberation:fonts-liberation fonts-noto-core:fonts-noto-core)
 # The test suite: real PostgreSQL and Redis, the system Chromium for Playwright, pdftotext.
-TEST_PACKAGES=(postgresql redis-server chromium poppler-utils)
+TEST_NEEDS=(cmd=pg_ctlcluster:postgresql cmd=redis-server:redis-server
+            file=/usr/bin/chromium:chromium cmd=pdftotext:poppler-utils)
 
 install() {
     local extra=("$@")
-    apt_install "${BASE_PACKAGES[@]}" "${extra[@]}"
+    apt_install "${BASE_NEEDS[@]}" "${extra[@]}"
     if [ ! -x "$PY" ]; then
         say "creating the virtualenv in $VENV"
         python3 -m venv "$VENV" || die "python3 -m venv failed (is python3-venv installed?)"
@@ -107,7 +120,7 @@ services() {
 
 case "${1:-}" in
     install) install ;;
-    install-test) install "${TEST_PACKAGES[@]}" ;;
+    install-test) install "${TEST_NEEDS[@]}" ;;
     services) services ;;
     *) die "usage: $0 install|install-test|services" ;;
 esac

@@ -38,4 +38,4 @@ def test_a_secretary_opens_the_tree_then_the_cell_and_sees_its_members(
     page.screenshot(path=str(artifacts / "secretary-cell.png"), full_page=True)
 
     page.goto(f"{live_server.url}/units/{tree.c3.pk}/")
-    expect(page.locator("body")).to_contain_text("Not Found")
+    expect(page.get_by_test_id("error-404")).to_contain_text("Không tìm thấy")

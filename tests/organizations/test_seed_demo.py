@@ -55,3 +55,25 @@ def test_it_refuses_a_database_that_has_data_unless_told_to_skip():
         call_command("seed_demo", "--scale", "tiny")
     call_command("seed_demo", "--scale", "tiny", "--skip-if-present")
     assert Organization.objects.filter(kind=Kind.PROVINCE).count() == 1
+
+
+def test_each_demo_account_sees_only_its_own_subtree(client):
+    from django.urls import reverse
+
+    from organizations.access import visible_members
+
+    call_command("seed_demo", "--scale", "tiny")
+    for assignment in Assignment.objects.select_related("user", "organization"):
+        user, unit = assignment.user, assignment.organization
+        assert client.login(username=user.username, password=DEMO_PASSWORD)
+        assert client.get(reverse("home")).status_code == 200
+        if assignment.role == Role.MEMBER:
+            assert list(visible_members(user)) == [user.member]
+        elif assignment.role != Role.ADMINISTRATOR:
+            tree = client.get(reverse("organizations:tree")).context["trees"]
+            assert [root for root, _, _ in tree] == [unit]
+            outside = Organization.objects.exclude(path__startswith=unit.path).first()
+            if outside is not None:
+                url = reverse("organizations:unit", args=[outside.pk])
+                assert client.get(url).status_code == 404
+        client.logout()
