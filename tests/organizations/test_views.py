@@ -113,7 +113,7 @@ def test_a_board_adds_a_cell_under_a_committee(login, tree, district_board):
     )
     unit = Organization.objects.get(code="C9")
     assert response.status_code == 302
-    assert unit.get_parent() == tree.g1
+    assert Organization.objects.get_parent(unit) == tree.g1
     assert unit.history.get().history_user == district_board
 
 

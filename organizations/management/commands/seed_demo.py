@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.demo import DEMO_PASSWORD, SCALES, seed_demo
-from organizations.models import Organization
+from organizations.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
+from organizations.models import Assignment, Organization
 
 
 class Command(BaseCommand):
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         if Organization.objects.exists():
             if skip_if_present:
                 self.stdout.write("Dữ liệu mẫu đã có; bỏ qua. (Demo data already present.)")
+                self.print_accounts(
+                    DemoAccount(a.user.username, a.role, a.organization.name)
+                    for a in Assignment.objects.select_related("user", "organization")
+                )
                 return
             raise CommandError("The database already holds organizations; use an empty database.")
         started = time.perf_counter()
@@ -31,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seeded scale {scale} for {year} in {elapsed:.1f} s.")
         )
+        self.print_accounts(accounts)
+
+    def print_accounts(self, accounts) -> None:
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.role:<22} {account.unit}")
