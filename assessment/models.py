@@ -76,6 +76,13 @@ class RuleSet(Bilingual):
     temporary_transfer_not_classified = models.BooleanField(
         _("members temporarily active elsewhere are not classified"), default=False
     )
+    # R4: how discipline in the year bears on the level.
+    discipline_duty_related_only = models.BooleanField(
+        _("only duty-related discipline makes a member not completed"), default=True
+    )
+    discipline_cleared_by_remedy = models.BooleanField(
+        _("discipline is cleared when the member found and remedied the fault"), default=False
+    )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")

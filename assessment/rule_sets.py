@@ -23,27 +23,29 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
     """Create or replace the rule set `data` describes; `models` has the five model classes."""
     quota = data.get("quota", {})
     quorum = data.get("quorum", [2, 3])
+    values = {
+        "name_vi": data["name_vi"],
+        "name_en": data["name_en"],
+        "first_year": data["first_year"],
+        "last_year": data.get("last_year"),
+        "sources": data.get("sources", ""),
+        "score_max": data.get("score_max"),
+        "quota_percent": quota.get("percent", 20),
+        "quota_raised_percent": quota.get("raised_percent", 25),
+        "quota_denominator": quota.get("denominator", "good_or_above"),
+        "quota_group": quota.get("group", "grassroots_organization"),
+        "quorum_numerator": quorum[0],
+        "quorum_denominator": quorum[1],
+        "min_months_since_admission": data.get("min_months_since_admission", 6),
+        "temporary_transfer_not_classified": data.get("temporary_transfer_not_classified", False),
+        "discipline_duty_related_only": data.get("discipline_duty_related_only", True),
+        "discipline_cleared_by_remedy": data.get("discipline_cleared_by_remedy", False),
+        "forms": data.get("forms", {}),
+    }
+    # A data migration passes the model as it was then: set only the fields it already had.
+    known = {f.name for f in models.RuleSet._meta.get_fields()}
     rule_set, _ = models.RuleSet.objects.update_or_create(
-        code=data["code"],
-        defaults={
-            "name_vi": data["name_vi"],
-            "name_en": data["name_en"],
-            "first_year": data["first_year"],
-            "last_year": data.get("last_year"),
-            "sources": data.get("sources", ""),
-            "score_max": data.get("score_max"),
-            "quota_percent": quota.get("percent", 20),
-            "quota_raised_percent": quota.get("raised_percent", 25),
-            "quota_denominator": quota.get("denominator", "good_or_above"),
-            "quota_group": quota.get("group", "grassroots_organization"),
-            "quorum_numerator": quorum[0],
-            "quorum_denominator": quorum[1],
-            "min_months_since_admission": data.get("min_months_since_admission", 6),
-            "temporary_transfer_not_classified": data.get(
-                "temporary_transfer_not_classified", False
-            ),
-            "forms": data.get("forms", {}),
-        },
+        code=data["code"], defaults={k: v for k, v in values.items() if k in known}
     )
     rule_set.levels.all().delete()
     rule_set.criteria_groups.all().delete()

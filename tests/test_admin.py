@@ -8,8 +8,12 @@ pytestmark = pytest.mark.django_db
 def test_every_model_has_an_admin_with_search(login, administrator, c1_members):
     from django.apps import apps
 
-    ours = [m for m in apps.get_models() if m._meta.app_label in
-            {"organizations", "members", "assessment"} and not m.__name__.startswith("Historical")]
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"organizations", "members", "assessment"}
+        and not m.__name__.startswith("Historical")
+    ]
     assert set(ours) <= set(admin.site._registry)
     client = login(administrator)
     for model in ours:
