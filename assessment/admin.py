@@ -2,13 +2,19 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Attendance,
+    CellYear,
     CriteriaGroup,
     CriteriaItem,
     Deadline,
     DeadlineDefault,
     Level,
+    Meeting,
+    MemberAssessment,
     Period,
+    ReviewInput,
     RuleSet,
+    Tally,
 )
 
 
@@ -81,3 +87,57 @@ class DeadlineDefaultAdmin(admin.ModelAdmin):
     list_display = ["rule_set", "level", "day", "month", "next_year"]
     list_filter = ["rule_set"]
     search_fields = ["rule_set__code"]
+
+
+class MemberAssessmentInline(admin.TabularInline):
+    model = MemberAssessment
+    fields = ["member", "status", "reason_code", "self_score", "self_level", "proposed_level"]
+    raw_id_fields = ["member"]
+    extra = 0
+
+
+@admin.register(CellYear)
+class CellYearAdmin(SimpleHistoryAdmin):
+    list_display = ["cell", "period", "state", "proposed_level", "submitted_at"]
+    list_filter = ["period", "state"]
+    search_fields = ["cell__code", "cell__name"]
+    raw_id_fields = ["cell"]
+    inlines = [MemberAssessmentInline]
+
+
+@admin.register(MemberAssessment)
+class MemberAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "cell_year", "status", "self_level", "proposed_level"]
+    list_filter = ["status", "cell_year__period"]
+    search_fields = ["member__full_name", "member__card_number"]
+    raw_id_fields = ["member", "cell_year"]
+
+
+@admin.register(ReviewInput)
+class ReviewInputAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "cell_year", "assessment", "source", "given_on"]
+    list_filter = ["kind"]
+    search_fields = ["source", "text", "assessment__member__full_name"]
+    raw_id_fields = ["cell_year", "assessment"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["cell_year", "held_on", "chair", "recorder", "ballot_form"]
+    search_fields = ["cell_year__cell__name", "chair", "recorder"]
+    raw_id_fields = ["cell_year"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "member", "present", "absence_reason"]
+    list_filter = ["present"]
+    search_fields = ["member__full_name"]
+    raw_id_fields = ["meeting", "member"]
+
+
+@admin.register(Tally)
+class TallyAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "assessment", "votes", "commendation_proposed"]
+    search_fields = ["assessment__member__full_name", "meeting__cell_year__cell__name"]
+    raw_id_fields = ["meeting", "assessment"]

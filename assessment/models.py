@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -299,3 +300,317 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.due:%d/%m/%Y}"
+
+
+# --- The cell's year (DOMAIN.md section 6, steps 2–6; issue 3) -------------------------------
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a save names the version it read; a stale one is a conflict."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class CellState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    DECIDED = "decided", _("Decided")
+
+
+EDITABLE_CELL_STATES = frozenset({CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED})
+
+
+class CellYearQuerySet(models.QuerySet):
+    def for_period(self, period: Period) -> CellYearQuerySet:
+        return self.filter(period=period)
+
+
+class CellYear(Versioned):
+    """A cell's work in one year: its state, its own report (form 01) and its submission."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="cell_years", verbose_name=_("year")
+    )
+    cell = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="cell_years",
+        verbose_name=_("cell"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=CellState.choices, default=CellState.NOT_STARTED
+    )
+    # Form 01: the collective's report and self-rating.
+    report_strengths = models.TextField(_("strengths"), blank=True)
+    report_shortcomings = models.TextField(_("shortcomings"), blank=True)
+    report_causes = models.TextField(_("causes"), blank=True)
+    report_remedies = models.TextField(_("remedies"), blank=True)
+    report_sent_on = models.DateField(_("draft report sent to members on"), null=True, blank=True)
+    self_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("self-rated level"),
+    )
+    # Frozen at submission from the meeting's votes (R18).
+    proposed_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed level"),
+    )
+    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+
+    objects = CellYearQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cell year")
+        verbose_name_plural = _("cell years")
+        constraints = [models.UniqueConstraint(fields=["period", "cell"], name="unique_cell_year")]
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.period}"
+
+    def is_editable(self) -> bool:
+        return self.period.is_open() and self.state in EDITABLE_CELL_STATES
+
+
+class AssessmentStatus(models.TextChoices):
+    ASSESS = "assess", _("To be assessed")
+    NOT_CLASSIFIED = "kpl", _("Not classified")
+    PENDING = "cpl", _("Not yet classified")
+
+
+class MemberAssessmentQuerySet(models.QuerySet):
+    def to_assess(self) -> MemberAssessmentQuerySet:
+        return self.filter(status=AssessmentStatus.ASSESS)
+
+
+class MemberAssessment(Versioned):
+    """One member's year: status (R13–R14), self-review (form 2A/2B/2C) and the cell's proposal."""
+
+    cell_year = models.ForeignKey(
+        CellYear, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("cell year")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.ASSESS,
+    )
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
+    status_overridden = models.BooleanField(_("status set by hand"), default=False)
+    status_note = models.TextField(_("reason for the status"), blank=True)
+    # The self-review (bản kiểm điểm).
+    form_code = models.CharField(_("form"), max_length=5, blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    shortcomings = models.TextField(_("shortcomings"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    remedies = models.TextField(_("remedies"), blank=True)
+    commitments = models.TextField(_("commitments"), blank=True)
+    last_year_remedied = models.TextField(
+        _("last year's shortcomings and how they were fixed"), blank=True
+    )
+    scores = models.JSONField(_("self-scores"), default=dict, blank=True)
+    conditions = models.JSONField(_("conditions met"), default=dict, blank=True)
+    self_score = models.DecimalField(
+        _("self-score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    self_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("self-assessed level"),
+    )
+    self_level_notes = models.JSONField(
+        _("notes on the self-assessed level"), default=list, blank=True
+    )
+    self_review_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("self-review entered by"),
+    )
+    # Frozen at submission from the meeting's votes (R18).
+    proposed_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed level"),
+    )
+    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
+
+    objects = MemberAssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member assessment")
+        verbose_name_plural = _("member assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["cell_year", "member"], name="unique_member_assessment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.cell_year.period}"
+
+    @property
+    def has_self_review(self) -> bool:
+        return bool(self.self_score is not None or self.strengths)
+
+
+class InputKind(models.TextChoices):
+    PROMPT = "prompt", _("Review prompt")
+    FEEDBACK = "feedback", _("Public feedback")
+    RESIDENCE = "residence", _("Residence comment")
+    HOST_COMMENT = "host_comment", _("Comment from the cell where temporarily active")
+
+
+class ReviewInput(models.Model):
+    """Step 1–2 inputs attached to a member (or to the cell when `assessment` is empty)."""
+
+    cell_year = models.ForeignKey(
+        CellYear, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("cell year")
+    )
+    assessment = models.ForeignKey(
+        MemberAssessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inputs",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InputKind.choices)
+    source = models.CharField(_("source"), max_length=255)
+    given_on = models.DateField(_("date"))
+    text = models.TextField(_("content"))
+    answer = models.TextField(_("written answer"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review input")
+        verbose_name_plural = _("review inputs")
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.given_on:%d/%m/%Y}"
+
+
+class BallotForm(models.TextChoices):
+    SHOW_OF_HANDS = "hands", _("Show of hands")
+    SECRET = "secret", _("Secret ballot")
+
+
+class Meeting(Versioned):
+    """The review meeting (steps 5–6)."""
+
+    cell_year = models.OneToOneField(
+        CellYear, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("cell year")
+    )
+    held_on = models.DateField(_("date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    chair = models.CharField(_("chair"), max_length=120, blank=True)
+    recorder = models.CharField(_("recorder"), max_length=120, blank=True)
+    ballot_form = models.CharField(
+        _("ballot form"),
+        max_length=10,
+        choices=BallotForm.choices,
+        default=BallotForm.SHOW_OF_HANDS,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review meeting")
+        verbose_name_plural = _("review meetings")
+
+    def __str__(self) -> str:
+        return f"{self.cell_year}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("member")
+    )
+    present = models.BooleanField(_("present"), default=True)
+    absence_reason = models.CharField(_("reason for absence"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="unique_attendance")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.present}"
+
+
+class Tally(Versioned):
+    """Votes per level for one person, or for the cell itself when `assessment` is empty (R18)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="tallies", verbose_name=_("meeting")
+    )
+    assessment = models.OneToOneField(
+        MemberAssessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tally",
+        verbose_name=_("member"),
+    )
+    votes = models.JSONField(_("votes per level"), default=dict, blank=True)
+    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(assessment__isnull=True),
+                name="one_cell_tally_per_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.assessment or '—'}"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("organizations.urls")),
     path("", include("members.urls")),
+    path("", include("assessment.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

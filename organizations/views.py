@@ -95,6 +95,7 @@ def unit_detail(request, pk: int):
             "page": page,
             "query": query,
             "can_manage": can_manage(request.user, unit),
+            "period": Period.objects.open().first(),
         },
     )
 

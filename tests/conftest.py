@@ -150,3 +150,10 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def period(db):
+    from assessment.services import period_create
+
+    return period_create(year=2025, by=None)

@@ -100,7 +100,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on every integer in a template is grouped, ids and years included ("2.025").
+# Counts are formatted explicitly with |intcomma, which groups by the locale (94.877).
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 

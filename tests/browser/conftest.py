@@ -42,3 +42,20 @@ def page(browser, live_server):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log a page in through the real login form."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    def _log_in(page, username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit].btn-danger")
+        expect(page.get_by_test_id("username")).to_have_text(username)
+
+    return _log_in

@@ -1,27 +1,16 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    expect(page.locator("h1")).to_have_text("Đăng nhập")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].btn-danger")
-
-
 def test_a_secretary_opens_the_tree_then_the_cell_and_sees_its_members(
-    page, live_server, tree, secretary, c1_members, c3_member, artifacts
+    page, live_server, log_in, tree, secretary, c1_members, c3_member, artifacts
 ):
-    log_in(page, live_server, "secretary")
-    expect(page.get_by_test_id("username")).to_have_text("secretary")
+    log_in(page, "secretary")
 
     page.get_by_role("link", name="Cây tổ chức").click()
     tree_table = page.get_by_test_id("tree")

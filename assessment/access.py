@@ -1,0 +1,88 @@
+"""Access to the year's work (STYLE.md rule 3). Outside the user's scope: 404, as if missing.
+Inside it, a role that may read but not change (a committee on a cell's votes, a member on
+someone else's self-review) is refused with 403."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from organizations.access import (
+    get_organization_for_user,
+    is_administrator,
+    unit_assignments,
+    visible_members,
+)
+from organizations.models import Organization, Role
+
+from .models import CellYear, MemberAssessment, Period
+
+
+def can_enter_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
+    """The cell secretary enters the cell's work (an administrator may stand in)."""
+    return is_administrator(user) or any(
+        a.role == Role.CELL_SECRETARY and a.organization.contains(cell)
+        for a in unit_assignments(user)
+    )
+
+
+def can_return_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
+    """The grassroots committee above the cell returns its work (R17)."""
+    return (
+        is_administrator(user)
+        or any(
+            a.role == Role.GRASSROOTS_COMMITTEE
+            and a.organization.contains(cell)
+            and a.organization != cell
+            for a in unit_assignments(user)
+        )
+        or any(
+            # a grassroots cell decides for its own members (step 7)
+            a.role == Role.GRASSROOTS_COMMITTEE and a.organization == cell
+            for a in unit_assignments(user)
+        )
+    )
+
+
+def get_period(year: int) -> Period:
+    return get_object_or_404(Period.objects.select_related("rule_set"), year=year)
+
+
+def get_cell_year_for_user(
+    user: AbstractBaseUser, year: int, cell_pk: int, *, write: bool = False
+) -> CellYear:
+    cell = get_organization_for_user(user, cell_pk)
+    if not cell.is_cell:
+        raise Http404
+    if write and not can_enter_cell_work(user, cell):
+        raise PermissionDenied
+    from .cell_year import cell_year_open
+
+    return cell_year_open(period=get_period(year), cell=cell)
+
+
+def get_assessment_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> MemberAssessment:
+    """A member's assessment: in the user's scope, or the member's own. Writing a self-review
+    is for the member themself or the cell secretary entering it from paper."""
+    assessment = (
+        MemberAssessment.objects.select_related(
+            "member",
+            "cell_year__cell",
+            "cell_year__period__rule_set",
+            "self_level",
+            "self_review_entered_by",
+        )
+        .filter(member__in=visible_members(user).values("pk"))
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    own = assessment.member.user_id == user.pk
+    if write and not (own or can_enter_cell_work(user, assessment.cell_year.cell)):
+        raise PermissionDenied
+    return assessment

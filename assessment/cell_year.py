@@ -1,0 +1,460 @@
+"""The cell's year (DOMAIN.md section 6, steps 2–6): roster, self-reviews, inputs, the cell's
+report, the review meeting, votes and submission. Every write is atomic, refuses closed work and
+leaves a history row with the user; concurrent saves of one record end in a Conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from members.models import Member, StatusKind, StatusPeriod
+from organizations.models import Organization
+
+from . import rules
+from .models import (
+    EDITABLE_CELL_STATES,
+    AssessmentStatus,
+    Attendance,
+    CellState,
+    CellYear,
+    Level,
+    Meeting,
+    MemberAssessment,
+    Period,
+    ReviewInput,
+    RuleSet,
+    Tally,
+)
+
+MSG_CLOSED = _("This work is closed: the year is not open or the cell has submitted it.")
+MSG_CONFLICT = _(
+    "Someone else saved this record after you opened it. Their values are shown below; "
+    "check them and save again."
+)
+MSG_STATUS_REASON = _("A reason is required.")
+MSG_REASON_CODE = _("Choose a reason code for this status.")
+MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
+MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
+MSG_NOT_SUBMITTED = _("Only a submitted cell can be returned.")
+MSG_RETURN_REASON = _("Give the reason for returning the work to the cell.")
+MSG_CHECKLIST = _("The submission checklist is not complete.")
+
+
+class Conflict(Exception):
+    """A save based on a stale version; `current` holds the newer row."""
+
+    def __init__(self, current: Model):
+        super().__init__(str(MSG_CONFLICT))
+        self.current = current
+
+
+def _locked(model: type[Model], pk: int, seen_version: int | None) -> Model:
+    """Lock the row; refuse when the caller read an older version than the one stored."""
+    row = model.objects.select_for_update().get(pk=pk)
+    if seen_version is not None and row.version != seen_version:
+        raise Conflict(row)
+    return row
+
+
+def _save(row: Model, by, *, reason: str = "", bump: bool = True) -> Model:
+    if bump:
+        row.version += 1
+    row._history_user = by
+    if reason:
+        row._change_reason = reason
+    row.save()
+    return row
+
+
+def _open_cell_year(pk: int) -> CellYear:
+    """Lock the cell's year and refuse when it is closed. Read from the database, never from
+    the caller's copy, and locked so that a save and a submission cannot interleave."""
+    cell_year = CellYear.objects.select_for_update().select_related("period__rule_set").get(pk=pk)
+    if not cell_year.is_editable():
+        raise ValidationError(MSG_CLOSED, code="closed")
+    return cell_year
+
+
+def _mark_in_progress(cell_year: CellYear, by) -> None:
+    if cell_year.state == CellState.NOT_STARTED:
+        cell_year.state = CellState.IN_PROGRESS
+        _save(cell_year, by, bump=False)
+
+
+def form_code_for(member: Member, rule_set: RuleSet) -> str:
+    """Form 2A for leaders, 2C for members outside the political system, else 2B."""
+    forms = rule_set.forms or {}
+    if member.holds_leadership_post:
+        return forms.get("leader", "")
+    if member.outside_political_system:
+        return forms.get("outside_political_system", "")
+    return forms.get("member", "")
+
+
+def _derived(member: Member, period: Period) -> rules.Status:
+    rule_set = period.rule_set
+    return rules.derived_status(
+        admission_date=member.admission_date,
+        statuses=member.status_periods.all(),
+        assessment_date=period.assessment_date,
+        year=period.year,
+        min_months_since_admission=rule_set.min_months_since_admission,
+        temporary_transfer_not_classified=rule_set.temporary_transfer_not_classified,
+    )
+
+
+@transaction.atomic
+def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
+    """The cell's year with a row per current member: derived statuses refreshed (R13), members
+    who transferred in bring their assessment and its inputs with them (R16)."""
+    cell_year, _ = CellYear.objects.get_or_create(period=period, cell=cell)
+    if not cell_year.is_editable():
+        return cell_year
+    members = list(
+        Member.objects.current()
+        .filter(cell=cell)
+        .prefetch_related(Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()))
+    )
+    existing = {a.member_id: a for a in cell_year.assessments.all()}
+    moved = MemberAssessment.objects.filter(
+        cell_year__period=period,
+        cell_year__state__in=EDITABLE_CELL_STATES,
+        member__in=[m for m in members if m.pk not in existing],
+    ).exclude(cell_year=cell_year)
+    for assessment in moved:
+        Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
+        assessment.inputs.update(cell_year=cell_year)
+        assessment.cell_year = cell_year
+        _save(assessment, None, reason="R16")
+        existing[assessment.member_id] = assessment
+    new, changed = [], []
+    for member in members:
+        derived = _derived(member, period)
+        assessment = existing.get(member.pk)
+        if assessment is None:
+            new.append(
+                MemberAssessment(
+                    cell_year=cell_year,
+                    member=member,
+                    status=derived.code,
+                    reason_code=derived.reason,
+                    form_code=form_code_for(member, period.rule_set),
+                )
+            )
+        elif not assessment.status_overridden and (
+            (assessment.status, assessment.reason_code) != (derived.code, derived.reason)
+        ):
+            assessment.status, assessment.reason_code = derived.code, derived.reason
+            changed.append(assessment)
+    bulk_create_with_history(new, MemberAssessment)
+    for assessment in changed:
+        _save(assessment, None, reason="R13")
+    return cell_year
+
+
+@transaction.atomic
+def member_status_set(
+    *,
+    assessment: MemberAssessment,
+    status: str,
+    reason_code: str,
+    note: str,
+    by,
+    version: int | None = None,
+) -> MemberAssessment:
+    """Set a member's status by hand (CPL with a reason, R14; or override the derived one)."""
+    cell_year = _open_cell_year(assessment.cell_year_id)
+    row = _locked(MemberAssessment, assessment.pk, version)
+    note = note.strip()
+    if status == AssessmentStatus.ASSESS:
+        reason_code = ""
+    elif reason_code not in (
+        rules.CPL_REASONS if status == AssessmentStatus.PENDING else rules.KPL_REASONS
+    ):
+        raise ValidationError({"reason_code": MSG_REASON_CODE})
+    if not note:
+        raise ValidationError({"note": MSG_STATUS_REASON})
+    row.status, row.reason_code, row.status_note = status, reason_code, note
+    row.status_overridden = True
+    _mark_in_progress(cell_year, by)
+    return _save(row, by, reason=note)
+
+
+def _scores(rule_set: RuleSet, raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal | None]:
+    items = [item for group in rule_set.criteria_groups.all() for item in group.items.all()]
+    scores, errors, total = {}, [], Decimal(0)
+    for item in items:
+        value = raw.get(item.code)
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            errors.append(ValidationError(MSG_SCORE_NUMBER, params={"item": item.name}))
+            continue
+        if not (0 <= number <= item.max_points):
+            errors.append(
+                ValidationError(MSG_SCORE_RANGE, params={"item": item.name, "max": item.max_points})
+            )
+            continue
+        scores[item.code] = str(number)
+        total += number
+    if errors:
+        raise ValidationError({"scores": errors})
+    return scores, (total if len(scores) == len(items) and items else None)
+
+
+@transaction.atomic
+def self_review_save(
+    *,
+    assessment: MemberAssessment,
+    texts: Mapping[str, str],
+    scores: Mapping[str, object],
+    conditions: Mapping[str, bool],
+    by,
+    version: int | None,
+) -> MemberAssessment:
+    """Save a self-review (step 3); the self-assessed level derives from score and conditions
+    (R3) and from discipline in the year (R4). Records who entered it."""
+    cell_year = _open_cell_year(assessment.cell_year_id)
+    row = _locked(MemberAssessment, assessment.pk, version)
+    rule_set = cell_year.period.rule_set
+    row.scores, row.self_score = _scores(rule_set, scores)
+    row.conditions = {code: bool(value) for code, value in conditions.items()}
+    for name in (
+        "strengths",
+        "shortcomings",
+        "causes",
+        "remedies",
+        "commitments",
+        "last_year_remedied",
+    ):
+        setattr(row, name, texts.get(name, "").strip())
+    result = rules.self_assessed_level(
+        score=row.self_score,
+        conditions=row.conditions,
+        levels=list(rule_set.levels.for_members().order_by("rank")),
+        grounds=rules.discipline_grounds(
+            row.member.discipline_records.all(), year=cell_year.period.year, rule_set=rule_set
+        ),
+    )
+    row.self_level, row.self_level_notes = result.level, result.notes
+    row.self_review_entered_by = by
+    _mark_in_progress(cell_year, by)
+    return _save(row, by)
+
+
+@transaction.atomic
+def review_input_add(
+    *, cell_year: CellYear, assessment: MemberAssessment | None, by, **fields
+) -> ReviewInput:
+    cell_year = _open_cell_year(cell_year.pk)
+    row = ReviewInput(cell_year=cell_year, assessment=assessment, recorded_by=by, **fields)
+    row._history_user = by
+    row.save()
+    _mark_in_progress(cell_year, by)
+    return row
+
+
+@transaction.atomic
+def cell_report_save(
+    *, cell_year: CellYear, data: Mapping[str, object], by, version: int | None
+) -> CellYear:
+    """The cell's own report (form 01) and its self-rating (step 4)."""
+    _open_cell_year(cell_year.pk)
+    row = _locked(CellYear, cell_year.pk, version)
+    for name, value in data.items():
+        setattr(row, name, value)
+    if row.state == CellState.NOT_STARTED:
+        row.state = CellState.IN_PROGRESS
+    return _save(row, by)
+
+
+def meeting_for(cell_year: CellYear) -> Meeting:
+    meeting, _ = Meeting.objects.get_or_create(cell_year=cell_year)
+    return meeting
+
+
+@transaction.atomic
+def meeting_save(
+    *, meeting: Meeting, data: Mapping[str, object], by, version: int | None
+) -> Meeting:
+    cell_year = _open_cell_year(meeting.cell_year_id)
+    row = _locked(Meeting, meeting.pk, version)
+    for name, value in data.items():
+        setattr(row, name, value)
+    _mark_in_progress(cell_year, by)
+    return _save(row, by)
+
+
+@transaction.atomic
+def attendance_set(
+    *, meeting: Meeting, member: Member, present: bool, absence_reason: str, by
+) -> Attendance:
+    cell_year = _open_cell_year(meeting.cell_year_id)
+    row, _ = Attendance.objects.select_for_update().get_or_create(meeting=meeting, member=member)
+    row.present, row.absence_reason = present, ("" if present else absence_reason.strip())
+    row._history_user = by
+    row.save()
+    _mark_in_progress(cell_year, by)
+    return row
+
+
+@transaction.atomic
+def tally_save(
+    *,
+    meeting: Meeting,
+    assessment: MemberAssessment | None,
+    votes: Mapping[str, int | None],
+    commendation_proposed: bool,
+    by,
+    version: int | None,
+) -> Tally:
+    """Votes per level for one person or the cell (R18): never above the full members present."""
+    cell_year = _open_cell_year(meeting.cell_year_id)
+    tally, _ = Tally.objects.get_or_create(meeting=meeting, assessment=assessment)
+    row = _locked(Tally, tally.pk, version)
+    errors = rules.vote_errors(votes, present=meeting_summary(meeting).present)
+    if errors:
+        raise ValidationError({"votes": errors})
+    row.votes = {code: n for code, n in votes.items() if n is not None}
+    row.commendation_proposed = commendation_proposed
+    _mark_in_progress(cell_year, by)
+    return _save(row, by)
+
+
+@dataclass
+class MeetingSummary:
+    """Who counts at the meeting (R15, R18), and the proposal each tally gives."""
+
+    voters: list[Member]
+    away: set[int]
+    attendance: dict[int, Attendance]
+    full_members: int
+    counted: int
+    present: int
+    quorum: bool
+    proposals: dict[int | None, Level | None] = field(default_factory=dict)
+
+
+def meeting_summary(meeting: Meeting) -> MeetingSummary:
+    cell_year = meeting.cell_year
+    period = cell_year.period
+    day = meeting.held_on or period.assessment_date
+    full = list(
+        Member.objects.current()
+        .filter(cell=cell_year.cell)
+        .full_on(day)
+        .order_by("full_name", "pk")
+    )
+    active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
+    away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
+    exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
+    attendance = {a.member_id: a for a in meeting.attendance.all()}
+    voters = [m for m in full if m.pk not in away]
+    present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
+    counted = rules.counted_voters(
+        full_members=len(full),
+        temporarily_away=len(away),
+        exempted_absent=len([m for m in voters if m.pk in exempted and m.pk not in present_ids]),
+    )
+    rule_set = period.rule_set
+    summary = MeetingSummary(
+        voters=voters,
+        away=away,
+        attendance=attendance,
+        full_members=len(full),
+        counted=counted,
+        present=len(present_ids),
+        quorum=rules.quorum_met(
+            present=len(present_ids),
+            counted=counted,
+            numerator=rule_set.quorum_numerator,
+            denominator=rule_set.quorum_denominator,
+        ),
+    )
+    member_levels = list(rule_set.levels.for_members().order_by("rank"))
+    unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    for tally in meeting.tallies.all():
+        levels = member_levels if tally.assessment_id else unit_levels
+        summary.proposals[tally.assessment_id] = rules.proposed_level(
+            tally.votes, levels, counted=counted
+        )
+    return summary
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+MSG_CHECK_QUORUM = _("The meeting had a quorum")
+MSG_CHECK_PROPOSALS = _("Every member to be assessed has a proposed level")
+MSG_CHECK_CELL = _("The cell has a proposed level")
+MSG_CHECK_PENDING = _("Every member not yet classified has a reason")
+MSG_CHECK_MEETING = _("The meeting's date, chair and recorder are recorded")
+
+
+def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
+    assessments = list(cell_year.assessments.select_related("member"))
+    to_assess = [a for a in assessments if a.status == AssessmentStatus.ASSESS]
+    missing = [a.member.full_name for a in to_assess if summary.proposals.get(a.pk) is None]
+    pending = [
+        a.member.full_name
+        for a in assessments
+        if a.status == AssessmentStatus.PENDING and not a.reason_code
+    ]
+    meeting = cell_year.meeting
+    return [
+        CheckItem(
+            str(MSG_CHECK_MEETING), bool(meeting.held_on and meeting.chair and meeting.recorder)
+        ),
+        CheckItem(str(MSG_CHECK_QUORUM), summary.quorum, f"{summary.present}/{summary.counted}"),
+        CheckItem(str(MSG_CHECK_PROPOSALS), not missing, ", ".join(missing)),
+        CheckItem(str(MSG_CHECK_CELL), summary.proposals.get(None) is not None),
+        CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),
+    ]
+
+
+@transaction.atomic
+def cell_submit(*, cell_year: CellYear, by) -> CellYear:
+    """Submit to the grassroots committee (step 6 → 7): the proposals are frozen and the cell's
+    work becomes read-only for the cell."""
+    row = _open_cell_year(cell_year.pk)
+    meeting = meeting_for(row)
+    summary = meeting_summary(meeting)
+    if not all(item.ok for item in submission_checklist(row, summary)):
+        raise ValidationError(MSG_CHECKLIST, code="checklist")
+    tallies = {t.assessment_id: t for t in meeting.tallies.all()}
+    for assessment in row.assessments.select_for_update():
+        tally = tallies.get(assessment.pk)
+        assessment.proposed_level = summary.proposals.get(assessment.pk)
+        assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
+        _save(assessment, by, reason=str(_("Submitted")))
+    row.proposed_level = summary.proposals.get(None)
+    row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
+    row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
+    return _save(row, by, reason=str(_("Submitted")))
+
+
+@transaction.atomic
+def cell_return(*, cell_year: CellYear, reason: str, by) -> CellYear:
+    """R17: the grassroots committee returns the work with a written reason; editable again."""
+    row = _locked(CellYear, cell_year.pk, None)
+    if row.state != CellState.SUBMITTED:
+        raise ValidationError(MSG_NOT_SUBMITTED, code="state")
+    if not reason.strip():
+        raise ValidationError({"reason": MSG_RETURN_REASON})
+    row.state, row.return_reason = CellState.RETURNED, reason.strip()
+    return _save(row, by, reason=reason.strip())

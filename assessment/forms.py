@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+
+from . import rules
+from .models import AssessmentStatus, CellYear, InputKind, Meeting, MemberAssessment, RuleSet
+
+TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+SELF_REVIEW_TEXTS = [
+    "strengths",
+    "shortcomings",
+    "causes",
+    "remedies",
+    "commitments",
+    "last_year_remedied",
+]
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user read, for conflict detection on save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class MeetingForm(VersionedForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "place", "chair", "recorder", "ballot_form"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the meeting details"))
+
+
+class CellReportForm(VersionedForm):
+    class Meta:
+        model = CellYear
+        fields = [
+            "report_strengths",
+            "report_shortcomings",
+            "report_causes",
+            "report_remedies",
+            "report_sent_on",
+            "self_level",
+        ]
+        widgets = {
+            "report_sent_on": DateInput(),
+            **{
+                name: TEXT_AREA
+                for name in [
+                    "report_strengths",
+                    "report_shortcomings",
+                    "report_causes",
+                    "report_remedies",
+                ]
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rule_set = self.instance.period.rule_set
+        self.fields["self_level"].queryset = rule_set.levels.for_organizations().order_by("rank")
+        self.helper = _helper(_("Save the report"))
+
+
+class SelfReviewForm(forms.Form):
+    """Form 2A/2B/2C: texts per section, a score per criteria item, the conditions of R3."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    strengths = forms.CharField(label=_("Strengths"), widget=TEXT_AREA, required=False)
+    shortcomings = forms.CharField(label=_("Shortcomings"), widget=TEXT_AREA, required=False)
+    causes = forms.CharField(label=_("Causes"), widget=TEXT_AREA, required=False)
+    remedies = forms.CharField(label=_("Remedies"), widget=TEXT_AREA, required=False)
+    commitments = forms.CharField(label=_("Commitments"), widget=TEXT_AREA, required=False)
+    last_year_remedied = forms.CharField(
+        label=_("Last year's shortcomings and how they were fixed"),
+        widget=TEXT_AREA,
+        required=False,
+    )
+
+    def __init__(self, *args, assessment: MemberAssessment, rule_set: RuleSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.score_fields, self.condition_fields = [], []
+        for group in rule_set.criteria_groups.prefetch_related("items"):
+            for item in group.items.all():
+                name = f"score_{item.code}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{item.name} (≤ {item.max_points})",
+                    min_value=0,
+                    max_value=item.max_points,
+                    decimal_places=2,
+                    required=False,
+                    initial=assessment.scores.get(item.code),
+                )
+                self.score_fields.append((group, name))
+        seen = set()
+        for level in rule_set.levels.for_members().order_by("rank"):
+            for condition in level.conditions:
+                code = condition["code"]
+                if code in seen or code == "quota" or condition.get("scope") == "organization":
+                    continue
+                seen.add(code)
+                name = f"condition_{code}"
+                self.fields[name] = forms.BooleanField(
+                    label=rules.condition_text(condition),
+                    required=False,
+                    initial=assessment.conditions.get(code, False),
+                )
+                self.condition_fields.append(name)
+        if not self.is_bound:
+            self.initial.update({n: getattr(assessment, n) for n in SELF_REVIEW_TEXTS})
+            self.initial["version"] = assessment.version
+
+    def text_bound_fields(self):
+        return [self[name] for name in SELF_REVIEW_TEXTS]
+
+    def score_bound_fields(self):
+        return [(group, self[name]) for group, name in self.score_fields]
+
+    def condition_bound_fields(self):
+        return [self[name] for name in self.condition_fields]
+
+    def scores(self) -> dict[str, object]:
+        return {n.removeprefix("score_"): self.cleaned_data.get(n) for _, n in self.score_fields}
+
+    def conditions(self) -> dict[str, bool]:
+        return {
+            n.removeprefix("condition_"): self.cleaned_data.get(n, False)
+            for n in self.condition_fields
+        }
+
+    def texts(self) -> dict[str, str]:
+        return {n: self.cleaned_data[n] for n in SELF_REVIEW_TEXTS}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=AssessmentStatus.choices)
+    reason_code = forms.ChoiceField(
+        label=_("reason code"),
+        required=False,
+        choices=[("", "—"), *rules.KPL_REASONS.items(), *rules.CPL_REASONS.items()],
+    )
+    note = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewInputForm(forms.Form):
+    assessment = forms.ModelChoiceField(
+        queryset=MemberAssessment.objects.none(),
+        required=False,
+        label=_("member"),
+        empty_label=_("— the cell itself —"),
+    )
+    kind = forms.ChoiceField(label=_("kind"), choices=InputKind.choices)
+    source = forms.CharField(label=_("source"), max_length=255)
+    given_on = forms.DateField(label=_("date"), widget=DateInput())
+    text = forms.CharField(label=_("content"), widget=TEXT_AREA, max_length=20000)
+    answer = forms.CharField(
+        label=_("written answer"), widget=TEXT_AREA, required=False, max_length=20000
+    )
+
+    def __init__(self, *args, cell_year: CellYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = cell_year.assessments.select_related("member")
+        self.fields["assessment"].label_from_instance = lambda a: a.member.full_name
+        self.helper = _helper(_("Add"))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("reason for return"), widget=TEXT_AREA, max_length=5000)

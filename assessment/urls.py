@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("years/<int:year>/cells/<int:pk>/", views.cell_year_view, name="cell_year"),
+    path("years/<int:year>/cells/<int:pk>/inputs/", views.inputs_view, name="inputs"),
+    path("years/<int:year>/cells/<int:pk>/report/", views.cell_report_view, name="cell_report"),
+    path("years/<int:year>/cells/<int:pk>/meeting/", views.meeting_view, name="meeting"),
+    path(
+        "years/<int:year>/cells/<int:pk>/meeting/attendance/<int:member_pk>/",
+        views.attendance_view,
+        name="attendance",
+    ),
+    path("years/<int:year>/cells/<int:pk>/meeting/tally/", views.tally_view, name="tally"),
+    path("years/<int:year>/cells/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
+    path("years/<int:year>/cells/<int:pk>/submit/", views.submit_view, name="submit"),
+    path("years/<int:year>/cells/<int:pk>/return/", views.return_view, name="return"),
+    path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
+    path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
+]

@@ -1,0 +1,425 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Member
+from organizations.models import Organization
+
+from . import cell_year as work
+from .access import (
+    can_enter_cell_work,
+    can_return_cell_work,
+    get_assessment_for_user,
+    get_cell_year_for_user,
+)
+from .forms import (
+    CellReportForm,
+    MeetingForm,
+    ReturnForm,
+    ReviewInputForm,
+    SelfReviewForm,
+    StatusForm,
+)
+from .models import AssessmentStatus, CellYear, DeadlineLevel, MemberAssessment, Tally
+from .pdf import render_minutes
+
+HISTORY_ROWS = 30
+
+
+def _cell_url(cell_year: CellYear, name: str = "cell_year") -> str:
+    return reverse(f"assessment:{name}", args=[cell_year.period.year, cell_year.cell_id])
+
+
+def _deadline(cell_year: CellYear):
+    deadline = cell_year.period.deadlines.filter(level=DeadlineLevel.CELL).first()
+    if deadline is None:
+        return None, None
+    return deadline, (deadline.due - timezone.localdate()).days
+
+
+@login_required
+def cell_year_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    meeting = work.meeting_for(cell_year)
+    summary = work.meeting_summary(meeting)
+    deadline, days_left = _deadline(cell_year)
+    return render(
+        request,
+        "assessment/cell_year.html",
+        {
+            "cell_year": cell_year,
+            "assessments": cell_year.assessments.select_related("member", "self_level").order_by(
+                "member__full_name", "pk"
+            ),
+            "summary": summary,
+            "checklist": work.submission_checklist(cell_year, summary),
+            "deadline": deadline,
+            "days_left": days_left,
+            "days_late": -days_left if days_left is not None and days_left < 0 else 0,
+            "can_enter": can_enter_cell_work(request.user, cell_year.cell),
+            "can_return": can_return_cell_work(request.user, cell_year.cell),
+            "return_form": ReturnForm(),
+            "status_form": StatusForm(),
+            "history": cell_year.history.select_related("history_user")[:HISTORY_ROWS],
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_status_view(request, pk: int):
+    assessment = get_assessment_for_user(request.user, pk)
+    if not can_enter_cell_work(request.user, assessment.cell_year.cell):
+        raise PermissionDenied
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            work.member_status_set(assessment=assessment, by=request.user, **form.cleaned_data)
+        except (ValidationError, work.Conflict) as error:
+            messages.error(request, "; ".join(_messages(error)))
+        else:
+            messages.success(
+                request,
+                _("The status of %(name)s was saved.") % {"name": assessment.member.full_name},
+            )
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(_cell_url(assessment.cell_year))
+
+
+def _messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error)]
+
+
+@login_required
+def self_review_view(request, pk: int):
+    assessment = get_assessment_for_user(request.user, pk)
+    cell_year = assessment.cell_year
+    own = assessment.member.user_id == request.user.pk
+    may_write = cell_year.is_editable() and (
+        own or can_enter_cell_work(request.user, cell_year.cell)
+    )
+    rule_set = cell_year.period.rule_set
+    form = SelfReviewForm(request.POST or None, assessment=assessment, rule_set=rule_set)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                work.self_review_save(
+                    assessment=assessment,
+                    texts=form.texts(),
+                    scores=form.scores(),
+                    conditions=form.conditions(),
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                )
+            except work.Conflict as conflict:
+                form = SelfReviewForm(assessment=conflict.current, rule_set=rule_set)
+                form.add_error(None, str(conflict))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The self-review was saved."))
+                return redirect("assessment:self_review", pk=assessment.pk)
+    return render(
+        request,
+        "assessment/self_review.html",
+        {
+            "assessment": assessment,
+            "cell_year": cell_year,
+            "form": form,
+            "may_write": may_write,
+            "inputs": assessment.inputs.all(),
+            "history": assessment.history.select_related("history_user")[:HISTORY_ROWS],
+        },
+    )
+
+
+@login_required
+def inputs_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    form = ReviewInputForm(request.POST or None, cell_year=cell_year)
+    if request.method == "POST":
+        if not can_enter_cell_work(request.user, cell_year.cell):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                work.review_input_add(cell_year=cell_year, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The input was recorded."))
+                return redirect(_cell_url(cell_year, "inputs"))
+    return render(
+        request,
+        "assessment/inputs.html",
+        {
+            "cell_year": cell_year,
+            "form": form,
+            "inputs": cell_year.inputs.select_related("assessment__member", "recorded_by"),
+            "can_enter": can_enter_cell_work(request.user, cell_year.cell),
+        },
+    )
+
+
+@login_required
+def cell_report_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    form = CellReportForm(request.POST or None, instance=cell_year)
+    if request.method == "POST":
+        if not can_enter_cell_work(request.user, cell_year.cell):
+            raise PermissionDenied
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                work.cell_report_save(
+                    cell_year=cell_year,
+                    data=data,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                )
+            except work.Conflict as conflict:
+                form = CellReportForm(instance=conflict.current)
+                form.add_error(None, str(conflict))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The cell's report was saved."))
+                return redirect(_cell_url(cell_year))
+    return render(request, "assessment/cell_report.html", {"cell_year": cell_year, "form": form})
+
+
+def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
+    """One row for the cell, then one per member to be assessed."""
+    tallies = {t.assessment_id: t for t in meeting.tallies.all()}
+    subjects = [
+        None,
+        *cell_year.assessments.to_assess()
+        .select_related("member")
+        .order_by("member__full_name", "pk"),
+    ]
+    return [
+        _tally_row(subject, tallies.get(subject.pk if subject else None), summary)
+        for subject in subjects
+    ]
+
+
+def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False):
+    key = subject.pk if subject else None
+    return {
+        "subject": subject,
+        "key": key if key is not None else "cell",
+        "votes": votes if votes is not None else (tally.votes if tally else {}),
+        "version": tally.version if tally else "",
+        "commendation": bool(tally and tally.commendation_proposed),
+        "proposal": summary.proposals.get(key),
+        "has_votes": bool(tally and tally.votes),
+        "errors": errors,
+        "conflict": conflict,
+    }
+
+
+def _meeting_context(request, cell_year: CellYear, meeting, form=None):
+    summary = work.meeting_summary(meeting)
+    rule_set = cell_year.period.rule_set
+    return {
+        "cell_year": cell_year,
+        "meeting": meeting,
+        "summary": summary,
+        "form": form or MeetingForm(instance=meeting),
+        "member_levels": list(rule_set.levels.for_members().order_by("rank")),
+        "attendance_rows": [(m, summary.attendance.get(m.pk)) for m in summary.voters],
+        "tally_rows": _tally_rows(cell_year, summary, meeting),
+        "vote_history": Tally.history.filter(meeting_id=meeting.pk).select_related(
+            "history_user", "assessment__member"
+        )[:HISTORY_ROWS],
+        "editable": cell_year.is_editable() and can_enter_cell_work(request.user, cell_year.cell),
+    }
+
+
+@login_required
+def meeting_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    meeting = work.meeting_for(cell_year)
+    form = None
+    if request.method == "POST":
+        cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+        form = MeetingForm(request.POST, instance=meeting)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                work.meeting_save(
+                    meeting=meeting,
+                    data=data,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                )
+            except work.Conflict as conflict:
+                form = MeetingForm(instance=conflict.current)
+                form.add_error(None, str(conflict))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The meeting details were saved."))
+                return redirect(_cell_url(cell_year, "meeting"))
+    return render(
+        request, "assessment/meeting.html", _meeting_context(request, cell_year, meeting, form)
+    )
+
+
+@login_required
+@require_POST
+def attendance_view(request, year: int, pk: int, member_pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+    meeting = work.meeting_for(cell_year)
+    member = get_object_or_404(Member, pk=member_pk, cell=cell_year.cell)
+    try:
+        work.attendance_set(
+            meeting=meeting,
+            member=member,
+            present=request.POST.get("present") == "on",
+            absence_reason=request.POST.get("absence_reason", "")[:255],
+            by=request.user,
+        )
+    except ValidationError as error:
+        return HttpResponse("; ".join(error.messages), status=409)
+    if not request.htmx:
+        return redirect(_cell_url(cell_year, "meeting"))
+    # The counts, and out of band the proposal cells: the vote inputs are left alone, so
+    # nothing the secretary is typing is replaced.
+    return render(
+        request,
+        "assessment/partials/attendance_response.html",
+        _meeting_context(request, cell_year, meeting),
+    )
+
+
+def _parse_votes(post, levels) -> tuple[dict[str, int | None], list[str]]:
+    votes, errors = {}, []
+    for level in levels:
+        raw = post.get(f"votes_{level.code}", "").strip()
+        if raw == "":
+            votes[level.code] = None
+            continue
+        try:
+            votes[level.code] = int(raw)
+        except ValueError:
+            errors.append(
+                _("“%(level)s”: the number of votes must be a whole number.")
+                % {"level": level.short_name}
+            )
+    return votes, errors
+
+
+@login_required
+@require_POST
+def tally_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+    meeting = work.meeting_for(cell_year)
+    key = request.POST.get("subject", "cell")
+    subject = (
+        None
+        if key == "cell"
+        else get_object_or_404(
+            MemberAssessment.objects.select_related("member"),
+            pk=key,
+            cell_year=cell_year,
+            status=AssessmentStatus.ASSESS,
+        )
+    )
+    levels = list(cell_year.period.rule_set.levels.order_by("rank"))
+    votes, errors = _parse_votes(request.POST, levels)
+    version = request.POST.get("version") or None
+    conflict = False
+    if not errors:
+        try:
+            work.tally_save(
+                meeting=meeting,
+                assessment=subject,
+                votes=votes,
+                commendation_proposed=request.POST.get("commendation") == "on",
+                by=request.user,
+                version=int(version) if version else None,
+            )
+        except work.Conflict:
+            conflict = True
+            errors = [str(work.MSG_CONFLICT)]
+            votes = None
+        except ValidationError as error:
+            errors = error.messages
+    summary = work.meeting_summary(meeting)
+    tally = Tally.objects.filter(meeting=meeting, assessment=subject).first()
+    row = _tally_row(
+        subject,
+        tally,
+        summary,
+        errors=errors,
+        votes=votes if errors and not conflict else None,
+        conflict=conflict,
+    )
+    if not request.htmx:
+        for error in errors:
+            messages.error(request, error)
+        return redirect(_cell_url(cell_year, "meeting"))
+    context = _meeting_context(request, cell_year, meeting) | {"row": row}
+    # 200 even with errors: htmx swaps only successful responses, and the row shows the errors.
+    return render(request, "assessment/partials/tally_row.html", context)
+
+
+@login_required
+def minutes_pdf(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    meeting = work.meeting_for(cell_year)
+    context = _meeting_context(request, cell_year, meeting)
+    context["parent"] = Organization.objects.get_parent(cell_year.cell)
+    pdf = render_minutes(context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="bien-ban-{cell_year.cell.code}-{cell_year.period.year}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def submit_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+    try:
+        work.cell_submit(cell_year=cell_year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("The cell's work was submitted to the grassroots committee."))
+    return redirect(_cell_url(cell_year))
+
+
+@login_required
+@require_POST
+def return_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    if not can_return_cell_work(request.user, cell_year.cell):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            work.cell_return(
+                cell_year=cell_year, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("The work was returned to the cell."))
+    else:
+        messages.error(request, _("Give the reason for returning the work to the cell."))
+    return redirect(_cell_url(cell_year))

@@ -1,0 +1,216 @@
+import datetime
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment import cell_year as work
+from assessment.models import CellState, CellYear, MemberAssessment
+
+from ..factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def cell_urls(cell, assessment_pk):
+    args = [2025, cell.pk]
+    return [
+        ("get", reverse("assessment:cell_year", args=args)),
+        ("get", reverse("assessment:inputs", args=args)),
+        ("get", reverse("assessment:cell_report", args=args)),
+        ("get", reverse("assessment:meeting", args=args)),
+        ("get", reverse("assessment:minutes", args=args)),
+        ("post", reverse("assessment:tally", args=args)),
+        ("post", reverse("assessment:submit", args=args)),
+        ("post", reverse("assessment:return", args=args)),
+        ("get", reverse("assessment:self_review", args=[assessment_pk])),
+        ("post", reverse("assessment:member_status", args=[assessment_pk])),
+    ]
+
+
+@pytest.fixture
+def roster(period, tree, c1_members):
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    return cell_year, list(cell_year.assessments.order_by("member__full_name"))
+
+
+def test_it_redirects_anonymous_users(client, roster, tree):
+    _, assessments = roster
+    for method, url in cell_urls(tree.c1, assessments[0].pk):
+        assert getattr(client, method)(url).status_code == 302, url
+
+
+def test_it_denies_a_secretary_of_another_cell_on_every_url(login, roster, tree, outsider):
+    _, assessments = roster
+    client = login(outsider)
+    for method, url in cell_urls(tree.c1, assessments[0].pk):
+        assert (
+            getattr(client, method)(url, {"subject": "cell", "votes_HTXSNV": "1"}).status_code
+            == 404
+        ), url
+    attendance = reverse("assessment:attendance", args=[2025, tree.c1.pk, assessments[0].member_id])
+    assert client.post(attendance, {"present": "on"}).status_code == 404
+
+
+def test_a_member_cannot_enter_votes(login, roster, tree, alice_member):
+    client = login(alice_member.user)
+    response = client.post(
+        reverse("assessment:tally", args=[2025, tree.c1.pk]),
+        {"subject": "cell", "votes_HTXSNV": "1"},
+    )
+    assert response.status_code == 404
+
+
+def test_a_committee_reads_the_cell_but_cannot_enter_votes(login, roster, tree, committee):
+    client = login(committee)
+    assert client.get(reverse("assessment:meeting", args=[2025, tree.c1.pk])).status_code == 200
+    response = client.post(
+        reverse("assessment:tally", args=[2025, tree.c1.pk]),
+        {"subject": "cell", "votes_HTXSNV": "1"},
+    )
+    assert response.status_code == 403
+    _, assessments = roster
+    self_review = reverse("assessment:self_review", args=[assessments[0].pk])
+    assert client.post(self_review, {"strengths": "x"}).status_code == 403
+
+
+def test_a_member_writes_their_own_self_review_only(login, period, tree, alice_member, c1_members):
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    own = cell_year.assessments.get(member=alice_member)
+    other = cell_year.assessments.exclude(member=alice_member).first()
+    client = login(alice_member.user)
+    response = client.post(
+        reverse("assessment:self_review", args=[own.pk]),
+        {"version": own.version, "strengths": "Hoàn thành tốt công việc"},
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.strengths, own.self_review_entered_by) == (
+        "Hoàn thành tốt công việc",
+        alice_member.user,
+    )
+    assert client.get(reverse("assessment:self_review", args=[other.pk])).status_code == 404
+
+
+def test_a_cell_url_for_a_non_cell_unit_is_404(login, period, tree, committee):
+    client = login(committee)
+    assert client.get(reverse("assessment:cell_year", args=[2025, tree.g1.pk])).status_code == 404
+    assert client.get(reverse("assessment:cell_year", args=[2031, tree.c1.pk])).status_code == 404
+
+
+def test_the_tally_row_shows_the_error_inline(login, roster, tree, secretary):
+    _, assessments = roster
+    response = login(secretary).post(
+        reverse("assessment:tally", args=[2025, tree.c1.pk]),
+        {"subject": assessments[0].pk, "votes_HTXSNV": "2", "votes_HTTNV": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "HTTNV" in html and "số nguyên" in html
+    assert 'value="2"' in html  # what the secretary typed is kept
+
+
+def test_the_tally_row_shows_the_proposal(login, roster, tree, secretary):
+    cell_year, assessments = roster
+    client = login(secretary)
+    for member in (a.member for a in assessments):
+        client.post(
+            reverse("assessment:attendance", args=[2025, tree.c1.pk, member.pk]),
+            {"present": "on"},
+            HTTP_HX_REQUEST="true",
+        )
+    response = client.post(
+        reverse("assessment:tally", args=[2025, tree.c1.pk]),
+        {"subject": assessments[0].pk, "votes_HTXSNV": "2", "votes_HTTNV": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert ">HTXSNV<" in response.content.decode()
+    assert CellYear.objects.get().state == CellState.IN_PROGRESS
+
+
+def test_the_status_form_needs_a_reason(login, roster, tree, secretary):
+    _, assessments = roster
+    url = reverse("assessment:member_status", args=[assessments[0].pk])
+    response = login(secretary).post(
+        url, {"status": "cpl", "reason_code": "om_dau", "note": ""}, follow=True
+    )
+    assert MemberAssessment.objects.get(pk=assessments[0].pk).status == "assess"
+    assert response.context["messages"]
+
+
+def _meeting_queries(client, cell) -> int:
+    url = reverse("assessment:meeting", args=[2025, cell.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_meeting_page_runs_the_same_queries_for_10_and_60_members(
+    login, period, tree, secretary
+):
+    client = login(secretary)
+    MemberFactory.create_batch(10, cell=tree.c1)
+    small = _meeting_queries(client, tree.c1)
+    MemberFactory.create_batch(50, cell=tree.c1)
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = work.meeting_for(cell_year)
+    for assessment in cell_year.assessments.all()[:30]:
+        work.attendance_set(
+            meeting=meeting, member=assessment.member, present=True, absence_reason="", by=secretary
+        )
+        work.tally_save(
+            meeting=meeting,
+            assessment=assessment,
+            votes={"HTTNV": 1},
+            commendation_proposed=False,
+            by=secretary,
+            version=None,
+        )
+    assert _meeting_queries(client, tree.c1) == small
+
+
+def test_the_minutes_pdf_holds_names_and_levels(login, period, tree, secretary):
+    members = [
+        MemberFactory(cell=tree.c1, full_name=name)
+        for name in ("Đặng Thị Hồng", "Vũ Văn Quyết", "Ngô Minh Tâm")
+    ]
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = work.meeting_for(cell_year)
+    work.meeting_save(
+        meeting=meeting,
+        by=secretary,
+        version=None,
+        data={
+            "held_on": datetime.date(2025, 12, 12),
+            "place": "Nhà văn hóa thôn 1",
+            "chair": "Đặng Thị Hồng",
+            "recorder": "Ngô Minh Tâm",
+        },
+    )
+    for member in members:
+        work.attendance_set(
+            meeting=meeting, member=member, present=True, absence_reason="", by=secretary
+        )
+    for assessment in cell_year.assessments.all():
+        work.tally_save(
+            meeting=meeting,
+            assessment=assessment,
+            votes={"HTXSNV": 3},
+            commendation_proposed=False,
+            by=secretary,
+            version=None,
+        )
+    response = login(secretary).get(reverse("assessment:minutes", args=[2025, tree.c1.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BIÊN BẢN" in text
+    for name in ("Đặng Thị Hồng", "Vũ Văn Quyết", "Ngô Minh Tâm"):
+        assert name in text
+    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 3
+    assert "12/12/2025" in text

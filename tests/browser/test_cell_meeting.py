@@ -1,0 +1,96 @@
+"""Issue 3's acceptance: the secretary runs the meeting in Chromium, end to end."""
+
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import CellState, CellYear
+from tests.factories import MemberFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NAMES = ["Đặng Thị Hồng", "Vũ Văn Quyết", "Ngô Minh Tâm", "Phan Thị Yến", "Lý Văn Hải"]
+
+
+def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
+    browser, page, live_server, log_in, tree, period, secretary, committee, artifacts
+):
+    members = [MemberFactory(cell=tree.c1, full_name=name) for name in NAMES]
+    base = f"{live_server.url}/years/2025/cells/{tree.c1.pk}"
+    log_in(page, "secretary")
+    page.goto(f"{live_server.url}/units/{tree.c1.pk}/")
+    page.get_by_test_id("cell-year-link").click()
+    expect(page.get_by_test_id("roster")).to_contain_text(NAMES[0])
+
+    page.goto(f"{base}/meeting/")
+    page.fill("#id_held_on", "12/12/2025")
+    page.fill("#id_place", "Nhà văn hóa thôn 1")
+    page.fill("#id_chair", NAMES[0])
+    page.fill("#id_recorder", NAMES[2])
+    page.click("#submit-id-submit")
+    expect(page.locator("#id_place")).to_have_value("Nhà văn hóa thôn 1")
+
+    for member in members[:4]:  # one absent: 4 of 5 present, quorum met
+        page.get_by_test_id(f"present-{member.pk}").check()
+        expect(page.get_by_test_id("present")).to_have_text(str(members.index(member) + 1))
+    expect(page.get_by_test_id("quorum")).to_have_text("đủ")
+
+    assessments = CellYear.objects.get().assessments.order_by("member__full_name")
+    keys = ["cell", *[a.pk for a in assessments]]
+    for i, key in enumerate(keys):
+        row = page.get_by_test_id(f"tally-{key}")
+        level = "HTXSNV" if i == 0 else "HTTNV"
+        row.locator(f"input[name=votes_{level}]").fill("4")
+        row.locator(f"input[name=votes_{level}]").press("Tab")
+        expect(page.get_by_test_id(f"proposal-{key}")).to_have_text(level)
+
+    bad = page.get_by_test_id(f"tally-{keys[1]}")
+    bad.locator("input[name=votes_HTNV]").fill("3")
+    bad.locator("input[name=votes_HTNV]").press("Tab")
+    expect(page.get_by_test_id(f"tally-{keys[1]}")).to_contain_text("có mặt")
+    fixed = page.get_by_test_id(f"tally-{keys[1]}")
+    fixed.locator("input[name=votes_HTNV]").fill("")
+    fixed.locator("input[name=votes_HTNV]").press("Tab")
+    expect(page.get_by_test_id(f"tally-{keys[1]}")).not_to_contain_text("có mặt")
+    expect(page.get_by_test_id(f"tally-{keys[1]}")).not_to_have_class("table-danger")
+    expect(page.get_by_test_id(f"proposal-{keys[1]}")).to_have_text("HTTNV")
+    expect(page.get_by_test_id("counts")).not_to_contain_text("—")
+    page.screenshot(path=str(artifacts / "cell-meeting.png"), full_page=True)
+
+    pdf = page.request.get(f"{base}/minutes.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True, check=True
+    ).stdout.decode()
+    for name in NAMES:
+        assert name in text
+    assert text.count("Hoàn thành tốt nhiệm vụ") == 5
+    assert "Hoàn thành xuất sắc nhiệm vụ" in text  # the cell
+
+    page.goto(f"{base}/")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("submit")).to_have_count(0)
+    assert CellYear.objects.get().state == CellState.SUBMITTED
+    page.goto(f"{base}/meeting/")
+    expect(page.get_by_test_id("read-only")).to_be_visible()
+    expect(
+        page.get_by_test_id(f"tally-{keys[1]}").locator("input[name=votes_HTTNV]")
+    ).to_be_disabled()
+
+    board = browser.new_context(locale="vi-VN").new_page()
+    log_in(board, "committee")
+    board.goto(f"{base}/")
+    board.fill("#id_reason", "Bổ sung ý kiến của chi bộ nơi cư trú")
+    board.get_by_test_id("return").click()
+    expect(board.get_by_test_id("history")).to_contain_text("Bổ sung ý kiến của chi bộ nơi cư trú")
+    assert CellYear.objects.get().state == CellState.RETURNED
+
+    page.goto(f"{base}/meeting/")
+    expect(page.get_by_test_id("read-only")).to_have_count(0)
+    expect(
+        page.get_by_test_id(f"tally-{keys[1]}").locator("input[name=votes_HTTNV]")
+    ).to_be_enabled()
