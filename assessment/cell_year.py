@@ -24,8 +24,10 @@ from .models import (
     EDITABLE_CELL_STATES,
     AssessmentStatus,
     Attendance,
+    CanonicalLevel,
     CellState,
     CellYear,
+    InputKind,
     Level,
     Meeting,
     MemberAssessment,
@@ -47,6 +49,9 @@ MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
 MSG_NOT_SUBMITTED = _("Only a submitted cell can be returned.")
 MSG_RETURN_REASON = _("Give the reason for returning the work to the cell.")
 MSG_CHECKLIST = _("The submission checklist is not complete.")
+MSG_COMMENDATION = _(
+    "Only a member or cell proposed as excellent can be proposed for commendation."
+)
 
 
 class Conflict(Exception):
@@ -323,9 +328,15 @@ def tally_save(
     cell_year = _open_cell_year(meeting.cell_year_id)
     tally, _ = Tally.objects.get_or_create(meeting=meeting, assessment=assessment)
     row = _locked(Tally, tally.pk, version)
-    errors = rules.vote_errors(votes, present=meeting_summary(meeting).present)
+    summary = meeting_summary(meeting)
+    errors = rules.vote_errors(votes, present=summary.present)
     if errors:
         raise ValidationError({"votes": errors})
+    if commendation_proposed:
+        levels = _levels_for(cell_year.period.rule_set, member=assessment is not None)
+        proposal = rules.proposed_level(votes, levels, counted=summary.counted)
+        if proposal is None or proposal.maps_to != CanonicalLevel.EXCELLENT:
+            raise ValidationError({"commendation_proposed": MSG_COMMENDATION})  # R20
     row.votes = {code: n for code, n in votes.items() if n is not None}
     row.commendation_proposed = commendation_proposed
     _mark_in_progress(cell_year, by)
@@ -344,6 +355,7 @@ class MeetingSummary:
     present: int
     quorum: bool
     proposals: dict[int | None, Level | None] = field(default_factory=dict)
+    tallies: dict[int | None, Tally] = field(default_factory=dict)
 
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
@@ -382,14 +394,18 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
             denominator=rule_set.quorum_denominator,
         ),
     )
-    member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    levels = {True: _levels_for(rule_set, member=True), False: _levels_for(rule_set, member=False)}
     for tally in meeting.tallies.all():
-        levels = member_levels if tally.assessment_id else unit_levels
+        summary.tallies[tally.assessment_id] = tally
         summary.proposals[tally.assessment_id] = rules.proposed_level(
-            tally.votes, levels, counted=counted
+            tally.votes, levels[tally.assessment_id is not None], counted=counted
         )
     return summary
+
+
+def _levels_for(rule_set: RuleSet, *, member: bool) -> list[Level]:
+    levels = rule_set.levels.for_members() if member else rule_set.levels.for_organizations()
+    return list(levels.order_by("rank"))
 
 
 @dataclass(frozen=True)
@@ -404,6 +420,10 @@ MSG_CHECK_PROPOSALS = _("Every member to be assessed has a proposed level")
 MSG_CHECK_CELL = _("The cell has a proposed level")
 MSG_CHECK_PENDING = _("Every member not yet classified has a reason")
 MSG_CHECK_MEETING = _("The meeting's date, chair and recorder are recorded")
+MSG_CHECK_TALLIES = _("No tally has more votes than the full members present")
+MSG_CHECK_HOST_COMMENT = _(
+    "Every member temporarily active elsewhere has a comment from that cell"
+)
 
 
 def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
@@ -415,6 +435,19 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         for a in assessments
         if a.status == AssessmentStatus.PENDING and not a.reason_code
     ]
+    too_many = [
+        a.member.full_name if a else cell_year.cell.name
+        for a in [None, *to_assess]
+        if (tally := summary.tallies.get(a.pk if a else None))
+        and rules.vote_errors(tally.votes, present=summary.present)
+    ]
+    commented = set(
+        cell_year.inputs.filter(kind=InputKind.HOST_COMMENT).values_list("assessment", flat=True)
+    )
+    uncommented = [  # R13 (2025–): rated by the official cell once it holds the host's comment
+        a.member.full_name for a in to_assess
+        if a.member_id in summary.away and a.pk not in commented
+    ]
     meeting = cell_year.meeting
     return [
         CheckItem(
@@ -424,6 +457,8 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         CheckItem(str(MSG_CHECK_PROPOSALS), not missing, ", ".join(missing)),
         CheckItem(str(MSG_CHECK_CELL), summary.proposals.get(None) is not None),
         CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),
+        CheckItem(str(MSG_CHECK_TALLIES), not too_many, ", ".join(too_many)),
+        CheckItem(str(MSG_CHECK_HOST_COMMENT), not uncommented, ", ".join(uncommented)),
     ]
 
 

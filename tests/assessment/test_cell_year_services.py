@@ -483,3 +483,54 @@ def test_a_closed_year_is_read_only(period, tree, secretary):
         work.meeting_save(
             meeting=work.meeting_for(cell_year), data={"place": "x"}, by=secretary, version=None
         )
+
+
+def test_r20_only_an_excellent_proposal_may_carry_a_commendation(period, tree, secretary):
+    everyone = members(tree, 4)
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = hold_meeting(cell_year, secretary, present=everyone)
+    assessment = cell_year.assessments.first()
+    with pytest.raises(ValidationError) as error:
+        work.tally_save(meeting=meeting, assessment=assessment, votes={"HTTNV": 4},
+                        commendation_proposed=True, by=secretary, version=None)
+    assert "commendation_proposed" in error.value.message_dict
+    tally = work.tally_save(meeting=meeting, assessment=assessment, votes={"HTXSNV": 4},
+                            commendation_proposed=True, by=secretary, version=None)
+    assert tally.commendation_proposed
+
+
+def checklist(cell_year):
+    summary = work.meeting_summary(work.meeting_for(cell_year))
+    return {item.label: item for item in work.submission_checklist(cell_year, summary)}
+
+
+def test_r13_a_member_away_is_rated_once_the_host_cell_has_commented(period, tree, secretary):
+    present = members(tree, 3)
+    [away] = members(tree, 1)
+    StatusPeriod.objects.create(member=away, kind=StatusKind.TEMPORARY_TRANSFER,
+                                start=datetime.date(2025, 2, 1), reason="Học tập",
+                                host_unit="Chi bộ Trường Chính trị")
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    hold_meeting(cell_year, secretary, present=present)
+    item = checklist(cell_year)[str(work.MSG_CHECK_HOST_COMMENT)]
+    assert not item.ok and away.full_name in item.detail
+    work.review_input_add(
+        cell_year=cell_year, assessment=cell_year.assessments.get(member=away), by=secretary,
+        kind=InputKind.HOST_COMMENT, source="Chi bộ Trường Chính trị",
+        given_on=datetime.date(2025, 12, 1), text="Hoàn thành tốt nhiệm vụ học tập",
+    )
+    assert checklist(cell_year)[str(work.MSG_CHECK_HOST_COMMENT)].ok
+
+
+def test_the_checklist_catches_votes_above_a_later_attendance(period, tree, secretary):
+    everyone = members(tree, 4)
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = hold_meeting(cell_year, secretary, present=everyone)
+    assessment = cell_year.assessments.first()
+    work.tally_save(meeting=meeting, assessment=assessment, votes={"HTTNV": 4},
+                    commendation_proposed=False, by=secretary, version=None)
+    assert checklist(cell_year)[str(work.MSG_CHECK_TALLIES)].ok
+    work.attendance_set(meeting=meeting, member=everyone[0], present=False, absence_reason="",
+                        by=secretary)
+    item = checklist(cell_year)[str(work.MSG_CHECK_TALLIES)]
+    assert not item.ok and assessment.member.full_name in item.detail
