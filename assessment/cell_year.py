@@ -421,9 +421,7 @@ MSG_CHECK_CELL = _("The cell has a proposed level")
 MSG_CHECK_PENDING = _("Every member not yet classified has a reason")
 MSG_CHECK_MEETING = _("The meeting's date, chair and recorder are recorded")
 MSG_CHECK_TALLIES = _("No tally has more votes than the full members present")
-MSG_CHECK_HOST_COMMENT = _(
-    "Every member temporarily active elsewhere has a comment from that cell"
-)
+MSG_CHECK_HOST_COMMENT = _("Every member temporarily active elsewhere has a comment from that cell")
 
 
 def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
@@ -445,7 +443,8 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         cell_year.inputs.filter(kind=InputKind.HOST_COMMENT).values_list("assessment", flat=True)
     )
     uncommented = [  # R13 (2025–): rated by the official cell once it holds the host's comment
-        a.member.full_name for a in to_assess
+        a.member.full_name
+        for a in to_assess
         if a.member_id in summary.away and a.pk not in commented
     ]
     meeting = cell_year.meeting

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
 from organizations.models import Organization
@@ -46,6 +46,7 @@ def _deadline(cell_year: CellYear):
 
 
 @login_required
+@require_safe
 def cell_year_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
     meeting = work.meeting_for(cell_year)
@@ -378,6 +379,7 @@ def tally_view(request, year: int, pk: int):
 
 
 @login_required
+@require_safe
 def minutes_pdf(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
     meeting = work.meeting_for(cell_year)

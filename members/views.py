@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from organizations.access import (
     can_manage,
@@ -20,6 +21,7 @@ HISTORY_ROWS = 20
 
 
 @login_required
+@require_safe
 def member_detail(request, pk: int):
     member = get_member_for_user(request.user, pk)
     return render(

@@ -1,7 +1,8 @@
 """Who sees and changes what: a role on a unit covers the unit's subtree (STYLE.md rule 3).
 
 Every view fetches organizations and members through these helpers. An object outside the
-user's scope answers 404, exactly like a missing one, so nobody learns what exists elsewhere.
+user's scope answers 404, exactly like a missing one, so nobody learns what exists elsewhere;
+one the user sees but whose role may not change it answers 403.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -66,9 +68,12 @@ def get_organization_for_user(
     user: AbstractBaseUser, pk: int, *, write: bool = False
 ) -> Organization:
     try:
-        return visible_organizations(user, write=write).get(pk=pk)
+        unit = visible_organizations(user).get(pk=pk)
     except Organization.DoesNotExist:
         raise Http404 from None
+    if write and not can_manage(user, unit):
+        raise PermissionDenied
+    return unit
 
 
 def can_manage(user: AbstractBaseUser, organization: Organization) -> bool:
@@ -95,6 +100,9 @@ def visible_members(user: AbstractBaseUser, *, write: bool = False) -> MemberQue
 
 def get_member_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False) -> Member:
     try:
-        return visible_members(user, write=write).get(pk=pk)
+        member = visible_members(user).get(pk=pk)
     except Member.DoesNotExist:
         raise Http404 from None
+    if write and not can_manage(user, member.cell):
+        raise PermissionDenied
+    return member

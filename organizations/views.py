@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from assessment.models import Period
 from members.models import Member
@@ -28,6 +29,7 @@ MEMBERS_PER_PAGE = 50
 
 
 @login_required
+@require_safe
 def home(request):
     assignments = unit_assignments(request.user)
     counts = {}
@@ -56,6 +58,7 @@ def _tree_rows(root: Organization) -> tuple[list[tuple[Organization, object]], i
 
 
 @login_required
+@require_safe
 def tree(request, pk: int | None = None):
     if pk is not None:
         roots = [get_organization_for_user(request.user, pk)]
@@ -72,6 +75,7 @@ def tree(request, pk: int | None = None):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk: int):
     unit = get_organization_for_user(request.user, pk)
     children = list(Organization.objects.get_children(unit))

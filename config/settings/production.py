@@ -1,5 +1,6 @@
 """Production: every secret comes from the environment; a missing one stops the start-up."""
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -16,6 +17,11 @@ def required(name: str) -> str:
 
 
 SECRET_KEY = required("DJANGO_SECRET_KEY")
+DATABASES = {
+    "default": dj_database_url.parse(
+        required("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
+    )
+}
 ALLOWED_HOSTS = required("DJANGO_ALLOWED_HOSTS").split(",")
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -26,3 +32,5 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"

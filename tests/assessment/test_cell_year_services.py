@@ -491,11 +491,23 @@ def test_r20_only_an_excellent_proposal_may_carry_a_commendation(period, tree, s
     meeting = hold_meeting(cell_year, secretary, present=everyone)
     assessment = cell_year.assessments.first()
     with pytest.raises(ValidationError) as error:
-        work.tally_save(meeting=meeting, assessment=assessment, votes={"HTTNV": 4},
-                        commendation_proposed=True, by=secretary, version=None)
+        work.tally_save(
+            meeting=meeting,
+            assessment=assessment,
+            votes={"HTTNV": 4},
+            commendation_proposed=True,
+            by=secretary,
+            version=None,
+        )
     assert "commendation_proposed" in error.value.message_dict
-    tally = work.tally_save(meeting=meeting, assessment=assessment, votes={"HTXSNV": 4},
-                            commendation_proposed=True, by=secretary, version=None)
+    tally = work.tally_save(
+        meeting=meeting,
+        assessment=assessment,
+        votes={"HTXSNV": 4},
+        commendation_proposed=True,
+        by=secretary,
+        version=None,
+    )
     assert tally.commendation_proposed
 
 
@@ -507,17 +519,25 @@ def checklist(cell_year):
 def test_r13_a_member_away_is_rated_once_the_host_cell_has_commented(period, tree, secretary):
     present = members(tree, 3)
     [away] = members(tree, 1)
-    StatusPeriod.objects.create(member=away, kind=StatusKind.TEMPORARY_TRANSFER,
-                                start=datetime.date(2025, 2, 1), reason="Học tập",
-                                host_unit="Chi bộ Trường Chính trị")
+    StatusPeriod.objects.create(
+        member=away,
+        kind=StatusKind.TEMPORARY_TRANSFER,
+        start=datetime.date(2025, 2, 1),
+        reason="Học tập",
+        host_unit="Chi bộ Trường Chính trị",
+    )
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
     hold_meeting(cell_year, secretary, present=present)
     item = checklist(cell_year)[str(work.MSG_CHECK_HOST_COMMENT)]
     assert not item.ok and away.full_name in item.detail
     work.review_input_add(
-        cell_year=cell_year, assessment=cell_year.assessments.get(member=away), by=secretary,
-        kind=InputKind.HOST_COMMENT, source="Chi bộ Trường Chính trị",
-        given_on=datetime.date(2025, 12, 1), text="Hoàn thành tốt nhiệm vụ học tập",
+        cell_year=cell_year,
+        assessment=cell_year.assessments.get(member=away),
+        by=secretary,
+        kind=InputKind.HOST_COMMENT,
+        source="Chi bộ Trường Chính trị",
+        given_on=datetime.date(2025, 12, 1),
+        text="Hoàn thành tốt nhiệm vụ học tập",
     )
     assert checklist(cell_year)[str(work.MSG_CHECK_HOST_COMMENT)].ok
 
@@ -527,10 +547,17 @@ def test_the_checklist_catches_votes_above_a_later_attendance(period, tree, secr
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
     meeting = hold_meeting(cell_year, secretary, present=everyone)
     assessment = cell_year.assessments.first()
-    work.tally_save(meeting=meeting, assessment=assessment, votes={"HTTNV": 4},
-                    commendation_proposed=False, by=secretary, version=None)
+    work.tally_save(
+        meeting=meeting,
+        assessment=assessment,
+        votes={"HTTNV": 4},
+        commendation_proposed=False,
+        by=secretary,
+        version=None,
+    )
     assert checklist(cell_year)[str(work.MSG_CHECK_TALLIES)].ok
-    work.attendance_set(meeting=meeting, member=everyone[0], present=False, absence_reason="",
-                        by=secretary)
+    work.attendance_set(
+        meeting=meeting, member=everyone[0], present=False, absence_reason="", by=secretary
+    )
     item = checklist(cell_year)[str(work.MSG_CHECK_TALLIES)]
     assert not item.ok and assessment.member.full_name in item.detail

@@ -216,17 +216,29 @@ def test_the_minutes_pdf_holds_names_and_levels(login, period, tree, secretary):
     assert "12/12/2025" in text
 
 
-def test_a_stale_tally_post_shows_the_conflict_and_the_newer_votes(login, roster, tree,
-                                                                   secretary):
+def test_a_stale_tally_post_shows_the_conflict_and_the_newer_votes(login, roster, tree, secretary):
     cell_year, assessments = roster
     meeting = work.meeting_for(cell_year)
     for assessment in assessments:
-        work.attendance_set(meeting=meeting, member=assessment.member, present=True,
-                            absence_reason="", by=secretary)
-    first = work.tally_save(meeting=meeting, assessment=assessments[0], votes={"HTXSNV": 1},
-                            commendation_proposed=False, by=secretary, version=None)
-    work.tally_save(meeting=meeting, assessment=assessments[0], votes={"HTXSNV": 3},
-                    commendation_proposed=False, by=secretary, version=first.version)
+        work.attendance_set(
+            meeting=meeting, member=assessment.member, present=True, absence_reason="", by=secretary
+        )
+    first = work.tally_save(
+        meeting=meeting,
+        assessment=assessments[0],
+        votes={"HTXSNV": 1},
+        commendation_proposed=False,
+        by=secretary,
+        version=None,
+    )
+    work.tally_save(
+        meeting=meeting,
+        assessment=assessments[0],
+        votes={"HTXSNV": 3},
+        commendation_proposed=False,
+        by=secretary,
+        version=first.version,
+    )
     response = login(secretary).post(
         reverse("assessment:tally", args=[2025, tree.c1.pk]),
         {"subject": assessments[0].pk, "version": first.version, "votes_HTNV": "2"},

@@ -48,7 +48,7 @@ def test_it_denies_other_district(login, tree, outsider, c1_members):
     urls = [*member_urls(c1_members[0]), reverse("members:member_create", args=[tree.c1.pk])]
     for url in urls:
         assert client.get(url).status_code == 404, url
-        assert client.post(url, valid_member(tree.c1)).status_code == 404, url
+        assert client.post(url, valid_member(tree.c1)).status_code in (404, 405), url
     assert not Member.objects.filter(card_number="93012345678").exists()
 
 
@@ -58,14 +58,14 @@ def test_a_secretary_reads_members_of_the_cell_but_does_not_edit(
     client = login(secretary)
     member = c1_members[0]
     assert client.get(reverse("members:member", args=[member.pk])).status_code == 200
-    assert client.get(reverse("members:member_edit", args=[member.pk])).status_code == 404
-    assert client.get(reverse("members:member_create", args=[tree.c1.pk])).status_code == 404
+    assert client.get(reverse("members:member_edit", args=[member.pk])).status_code == 403
+    assert client.get(reverse("members:member_create", args=[tree.c1.pk])).status_code == 403
 
 
 def test_a_member_sees_their_own_page_only(login, alice_member, c1_members):
     client = login(alice_member.user)
     assert client.get(reverse("members:member", args=[alice_member.pk])).status_code == 200
-    assert client.get(reverse("members:member_edit", args=[alice_member.pk])).status_code == 404
+    assert client.get(reverse("members:member_edit", args=[alice_member.pk])).status_code == 403
     assert client.get(reverse("members:member", args=[c1_members[0].pk])).status_code == 404
 
 
