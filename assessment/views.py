@@ -111,7 +111,9 @@ def self_review_view(request, pk: int):
         own or can_enter_cell_work(request.user, cell_year.cell)
     )
     rule_set = cell_year.period.rule_set
-    form = SelfReviewForm(request.POST or None, assessment=assessment, rule_set=rule_set)
+    form = SelfReviewForm(
+        request.POST if request.method == "POST" else None, assessment=assessment, rule_set=rule_set
+    )
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied
@@ -127,7 +129,7 @@ def self_review_view(request, pk: int):
                 )
             except work.Conflict as conflict:
                 form = SelfReviewForm(assessment=conflict.current, rule_set=rule_set)
-                form.add_error(None, str(conflict))
+                messages.error(request, str(conflict))  # the form shows the newer values
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -150,7 +152,7 @@ def self_review_view(request, pk: int):
 @login_required
 def inputs_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    form = ReviewInputForm(request.POST or None, cell_year=cell_year)
+    form = ReviewInputForm(request.POST if request.method == "POST" else None, cell_year=cell_year)
     if request.method == "POST":
         if not can_enter_cell_work(request.user, cell_year.cell):
             raise PermissionDenied
@@ -177,7 +179,7 @@ def inputs_view(request, year: int, pk: int):
 @login_required
 def cell_report_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    form = CellReportForm(request.POST or None, instance=cell_year)
+    form = CellReportForm(request.POST if request.method == "POST" else None, instance=cell_year)
     if request.method == "POST":
         if not can_enter_cell_work(request.user, cell_year.cell):
             raise PermissionDenied
@@ -192,7 +194,7 @@ def cell_report_view(request, year: int, pk: int):
                 )
             except work.Conflict as conflict:
                 form = CellReportForm(instance=conflict.current)
-                form.add_error(None, str(conflict))
+                messages.error(request, str(conflict))  # the form shows the newer values
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -268,7 +270,7 @@ def meeting_view(request, year: int, pk: int):
                 )
             except work.Conflict as conflict:
                 form = MeetingForm(instance=conflict.current)
-                form.add_error(None, str(conflict))
+                messages.error(request, str(conflict))  # the form shows the newer values
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:

@@ -43,7 +43,9 @@ def member_create(request, pk: int):
     unit = get_organization_for_user(request.user, pk, write=True)
     cells = visible_organizations(request.user, write=True).in_subtree(unit).cells()
     initial = {"cell": unit} if unit.is_cell else {}
-    form = MemberForm(request.POST or None, cells=cells, initial=initial)
+    form = MemberForm(
+        request.POST if request.method == "POST" else None, cells=cells, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         member = form.save()
         messages.success(
@@ -56,7 +58,9 @@ def member_create(request, pk: int):
 @login_required
 def member_edit(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
-    form = MemberForm(request.POST or None, instance=member, cells=None)
+    form = MemberForm(
+        request.POST if request.method == "POST" else None, instance=member, cells=None
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -70,7 +74,7 @@ def member_edit(request, pk: int):
 def member_transfer_view(request, pk: int):
     member = get_member_for_user(request.user, pk, write=True)
     cells = visible_organizations(request.user, write=True).cells().exclude(pk=member.cell_id)
-    form = TransferForm(request.POST or None, cells=cells)
+    form = TransferForm(request.POST if request.method == "POST" else None, cells=cells)
     if request.method == "POST" and form.is_valid():
         try:
             member_transfer(member=member, by=request.user, **form.cleaned_data)

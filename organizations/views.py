@@ -107,7 +107,7 @@ def unit_detail(request, pk: int):
 @login_required
 def unit_create(request, pk: int):
     parent = get_organization_for_user(request.user, pk, write=True)
-    form = OrganizationForm(request.POST or None, parent=parent)
+    form = OrganizationForm(request.POST if request.method == "POST" else None, parent=parent)
     if request.method == "POST" and form.is_valid():
         unit = organization_add_child(parent=parent, unit=form.save(commit=False), by=request.user)
         messages.success(request, _("The unit “%(name)s” was created.") % {"name": unit.name})
@@ -118,7 +118,7 @@ def unit_create(request, pk: int):
 @login_required
 def unit_edit(request, pk: int):
     unit = get_organization_for_user(request.user, pk, write=True)
-    form = OrganizationForm(request.POST or None, instance=unit)
+    form = OrganizationForm(request.POST if request.method == "POST" else None, instance=unit)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})

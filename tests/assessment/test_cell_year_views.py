@@ -247,3 +247,37 @@ def test_a_stale_tally_post_shows_the_conflict_and_the_newer_votes(login, roster
     html = response.content.decode()
     assert str(work.MSG_CONFLICT)[:20] in html
     assert 'name="votes_HTXSNV"' in html and 'value="3"' in html and 'value="2"' not in html
+
+
+def test_a_stale_self_review_shows_the_conflict_and_the_newer_text(
+    login, roster, tree, secretary, alice_member
+):
+    cell_year, _ = roster
+    own = work.cell_year_open(period=cell_year.period, cell=tree.c1).assessments.get(
+        member=alice_member
+    )
+    seen = own.version
+    work.self_review_save(
+        assessment=own,
+        texts={"strengths": "Bản của đảng viên"},
+        scores={},
+        conditions={},
+        by=alice_member.user,
+        version=seen,
+    )
+    response = login(secretary).post(
+        reverse("assessment:self_review", args=[own.pk]),
+        {"version": seen, "strengths": "Bản nhập từ giấy"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(work.MSG_CONFLICT)[:20] in html
+    assert "Bản của đảng viên" in html and "Bản nhập từ giấy" not in html
+    own.refresh_from_db()
+    assert own.strengths == "Bản của đảng viên"
+
+
+def test_an_empty_post_is_a_post(login, roster, tree, secretary):
+    response = login(secretary).post(reverse("assessment:inputs", args=[2025, tree.c1.pk]), {})
+    assert response.status_code == 200
+    assert response.context["form"].is_bound and response.context["form"].errors

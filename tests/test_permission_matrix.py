@@ -1,0 +1,191 @@
+"""Issue 7, part 1: every URL × every role × inside/outside the role's scope × GET/POST.
+
+URL names come from the resolver, so a new view without a row here fails
+`test_every_url_has_expectations`. Outside objects sit in a second province, so even the
+provincial board has an outside; the administrator sees both provinces.
+
+Codes: 302 anonymous → login (and redirects after a successful POST), 403 inside the scope but
+not the role, 404 outside the scope (as if missing), 405 a method the view does not take.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessment import cell_year as work
+from organizations.models import Kind, Role
+
+from .factories import MemberFactory, OrganizationFactory, assign
+
+ROLES = ["anonymous", "member", "secretary", "committee", "district", "provincial", "admin"]
+MANAGERS = {"committee": 200, "district": 200, "provincial": 200, "admin": 200}
+
+
+def codes(
+    anonymous=302,
+    member=None,
+    secretary=None,
+    committee=None,
+    district=None,
+    provincial=None,
+    admin=None,
+    default=200,
+):
+    given = locals()
+    return {role: default if given[role] is None else given[role] for role in ROLES}
+
+
+READ = codes(member=404)  # anyone in scope reads; a member has no unit in scope
+READ_OWN = codes()  # a member reads their own record
+NOT_ALLOWED = codes(default=405)
+UNIT_WRITE = codes(member=404, secretary=403)  # managers: a form (200, invalid on empty POST)
+CELL_ENTRY_FORM = codes(member=404, committee=403, district=403, provincial=403)
+CELL_ENTRY_REDIRECT = codes(
+    member=404, committee=403, district=403, provincial=403, secretary=302, admin=302
+)
+CELL_RETURN = codes(
+    member=404, secretary=403, district=403, provincial=403, committee=302, admin=302
+)
+SELF_REVIEW_POST = codes(
+    member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
+)
+
+# name: (object kind, GET, POST)
+EXPECTED = {
+    "home": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "login": (None, codes(anonymous=200), codes(anonymous=200)),
+    "logout": (None, codes(default=405, anonymous=405), codes(default=302)),
+    "password_change": (None, codes(), codes()),
+    "password_change_done": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "set_language": (None, codes(default=302), codes(default=302)),
+    "organizations:tree": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "organizations:subtree": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "organizations:unit": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "organizations:unit_create": ("unit", UNIT_WRITE, UNIT_WRITE),
+    "organizations:unit_edit": ("unit", UNIT_WRITE, UNIT_WRITE),
+    "members:member_create": ("unit", UNIT_WRITE, UNIT_WRITE),
+    "members:member": ("member", READ_OWN, NOT_ALLOWED | {"anonymous": 302}),
+    "members:member_edit": (
+        "member",
+        codes(member=403, secretary=403),
+        codes(member=403, secretary=403),
+    ),
+    "members:member_transfer": (
+        "member",
+        codes(member=403, secretary=403),
+        codes(member=403, secretary=403),
+    ),
+    "assessment:cell_year": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:inputs": ("cell", READ, CELL_ENTRY_FORM),
+    "assessment:cell_report": ("cell", READ, CELL_ENTRY_REDIRECT),
+    "assessment:meeting": ("cell", READ, CELL_ENTRY_FORM),
+    "assessment:attendance": ("attendance", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
+    "assessment:tally": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
+    "assessment:minutes": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:submit": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
+    "assessment:return": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_RETURN),
+    "assessment:self_review": ("assessment", READ_OWN, SELF_REVIEW_POST),
+    "assessment:member_status": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT | {"member": 403},
+    ),
+    "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
+}
+# The rest of Django's admin is the library's own, behind the same staff check as its index.
+LIBRARY_NAMESPACES = {"admin"}
+
+
+def url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_expectations():
+    names = set(url_names())
+    missing = {n for n in names if n not in EXPECTED and n.split(":")[0] not in LIBRARY_NAMESPACES}
+    assert missing == set()
+    assert set(EXPECTED) <= names
+
+
+@dataclass
+class Scope:
+    unit: object
+    cell: object
+    member: object
+    assessment: object
+
+
+@pytest.fixture
+def world(
+    tree, period, alice_member, secretary, committee, district_board, provincial, administrator
+):
+    other_province = OrganizationFactory(code="Q", name="Tỉnh ủy khác", kind=Kind.PROVINCE)
+    other_cell = OrganizationFactory(
+        code="QC", name="Chi bộ tỉnh khác", kind=Kind.GRASSROOTS_CELL, parent=other_province
+    )
+    assign(administrator, Role.ADMINISTRATOR, other_province)
+    inside_member = MemberFactory(cell=tree.c1, full_name="Trong Phạm Vi")
+    outside_member = MemberFactory(cell=other_cell, full_name="Ngoài Phạm Vi")
+    inside_year = work.cell_year_open(period=period, cell=tree.c1)
+    outside_year = work.cell_year_open(period=period, cell=other_cell)
+    users = {
+        "member": alice_member.user,
+        "secretary": secretary,
+        "committee": committee,
+        "district": district_board,
+        "provincial": provincial,
+        "admin": administrator,
+    }
+    inside = Scope(
+        tree.c1, tree.c1, inside_member, inside_year.assessments.get(member=inside_member)
+    )
+    own = Scope(tree.c1, tree.c1, alice_member, inside_year.assessments.get(member=alice_member))
+    outside = Scope(
+        other_cell, other_cell, outside_member, outside_year.assessments.get(member=outside_member)
+    )
+    return users, inside, own, outside
+
+
+def args_for(kind, scope):
+    return {
+        None: [],
+        "unit": [scope.unit.pk],
+        "member": [scope.member.pk],
+        "cell": [2025, scope.cell.pk],
+        "attendance": [2025, scope.cell.pk, scope.member.pk],
+        "assessment": [scope.assessment.pk],
+    }[kind]
+
+
+def test_the_matrix(client, world):
+    users, inside, own, outside = world
+    checked, failures = 0, []
+    for name, (kind, get_codes, post_codes) in EXPECTED.items():
+        for role in ROLES:
+            scopes = [("inside", own if role == "member" else inside)]
+            if kind is not None and role != "anonymous":
+                scopes.append(("outside", outside))
+            for scope_name, scope in scopes:
+                url = reverse(name, args=args_for(kind, scope))
+                for method, expected_by_role in (("GET", get_codes), ("POST", post_codes)):
+                    expected = expected_by_role[role]
+                    if scope_name == "outside" and role != "admin" and expected != 405:
+                        expected = 404
+                    client.logout()
+                    if role != "anonymous":
+                        client.force_login(users[role])
+                    answer = getattr(client, method.lower())(url).status_code
+                    checked += 1
+                    if answer != expected:
+                        failures.append(
+                            f"{method} {name} {role} {scope_name}: {answer} (expected {expected})"
+                        )
+    print(f"\npermission matrix: {checked} cases (URL, role, scope, method) checked")
+    assert failures == [], "\n".join(failures)
+    assert checked > 400
