@@ -84,6 +84,24 @@ class RuleSet(Bilingual):
     discipline_cleared_by_remedy = models.BooleanField(
         _("discipline is cleared when the member found and remedied the fault"), default=False
     )
+    # R7: prerequisites for an excellent unit.
+    excellent_unit_all_completed = models.BooleanField(
+        _("an excellent unit needs everyone below at least completed"), default=False
+    )
+    excellent_unit_min_good_share = models.DecimalField(
+        _("an excellent unit needs this share (%) below rated good or above"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    excellent_unit_no_discipline_below = models.BooleanField(
+        _("an excellent unit needs no subordinate unit or leader disciplined"), default=True
+    )
+    # R6: the state levels that cap a state employee's party level (canonical codes).
+    state_level_caps = models.JSONField(
+        _("state levels that cap the party level"), default=list, blank=True
+    )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
@@ -328,6 +346,16 @@ EDITABLE_CELL_STATES = frozenset({CellState.NOT_STARTED, CellState.IN_PROGRESS, 
 class CellYearQuerySet(models.QuerySet):
     def for_period(self, period: Period) -> CellYearQuerySet:
         return self.filter(period=period)
+
+    def with_counts(self) -> CellYearQuerySet:
+        """Members on the roster, to be assessed, and with a frozen proposal, per cell year."""
+        return self.annotate(
+            n_roster=models.Count("assessments"),
+            n_to_assess=models.Count("assessments", filter=models.Q(assessments__status="assess")),
+            n_proposed=models.Count(
+                "assessments", filter=models.Q(assessments__proposed_level__isnull=False)
+            ),
+        )
 
 
 class CellYear(Versioned):

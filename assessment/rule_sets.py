@@ -40,6 +40,12 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
         "temporary_transfer_not_classified": data.get("temporary_transfer_not_classified", False),
         "discipline_duty_related_only": data.get("discipline_duty_related_only", True),
         "discipline_cleared_by_remedy": data.get("discipline_cleared_by_remedy", False),
+        "excellent_unit_all_completed": data.get("excellent_unit", {}).get("all_completed", False),
+        "excellent_unit_min_good_share": data.get("excellent_unit", {}).get("min_good_share"),
+        "excellent_unit_no_discipline_below": data.get("excellent_unit", {}).get(
+            "no_discipline_below", True
+        ),
+        "state_level_caps": data.get("state_level_caps", ["excellent", "not_completed"]),
         "forms": data.get("forms", {}),
     }
     # A data migration passes the model as it was then: set only the fields it already had.
@@ -47,49 +53,56 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
     rule_set, _ = models.RuleSet.objects.update_or_create(
         code=data["code"], defaults={k: v for k, v in values.items() if k in known}
     )
-    rule_set.levels.all().delete()
-    rule_set.criteria_groups.all().delete()
-    rule_set.deadline_defaults.all().delete()
+    # Rows are updated in place by code: assessments point at levels, so a definition can be
+    # applied again by a later migration without breaking them.
     for level in data["levels"]:
         threshold = level.get("vote_threshold", [1, 2])
-        models.Level.objects.create(
+        models.Level.objects.update_or_create(
             rule_set=rule_set,
             code=level["code"],
-            short_name=level.get("short_name", level["code"]),
-            name_vi=level["name_vi"],
-            name_en=level["name_en"],
-            rank=level["rank"],
-            applies_to=level.get("applies_to", "both"),
-            maps_to=level["maps_to"],
-            score_min=level.get("score_min"),
-            vote_threshold_numerator=threshold[0],
-            vote_threshold_denominator=threshold[1],
-            conditions=level.get("conditions", []),
+            defaults={
+                "short_name": level.get("short_name", level["code"]),
+                "name_vi": level["name_vi"],
+                "name_en": level["name_en"],
+                "rank": level["rank"],
+                "applies_to": level.get("applies_to", "both"),
+                "maps_to": level["maps_to"],
+                "score_min": level.get("score_min"),
+                "vote_threshold_numerator": threshold[0],
+                "vote_threshold_denominator": threshold[1],
+                "conditions": level.get("conditions", []),
+            },
         )
     for order, group in enumerate(data.get("criteria", [])):
-        group_row = models.CriteriaGroup.objects.create(
+        group_row, _ = models.CriteriaGroup.objects.update_or_create(
             rule_set=rule_set,
             code=group["code"],
-            name_vi=group["name_vi"],
-            name_en=group["name_en"],
-            max_points=group["max_points"],
-            order=order,
+            defaults={
+                "name_vi": group["name_vi"],
+                "name_en": group["name_en"],
+                "max_points": group["max_points"],
+                "order": order,
+            },
         )
         for item_order, item in enumerate(group.get("items", [])):
-            models.CriteriaItem.objects.create(
+            models.CriteriaItem.objects.update_or_create(
                 group=group_row,
                 code=item["code"],
-                name_vi=item["name_vi"],
-                name_en=item["name_en"],
-                max_points=item["max_points"],
-                order=item_order,
+                defaults={
+                    "name_vi": item["name_vi"],
+                    "name_en": item["name_en"],
+                    "max_points": item["max_points"],
+                    "order": item_order,
+                },
             )
     for deadline in data.get("deadlines", []):
-        models.DeadlineDefault.objects.create(
+        models.DeadlineDefault.objects.update_or_create(
             rule_set=rule_set,
             level=deadline["level"],
-            month=deadline["month"],
-            day=deadline["day"],
-            next_year=deadline.get("next_year", False),
+            defaults={
+                "month": deadline["month"],
+                "day": deadline["day"],
+                "next_year": deadline.get("next_year", False),
+            },
         )
     return rule_set

@@ -196,3 +196,63 @@ def condition_text(condition: Mapping[str, str]) -> str:
     from django.utils.translation import get_language
 
     return condition["en"] if (get_language() or "vi").startswith("en") else condition["vi"]
+
+
+# --- Checks at decision time (issue 4) ---------------------------------------------------------
+
+MSG_STATE_LEVEL = _(
+    "The party level may not be above the state (civil-service) level “%(state)s” (R6)."
+)
+MSG_HEAD_ABOVE_UNIT = _("The head's level may not be above the level of the unit they head (R8).")
+MSG_BELOW_COMPLETED = _("%(n)s units or members below are rated below completed (R7).")
+MSG_GOOD_SHARE = _(
+    "Only %(share)s%% of the units or members below are rated good or above; %(min)s%% is "
+    "required (R7)."
+)
+MSG_DISCIPLINE_BELOW = _(
+    "%(n)s subordinate units or leadership members were disciplined this year (R7)."
+)
+
+
+def state_level_errors(*, party_level, state_level, capped: frozenset[str]) -> list[str]:
+    """R6 (Hướng dẫn 21): a state employee's party level may not exceed their state level when
+    that level is one of `capped` (canonical codes; excellent and not completed by default)."""
+    if state_level is None or state_level.maps_to not in capped:
+        return []
+    if party_level.rank < state_level.rank:
+        return [str(MSG_STATE_LEVEL % {"state": state_level.name})]
+    return []
+
+
+def head_level_errors(*, head_level, unit_level) -> list[str]:
+    """R8 (Quy định 366 art. 12): a head's level may not exceed the collective's they head."""
+    if unit_level is not None and head_level.rank < unit_level.rank:
+        return [str(MSG_HEAD_ABOVE_UNIT)]
+    return []
+
+
+def excellent_unit_errors(*, rule_set, levels_below: list, disciplined_below: int) -> list[str]:
+    """R7: prerequisites for rating a unit excellent, as the year's rule set words them.
+
+    `levels_below` are the decided levels of its subordinate units (for a cell: its members)."""
+    errors = []
+    if rule_set.excellent_unit_all_completed:
+        below = [lv for lv in levels_below if lv.maps_to == "not_completed"]
+        if below:
+            errors.append(str(MSG_BELOW_COMPLETED % {"n": len(below)}))
+    if rule_set.excellent_unit_min_good_share is not None and levels_below:
+        good = sum(1 for lv in levels_below if lv.maps_to in ("excellent", "good"))
+        share = Decimal(good) * 100 / len(levels_below)
+        if share < rule_set.excellent_unit_min_good_share:
+            errors.append(
+                str(
+                    MSG_GOOD_SHARE
+                    % {
+                        "share": share.quantize(Decimal("0.01")),
+                        "min": rule_set.excellent_unit_min_good_share,
+                    }
+                )
+            )
+    if rule_set.excellent_unit_no_discipline_below and disciplined_below:
+        errors.append(str(MSG_DISCIPLINE_BELOW % {"n": disciplined_below}))
+    return errors

@@ -17,6 +17,7 @@ urlpatterns = [
     path("years/<int:year>/cells/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
     path("years/<int:year>/cells/<int:pk>/submit/", views.submit_view, name="submit"),
     path("years/<int:year>/cells/<int:pk>/return/", views.return_view, name="return"),
+    path("years/<int:year>/units/<int:pk>/cells/", views.inbox_view, name="inbox"),
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
 ]

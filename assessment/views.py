@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
+from organizations.access import get_organization_for_user
 from organizations.models import Organization
 
 from . import cell_year as work
@@ -19,6 +21,7 @@ from .access import (
     can_return_cell_work,
     get_assessment_for_user,
     get_cell_year_for_user,
+    get_period,
 )
 from .forms import (
     CellReportForm,
@@ -427,3 +430,48 @@ def return_view(request, year: int, pk: int):
     else:
         messages.error(request, _("Give the reason for returning the work to the cell."))
     return redirect(_cell_url(cell_year))
+
+
+@login_required
+@require_safe
+def inbox_view(request, year: int, pk: int):
+    """Issue 4, step 1: every cell below a unit, its state, on time or late, and counts."""
+    unit = get_organization_for_user(request.user, pk)
+    period = get_period(year)
+    deadline = period.deadlines.filter(level=DeadlineLevel.CELL).first()
+    cell_years = {
+        cy.cell_id: cy
+        for cy in CellYear.objects.for_period(period)
+        .filter(cell__path__startswith=unit.path)
+        .with_counts()
+    }
+    members = dict(
+        Member.objects.current()
+        .in_subtree(unit)
+        .order_by()
+        .values_list("cell")
+        .annotate(n=Count("id"))
+    )
+    today = timezone.localdate()
+    rows = []
+    for cell in Organization.objects.in_subtree(unit).cells():
+        cell_year = cell_years.get(cell.pk)
+        done_on = cell_year.submitted_at if cell_year and cell_year.submitted_at else None
+        late = deadline is not None and (
+            (done_on and timezone.localtime(done_on).date() > deadline.due)
+            or (not done_on and today > deadline.due)
+        )
+        rows.append(
+            {"cell": cell, "cell_year": cell_year, "members": members.get(cell.pk, 0), "late": late}
+        )
+    return render(
+        request,
+        "assessment/inbox.html",
+        {
+            "unit": unit,
+            "period": period,
+            "deadline": deadline,
+            "rows": rows,
+            "late_count": sum(1 for r in rows if r["late"]),
+        },
+    )

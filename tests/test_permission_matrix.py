@@ -85,6 +85,7 @@ EXPECTED = {
     "assessment:minutes": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "assessment:submit": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
     "assessment:return": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_RETURN),
+    "assessment:inbox": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "assessment:self_review": ("assessment", READ_OWN, SELF_REVIEW_POST),
     "assessment:member_status": (
         "assessment",

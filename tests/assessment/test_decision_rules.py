@@ -1,0 +1,116 @@
+"""R6, R7, R8: checks applied when a level is decided."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from assessment import rules
+from assessment.models import RuleSet
+from assessment.rule_sets import load_rule_set, read_definition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def levels():
+    rule_set = RuleSet.objects.get(code="QD366-2025")
+    return {level.code: level for level in rule_set.levels.all()}
+
+
+CAPS = frozenset({"excellent", "not_completed"})
+
+
+def test_r6_a_state_not_completed_caps_the_party_level(levels):
+    errors = rules.state_level_errors(
+        party_level=levels["HTNV"], state_level=levels["KHTNV"], capped=CAPS
+    )
+    assert errors and "R6" in errors[0]
+    assert (
+        rules.state_level_errors(
+            party_level=levels["KHTNV"], state_level=levels["KHTNV"], capped=CAPS
+        )
+        == []
+    )
+
+
+def test_r6_other_state_levels_do_not_cap(levels):
+    assert (
+        rules.state_level_errors(
+            party_level=levels["HTXSNV"], state_level=levels["HTTNV"], capped=CAPS
+        )
+        == []
+    )
+    assert (
+        rules.state_level_errors(party_level=levels["HTXSNV"], state_level=None, capped=CAPS) == []
+    )
+
+
+def test_r8_a_head_may_not_be_above_the_unit(levels):
+    assert rules.head_level_errors(head_level=levels["HTXSNV"], unit_level=levels["HTTNV"])
+    assert rules.head_level_errors(head_level=levels["HTTNV"], unit_level=levels["HTTNV"]) == []
+    assert rules.head_level_errors(head_level=levels["HTXSNV"], unit_level=None) == []
+
+
+def era(**kw):
+    values = {
+        "excellent_unit_all_completed": False,
+        "excellent_unit_min_good_share": None,
+        "excellent_unit_no_discipline_below": False,
+    } | kw
+    return SimpleNamespace(**values)
+
+
+def test_r7_2019_2022_everyone_at_least_completed_and_80_percent_good(levels):
+    rules_2019 = era(excellent_unit_all_completed=True, excellent_unit_min_good_share=Decimal(80))
+    eight_of_ten = [levels["HTTNV"]] * 8 + [levels["HTNV"]] * 2
+    assert (
+        rules.excellent_unit_errors(
+            rule_set=rules_2019, levels_below=eight_of_ten, disciplined_below=0
+        )
+        == []
+    )
+    seven_of_ten = [levels["HTTNV"]] * 7 + [levels["HTNV"]] * 3
+    assert (
+        len(
+            rules.excellent_unit_errors(
+                rule_set=rules_2019, levels_below=seven_of_ten, disciplined_below=0
+            )
+        )
+        == 1
+    )
+    one_failed = [levels["HTXSNV"]] * 9 + [levels["KHTNV"]]
+    assert (
+        len(
+            rules.excellent_unit_errors(
+                rule_set=rules_2019, levels_below=one_failed, disciplined_below=0
+            )
+        )
+        == 1
+    )
+
+
+def test_r7_2025_no_discipline_below(levels):
+    rules_2025 = RuleSet.objects.get(code="QD366-2025")
+    below = [levels["HTNV"]] * 5  # 2025 sets no share of good ratings
+    assert (
+        rules.excellent_unit_errors(rule_set=rules_2025, levels_below=below, disciplined_below=0)
+        == []
+    )
+    assert rules.excellent_unit_errors(rule_set=rules_2025, levels_below=below, disciplined_below=1)
+
+
+def test_the_seeded_rule_set_carries_the_decision_settings():
+    rule_set = RuleSet.objects.get(code="QD366-2025")
+    assert rule_set.state_level_caps == ["excellent", "not_completed"]
+    assert rule_set.excellent_unit_no_discipline_below
+    assert rule_set.excellent_unit_min_good_share is None
+
+
+def test_a_definition_can_be_applied_again_without_breaking_links(levels):
+    from assessment import models
+
+    before = {code: level.pk for code, level in levels.items()}
+    load_rule_set(read_definition("qd366-2025.json"), models=SimpleNamespace(**vars(models)))
+    after = dict(RuleSet.objects.get(code="QD366-2025").levels.values_list("code", "pk"))
+    assert after == before
