@@ -270,18 +270,32 @@ def review_input_add(
     return row
 
 
+def _update_fields(
+    model: type[Model],
+    pk: int,
+    cell_year_id: int,
+    data: Mapping[str, object],
+    by,
+    version: int | None,
+) -> Model:
+    """Set plain fields of one row of the cell's year, checking the version the user read."""
+    cell_year = _open_cell_year(cell_year_id)
+    row = _locked(model, pk, version)
+    for name, value in data.items():
+        setattr(row, name, value)
+    if model is CellYear:
+        row.state = CellState.IN_PROGRESS if row.state == CellState.NOT_STARTED else row.state
+    else:
+        _mark_in_progress(cell_year, by)
+    return _save(row, by)
+
+
 @transaction.atomic
 def cell_report_save(
     *, cell_year: CellYear, data: Mapping[str, object], by, version: int | None
 ) -> CellYear:
     """The cell's own report (form 01) and its self-rating (step 4)."""
-    _open_cell_year(cell_year.pk)
-    row = _locked(CellYear, cell_year.pk, version)
-    for name, value in data.items():
-        setattr(row, name, value)
-    if row.state == CellState.NOT_STARTED:
-        row.state = CellState.IN_PROGRESS
-    return _save(row, by)
+    return _update_fields(CellYear, cell_year.pk, cell_year.pk, data, by, version)
 
 
 def meeting_for(cell_year: CellYear) -> Meeting:
@@ -293,12 +307,7 @@ def meeting_for(cell_year: CellYear) -> Meeting:
 def meeting_save(
     *, meeting: Meeting, data: Mapping[str, object], by, version: int | None
 ) -> Meeting:
-    cell_year = _open_cell_year(meeting.cell_year_id)
-    row = _locked(Meeting, meeting.pk, version)
-    for name, value in data.items():
-        setattr(row, name, value)
-    _mark_in_progress(cell_year, by)
-    return _save(row, by)
+    return _update_fields(Meeting, meeting.pk, meeting.cell_year_id, data, by, version)
 
 
 @transaction.atomic

@@ -99,6 +99,24 @@ def member_status_view(request, pk: int):
     return redirect(_cell_url(assessment.cell_year))
 
 
+def _versioned_save(request, form, save, rebuild, *, success: str):
+    """Validate `form` and call `save(data, version)`. On a conflict the user is told and gets a
+    form with the newer values (`rebuild(current)`). Returns the form to show and whether saved."""
+    if not form.is_valid():
+        return form, False
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        save(data, form.cleaned_data["version"])
+    except work.Conflict as conflict:
+        messages.error(request, str(conflict))
+        return rebuild(conflict.current), False
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return form, False
+    messages.success(request, success)
+    return form, True
+
+
 def _messages(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
@@ -120,24 +138,22 @@ def self_review_view(request, pk: int):
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                work.self_review_save(
-                    assessment=assessment,
-                    texts=form.texts(),
-                    scores=form.scores(),
-                    conditions=form.conditions(),
-                    by=request.user,
-                    version=form.cleaned_data["version"],
-                )
-            except work.Conflict as conflict:
-                form = SelfReviewForm(assessment=conflict.current, rule_set=rule_set)
-                messages.error(request, str(conflict))  # the form shows the newer values
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The self-review was saved."))
-                return redirect("assessment:self_review", pk=assessment.pk)
+        form, saved = _versioned_save(
+            request,
+            form,
+            lambda data, version: work.self_review_save(
+                assessment=assessment,
+                texts=form.texts(),
+                scores=form.scores(),
+                conditions=form.conditions(),
+                by=request.user,
+                version=version,
+            ),
+            lambda current: SelfReviewForm(assessment=current, rule_set=rule_set),
+            success=_("The self-review was saved."),
+        )
+        if saved:
+            return redirect("assessment:self_review", pk=assessment.pk)
     return render(
         request,
         "assessment/self_review.html",
@@ -186,23 +202,17 @@ def cell_report_view(request, year: int, pk: int):
     if request.method == "POST":
         if not can_enter_cell_work(request.user, cell_year.cell):
             raise PermissionDenied
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                work.cell_report_save(
-                    cell_year=cell_year,
-                    data=data,
-                    by=request.user,
-                    version=form.cleaned_data["version"],
-                )
-            except work.Conflict as conflict:
-                form = CellReportForm(instance=conflict.current)
-                messages.error(request, str(conflict))  # the form shows the newer values
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The cell's report was saved."))
-                return redirect(_cell_url(cell_year))
+        form, saved = _versioned_save(
+            request,
+            form,
+            lambda data, version: work.cell_report_save(
+                cell_year=cell_year, data=data, by=request.user, version=version
+            ),
+            lambda current: CellReportForm(instance=current),
+            success=_("The cell's report was saved."),
+        )
+        if saved:
+            return redirect(_cell_url(cell_year))
     return render(request, "assessment/cell_report.html", {"cell_year": cell_year, "form": form})
 
 
@@ -261,24 +271,17 @@ def meeting_view(request, year: int, pk: int):
     form = None
     if request.method == "POST":
         cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
-        form = MeetingForm(request.POST, instance=meeting)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                work.meeting_save(
-                    meeting=meeting,
-                    data=data,
-                    by=request.user,
-                    version=form.cleaned_data["version"],
-                )
-            except work.Conflict as conflict:
-                form = MeetingForm(instance=conflict.current)
-                messages.error(request, str(conflict))  # the form shows the newer values
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                messages.success(request, _("The meeting details were saved."))
-                return redirect(_cell_url(cell_year, "meeting"))
+        form, saved = _versioned_save(
+            request,
+            MeetingForm(request.POST, instance=meeting),
+            lambda data, version: work.meeting_save(
+                meeting=meeting, data=data, by=request.user, version=version
+            ),
+            lambda current: MeetingForm(instance=current),
+            success=_("The meeting details were saved."),
+        )
+        if saved:
+            return redirect(_cell_url(cell_year, "meeting"))
     return render(
         request, "assessment/meeting.html", _meeting_context(request, cell_year, meeting, form)
     )
