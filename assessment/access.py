@@ -14,10 +14,11 @@ from organizations.access import (
     is_administrator,
     unit_assignments,
     visible_members,
+    visible_organizations,
 )
 from organizations.models import Organization, Role
 
-from .models import CellYear, MemberAssessment, Period
+from .models import CellYear, Decision, MemberAssessment, Period
 
 
 def can_enter_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
@@ -28,8 +29,9 @@ def can_enter_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
     )
 
 
-def can_return_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
-    """The grassroots committee above the cell returns its work (R17)."""
+def can_decide_cell_work(user: AbstractBaseUser, cell: Organization) -> bool:
+    """The grassroots committee above the cell decides its members' levels and may return its
+    work (step 7, R17); a grassroots cell's own committee decides for its members."""
     return (
         is_administrator(user)
         or any(
@@ -86,3 +88,16 @@ def get_assessment_for_user(
     if write and not (own or can_enter_cell_work(user, assessment.cell_year.cell)):
         raise PermissionDenied
     return assessment
+
+
+def get_decision_for_user(user: AbstractBaseUser, pk: int) -> Decision:
+    """A decision is seen by whoever sees its issuing body, and by whoever sees a member it
+    lists (the cell's secretary, the member): the persons concerned learn their result."""
+    decision = get_object_or_404(
+        Decision.objects.select_related("issuer", "period", "issued_by"), pk=pk
+    )
+    if visible_organizations(user).filter(pk=decision.issuer_id).exists():
+        return decision
+    if decision.assessments.filter(member__in=visible_members(user).values("pk")).exists():
+        return decision
+    raise Http404

@@ -8,6 +8,7 @@ from .models import (
     CriteriaItem,
     Deadline,
     DeadlineDefault,
+    Decision,
     Level,
     Meeting,
     MemberAssessment,
@@ -141,3 +142,11 @@ class TallyAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "assessment", "votes", "commendation_proposed"]
     search_fields = ["assessment__member__full_name", "meeting__cell_year__cell__name"]
     raw_id_fields = ["meeting", "assessment"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "issuer", "period", "signed_on", "signer_name", "state"]
+    list_filter = ["period", "state"]
+    search_fields = ["issuer__code", "issuer__name", "signer_name"]
+    raw_id_fields = ["issuer", "issued_by"]

@@ -70,7 +70,7 @@ def _locked(model: type[Model], pk: int, seen_version: int | None) -> Model:
     return row
 
 
-def _save(row: Model, by, *, reason: str = "", bump: bool = True) -> Model:
+def save_attributed(row: Model, by, *, reason: str = "", bump: bool = True) -> Model:
     if bump:
         row.version += 1
     row._history_user = by
@@ -92,7 +92,7 @@ def _open_cell_year(pk: int) -> CellYear:
 def _mark_in_progress(cell_year: CellYear, by) -> None:
     if cell_year.state == CellState.NOT_STARTED:
         cell_year.state = CellState.IN_PROGRESS
-        _save(cell_year, by, bump=False)
+        save_attributed(cell_year, by, bump=False)
 
 
 def form_code_for(member: Member, rule_set: RuleSet) -> str:
@@ -139,7 +139,7 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
         Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
         assessment.inputs.update(cell_year=cell_year)
         assessment.cell_year = cell_year
-        _save(assessment, None, reason="R16")
+        save_attributed(assessment, None, reason="R16")
         existing[assessment.member_id] = assessment
     new, changed = [], []
     for member in members:
@@ -162,7 +162,7 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
             changed.append(assessment)
     bulk_create_with_history(new, MemberAssessment)
     for assessment in changed:
-        _save(assessment, None, reason="R13")
+        save_attributed(assessment, None, reason="R13")
     return cell_year
 
 
@@ -191,7 +191,7 @@ def member_status_set(
     row.status, row.reason_code, row.status_note = status, reason_code, note
     row.status_overridden = True
     _mark_in_progress(cell_year, by)
-    return _save(row, by, reason=note)
+    return save_attributed(row, by, reason=note)
 
 
 def _scores(rule_set: RuleSet, raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal | None]:
@@ -255,7 +255,7 @@ def self_review_save(
     row.self_level, row.self_level_notes = result.level, result.notes
     row.self_review_entered_by = by
     _mark_in_progress(cell_year, by)
-    return _save(row, by)
+    return save_attributed(row, by)
 
 
 @transaction.atomic
@@ -287,7 +287,7 @@ def _update_fields(
         row.state = CellState.IN_PROGRESS if row.state == CellState.NOT_STARTED else row.state
     else:
         _mark_in_progress(cell_year, by)
-    return _save(row, by)
+    return save_attributed(row, by)
 
 
 @transaction.atomic
@@ -349,7 +349,7 @@ def tally_save(
     row.votes = {code: n for code, n in votes.items() if n is not None}
     row.commendation_proposed = commendation_proposed
     _mark_in_progress(cell_year, by)
-    return _save(row, by)
+    return save_attributed(row, by)
 
 
 @dataclass
@@ -484,11 +484,11 @@ def cell_submit(*, cell_year: CellYear, by) -> CellYear:
         tally = tallies.get(assessment.pk)
         assessment.proposed_level = summary.proposals.get(assessment.pk)
         assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
-        _save(assessment, by, reason=str(_("Submitted")))
+        save_attributed(assessment, by, reason=str(_("Submitted")))
     row.proposed_level = summary.proposals.get(None)
     row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
     row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
-    return _save(row, by, reason=str(_("Submitted")))
+    return save_attributed(row, by, reason=str(_("Submitted")))
 
 
 @transaction.atomic
@@ -500,4 +500,4 @@ def cell_return(*, cell_year: CellYear, reason: str, by) -> CellYear:
     if not reason.strip():
         raise ValidationError({"reason": MSG_RETURN_REASON})
     row.state, row.return_reason = CellState.RETURNED, reason.strip()
-    return _save(row, by, reason=reason.strip())
+    return save_attributed(row, by, reason=reason.strip())

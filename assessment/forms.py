@@ -185,3 +185,23 @@ class ReviewInputForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("reason for return"), widget=TEXT_AREA, max_length=5000)
+
+
+class DecisionIssueForm(forms.Form):
+    signed_on = forms.DateField(label=_("date"), widget=DateInput())
+    signer_name = forms.CharField(label=_("signer"), max_length=120)
+    signer_title = forms.CharField(label=_("signer's title"), max_length=120)
+    quota_justification = forms.CharField(
+        label=_("justification for exceeding the quota"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    raised_cap_percent = forms.DecimalField(
+        label=_("raised quota (%)"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    quota_raise_reference = forms.CharField(
+        label=_("decision raising the cap for an outstanding unit"),
+        required=False,
+        max_length=255,
+    )

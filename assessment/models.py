@@ -398,6 +398,23 @@ class CellYear(Versioned):
     )
     commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided level"),
+    )
+    decision_note = models.TextField(_("reason for the decided level"), blank=True)
+    decision = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cell_years",
+        verbose_name=_("decision"),
+    )
     return_reason = models.TextField(_("reason for return"), blank=True)
 
     objects = CellYearQuerySet.as_manager()
@@ -491,6 +508,33 @@ class MemberAssessment(Versioned):
         verbose_name=_("proposed level"),
     )
     commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
+    # Step 7: the grassroots committee's decision.
+    state_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("state (civil-service) level"),
+    )
+    decided_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided level"),
+    )
+    decision_note = models.TextField(_("reason for the decided level"), blank=True)
+    override_note = models.TextField(_("reason for overriding a rule check"), blank=True)
+    decision = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("decision"),
+    )
 
     objects = MemberAssessmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -642,3 +686,62 @@ class Tally(Versioned):
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.assessment or '—'}"
+
+
+class DecisionState(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Decision(models.Model):
+    """A numbered decision (quyết định) of an issuing body; issuing it locks the levels it lists.
+
+    Numbers run per issuing body and year (R17 step 7, R25's document number)."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("year")
+    )
+    issuer = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("issuing body"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.ISSUED
+    )
+    signed_on = models.DateField(_("date"))
+    signer_name = models.CharField(_("signer"), max_length=120)
+    signer_title = models.CharField(_("signer's title"), max_length=120)
+    # R12: exceeding the quota needs a written justification or a recorded raise of the cap.
+    quota_justification = models.TextField(_("justification for exceeding the quota"), blank=True)
+    quota_cap_percent = models.DecimalField(
+        _("quota cap applied (%)"), max_digits=5, decimal_places=2
+    )
+    quota_raise_reference = models.CharField(
+        _("decision raising the cap for an outstanding unit"), max_length=255, blank=True
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-period", "issuer", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "period", "number"], name="unique_decision_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}-QĐ/{self.issuer.code} ({self.period})"

@@ -18,6 +18,18 @@ urlpatterns = [
     path("years/<int:year>/cells/<int:pk>/submit/", views.submit_view, name="submit"),
     path("years/<int:year>/cells/<int:pk>/return/", views.return_view, name="return"),
     path("years/<int:year>/units/<int:pk>/cells/", views.inbox_view, name="inbox"),
+    path("years/<int:year>/cells/<int:pk>/decide/", views.decide_view, name="decide"),
+    path(
+        "years/<int:year>/cells/<int:pk>/decide/quota/",
+        views.decide_preview_view,
+        name="decide_preview",
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/decide/issue/",
+        views.decision_issue_view,
+        name="decision_issue",
+    ),
+    path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
 ]

@@ -16,23 +16,26 @@ from organizations.access import get_organization_for_user
 from organizations.models import Organization
 
 from . import cell_year as work
+from . import decisions
 from .access import (
+    can_decide_cell_work,
     can_enter_cell_work,
-    can_return_cell_work,
     get_assessment_for_user,
     get_cell_year_for_user,
+    get_decision_for_user,
     get_period,
 )
 from .forms import (
     CellReportForm,
+    DecisionIssueForm,
     MeetingForm,
     ReturnForm,
     ReviewInputForm,
     SelfReviewForm,
     StatusForm,
 )
-from .models import AssessmentStatus, CellYear, DeadlineLevel, MemberAssessment, Tally
-from .pdf import render_minutes
+from .models import AssessmentStatus, CellYear, DeadlineLevel, Decision, MemberAssessment, Tally
+from .pdf import render_decision, render_minutes
 
 HISTORY_ROWS = 30
 
@@ -69,7 +72,7 @@ def cell_year_view(request, year: int, pk: int):
             "days_left": days_left,
             "days_late": -days_left if days_left is not None and days_left < 0 else 0,
             "can_enter": can_enter_cell_work(request.user, cell_year.cell),
-            "can_return": can_return_cell_work(request.user, cell_year.cell),
+            "can_return": can_decide_cell_work(request.user, cell_year.cell),
             "return_form": ReturnForm(),
             "status_form": StatusForm(),
             "history": cell_year.history.select_related("history_user")[:HISTORY_ROWS],
@@ -418,7 +421,7 @@ def submit_view(request, year: int, pk: int):
 @require_POST
 def return_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    if not can_return_cell_work(request.user, cell_year.cell):
+    if not can_decide_cell_work(request.user, cell_year.cell):
         raise PermissionDenied
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -478,3 +481,124 @@ def inbox_view(request, year: int, pk: int):
             "late_count": sum(1 for r in rows if r["late"]),
         },
     )
+
+
+# --- Step 7: the grassroots committee decides (issue 4) -----------------------------------------
+
+
+def _choices(post, rows, levels_by_pk) -> dict[int, decisions.Choice]:
+    choices = {}
+    for row in rows:
+        pk = row.assessment.pk
+        level = levels_by_pk.get(post.get(f"level_{pk}", ""))
+        if level is None:
+            continue
+        choices[pk] = decisions.Choice(
+            level=level,
+            note=post.get(f"note_{pk}", "")[:2000],
+            override_note=post.get(f"override_{pk}", "")[:2000],
+            state_level=levels_by_pk.get(post.get(f"state_{pk}", "")),
+        )
+    return choices
+
+
+def _decide_context(cell_year, rows, *, errors=None, what_if=None):
+    grassroots = Organization.objects.grassroots_of(cell_year.cell)
+    return {
+        "cell_year": cell_year,
+        "rows": rows,
+        "levels": list(cell_year.period.rule_set.levels.for_members().order_by("rank")),
+        "errors": errors or {},
+        "quota": decisions.grassroots_quota(
+            grassroots=grassroots, period=cell_year.period, what_if=what_if
+        ),
+        "grassroots": grassroots,
+        "all_decided": bool(rows) and all(r.assessment.decided_level_id for r in rows),
+        "decisions": Decision.objects.filter(assessments__cell_year=cell_year).distinct(),
+        "issue_form": DecisionIssueForm(),
+    }
+
+
+@login_required
+def decide_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    if not can_decide_cell_work(request.user, cell_year.cell):
+        raise PermissionDenied
+    rows = decisions.decision_rows(cell_year)
+    errors = {}
+    if request.method == "POST":
+        levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
+        try:
+            decisions.member_levels_decide(
+                cell_year=cell_year,
+                choices=_choices(request.POST, rows, levels_by_pk),
+                by=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {
+                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
+                }
+            messages.error(
+                request,
+                "; ".join(error.messages)
+                if not errors
+                else _("Some levels were not saved; see the rows marked in red."),
+            )
+        else:
+            messages.success(request, _("The decided levels were saved."))
+            return redirect(_cell_url(cell_year, "decide"))
+    return render(
+        request, "assessment/decide.html", _decide_context(cell_year, rows, errors=errors)
+    )
+
+
+@login_required
+@require_POST
+def decide_preview_view(request, year: int, pk: int):
+    """The quota as the levels on the page would make it ("what if", R10)."""
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    if not can_decide_cell_work(request.user, cell_year.cell):
+        raise PermissionDenied
+    rows = decisions.decision_rows(cell_year)
+    levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
+    what_if = {pk: c.level for pk, c in _choices(request.POST, rows, levels_by_pk).items()}
+    return render(
+        request, "assessment/partials/quota.html", _decide_context(cell_year, rows, what_if=what_if)
+    )
+
+
+@login_required
+@require_POST
+def decision_issue_view(request, year: int, pk: int):
+    cell_year = get_cell_year_for_user(request.user, year, pk)
+    if not can_decide_cell_work(request.user, cell_year.cell):
+        raise PermissionDenied
+    form = DecisionIssueForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(_cell_url(cell_year, "decide"))
+    try:
+        decision = decisions.members_decision_issue(
+            cell_year=cell_year, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect(_cell_url(cell_year, "decide"))
+    messages.success(request, _("Decision %(decision)s was issued.") % {"decision": decision})
+    return redirect(_cell_url(cell_year, "decide"))
+
+
+@login_required
+@require_safe
+def decision_pdf(request, pk: int):
+    decision = get_decision_for_user(request.user, pk)
+    listed = decisions.decided_in([decision]).get(decision.pk, [])
+    pdf = render_decision(decision, listed)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="quyet-dinh-{decision.number}-{decision.issuer.code}.pdf"'
+    )
+    return response

@@ -86,6 +86,19 @@ class OrganizationManager(MP_NodeManager):
     def cells(self) -> OrganizationQuerySet:
         return self.get_queryset().cells()
 
+    def grassroots_of(self, unit: Organization) -> Organization | None:
+        """The grassroots organization a unit belongs to (itself when it is one)."""
+        paths = [
+            unit.path[:end]
+            for end in range(self.model.steplen, len(unit.path) + 1, self.model.steplen)
+        ]
+        return (
+            self.get_queryset()
+            .filter(path__in=paths, kind__in=GRASSROOTS_KINDS)
+            .order_by("-depth")
+            .first()
+        )
+
 
 class Organization(MP_Node):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[CODE_VALIDATOR])

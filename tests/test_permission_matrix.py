@@ -8,12 +8,14 @@ Codes: 302 anonymous → login (and redirects after a successful POST), 403 insi
 not the role, 404 outside the scope (as if missing), 405 a method the view does not take.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
+from assessment.models import Decision, MemberAssessment
 from organizations.models import Kind, Role
 
 from .factories import MemberFactory, OrganizationFactory, assign
@@ -47,6 +49,7 @@ CELL_ENTRY_REDIRECT = codes(
 CELL_RETURN = codes(
     member=404, secretary=403, district=403, provincial=403, committee=302, admin=302
 )
+DECIDE = codes(member=404, secretary=403, district=403, provincial=403)
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
@@ -86,6 +89,14 @@ EXPECTED = {
     "assessment:submit": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
     "assessment:return": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_RETURN),
     "assessment:inbox": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:decide": ("cell", DECIDE, DECIDE),
+    "assessment:decide_preview": ("cell", NOT_ALLOWED | {"anonymous": 302}, DECIDE),
+    "assessment:decision_issue": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE | {"committee": 302, "admin": 302},
+    ),
+    "assessment:decision_pdf": ("decision", codes(member=404), NOT_ALLOWED | {"anonymous": 302}),
     "assessment:self_review": ("assessment", READ_OWN, SELF_REVIEW_POST),
     "assessment:member_status": (
         "assessment",
@@ -120,6 +131,7 @@ class Scope:
     cell: object
     member: object
     assessment: object
+    decision: object = None
 
 
 @pytest.fixture
@@ -143,14 +155,35 @@ def world(
         "provincial": provincial,
         "admin": administrator,
     }
-    inside = Scope(
-        tree.c1, tree.c1, inside_member, inside_year.assessments.get(member=inside_member)
+    inside_assessment = inside_year.assessments.get(member=inside_member)
+    outside_assessment = outside_year.assessments.get(member=outside_member)
+    inside_decision = decision(tree.g1, period, administrator, inside_assessment)
+    outside_decision = decision(other_cell, period, administrator, outside_assessment)
+    inside = Scope(tree.c1, tree.c1, inside_member, inside_assessment, inside_decision)
+    own = Scope(
+        tree.c1,
+        tree.c1,
+        alice_member,
+        inside_year.assessments.get(member=alice_member),
+        inside_decision,
     )
-    own = Scope(tree.c1, tree.c1, alice_member, inside_year.assessments.get(member=alice_member))
-    outside = Scope(
-        other_cell, other_cell, outside_member, outside_year.assessments.get(member=outside_member)
-    )
+    outside = Scope(other_cell, other_cell, outside_member, outside_assessment, outside_decision)
     return users, inside, own, outside
+
+
+def decision(issuer, period, by, listed):
+    row = Decision.objects.create(
+        period=period,
+        issuer=issuer,
+        number=1,
+        signed_on=datetime.date(2025, 12, 28),
+        signer_name="Trần Văn Bí",
+        signer_title="Bí thư",
+        quota_cap_percent=20,
+        issued_by=by,
+    )
+    MemberAssessment.objects.filter(pk=listed.pk).update(decision=row)
+    return row
 
 
 def args_for(kind, scope):
@@ -161,6 +194,7 @@ def args_for(kind, scope):
         "cell": [2025, scope.cell.pk],
         "attendance": [2025, scope.cell.pk, scope.member.pk],
         "assessment": [scope.assessment.pk],
+        "decision": [scope.decision.pk],
     }[kind]
 
 

@@ -17,8 +17,9 @@ def inbox(client, unit):
     return client.get(reverse("assessment:inbox", args=[2025, unit.pk]))
 
 
-def test_it_lists_every_cell_with_state_counts_and_lateness(login, period, tree, committee,
-                                                            c1_members, monkeypatch):
+def test_it_lists_every_cell_with_state_counts_and_lateness(
+    login, period, tree, committee, c1_members, monkeypatch
+):
     MemberFactory.create_batch(2, cell=tree.c2)
     work.cell_year_open(period=period, cell=tree.c1)
     CellYear.objects.filter(cell=tree.c1).update(

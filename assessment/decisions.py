@@ -1,0 +1,271 @@
+"""Step 7: the grassroots committee decides its members' levels and issues a numbered decision
+(DOMAIN.md R3–R6, R10–R12, R17). Every write is atomic and leaves history; an issued decision
+locks the levels it lists."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+
+from . import quota, rules
+from .cell_year import save_attributed
+from .models import (
+    AssessmentStatus,
+    CanonicalLevel,
+    CellState,
+    CellYear,
+    Decision,
+    Level,
+    MemberAssessment,
+    Period,
+)
+
+MSG_NOT_SUBMITTED = _("The cell has not submitted its work.")
+MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
+MSG_NOTE_NEEDED = _("A level different from the cell's proposal needs a reason.")
+MSG_OVERRIDE_NEEDED = _("This rule check needs a written reason to be overridden.")
+MSG_UNDECIDED = _("%(n)s members have no decided level yet.")
+MSG_QUOTA = _(
+    "%(excellent)s excellent of a base of %(base)s exceeds the %(cap)s%% quota (at most "
+    "%(allowed)s): give a justification or a decision raising the cap (R12)."
+)
+MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%% (R10).")
+MSG_CAP_REFERENCE = _("A raised cap needs the reference of the decision that raised it.")
+
+
+@dataclass
+class RowCheck:
+    """One rule check beside a row: blocking ones cannot be overridden (R6)."""
+
+    rule: str
+    message: str
+    blocking: bool = False
+
+
+@dataclass
+class MemberRow:
+    assessment: MemberAssessment
+    level: Level | None
+    checks: list[RowCheck] = field(default_factory=list)
+
+
+def member_checks(assessment: MemberAssessment, level: Level | None, rule_set) -> list[RowCheck]:
+    """The regulation's checks for deciding `level` for this member, as the rule set words them."""
+    if level is None:
+        return []
+    checks = []
+    if level.maps_to != CanonicalLevel.NOT_COMPLETED:
+        for ground in rules.discipline_grounds(
+            assessment.member.discipline_records.all(),
+            year=assessment.cell_year.period.year,
+            rule_set=rule_set,
+        ):
+            checks.append(RowCheck("R4", ground))
+        if any(str(rules.MSG_GAP) == note for note in assessment.self_level_notes):
+            checks.append(RowCheck("R3", str(rules.MSG_GAP)))
+    for message in rules.state_level_errors(
+        party_level=level,
+        state_level=assessment.state_level,
+        capped=frozenset(rule_set.state_level_caps),
+    ):
+        checks.append(RowCheck("R6", message, blocking=True))
+    return checks
+
+
+def grassroots_quota(
+    *,
+    grassroots: Organization,
+    period: Period,
+    what_if: Mapping[int, Level] | None = None,
+    cap_percent: Decimal | None = None,
+) -> quota.QuotaCheck:
+    """R10: the quota over every member to be assessed in the grassroots organization, counting
+    the decided level, else the cell's proposal; `what_if` replaces some (a live preview)."""
+    rule_set = period.rule_set
+    rows = MemberAssessment.objects.filter(
+        cell_year__period=period,
+        cell_year__cell__path__startswith=grassroots.path,
+        status=AssessmentStatus.ASSESS,
+    ).values_list("pk", "decided_level__maps_to", "proposed_level__maps_to")
+    counts = {CanonicalLevel.EXCELLENT: 0, CanonicalLevel.GOOD: 0}
+    what_if = what_if or {}
+    for pk, decided, proposed in rows:
+        canonical = what_if[pk].maps_to if pk in what_if else (decided or proposed)
+        if canonical in counts:
+            counts[canonical] += 1
+    return quota.quota_check(
+        excellent=counts[CanonicalLevel.EXCELLENT],
+        good=counts[CanonicalLevel.GOOD],
+        cap_percent=cap_percent if cap_percent is not None else rule_set.quota_percent,
+        denominator=rule_set.quota_denominator,
+    )
+
+
+def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
+    return list(
+        cell_year.assessments.filter(status=AssessmentStatus.ASSESS)
+        .select_related(
+            "member", "proposed_level", "decided_level", "state_level", "self_level", "decision"
+        )
+        .prefetch_related("member__discipline_records")
+        .order_by("member__full_name", "pk")
+    )
+
+
+def decision_rows(cell_year: CellYear) -> list[MemberRow]:
+    rule_set = cell_year.period.rule_set
+    rows = []
+    for assessment in _assessments(cell_year):
+        level = assessment.decided_level or assessment.proposed_level
+        rows.append(MemberRow(assessment, level, member_checks(assessment, level, rule_set)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Choice:
+    level: Level
+    note: str = ""
+    override_note: str = ""
+    state_level: Level | None = None
+
+
+def _locked_cell_year(cell_year: CellYear) -> CellYear:
+    row = (
+        CellYear.objects.select_for_update().select_related("period__rule_set").get(pk=cell_year.pk)
+    )
+    if row.state not in (CellState.SUBMITTED, CellState.DECIDED):
+        raise ValidationError(MSG_NOT_SUBMITTED, code="state")
+    return row
+
+
+@transaction.atomic
+def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], by) -> None:
+    """Record the committee's levels for a submitted cell (not yet locked). A level other than
+    the proposal needs a reason; an overridable check needs a written override; R6 blocks."""
+    cell_year = _locked_cell_year(cell_year)
+    rule_set = cell_year.period.rule_set
+    errors = {}
+    for assessment in _assessments(cell_year):
+        choice = choices.get(assessment.pk)
+        if choice is None:
+            continue
+        if assessment.decision_id:
+            raise ValidationError(
+                MSG_LOCKED, params={"decision": assessment.decision}, code="locked"
+            )
+        assessment.state_level = choice.state_level
+        problems = []
+        if choice.level != assessment.proposed_level and not choice.note.strip():
+            problems.append(str(MSG_NOTE_NEEDED))
+        for check in member_checks(assessment, choice.level, rule_set):
+            if check.blocking:
+                problems.append(check.message)
+            elif not choice.override_note.strip():
+                problems.append(f"{check.message} {MSG_OVERRIDE_NEEDED}")
+        if problems:
+            errors[assessment.pk] = problems
+            continue
+        assessment.decided_level = choice.level
+        assessment.decision_note = choice.note.strip()
+        assessment.override_note = choice.override_note.strip()
+        save_attributed(assessment, by, reason=choice.note.strip() or choice.override_note.strip())
+    if errors:
+        raise ValidationError(
+            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
+        )
+
+
+@transaction.atomic
+def members_decision_issue(
+    *,
+    cell_year: CellYear,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str,
+    by,
+    quota_justification: str = "",
+    raised_cap_percent: Decimal | None = None,
+    quota_raise_reference: str = "",
+) -> Decision:
+    """Issue the numbered decision on a cell's members; it locks their levels (step 7)."""
+    cell_year = _locked_cell_year(cell_year)
+    period, rule_set = cell_year.period, cell_year.period.rule_set
+    issuer = Organization.objects.grassroots_of(cell_year.cell)
+    Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
+    assessments = _assessments(cell_year)
+    if any(a.decision_id for a in assessments):
+        raise ValidationError(
+            MSG_LOCKED, params={"decision": assessments[0].decision}, code="locked"
+        )
+    undecided = [a for a in assessments if a.decided_level_id is None]
+    if undecided:
+        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
+    cap = _cap(rule_set, raised_cap_percent, quota_raise_reference)
+    check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)
+    if not check.ok and not quota_justification.strip():
+        raise ValidationError(
+            MSG_QUOTA,
+            code="quota",
+            params={
+                "excellent": check.excellent,
+                "base": check.base,
+                "cap": check.cap_percent,
+                "allowed": check.allowed,
+            },
+        )
+    number = (
+        Decision.objects.filter(issuer=issuer, period=period).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    decision = Decision(
+        period=period,
+        issuer=issuer,
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        issued_by=by,
+        quota_justification=quota_justification.strip() if not check.ok else "",
+        quota_cap_percent=cap,
+        quota_raise_reference=quota_raise_reference.strip(),
+    )
+    decision._history_user = by
+    decision.save()
+    for assessment in assessments:
+        assessment.decision = decision
+        save_attributed(assessment, by, reason=str(decision))
+    cell_year.state = CellState.DECIDED
+    save_attributed(cell_year, by, reason=str(decision))
+    return decision
+
+
+def _cap(rule_set, raised: Decimal | None, reference: str) -> Decimal:
+    if raised is None or raised <= rule_set.quota_percent:
+        return rule_set.quota_percent
+    if raised > rule_set.quota_raised_percent:
+        raise ValidationError(
+            MSG_CAP_TOO_HIGH, params={"max": rule_set.quota_raised_percent}, code="cap"
+        )
+    if not reference.strip():
+        raise ValidationError(MSG_CAP_REFERENCE, code="cap_reference")
+    return raised
+
+
+def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment]]:
+    """The members each decision lists, for documents."""
+    result: dict[int, list[MemberAssessment]] = {}
+    for assessment in (
+        MemberAssessment.objects.filter(decision__in=list(decisions))
+        .select_related("member", "decided_level", "cell_year__cell")
+        .order_by("cell_year__cell__path", "member__full_name")
+    ):
+        result.setdefault(assessment.decision_id, []).append(assessment)
+    return result

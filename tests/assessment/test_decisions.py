@@ -1,0 +1,238 @@
+"""Step 7 (issue 4): the committee decides members' levels and issues a numbered decision."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessment import cell_year as work
+from assessment import decisions
+from assessment.decisions import Choice
+from assessment.models import CellState, Level
+from members.models import DisciplineRecord
+
+from ..factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def level(db):
+    return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}
+
+
+def submitted_cell(period, cell, secretary, n, votes):
+    """A cell whose n members were all proposed at `votes` (e.g. {"HTTNV": n})."""
+    members = MemberFactory.create_batch(n, cell=cell)
+    cell_year = work.cell_year_open(period=period, cell=cell)
+    meeting = work.meeting_for(cell_year)
+    work.meeting_save(
+        meeting=meeting,
+        by=secretary,
+        version=None,
+        data={"held_on": datetime.date(2025, 12, 10), "chair": "A", "recorder": "B"},
+    )
+    for member in members:
+        work.attendance_set(
+            meeting=meeting, member=member, present=True, absence_reason="", by=secretary
+        )
+    for assessment in [None, *cell_year.assessments.all()]:
+        work.tally_save(
+            meeting=meeting,
+            assessment=assessment,
+            votes=votes,
+            commendation_proposed=False,
+            by=secretary,
+            version=None,
+        )
+    return work.cell_submit(cell_year=cell_year, by=secretary)
+
+
+def accept_proposals(cell_year, by, overrides=None):
+    choices = {a.pk: Choice(a.proposed_level) for a in cell_year.assessments.all()}
+    choices.update(overrides or {})
+    decisions.member_levels_decide(cell_year=cell_year, choices=choices, by=by)
+
+
+def issue(cell_year, by, **kw):
+    return decisions.members_decision_issue(
+        cell_year=cell_year,
+        signed_on=datetime.date(2025, 12, 28),
+        signer_name="Trần Văn Bí",
+        signer_title="Bí thư Đảng ủy",
+        by=by,
+        **kw,
+    )
+
+
+def test_a_level_other_than_the_proposal_needs_a_reason(period, tree, secretary, committee, level):
+    cell_year = submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
+    first = cell_year.assessments.first()
+    with pytest.raises(ValidationError) as error:
+        accept_proposals(cell_year, committee, {first.pk: Choice(level["HTNV"])})
+    assert str(first.pk) in error.value.message_dict
+    first.refresh_from_db()
+    assert first.decided_level is None
+    accept_proposals(
+        cell_year, committee, {first.pk: Choice(level["HTNV"], note="Chậm tiến độ 2 nhiệm vụ")}
+    )
+    first.refresh_from_db()
+    assert first.decided_level == level["HTNV"]
+    assert first.history.first().history_user == committee
+
+
+def test_r4_discipline_needs_a_written_override_to_rate_above_not_completed(
+    period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    disciplined = cell_year.assessments.first()
+    DisciplineRecord.objects.create(
+        member=disciplined.member,
+        form="khien_trach",
+        decided_on=datetime.date(2025, 6, 1),
+        reason="x",
+    )
+    with pytest.raises(ValidationError):
+        accept_proposals(cell_year, committee)
+    accept_proposals(
+        cell_year,
+        committee,
+        {
+            disciplined.pk: Choice(
+                level["HTTNV"], override_note="Vi phạm do khách quan, đã khắc phục; cấp ủy xem xét"
+            )
+        },
+    )
+    disciplined.refresh_from_db()
+    assert disciplined.decided_level == level["HTTNV"] and disciplined.override_note
+
+
+def test_r6_the_state_level_caps_and_cannot_be_overridden(
+    period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    employee = cell_year.assessments.first()
+    with pytest.raises(ValidationError) as error:
+        accept_proposals(
+            cell_year,
+            committee,
+            {employee.pk: Choice(level["HTTNV"], override_note="x", state_level=level["KHTNV"])},
+        )
+    assert "R6" in str(error.value)
+    accept_proposals(
+        cell_year,
+        committee,
+        {
+            employee.pk: Choice(
+                level["KHTNV"],
+                note="Công chức không hoàn thành nhiệm vụ",
+                state_level=level["KHTNV"],
+            )
+        },
+    )
+
+
+def test_a_cell_not_yet_submitted_cannot_be_decided(period, tree, committee, c1_members, level):
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    with pytest.raises(ValidationError) as error:
+        decisions.member_levels_decide(cell_year=cell_year, choices={}, by=committee)
+    assert error.value.code == "state"
+
+
+def test_r10_the_quota_counts_the_whole_grassroots_organization(
+    period, tree, secretary, committee, level
+):
+    c1 = submitted_cell(period, tree.c1, secretary, 4, {"HTXSNV": 4})
+    submitted_cell(period, tree.c2, secretary, 16, {"HTTNV": 16})
+    check = decisions.grassroots_quota(grassroots=tree.g1, period=period)
+    assert (check.excellent, check.base, check.ok) == (4, 20, True)  # 4 of 20: allowed
+    one_more = next(a for a in period.cell_years.get(cell=tree.c2).assessments.all())
+    what_if = decisions.grassroots_quota(
+        grassroots=tree.g1, period=period, what_if={one_more.pk: level["HTXSNV"]}
+    )
+    assert (what_if.excellent, what_if.base, what_if.ok) == (5, 20, False)
+    assert c1.state == CellState.SUBMITTED
+
+
+def test_r12_exceeding_the_quota_needs_a_justification_that_the_decision_keeps(
+    period, tree, secretary, committee
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 5, {"HTXSNV": 5})
+    submitted_cell(period, tree.c2, secretary, 14, {"HTTNV": 14})  # 5 of 19 > 20 %
+    accept_proposals(cell_year, committee)
+    with pytest.raises(ValidationError) as error:
+        issue(cell_year, committee)
+    assert error.value.code == "quota"
+    decision = issue(cell_year, committee, quota_justification="Đơn vị có thành tích nổi bật")
+    assert decision.quota_justification == "Đơn vị có thành tích nổi bật"
+
+
+def test_r10_a_recorded_decision_may_raise_the_cap_to_25_percent(
+    period, tree, secretary, committee
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 5, {"HTXSNV": 5})
+    submitted_cell(period, tree.c2, secretary, 15, {"HTTNV": 15})  # 5 of 20 = 25 %
+    accept_proposals(cell_year, committee)
+    with pytest.raises(ValidationError):
+        issue(cell_year, committee, raised_cap_percent=Decimal(30), quota_raise_reference="x")
+    with pytest.raises(ValidationError):
+        issue(cell_year, committee, raised_cap_percent=Decimal(25))
+    decision = issue(
+        cell_year,
+        committee,
+        raised_cap_percent=Decimal(25),
+        quota_raise_reference="Quyết định 15-QĐ/HU ngày 20/12/2025",
+    )
+    assert decision.quota_cap_percent == 25 and decision.quota_justification == ""
+
+
+def test_decisions_are_numbered_per_issuing_body_and_year(
+    period, tree, secretary, committee, outsider, outsider_board
+):
+    from organizations.models import Role
+    from tests.factories import UserFactory, assign
+
+    first = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    second = submitted_cell(period, tree.c2, secretary, 2, {"HTTNV": 2})
+    other = submitted_cell(period, tree.c3, outsider, 2, {"HTTNV": 2})
+    other_committee = UserFactory(username="g2")
+    assign(other_committee, Role.GRASSROOTS_COMMITTEE, tree.g2)
+    for cell_year, by in ((first, committee), (second, committee), (other, other_committee)):
+        accept_proposals(cell_year, by)
+    numbers = [
+        issue(first, committee).number,
+        issue(second, committee).number,
+        issue(other, other_committee).number,
+    ]
+    assert numbers == [1, 2, 1]
+
+
+def test_an_issued_decision_locks_its_levels_at_the_service_level(
+    period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    accept_proposals(cell_year, committee)
+    decision = issue(cell_year, committee)
+    cell_year.refresh_from_db()
+    assert cell_year.state == CellState.DECIDED
+    assert {a.decision for a in cell_year.assessments.all()} == {decision}
+    first = cell_year.assessments.first()
+    with pytest.raises(ValidationError) as error:
+        decisions.member_levels_decide(
+            cell_year=cell_year,
+            by=committee,
+            choices={first.pk: Choice(level["HTXSNV"], note="đổi")},
+        )
+    assert error.value.code == "locked"
+    with pytest.raises(ValidationError):
+        issue(cell_year, committee)
+    first.refresh_from_db()
+    assert first.decided_level == level["HTTNV"]
+
+
+def test_a_decision_needs_every_member_decided(period, tree, secretary, committee):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    with pytest.raises(ValidationError) as error:
+        issue(cell_year, committee)
+    assert error.value.code == "undecided"
