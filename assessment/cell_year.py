@@ -9,15 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Prefetch
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, StatusKind, StatusPeriod
-from organizations.models import Organization
+from organizations.models import Organization, Role
+from organizations.notifications import notify, users_with_role
 
 from . import rules
 from .models import (
@@ -488,7 +491,16 @@ def cell_submit(*, cell_year: CellYear, by) -> CellYear:
     row.proposed_level = summary.proposals.get(None)
     row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
     row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
-    return save_attributed(row, by, reason=str(_("Submitted")))
+    save_attributed(row, by, reason=str(_("Submitted")))
+    grassroots = Organization.objects.grassroots_of(row.cell)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=users_with_role(Role.GRASSROOTS_COMMITTEE, grassroots),
+            text=_("%(cell)s submitted its review and proposed levels for %(year)s.")
+            % {"cell": row.cell.name, "year": row.period.year},
+            url=reverse("assessment:decide", args=[row.period.year, row.cell_id]),
+        )
+    return row
 
 
 @transaction.atomic
@@ -500,4 +512,12 @@ def cell_return(*, cell_year: CellYear, reason: str, by) -> CellYear:
     if not reason.strip():
         raise ValidationError({"reason": MSG_RETURN_REASON})
     row.state, row.return_reason = CellState.RETURNED, reason.strip()
-    return save_attributed(row, by, reason=reason.strip())
+    save_attributed(row, by, reason=reason.strip())
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=users_with_role(Role.CELL_SECRETARY, row.cell),
+            text=_("The grassroots committee returned the work of %(cell)s: %(reason)s")
+            % {"cell": row.cell.name, "reason": row.return_reason},
+            url=reverse("assessment:cell_year", args=[row.period.year, row.cell_id]),
+        )
+    return row

@@ -9,12 +9,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization
+from organizations.models import Organization, Role
+from organizations.notifications import notify, users_with_role
 
 from . import quota, rules
 from .cell_year import save_attributed
@@ -24,6 +28,7 @@ from .models import (
     CellState,
     CellYear,
     Decision,
+    DecisionState,
     Level,
     MemberAssessment,
     Period,
@@ -244,6 +249,16 @@ def members_decision_issue(
         save_attributed(assessment, by, reason=str(decision))
     cell_year.state = CellState.DECIDED
     save_attributed(cell_year, by, reason=str(decision))
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=[
+                *users_with_role(Role.CELL_SECRETARY, cell_year.cell),
+                *[a.member.user for a in assessments if a.member.user_id],
+            ],
+            text=_("Decision %(decision)s on the levels of %(cell)s was issued.")
+            % {"decision": decision, "cell": cell_year.cell.name},
+            url=reverse("assessment:decision_pdf", args=[decision.pk]),
+        )
     return decision
 
 
@@ -269,3 +284,33 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
     ):
         result.setdefault(assessment.decision_id, []).append(assessment)
     return result
+
+
+MSG_REOPEN_REASON = _("Give the reason for reopening the decision.")
+MSG_NOT_ISSUED = _("Only an issued decision can be reopened.")
+
+
+@transaction.atomic
+def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
+    """R17: the deciding role reopens a decision with a written reason; its levels become
+    editable again (the cells go back to "submitted") and the old ones stay in history. The
+    number is not reused."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != DecisionState.ISSUED:
+        raise ValidationError(MSG_NOT_ISSUED, code="state")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": MSG_REOPEN_REASON})
+    assessments = list(decision.assessments.select_for_update())
+    for assessment in assessments:
+        assessment.decision = None
+        save_attributed(assessment, by, reason=reason)
+    for cell_year in CellYear.objects.select_for_update().filter(
+        pk__in={a.cell_year_id for a in assessments}, state=CellState.DECIDED
+    ):
+        cell_year.state = CellState.SUBMITTED
+        save_attributed(cell_year, by, reason=reason)
+    decision.state, decision.reopen_reason = DecisionState.REOPENED, reason
+    decision._history_user, decision._change_reason = by, reason
+    decision.save()
+    return decision

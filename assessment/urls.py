@@ -30,6 +30,7 @@ urlpatterns = [
         name="decision_issue",
     ),
     path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>/reopen/", views.decision_reopen_view, name="decision_reopen"),
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
 ]

@@ -602,3 +602,22 @@ def decision_pdf(request, pk: int):
         f'inline; filename="quyet-dinh-{decision.number}-{decision.issuer.code}.pdf"'
     )
     return response
+
+
+@login_required
+@require_POST
+def decision_reopen_view(request, pk: int):
+    decision = get_decision_for_user(request.user, pk)
+    cells = {a.cell_year.cell for a in decision.assessments.select_related("cell_year__cell")}
+    if not cells or not all(can_decide_cell_work(request.user, cell) for cell in cells):
+        raise PermissionDenied
+    try:
+        decisions.decision_reopen(
+            decision=decision, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Decision %(decision)s was reopened.") % {"decision": decision})
+    cell = next(iter(cells))
+    return redirect("assessment:decide", year=decision.period.year, pk=cell.pk)

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Assignment, Organization
+from .models import Assignment, Notification, Organization
 
 
 @admin.register(Organization)
@@ -20,3 +20,11 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "organization__code", "organization__name"]
     autocomplete_fields = ["organization", "user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "text", "created_at", "read_at", "emailed_at"]
+    list_filter = ["read_at", "emailed_at"]
+    search_fields = ["user__username", "text"]
+    raw_id_fields = ["user"]

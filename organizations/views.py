@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,7 +21,7 @@ from .access import (
 )
 from .counts import subtree_counts
 from .forms import OrganizationForm
-from .models import Organization
+from .models import Notification, Organization
 from .services import organization_add_child
 
 TREE_MAX_DEPTH = 3  # levels shown below the root of the tree page at most
@@ -124,3 +125,17 @@ def unit_edit(request, pk: int):
         messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})
         return redirect("organizations:unit", pk=unit.pk)
     return render(request, "organizations/unit_form.html", {"form": form, "unit": unit})
+
+
+NOTIFICATIONS_SHOWN = 50
+
+
+@login_required
+def notifications(request):
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.unread().update(read_at=timezone.now())
+        return redirect("organizations:notifications")
+    return render(
+        request, "organizations/notifications.html", {"notifications": mine[:NOTIFICATIONS_SHOWN]}
+    )

@@ -23,17 +23,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "matkhau-123"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """A reused test database may have been flushed by a transactional test of an earlier run,
-    taking the rows of data migrations with it; write them again as the migration does."""
+def ensure_seeded() -> None:
+    """Rows written by data migrations are gone after a transactional test flushes the tables
+    (on a reused database serialized rollback cannot bring them back); write them again the way
+    the migration does."""
     from django.apps import apps
 
     from assessment.models import RuleSet
 
+    if not RuleSet.objects.exists():
+        import_module("assessment.migrations.0002_seed_rule_set_qd366").seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        if not RuleSet.objects.exists():
-            import_module("assessment.migrations.0002_seed_rule_set_qd366").seed(apps, None)
+        ensure_seeded()
 
 
 @dataclass
@@ -156,4 +161,5 @@ def login(client):
 def period(db):
     from assessment.services import period_create
 
+    ensure_seeded()
     return period_create(year=2025, by=None)

@@ -63,6 +63,7 @@ EXPECTED = {
     "password_change_done": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "set_language": (None, codes(default=302), codes(default=302)),
     "organizations:tree": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "organizations:notifications": (None, codes(), codes(default=302)),
     "organizations:subtree": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
     "organizations:unit": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
     "organizations:unit_create": ("unit", UNIT_WRITE, UNIT_WRITE),
@@ -93,6 +94,11 @@ EXPECTED = {
     "assessment:decide_preview": ("cell", NOT_ALLOWED | {"anonymous": 302}, DECIDE),
     "assessment:decision_issue": (
         "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE | {"committee": 302, "admin": 302},
+    ),
+    "assessment:decision_reopen": (
+        "decision",
         NOT_ALLOWED | {"anonymous": 302},
         DECIDE | {"committee": 302, "admin": 302},
     ),

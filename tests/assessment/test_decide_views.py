@@ -26,13 +26,17 @@ def test_the_preview_shows_the_quota_as_the_levels_on_the_page_would_make_it(
     excellent = Level.objects.get(rule_set__code="QD366-2025", code="HTXSNV")
     what_if = {f"level_{row.assessment.pk}": row.level.pk for row in rows}
     what_if[f"level_{rows[0].assessment.pk}"] = excellent.pk
-    preview = client.post(decide_url(tree.c2, "assessment:decide_preview"), what_if,
-                          HTTP_HX_REQUEST="true")
+    preview = client.post(
+        decide_url(tree.c2, "assessment:decide_preview"), what_if, HTTP_HX_REQUEST="true"
+    )
     assert preview.context["quota"].excellent == 5
     assert 'data-testid="quota-exceeded"' in preview.content.decode()
     assert "25,00 %" in preview.content.decode()  # 5 of 20, decimal comma (R24, R25)
-    assert not CellYear.objects.get(cell=tree.c2).assessments.filter(
-        decided_level__isnull=False).exists()  # a preview writes nothing
+    assert (
+        not CellYear.objects.get(cell=tree.c2)
+        .assessments.filter(decided_level__isnull=False)
+        .exists()
+    )  # a preview writes nothing
 
 
 def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
@@ -41,19 +45,26 @@ def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
     cell_year = submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
     client = login(committee)
     rows = client.get(decide_url(tree.c1)).context["rows"]
-    response = client.post(decide_url(tree.c1),
-                           {f"level_{r.assessment.pk}": r.level.pk for r in rows})
+    response = client.post(
+        decide_url(tree.c1), {f"level_{r.assessment.pk}": r.level.pk for r in rows}
+    )
     assert response.status_code == 302
-    response = client.post(decide_url(tree.c1, "assessment:decision_issue"), {
-        "signed_on": "28/12/2025", "signer_name": "Trần Văn Bí", "signer_title": "Bí thư Đảng ủy",
-    })
+    response = client.post(
+        decide_url(tree.c1, "assessment:decision_issue"),
+        {
+            "signed_on": "28/12/2025",
+            "signer_name": "Trần Văn Bí",
+            "signer_title": "Bí thư Đảng ủy",
+        },
+    )
     assert response.status_code == 302
     decision = Decision.objects.get()
     cell_year.refresh_from_db()
     assert cell_year.state == CellState.DECIDED
     pdf = client.get(reverse("assessment:decision_pdf", args=[decision.pk]))
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
     assert "QUYẾT ĐỊNH" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "1-QĐ/G1" in text and "Trần Văn Bí" in text
     for row in rows:
@@ -77,7 +88,8 @@ def test_a_row_error_is_shown_on_the_row(login, period, tree, secretary, committ
     assert 'class="table-danger"' in response.content.decode()
 
 
-def test_the_other_district_cannot_decide_or_read_decisions(login, period, tree, secretary,
-                                                            committee, outsider_board):
+def test_the_other_district_cannot_decide_or_read_decisions(
+    login, period, tree, secretary, committee, outsider_board
+):
     submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})
     assert login(outsider_board).get(decide_url(tree.c1)).status_code == 404

@@ -236,3 +236,29 @@ def test_a_decision_needs_every_member_decided(period, tree, secretary, committe
     with pytest.raises(ValidationError) as error:
         issue(cell_year, committee)
     assert error.value.code == "undecided"
+
+
+def test_r17_a_decision_is_reopened_only_with_a_reason_and_keeps_its_history(
+    period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    accept_proposals(cell_year, committee)
+    decision = issue(cell_year, committee)
+    with pytest.raises(ValidationError):
+        decisions.decision_reopen(decision=decision, reason="  ", by=committee)
+    decisions.decision_reopen(decision=decision, reason="Phát hiện sai sót", by=committee)
+    cell_year.refresh_from_db()
+    assert cell_year.state == CellState.SUBMITTED
+    first = cell_year.assessments.first()
+    assert first.decision is None
+    assert first.history.first().history_change_reason == "Phát hiện sai sót"
+    assert first.history.all()[1].decision_id == decision.pk  # the locked state stays on record
+    decisions.member_levels_decide(
+        cell_year=cell_year,
+        by=committee,
+        choices={first.pk: Choice(level["HTNV"], note="Sửa theo kết luận kiểm tra")},
+    )
+    second = issue(cell_year, committee)
+    assert (decision.number, second.number) == (1, 2)
+    with pytest.raises(ValidationError):
+        decisions.decision_reopen(decision=decision, reason="lần nữa", by=committee)
