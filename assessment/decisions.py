@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization, Role
+from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import quota, rules
@@ -28,6 +29,7 @@ from .models import (
     CellState,
     CellYear,
     Decision,
+    DecisionKind,
     DecisionState,
     Level,
     MemberAssessment,
@@ -101,6 +103,11 @@ def grassroots_quota(
         cell_year__cell__path__startswith=grassroots.path,
         status=AssessmentStatus.ASSESS,
     ).values_list("pk", "decided_level__maps_to", "proposed_level__maps_to")
+    return _quota(rows, rule_set, what_if, cap_percent)
+
+
+def _quota(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
+    """Count (pk, decided, proposed) canonical levels, a what-if level replacing some."""
     counts = {CanonicalLevel.EXCELLENT: 0, CanonicalLevel.GOOD: 0}
     what_if = what_if or {}
     for pk, decided, proposed in rows:
@@ -216,34 +223,18 @@ def members_decision_issue(
         raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
     cap = _cap(rule_set, raised_cap_percent, quota_raise_reference)
     check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)
-    if not check.ok and not quota_justification.strip():
-        raise ValidationError(
-            MSG_QUOTA,
-            code="quota",
-            params={
-                "excellent": check.excellent,
-                "base": check.base,
-                "cap": check.cap_percent,
-                "allowed": check.allowed,
-            },
-        )
-    number = (
-        Decision.objects.filter(issuer=issuer, period=period).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    decision = Decision(
-        period=period,
+    decision = _new_decision(
         issuer=issuer,
-        number=number,
+        period=period,
+        kind=DecisionKind.MEMBERS,
+        check=check,
         signed_on=signed_on,
-        signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(),
-        issued_by=by,
-        quota_justification=quota_justification.strip() if not check.ok else "",
-        quota_cap_percent=cap,
-        quota_raise_reference=quota_raise_reference.strip(),
+        signer_name=signer_name,
+        signer_title=signer_title,
+        by=by,
+        quota_justification=quota_justification,
+        quota_raise_reference=quota_raise_reference,
     )
-    decision._history_user = by
-    decision.save()
     for assessment in assessments:
         assessment.decision = decision
         save_attributed(assessment, by, reason=str(decision))
@@ -262,12 +253,19 @@ def members_decision_issue(
     return decision
 
 
+def _pct(value: Decimal) -> str:
+    """20 → "20", 25.50 → "25,5" in Vietnamese: a percent as the reader writes it."""
+    return number_format(
+        value.quantize(Decimal(1)) if value == value.to_integral() else value, use_l10n=True
+    )
+
+
 def _cap(rule_set, raised: Decimal | None, reference: str) -> Decimal:
     if raised is None or raised <= rule_set.quota_percent:
         return rule_set.quota_percent
     if raised > rule_set.quota_raised_percent:
         raise ValidationError(
-            MSG_CAP_TOO_HIGH, params={"max": rule_set.quota_raised_percent}, code="cap"
+            MSG_CAP_TOO_HIGH, params={"max": _pct(rule_set.quota_raised_percent)}, code="cap"
         )
     if not reference.strip():
         raise ValidationError(MSG_CAP_REFERENCE, code="cap_reference")
@@ -312,5 +310,219 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
         save_attributed(cell_year, by, reason=reason)
     decision.state, decision.reopen_reason = DecisionState.REOPENED, reason
     decision._history_user, decision._change_reason = by, reason
+    decision.save()
+    return decision
+
+
+# --- Step 7 for subordinate cells (R7) ----------------------------------------------------------
+
+MSG_MEMBERS_FIRST = _("Decide and issue the levels of the cell's members first (R8: lower first).")
+
+
+@dataclass
+class CellRow:
+    cell_year: CellYear
+    level: Level | None
+    checks: list[RowCheck] = field(default_factory=list)
+
+
+def _cell_years(grassroots: Organization, period: Period) -> list[CellYear]:
+    return list(
+        CellYear.objects.for_period(period)
+        .filter(
+            cell__path__startswith=grassroots.path,
+            cell__kind=Kind.SUBORDINATE_CELL,
+            state__in=[CellState.SUBMITTED, CellState.DECIDED],
+        )
+        .select_related("cell", "proposed_level", "decided_level", "decision")
+        .order_by("cell__path")
+    )
+
+
+def unit_checks(cell_year: CellYear, level: Level | None, rule_set, below: dict) -> list[RowCheck]:
+    """R7 for a cell rated excellent, and the order of R8 (members decided first)."""
+    levels_below, disciplined, undecided = below.get(cell_year.pk, ([], 0, 0))
+    checks = []
+    if undecided:
+        checks.append(RowCheck("R8", str(MSG_MEMBERS_FIRST), blocking=True))
+    if level is not None and level.maps_to == CanonicalLevel.EXCELLENT:
+        for message in rules.excellent_unit_errors(
+            rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
+        ):
+            checks.append(RowCheck("R7", message, blocking=True))
+    return checks
+
+
+def _below(cell_years: list[CellYear], year: int) -> dict[int, tuple[list[Level], int, int]]:
+    """Per cell year: its members' decided levels, leaders disciplined in the year, and members
+    not yet locked by an issued decision. Two queries for all the cells."""
+    result = {cy.pk: ([], 0, 0) for cy in cell_years}
+    assessments = MemberAssessment.objects.filter(
+        cell_year__in=cell_years, status=AssessmentStatus.ASSESS
+    ).select_related("decided_level")
+    for a in assessments:
+        levels, disciplined, undecided = result[a.cell_year_id]
+        if a.decision_id and a.decided_level:
+            levels.append(a.decided_level)
+        else:
+            undecided += 1
+        result[a.cell_year_id] = (levels, disciplined, undecided)
+    leaders = MemberAssessment.objects.filter(
+        cell_year__in=cell_years,
+        member__holds_leadership_post=True,
+        member__discipline_records__decided_on__year=year,
+    ).values_list("cell_year_id", flat=True)
+    for cell_year_id in leaders:
+        levels, disciplined, undecided = result[cell_year_id]
+        result[cell_year_id] = (levels, disciplined + 1, undecided)
+    return result
+
+
+def cell_rows(grassroots: Organization, period: Period) -> list[CellRow]:
+    cell_years = _cell_years(grassroots, period)
+    below = _below(cell_years, period.year)
+    rows = []
+    for cell_year in cell_years:
+        level = cell_year.decided_level or cell_year.proposed_level
+        rows.append(
+            CellRow(cell_year, level, unit_checks(cell_year, level, period.rule_set, below))
+        )
+    return rows
+
+
+def cells_quota(
+    *,
+    grassroots: Organization,
+    period: Period,
+    what_if: Mapping[int, Level] | None = None,
+    cap_percent: Decimal | None = None,
+) -> quota.QuotaCheck:
+    """R10's default group for cells: the subordinate cells of one grassroots committee."""
+    rows = [
+        (
+            cy.pk,
+            cy.decided_level.maps_to if cy.decided_level else None,
+            cy.proposed_level.maps_to if cy.proposed_level else None,
+        )
+        for cy in _cell_years(grassroots, period)
+    ]
+    return _quota(rows, period.rule_set, what_if, cap_percent)
+
+
+@transaction.atomic
+def cell_levels_decide(
+    *, grassroots: Organization, period: Period, choices: Mapping[int, Choice], by
+) -> None:
+    """The committee's levels for its subordinate cells (not yet locked)."""
+    cell_years = {cy.pk: cy for cy in _cell_years(grassroots, period)}
+    below = _below(list(cell_years.values()), period.year)
+    errors = {}
+    for pk, choice in choices.items():
+        cell_year = cell_years.get(pk)
+        if cell_year is None:
+            continue
+        cell_year = CellYear.objects.select_for_update().get(pk=pk)
+        if cell_year.decision_id:
+            raise ValidationError(
+                MSG_LOCKED, params={"decision": cell_year.decision}, code="locked"
+            )
+        problems = [
+            c.message
+            for c in unit_checks(cell_year, choice.level, period.rule_set, below)
+            if c.blocking
+        ]
+        if choice.level != cell_year.proposed_level and not choice.note.strip():
+            problems.append(str(MSG_NOTE_NEEDED))
+        if problems:
+            errors[pk] = problems
+            continue
+        cell_year.decided_level, cell_year.decision_note = choice.level, choice.note.strip()
+        save_attributed(cell_year, by, reason=choice.note.strip())
+    if errors:
+        raise ValidationError(
+            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
+        )
+
+
+@transaction.atomic
+def cells_decision_issue(
+    *,
+    grassroots: Organization,
+    period: Period,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str,
+    by,
+    quota_justification: str = "",
+    raised_cap_percent: Decimal | None = None,
+    quota_raise_reference: str = "",
+) -> Decision:
+    """Issue the decision on the levels of the subordinate cells decided and not yet locked."""
+    Organization.objects.select_for_update().filter(pk=grassroots.pk).first()
+    cell_years = [cy for cy in _cell_years(grassroots, period) if not cy.decision_id]
+    undecided = [cy for cy in cell_years if cy.decided_level_id is None]
+    if not cell_years or undecided:
+        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
+    cap = _cap(period.rule_set, raised_cap_percent, quota_raise_reference)
+    check = cells_quota(grassroots=grassroots, period=period, cap_percent=cap)
+    decision = _new_decision(
+        issuer=grassroots,
+        period=period,
+        kind=DecisionKind.UNITS,
+        check=check,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        by=by,
+        quota_justification=quota_justification,
+        quota_raise_reference=quota_raise_reference,
+    )
+    for cell_year in cell_years:
+        cell_year.decision = decision
+        save_attributed(cell_year, by, reason=str(decision))
+    return decision
+
+
+def _new_decision(
+    *,
+    issuer,
+    period,
+    kind,
+    check,
+    signed_on,
+    signer_name,
+    signer_title,
+    by,
+    quota_justification,
+    quota_raise_reference,
+) -> Decision:
+    if not check.ok and not quota_justification.strip():
+        raise ValidationError(
+            MSG_QUOTA,
+            code="quota",
+            params={
+                "excellent": check.excellent,
+                "base": check.base,
+                "cap": _pct(check.cap_percent),
+                "allowed": check.allowed,
+            },
+        )
+    number = (
+        Decision.objects.filter(issuer=issuer, period=period).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    decision = Decision(
+        period=period,
+        issuer=issuer,
+        number=number,
+        kind=kind,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        issued_by=by,
+        quota_justification=quota_justification.strip() if not check.ok else "",
+        quota_cap_percent=check.cap_percent,
+        quota_raise_reference=quota_raise_reference.strip(),
+    )
+    decision._history_user = by
     decision.save()
     return decision

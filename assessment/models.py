@@ -688,6 +688,11 @@ class Tally(Versioned):
         return f"{self.meeting} {self.assessment or '—'}"
 
 
+class DecisionKind(models.TextChoices):
+    MEMBERS = "members", _("Party members")
+    UNITS = "units", _("Party organizations")
+
+
 class DecisionState(models.TextChoices):
     ISSUED = "issued", _("Issued")
     REOPENED = "reopened", _("Reopened")
@@ -708,6 +713,9 @@ class Decision(models.Model):
         verbose_name=_("issuing body"),
     )
     number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=DecisionKind.choices, default=DecisionKind.MEMBERS
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.ISSUED
     )

@@ -18,6 +18,16 @@ urlpatterns = [
     path("years/<int:year>/cells/<int:pk>/submit/", views.submit_view, name="submit"),
     path("years/<int:year>/cells/<int:pk>/return/", views.return_view, name="return"),
     path("years/<int:year>/units/<int:pk>/cells/", views.inbox_view, name="inbox"),
+    path(
+        "years/<int:year>/units/<int:pk>/cells/decide/",
+        views.decide_cells_view,
+        name="decide_cells",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/cells/decide/issue/",
+        views.decide_cells_issue_view,
+        name="decide_cells_issue",
+    ),
     path("years/<int:year>/cells/<int:pk>/decide/", views.decide_view, name="decide"),
     path(
         "years/<int:year>/cells/<int:pk>/decide/quota/",

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
 from organizations.access import get_organization_for_user
-from organizations.models import Organization
+from organizations.models import Kind, Organization
 
 from . import cell_year as work
 from . import decisions
@@ -34,7 +34,15 @@ from .forms import (
     SelfReviewForm,
     StatusForm,
 )
-from .models import AssessmentStatus, CellYear, DeadlineLevel, Decision, MemberAssessment, Tally
+from .models import (
+    AssessmentStatus,
+    CellYear,
+    DeadlineLevel,
+    Decision,
+    DecisionKind,
+    MemberAssessment,
+    Tally,
+)
 from .pdf import render_decision, render_minutes
 
 HISTORY_ROWS = 30
@@ -595,7 +603,10 @@ def decision_issue_view(request, year: int, pk: int):
 @require_safe
 def decision_pdf(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
-    listed = decisions.decided_in([decision]).get(decision.pk, [])
+    if decision.kind == DecisionKind.UNITS:
+        listed = decision.cell_years.select_related("cell", "decided_level").order_by("cell__path")
+    else:
+        listed = decisions.decided_in([decision]).get(decision.pk, [])
     pdf = render_decision(decision, listed)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -621,3 +632,93 @@ def decision_reopen_view(request, pk: int):
         messages.success(request, _("Decision %(decision)s was reopened.") % {"decision": decision})
     cell = next(iter(cells))
     return redirect("assessment:decide", year=decision.period.year, pk=cell.pk)
+
+
+def _grassroots_for_deciding(request, pk: int) -> Organization:
+    unit = get_organization_for_user(request.user, pk)
+    if unit.kind != Kind.GRASSROOTS_COMMITTEE:
+        raise Http404
+    if not can_decide_cell_work(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def decide_cells_view(request, year: int, pk: int):
+    """Step 7 for subordinate cells, with R7's prerequisites and the quota over the cells."""
+    grassroots = _grassroots_for_deciding(request, pk)
+    period = get_period(year)
+    rows = decisions.cell_rows(grassroots, period)
+    errors = {}
+    if request.method == "POST":
+        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
+        choices = {
+            row.cell_year.pk: decisions.Choice(
+                level=levels_by_pk[request.POST[f"level_{row.cell_year.pk}"]],
+                note=request.POST.get(f"note_{row.cell_year.pk}", "")[:2000],
+            )
+            for row in rows
+            if request.POST.get(f"level_{row.cell_year.pk}", "") in levels_by_pk
+        }
+        try:
+            decisions.cell_levels_decide(
+                grassroots=grassroots, period=period, choices=choices, by=request.user
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {
+                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
+                }
+            messages.error(
+                request,
+                "; ".join(error.messages)
+                if not errors
+                else _("Some levels were not saved; see the rows marked in red."),
+            )
+        else:
+            messages.success(request, _("The decided levels were saved."))
+            return redirect("assessment:decide_cells", year=year, pk=pk)
+    return render(
+        request,
+        "assessment/decide_cells.html",
+        {
+            "grassroots": grassroots,
+            "period": period,
+            "rows": rows,
+            "errors": errors,
+            "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
+            "quota": decisions.cells_quota(grassroots=grassroots, period=period),
+            "all_decided": bool(rows) and all(r.cell_year.decided_level_id for r in rows),
+            "pending": [r for r in rows if not r.cell_year.decision_id],
+            "decisions": Decision.objects.filter(
+                issuer=grassroots, period=period, kind=DecisionKind.UNITS
+            ),
+            "issue_form": DecisionIssueForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide_cells_issue_view(request, year: int, pk: int):
+    grassroots = _grassroots_for_deciding(request, pk)
+    form = DecisionIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = decisions.cells_decision_issue(
+                grassroots=grassroots,
+                period=get_period(year),
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Decision %(decision)s was issued.") % {"decision": decision}
+            )
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect("assessment:decide_cells", year=year, pk=pk)

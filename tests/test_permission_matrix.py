@@ -50,6 +50,7 @@ CELL_RETURN = codes(
     member=404, secretary=403, district=403, provincial=403, committee=302, admin=302
 )
 DECIDE = codes(member=404, secretary=403, district=403, provincial=403)
+DECIDE_CELLS = codes(member=404, secretary=404, district=403, provincial=403)
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
@@ -91,6 +92,16 @@ EXPECTED = {
     "assessment:return": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_RETURN),
     "assessment:inbox": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "assessment:decide": ("cell", DECIDE, DECIDE),
+    "assessment:decide_cells": (
+        "grassroots",
+        DECIDE_CELLS,
+        DECIDE_CELLS | {"committee": 302, "admin": 302},
+    ),
+    "assessment:decide_cells_issue": (
+        "grassroots",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE_CELLS | {"committee": 302, "admin": 302},
+    ),
     "assessment:decide_preview": ("cell", NOT_ALLOWED | {"anonymous": 302}, DECIDE),
     "assessment:decision_issue": (
         "cell",
@@ -138,6 +149,7 @@ class Scope:
     member: object
     assessment: object
     decision: object = None
+    grassroots: object = None
 
 
 @pytest.fixture
@@ -145,9 +157,10 @@ def world(
     tree, period, alice_member, secretary, committee, district_board, provincial, administrator
 ):
     other_province = OrganizationFactory(code="Q", name="Tỉnh ủy khác", kind=Kind.PROVINCE)
-    other_cell = OrganizationFactory(
-        code="QC", name="Chi bộ tỉnh khác", kind=Kind.GRASSROOTS_CELL, parent=other_province
+    other_committee = OrganizationFactory(
+        code="QG", name="Đảng bộ tỉnh khác", kind=Kind.GRASSROOTS_COMMITTEE, parent=other_province
     )
+    other_cell = OrganizationFactory(code="QC", name="Chi bộ tỉnh khác", parent=other_committee)
     assign(administrator, Role.ADMINISTRATOR, other_province)
     inside_member = MemberFactory(cell=tree.c1, full_name="Trong Phạm Vi")
     outside_member = MemberFactory(cell=other_cell, full_name="Ngoài Phạm Vi")
@@ -164,16 +177,24 @@ def world(
     inside_assessment = inside_year.assessments.get(member=inside_member)
     outside_assessment = outside_year.assessments.get(member=outside_member)
     inside_decision = decision(tree.g1, period, administrator, inside_assessment)
-    outside_decision = decision(other_cell, period, administrator, outside_assessment)
-    inside = Scope(tree.c1, tree.c1, inside_member, inside_assessment, inside_decision)
+    outside_decision = decision(other_committee, period, administrator, outside_assessment)
+    inside = Scope(tree.c1, tree.c1, inside_member, inside_assessment, inside_decision, tree.g1)
     own = Scope(
         tree.c1,
         tree.c1,
         alice_member,
         inside_year.assessments.get(member=alice_member),
         inside_decision,
+        tree.g1,
     )
-    outside = Scope(other_cell, other_cell, outside_member, outside_assessment, outside_decision)
+    outside = Scope(
+        other_cell,
+        other_cell,
+        outside_member,
+        outside_assessment,
+        outside_decision,
+        other_committee,
+    )
     return users, inside, own, outside
 
 
@@ -201,6 +222,7 @@ def args_for(kind, scope):
         "attendance": [2025, scope.cell.pk, scope.member.pk],
         "assessment": [scope.assessment.pk],
         "decision": [scope.decision.pk],
+        "grassroots": [2025, scope.grassroots.pk],
     }[kind]
 
 

@@ -93,3 +93,53 @@ def test_the_other_district_cannot_decide_or_read_decisions(
 ):
     submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})
     assert login(outsider_board).get(decide_url(tree.c1)).status_code == 404
+
+
+def test_the_decide_page_runs_the_same_queries_for_5_and_40_members(
+    login, period, tree, secretary, committee
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(cell):
+        client = login(committee)
+        client.get(decide_url(cell))
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(decide_url(cell)).status_code == 200
+        return len(context.captured_queries)
+
+    submitted_cell(period, tree.c1, secretary, 5, {"HTTNV": 5})
+    submitted_cell(period, tree.c2, secretary, 40, {"HTTNV": 40})
+    assert count(tree.c1) == count(tree.c2)
+
+
+def test_the_committee_decides_its_cells_and_the_pdf_lists_them(
+    login, period, tree, secretary, committee
+):
+    from .test_decisions import decided_cell
+
+    decided_cell(period, tree.c1, secretary, committee, 2, {"HTTNV": 2})
+    decided_cell(period, tree.c2, secretary, committee, 2, {"HTTNV": 2})
+    client = login(committee)
+    url = reverse("assessment:decide_cells", args=[2025, tree.g1.pk])
+    rows = client.get(url).context["rows"]
+    assert [r.cell_year.cell.code for r in rows] == ["C1", "C2"]
+    assert (
+        client.post(url, {f"level_{r.cell_year.pk}": r.level.pk for r in rows}).status_code == 302
+    )
+    response = client.post(
+        reverse("assessment:decide_cells_issue", args=[2025, tree.g1.pk]),
+        {
+            "signed_on": "30/12/2025",
+            "signer_name": "Trần Văn Bí",
+            "signer_title": "Bí thư Đảng ủy",
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(kind="units")
+    pdf = client.get(reverse("assessment:decision_pdf", args=[decision.pk]))
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Chi bộ thôn 1" in text and "Chi bộ thôn 2" in text
+    assert text.count("Hoàn thành tốt nhiệm vụ") == 2

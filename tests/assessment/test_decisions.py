@@ -164,6 +164,7 @@ def test_r12_exceeding_the_quota_needs_a_justification_that_the_decision_keeps(
     with pytest.raises(ValidationError) as error:
         issue(cell_year, committee)
     assert error.value.code == "quota"
+    assert "20%" in error.value.messages[0] and "tối đa 3" in error.value.messages[0]
     decision = issue(cell_year, committee, quota_justification="Đơn vị có thành tích nổi bật")
     assert decision.quota_justification == "Đơn vị có thành tích nổi bật"
 
@@ -262,3 +263,113 @@ def test_r17_a_decision_is_reopened_only_with_a_reason_and_keeps_its_history(
     assert (decision.number, second.number) == (1, 2)
     with pytest.raises(ValidationError):
         decisions.decision_reopen(decision=decision, reason="lần nữa", by=committee)
+
+
+def decided_cell(period, cell, secretary, committee, n, votes):
+    cell_year = submitted_cell(period, cell, secretary, n, votes)
+    accept_proposals(cell_year, committee)
+    issue(cell_year, committee, quota_justification="Kết quả nổi bật")
+    cell_year.refresh_from_db()
+    return cell_year
+
+
+def issue_cells(by, period, tree, **kw):
+    return decisions.cells_decision_issue(
+        grassroots=tree.g1,
+        period=period,
+        signed_on=datetime.date(2025, 12, 30),
+        signer_name="Trần Văn Bí",
+        signer_title="Bí thư Đảng ủy",
+        by=by,
+        **kw,
+    )
+
+
+def test_r8_a_cell_is_decided_after_its_members(period, tree, secretary, committee, level):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
+    [row] = decisions.cell_rows(tree.g1, period)
+    assert [c.rule for c in row.checks] == ["R8"]
+    with pytest.raises(ValidationError):
+        decisions.cell_levels_decide(
+            grassroots=tree.g1,
+            period=period,
+            by=committee,
+            choices={cell_year.pk: Choice(level["HTTNV"])},
+        )
+    accept_proposals(cell_year, committee)
+    issue(cell_year, committee)
+    decisions.cell_levels_decide(
+        grassroots=tree.g1,
+        period=period,
+        by=committee,
+        choices={cell_year.pk: Choice(level["HTTNV"])},
+    )
+    cell_year.refresh_from_db()
+    assert cell_year.decided_level == level["HTTNV"]
+
+
+def test_r7_2025_an_excellent_cell_has_no_disciplined_leader(
+    period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTXSNV": 2})
+    leader = cell_year.assessments.first().member
+    leader.holds_leadership_post = True
+    leader.save()
+    DisciplineRecord.objects.create(
+        member=leader,
+        form="khien_trach",
+        duty_related=False,
+        decided_on=datetime.date(2025, 3, 1),
+        reason="x",
+    )
+    accept_proposals(cell_year, committee)
+    issue(cell_year, committee, quota_justification="Chi bộ nhỏ, thành tích nổi bật")
+    with pytest.raises(ValidationError) as error:
+        decisions.cell_levels_decide(
+            grassroots=tree.g1,
+            period=period,
+            by=committee,
+            choices={cell_year.pk: Choice(level["HTXSNV"])},
+        )
+    assert "R7" in str(error.value)
+    decisions.cell_levels_decide(
+        grassroots=tree.g1,
+        period=period,
+        by=committee,
+        choices={cell_year.pk: Choice(level["HTTNV"], note="Cấp ủy viên bị kỷ luật")},
+    )
+
+
+def test_the_cells_decision_is_numbered_after_the_members_and_locks(
+    period, tree, secretary, committee, level
+):
+    c1 = decided_cell(period, tree.c1, secretary, committee, 2, {"HTTNV": 2})
+    c2 = decided_cell(period, tree.c2, secretary, committee, 2, {"HTTNV": 2})
+    decisions.cell_levels_decide(
+        grassroots=tree.g1,
+        period=period,
+        by=committee,
+        choices={c1.pk: Choice(level["HTTNV"]), c2.pk: Choice(level["HTTNV"])},
+    )
+    decision = issue_cells(committee, period, tree)
+    assert (decision.number, decision.kind) == (3, "units")  # after two members' decisions
+    assert set(decision.cell_years.all()) == {c1, c2}
+    with pytest.raises(ValidationError) as error:
+        decisions.cell_levels_decide(
+            grassroots=tree.g1,
+            period=period,
+            by=committee,
+            choices={c1.pk: Choice(level["HTXSNV"], note="x")},
+        )
+    assert error.value.code == "locked"
+
+
+def test_r10_the_cells_quota_counts_the_cells_of_the_committee(
+    period, tree, secretary, committee, level
+):
+    c1 = decided_cell(period, tree.c1, secretary, committee, 2, {"HTXSNV": 2, "HTTNV": 0})
+    decided_cell(period, tree.c2, secretary, committee, 2, {"HTTNV": 2})
+    check = decisions.cells_quota(grassroots=tree.g1, period=period)
+    # the cells proposed HTXSNV (c1) and HTTNV (c2): 1 of 2 exceeds 20 %
+    assert (check.excellent, check.base, check.ok) == (1, 2, False)
+    assert c1.proposed_level.code == "HTXSNV"
