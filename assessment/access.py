@@ -16,7 +16,7 @@ from organizations.access import (
     visible_members,
     visible_organizations,
 )
-from organizations.models import Organization, Role
+from organizations.models import Kind, Organization, Role
 
 from .models import CellYear, Decision, MemberAssessment, Period
 
@@ -101,3 +101,20 @@ def get_decision_for_user(user: AbstractBaseUser, pk: int) -> Decision:
     if decision.assessments.filter(member__in=visible_members(user).values("pk")).exists():
         return decision
     raise Http404
+
+
+def can_submit_grassroots(user: AbstractBaseUser, organization: Organization) -> bool:
+    """The grassroots committee submits its organization's own report and level."""
+    return is_administrator(user) or any(
+        a.role == Role.GRASSROOTS_COMMITTEE and a.organization == organization
+        for a in unit_assignments(user)
+    )
+
+
+def can_decide_for_superior(user: AbstractBaseUser, superior: Organization) -> bool:
+    """Step 8: the superior committee's board (the province's board for units directly under
+    the province) decides its grassroots organizations' levels."""
+    role = Role.SUPERIOR_BOARD if superior.kind == Kind.SUPERIOR else Role.PROVINCIAL_BOARD
+    return is_administrator(user) or any(
+        a.role == role and a.organization == superior for a in unit_assignments(user)
+    )

@@ -9,6 +9,7 @@ from .models import (
     Deadline,
     DeadlineDefault,
     Decision,
+    GrassrootsYear,
     Level,
     Meeting,
     MemberAssessment,
@@ -150,3 +151,11 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_filter = ["period", "state"]
     search_fields = ["issuer__code", "issuer__name", "signer_name"]
     raw_id_fields = ["issuer", "issued_by"]
+
+
+@admin.register(GrassrootsYear)
+class GrassrootsYearAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "period", "state", "proposed_level", "decided_level"]
+    list_filter = ["period", "state"]
+    search_fields = ["organization__code", "organization__name"]
+    raw_id_fields = ["organization", "decision"]

@@ -103,10 +103,10 @@ def grassroots_quota(
         cell_year__cell__path__startswith=grassroots.path,
         status=AssessmentStatus.ASSESS,
     ).values_list("pk", "decided_level__maps_to", "proposed_level__maps_to")
-    return _quota(rows, rule_set, what_if, cap_percent)
+    return quota_from_rows(rows, rule_set, what_if, cap_percent)
 
 
-def _quota(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
+def quota_from_rows(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
     """Count (pk, decided, proposed) canonical levels, a what-if level replacing some."""
     counts = {CanonicalLevel.EXCELLENT: 0, CanonicalLevel.GOOD: 0}
     what_if = what_if or {}
@@ -221,9 +221,9 @@ def members_decision_issue(
     undecided = [a for a in assessments if a.decided_level_id is None]
     if undecided:
         raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
-    cap = _cap(rule_set, raised_cap_percent, quota_raise_reference)
+    cap = cap_in_force(rule_set, raised_cap_percent, quota_raise_reference)
     check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)
-    decision = _new_decision(
+    decision = new_decision(
         issuer=issuer,
         period=period,
         kind=DecisionKind.MEMBERS,
@@ -260,7 +260,7 @@ def _pct(value: Decimal) -> str:
     )
 
 
-def _cap(rule_set, raised: Decimal | None, reference: str) -> Decimal:
+def cap_in_force(rule_set, raised: Decimal | None, reference: str) -> Decimal:
     if raised is None or raised <= rule_set.quota_percent:
         return rule_set.quota_percent
     if raised > rule_set.quota_raised_percent:
@@ -406,7 +406,7 @@ def cells_quota(
         )
         for cy in _cell_years(grassroots, period)
     ]
-    return _quota(rows, period.rule_set, what_if, cap_percent)
+    return quota_from_rows(rows, period.rule_set, what_if, cap_percent)
 
 
 @transaction.atomic
@@ -463,9 +463,9 @@ def cells_decision_issue(
     undecided = [cy for cy in cell_years if cy.decided_level_id is None]
     if not cell_years or undecided:
         raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
-    cap = _cap(period.rule_set, raised_cap_percent, quota_raise_reference)
+    cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
     check = cells_quota(grassroots=grassroots, period=period, cap_percent=cap)
-    decision = _new_decision(
+    decision = new_decision(
         issuer=grassroots,
         period=period,
         kind=DecisionKind.UNITS,
@@ -483,7 +483,7 @@ def cells_decision_issue(
     return decision
 
 
-def _new_decision(
+def new_decision(
     *,
     issuer,
     period,

@@ -753,3 +753,63 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}-QĐ/{self.issuer.code} ({self.period})"
+
+
+class GrassrootsYear(Versioned):
+    """A grassroots organization's year (step 7 → 8): its own report and proposed level go to
+    its superior committee, whose board decides its level (or returns the work, R17)."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="grassroots_years", verbose_name=_("year")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="grassroots_years",
+        verbose_name=_("grassroots organization"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=CellState.choices, default=CellState.NOT_STARTED
+    )
+    report = models.TextField(_("review report"), blank=True)
+    proposed_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed level"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    decided_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided level"),
+    )
+    decision_note = models.TextField(_("reason for the decided level"), blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grassroots_years",
+        verbose_name=_("decision"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grassroots organization year")
+        verbose_name_plural = _("grassroots organization years")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "organization"], name="unique_grassroots_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period}"

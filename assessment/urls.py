@@ -41,6 +41,20 @@ urlpatterns = [
     ),
     path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("decisions/<int:pk>/reopen/", views.decision_reopen_view, name="decision_reopen"),
+    path(
+        "years/<int:year>/grassroots/<int:pk>/", views.grassroots_year_view, name="grassroots_year"
+    ),
+    path("years/<int:year>/superiors/<int:pk>/", views.superior_view, name="superior"),
+    path(
+        "years/<int:year>/superiors/<int:pk>/issue/",
+        views.superior_issue_view,
+        name="superior_issue",
+    ),
+    path(
+        "years/<int:year>/superiors/<int:pk>/return/<int:unit_pk>/",
+        views.superior_return_view,
+        name="superior_return",
+    ),
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
 ]

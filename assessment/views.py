@@ -16,10 +16,12 @@ from organizations.access import get_organization_for_user
 from organizations.models import Kind, Organization
 
 from . import cell_year as work
-from . import decisions
+from . import decisions, grassroots
 from .access import (
     can_decide_cell_work,
+    can_decide_for_superior,
     can_enter_cell_work,
+    can_submit_grassroots,
     get_assessment_for_user,
     get_cell_year_for_user,
     get_decision_for_user,
@@ -40,6 +42,7 @@ from .models import (
     DeadlineLevel,
     Decision,
     DecisionKind,
+    GrassrootsYear,
     MemberAssessment,
     Tally,
 )
@@ -604,7 +607,17 @@ def decision_issue_view(request, year: int, pk: int):
 def decision_pdf(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
     if decision.kind == DecisionKind.UNITS:
-        listed = decision.cell_years.select_related("cell", "decided_level").order_by("cell__path")
+        listed = [
+            (cy.cell.name, cy.decided_level)
+            for cy in decision.cell_years.select_related("cell", "decided_level").order_by(
+                "cell__path"
+            )
+        ] + [
+            (gy.organization.name, gy.decided_level)
+            for gy in decision.grassroots_years.select_related(
+                "organization", "decided_level"
+            ).order_by("organization__path")
+        ]
     else:
         listed = decisions.decided_in([decision]).get(decision.pk, [])
     pdf = render_decision(decision, listed)
@@ -722,3 +735,154 @@ def decide_cells_issue_view(request, year: int, pk: int):
             for error in field_errors:
                 messages.error(request, error)
     return redirect("assessment:decide_cells", year=year, pk=pk)
+
+
+# --- Steps 7 → 8: the grassroots organization's own level, decided by its superior ----------
+
+
+@login_required
+def grassroots_year_view(request, year: int, pk: int):
+    unit = get_organization_for_user(request.user, pk)
+    if not unit.is_grassroots:
+        raise Http404
+    period = get_period(year)
+    grassroots_year = grassroots.grassroots_year_open(period=period, organization=unit)
+    if request.method == "POST":
+        if not can_submit_grassroots(request.user, unit):
+            raise PermissionDenied
+        levels = {str(lv.pk): lv for lv in period.rule_set.levels.for_organizations()}
+        try:
+            grassroots.grassroots_submit(
+                grassroots_year=grassroots_year,
+                report=request.POST.get("report", "")[:20000],
+                proposed_level=levels.get(request.POST.get("proposed_level", "")),
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("The report was submitted to the superior committee."))
+        return redirect("assessment:grassroots_year", year=year, pk=pk)
+    superior = Organization.objects.deciding_superior(unit)
+    return render(
+        request,
+        "assessment/grassroots_year.html",
+        {
+            "unit": unit,
+            "period": period,
+            "grassroots_year": grassroots_year,
+            "superior": superior,
+            "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
+            "lower_done": grassroots.lower_levels_done(unit, period),
+            "can_submit": can_submit_grassroots(request.user, unit),
+            "can_decide": can_decide_for_superior(request.user, superior),
+            "history": grassroots_year.history.select_related("history_user")[:HISTORY_ROWS],
+        },
+    )
+
+
+def _superior_for_deciding(request, pk: int) -> Organization:
+    superior = get_organization_for_user(request.user, pk)
+    if superior.kind not in (Kind.SUPERIOR, Kind.PROVINCE):
+        raise Http404
+    if not can_decide_for_superior(request.user, superior):
+        raise PermissionDenied
+    return superior
+
+
+@login_required
+def superior_view(request, year: int, pk: int):
+    """The superior board's inbox of grassroots organizations: decide, return, issue."""
+    superior = _superior_for_deciding(request, pk)
+    period = get_period(year)
+    rows = grassroots.unit_rows(superior, period)
+    errors = {}
+    if request.method == "POST":
+        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
+        choices = {
+            row.grassroots_year.pk: decisions.Choice(
+                level=levels_by_pk[request.POST[f"level_{row.grassroots_year.pk}"]],
+                note=request.POST.get(f"note_{row.grassroots_year.pk}", "")[:2000],
+            )
+            for row in rows
+            if request.POST.get(f"level_{row.grassroots_year.pk}", "") in levels_by_pk
+        }
+        try:
+            grassroots.grassroots_levels_decide(
+                superior=superior, period=period, choices=choices, by=request.user
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {
+                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
+                }
+            messages.error(
+                request,
+                "; ".join(error.messages)
+                if not errors
+                else _("Some levels were not saved; see the rows marked in red."),
+            )
+        else:
+            messages.success(request, _("The decided levels were saved."))
+            return redirect("assessment:superior", year=year, pk=pk)
+    return render(
+        request,
+        "assessment/superior.html",
+        {
+            "superior": superior,
+            "grassroots": superior,
+            "period": period,
+            "rows": rows,
+            "errors": errors,
+            "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
+            "quota": grassroots.units_quota(superior=superior, period=period),
+            "all_decided": bool(rows) and all(r.grassroots_year.decided_level_id for r in rows),
+            "pending": [r for r in rows if not r.grassroots_year.decision_id],
+            "decisions": Decision.objects.filter(issuer=superior, period=period),
+            "issue_form": DecisionIssueForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def superior_issue_view(request, year: int, pk: int):
+    superior = _superior_for_deciding(request, pk)
+    form = DecisionIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = grassroots.grassroots_decision_issue(
+                superior=superior, period=get_period(year), by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Decision %(decision)s was issued.") % {"decision": decision}
+            )
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect("assessment:superior", year=year, pk=pk)
+
+
+@login_required
+@require_POST
+def superior_return_view(request, year: int, pk: int, unit_pk: int):
+    superior = _superior_for_deciding(request, pk)
+    grassroots_year = get_object_or_404(
+        GrassrootsYear,
+        period__year=year,
+        organization_id=unit_pk,
+        organization__path__startswith=superior.path,
+    )
+    try:
+        grassroots.grassroots_return(
+            grassroots_year=grassroots_year, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("The work was returned."))
+    return redirect("assessment:superior", year=year, pk=pk)

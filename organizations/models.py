@@ -86,6 +86,14 @@ class OrganizationManager(MP_NodeManager):
     def cells(self) -> OrganizationQuerySet:
         return self.get_queryset().cells()
 
+    def deciding_superior(self, grassroots: Organization) -> Organization:
+        """Who decides a grassroots organization's level (step 8): its parent superior committee,
+        or the province for one directly under it (since 2025 also commune committees)."""
+        parent = self.get_parent(grassroots)
+        if parent.kind == Kind.SUPERIOR:
+            return parent
+        return self.get_root(grassroots)
+
     def grassroots_of(self, unit: Organization) -> Organization | None:
         """The grassroots organization a unit belongs to (itself when it is one)."""
         paths = [

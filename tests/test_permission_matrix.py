@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
+from assessment.grassroots import grassroots_year_open
 from assessment.models import Decision, MemberAssessment
 from organizations.models import Kind, Role
 
@@ -51,6 +52,8 @@ CELL_RETURN = codes(
 )
 DECIDE = codes(member=404, secretary=403, district=403, provincial=403)
 DECIDE_CELLS = codes(member=404, secretary=404, district=403, provincial=403)
+GRASSROOTS_READ = codes(member=404, secretary=404)
+SUPERIOR = codes(member=404, secretary=404, committee=404, provincial=403)
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
@@ -114,6 +117,22 @@ EXPECTED = {
         DECIDE | {"committee": 302, "admin": 302},
     ),
     "assessment:decision_pdf": ("decision", codes(member=404), NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:grassroots_year": (
+        "grassroots",
+        GRASSROOTS_READ,
+        GRASSROOTS_READ | {"committee": 302, "admin": 302, "district": 403, "provincial": 403},
+    ),
+    "assessment:superior": ("superior", SUPERIOR, SUPERIOR | {"district": 302, "admin": 302}),
+    "assessment:superior_issue": (
+        "superior",
+        NOT_ALLOWED | {"anonymous": 302},
+        SUPERIOR | {"district": 302, "admin": 302},
+    ),
+    "assessment:superior_return": (
+        "superior_return",
+        NOT_ALLOWED | {"anonymous": 302},
+        SUPERIOR | {"district": 302, "admin": 302},
+    ),
     "assessment:self_review": ("assessment", READ_OWN, SELF_REVIEW_POST),
     "assessment:member_status": (
         "assessment",
@@ -150,6 +169,7 @@ class Scope:
     assessment: object
     decision: object = None
     grassroots: object = None
+    superior: object = None
 
 
 @pytest.fixture
@@ -178,7 +198,17 @@ def world(
     outside_assessment = outside_year.assessments.get(member=outside_member)
     inside_decision = decision(tree.g1, period, administrator, inside_assessment)
     outside_decision = decision(other_committee, period, administrator, outside_assessment)
-    inside = Scope(tree.c1, tree.c1, inside_member, inside_assessment, inside_decision, tree.g1)
+    inside = Scope(
+        tree.c1,
+        tree.c1,
+        inside_member,
+        inside_assessment,
+        inside_decision,
+        tree.g1,
+        tree.district_a,
+    )
+    for unit in (tree.g1, other_committee):
+        grassroots_year_open(period=period, organization=unit)
     own = Scope(
         tree.c1,
         tree.c1,
@@ -186,6 +216,7 @@ def world(
         inside_year.assessments.get(member=alice_member),
         inside_decision,
         tree.g1,
+        tree.district_a,
     )
     outside = Scope(
         other_cell,
@@ -194,6 +225,7 @@ def world(
         outside_assessment,
         outside_decision,
         other_committee,
+        other_province,
     )
     return users, inside, own, outside
 
@@ -223,6 +255,8 @@ def args_for(kind, scope):
         "assessment": [scope.assessment.pk],
         "decision": [scope.decision.pk],
         "grassroots": [2025, scope.grassroots.pk],
+        "superior": [2025, scope.superior.pk],
+        "superior_return": [2025, scope.superior.pk, scope.grassroots.pk],
     }[kind]
 
 

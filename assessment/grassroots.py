@@ -1,0 +1,284 @@
+"""Steps 7 → 8: a grassroots organization submits its own report and proposed level to its
+superior committee, whose board decides (R7, R10 over like units) or returns it (R17)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from members.models import DisciplineRecord
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization, Role
+from organizations.notifications import notify, users_with_role
+
+from . import quota, rules
+from .cell_year import save_attributed
+from .decisions import (
+    MSG_LOCKED,
+    MSG_NOTE_NEEDED,
+    MSG_UNDECIDED,
+    Choice,
+    RowCheck,
+    cap_in_force,
+    new_decision,
+    quota_from_rows,
+)
+from .models import (
+    CanonicalLevel,
+    CellState,
+    CellYear,
+    Decision,
+    DecisionKind,
+    GrassrootsYear,
+    Level,
+    MemberAssessment,
+    Period,
+)
+
+MSG_NOT_DONE = _(
+    "Every cell's members and every subordinate cell must be decided by an issued decision "
+    "before the organization submits its own level (R8: lower first)."
+)
+MSG_PROPOSED = _("Propose the organization's own level.")
+MSG_EDITABLE = _("This report has been submitted; it can change only after a return.")
+MSG_RETURN = _("Only a submitted report can be returned, with a reason.")
+
+
+def grassroots_year_open(*, period: Period, organization: Organization) -> GrassrootsYear:
+    year, _ = GrassrootsYear.objects.get_or_create(period=period, organization=organization)
+    return year
+
+
+def lower_levels_done(grassroots: Organization, period: Period) -> bool:
+    """All its cells (itself, for a grassroots cell) decided, and locked by a decision."""
+    cell_years = CellYear.objects.for_period(period).filter(cell__path__startswith=grassroots.path)
+    cells = Organization.objects.in_subtree(grassroots).cells().count()
+    if cell_years.count() != cells or cell_years.exclude(state=CellState.DECIDED).exists():
+        return False
+    if grassroots.kind == Kind.GRASSROOTS_COMMITTEE:
+        return not cell_years.filter(
+            cell__kind=Kind.SUBORDINATE_CELL, decision__isnull=True
+        ).exists()
+    return True
+
+
+@transaction.atomic
+def grassroots_submit(
+    *, grassroots_year: GrassrootsYear, report: str, proposed_level: Level | None, by
+) -> GrassrootsYear:
+    row = (
+        GrassrootsYear.objects.select_for_update()
+        .select_related("organization", "period")
+        .get(pk=grassroots_year.pk)
+    )
+    if row.state not in (CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED):
+        raise ValidationError(MSG_EDITABLE, code="state")
+    if proposed_level is None:
+        raise ValidationError({"proposed_level": MSG_PROPOSED})
+    if not lower_levels_done(row.organization, row.period):
+        raise ValidationError(MSG_NOT_DONE, code="order")
+    row.report, row.proposed_level = report.strip(), proposed_level
+    row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
+    save_attributed(row, by, reason=str(_("Submitted")))
+    superior = Organization.objects.deciding_superior(row.organization)
+    role = Role.SUPERIOR_BOARD if superior.kind == Kind.SUPERIOR else Role.PROVINCIAL_BOARD
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=users_with_role(role, superior),
+            text=_("%(unit)s submitted its report and proposed level for %(year)s.")
+            % {"unit": row.organization.name, "year": row.period.year},
+            url=reverse("assessment:superior", args=[row.period.year, superior.pk]),
+        )
+    return row
+
+
+@transaction.atomic
+def grassroots_return(*, grassroots_year: GrassrootsYear, reason: str, by) -> GrassrootsYear:
+    row = GrassrootsYear.objects.select_for_update().get(pk=grassroots_year.pk)
+    if row.state != CellState.SUBMITTED or not reason.strip() or row.decision_id:
+        raise ValidationError(MSG_RETURN, code="state")
+    row.state, row.return_reason = CellState.RETURNED, reason.strip()
+    return save_attributed(row, by, reason=reason.strip())
+
+
+@dataclass
+class UnitRow:
+    grassroots_year: GrassrootsYear
+    level: Level | None
+    checks: list[RowCheck] = field(default_factory=list)
+
+
+def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
+    """The grassroots organizations this superior decides for (its direct children of a
+    grassroots kind: see OrganizationManager.deciding_superior), submitted or decided."""
+    return list(
+        GrassrootsYear.objects.filter(
+            period=period,
+            organization__path__startswith=superior.path,
+            organization__depth=superior.depth + 1,
+            organization__kind__in=GRASSROOTS_KINDS,
+            state__in=[CellState.SUBMITTED, CellState.DECIDED],
+        )
+        .select_related("organization", "proposed_level", "decided_level", "decision")
+        .order_by("organization__path")
+    )
+
+
+def _below(
+    superior: Organization, rows: list[GrassrootsYear], period: Period
+) -> dict[int, tuple[list[Level], int]]:
+    """R7 inputs per grassroots organization, grouped on the tree path in three queries: the
+    decided levels of its subordinate cells (of its members, for a grassroots cell) and its
+    leaders disciplined in the year."""
+    length = (superior.depth + 1) * Organization.steplen
+    levels = {lv.pk: lv for lv in period.rule_set.levels.all()}
+    cells = (
+        CellYear.objects.for_period(period)
+        .filter(
+            cell__path__startswith=superior.path,
+            cell__kind=Kind.SUBORDINATE_CELL,
+            decided_level__isnull=False,
+        )
+        .annotate(prefix=Substr("cell__path", 1, length))
+        .values_list("prefix", "decided_level_id")
+    )
+    members = (
+        MemberAssessment.objects.filter(
+            cell_year__period=period,
+            cell_year__cell__path__startswith=superior.path,
+            cell_year__cell__kind=Kind.GRASSROOTS_CELL,
+            decided_level__isnull=False,
+        )
+        .annotate(prefix=Substr("cell_year__cell__path", 1, length))
+        .values_list("prefix", "decided_level_id")
+    )
+    below: dict[str, list[Level]] = {}
+    for prefix, level_id in [*cells, *members]:
+        below.setdefault(prefix, []).append(levels[level_id])
+    disciplined = dict(
+        DisciplineRecord.objects.filter(
+            member__cell__path__startswith=superior.path,
+            member__holds_leadership_post=True,
+            decided_on__year=period.year,
+        )
+        .annotate(prefix=Substr("member__cell__path", 1, length))
+        .order_by()
+        .values_list("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {
+        row.pk: (below.get(row.organization.path, []), disciplined.get(row.organization.path, 0))
+        for row in rows
+    }
+
+
+def unit_rows(superior: Organization, period: Period) -> list[UnitRow]:
+    rows = _submitted(superior, period)
+    below = _below(superior, rows, period)
+    result = []
+    for row in rows:
+        level = row.decided_level or row.proposed_level
+        result.append(UnitRow(row, level, _checks(level, period.rule_set, below[row.pk])))
+    return result
+
+
+def _checks(level, rule_set, below) -> list[RowCheck]:
+    if level is None or level.maps_to != CanonicalLevel.EXCELLENT:
+        return []
+    levels_below, disciplined = below
+    return [
+        RowCheck("R7", m, blocking=True)
+        for m in rules.excellent_unit_errors(
+            rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
+        )
+    ]
+
+
+def units_quota(
+    *, superior: Organization, period: Period, cap_percent: Decimal | None = None
+) -> quota.QuotaCheck:
+    """R10's default group for organizations: the grassroots organizations of one superior."""
+    rows = [
+        (
+            r.pk,
+            r.decided_level.maps_to if r.decided_level else None,
+            r.proposed_level.maps_to if r.proposed_level else None,
+        )
+        for r in _submitted(superior, period)
+    ]
+    return quota_from_rows(rows, period.rule_set, None, cap_percent)
+
+
+@transaction.atomic
+def grassroots_levels_decide(
+    *, superior: Organization, period: Period, choices: Mapping[int, Choice], by
+) -> None:
+    rows = {r.pk: r for r in _submitted(superior, period)}
+    below = _below(superior, list(rows.values()), period)
+    errors = {}
+    for pk, choice in choices.items():
+        if pk not in rows:
+            continue
+        row = GrassrootsYear.objects.select_for_update().get(pk=pk)
+        if row.decision_id:
+            raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
+        problems = [c.message for c in _checks(choice.level, period.rule_set, below[pk])]
+        if choice.level != row.proposed_level and not choice.note.strip():
+            problems.append(str(MSG_NOTE_NEEDED))
+        if problems:
+            errors[pk] = problems
+            continue
+        row.decided_level, row.decision_note = choice.level, choice.note.strip()
+        save_attributed(row, by, reason=choice.note.strip())
+    if errors:
+        raise ValidationError(
+            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
+        )
+
+
+@transaction.atomic
+def grassroots_decision_issue(
+    *,
+    superior: Organization,
+    period: Period,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str,
+    by,
+    quota_justification: str = "",
+    raised_cap_percent: Decimal | None = None,
+    quota_raise_reference: str = "",
+) -> Decision:
+    """Step 8: the superior's numbered decision on its grassroots organizations' levels."""
+    Organization.objects.select_for_update().filter(pk=superior.pk).first()
+    rows = [r for r in _submitted(superior, period) if not r.decision_id]
+    undecided = [r for r in rows if r.decided_level_id is None]
+    if not rows or undecided:
+        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
+    cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
+    decision = new_decision(
+        issuer=superior,
+        period=period,
+        kind=DecisionKind.UNITS,
+        check=units_quota(superior=superior, period=period, cap_percent=cap),
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        by=by,
+        quota_justification=quota_justification,
+        quota_raise_reference=quota_raise_reference,
+    )
+    for row in rows:
+        row.decision, row.state = decision, CellState.DECIDED
+        save_attributed(row, by, reason=str(decision))
+    return decision
