@@ -38,13 +38,21 @@ def home(request):
         unit = assignment.organization
         counts.update(subtree_counts(unit, [unit]))
     own_member = Member.objects.filter(user=request.user).select_related("cell").first()
+    period = Period.objects.select_related("rule_set").first()
+    own_assessment = None
+    if own_member and period and period.is_open():
+        from assessment.cell_year import cell_year_open
+
+        cell_year = cell_year_open(period=period, cell=own_member.cell)
+        own_assessment = cell_year.assessments.filter(member=own_member).first()
     return render(
         request,
         "organizations/home.html",
         {
             "rows": [(a, counts[a.organization.pk]) for a in assignments],
             "own_member": own_member,
-            "period": Period.objects.select_related("rule_set").first(),
+            "own_assessment": own_assessment,
+            "period": period,
         },
     )
 

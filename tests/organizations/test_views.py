@@ -203,3 +203,12 @@ def test_page_queries_do_not_grow_with_units_or_members(
     _grow(tree, cells=30, members_per_cell=20)
     large = _queries(client, url, django_assert_max_num_queries)
     assert small == large
+
+
+def test_a_member_is_led_from_home_to_their_own_self_review(login, period, tree, alice_member):
+    response = login(alice_member.user).get(reverse("home"))
+    assessment = response.context["own_assessment"]
+    assert assessment.member == alice_member
+    url = reverse("assessment:self_review", args=[assessment.pk])
+    assert url in response.content.decode()
+    assert login(alice_member.user).get(url).status_code == 200
