@@ -340,11 +340,16 @@ def _cell_years(grassroots: Organization, period: Period) -> list[CellYear]:
 
 
 def unit_checks(cell_year: CellYear, level: Level | None, rule_set, below: dict) -> list[RowCheck]:
-    """R7 for a cell rated excellent, and the order of R8 (members decided first)."""
-    levels_below, disciplined, undecided = below.get(cell_year.pk, ([], 0, 0))
+    """R7 for a cell rated excellent; R8: members decided first, and the head not above it."""
+    levels_below, disciplined, undecided, head_level = below.get(cell_year.pk, ([], 0, 0, None))
     checks = []
     if undecided:
         checks.append(RowCheck("R8", str(MSG_MEMBERS_FIRST), blocking=True))
+    if level is not None and head_level is not None:
+        checks += [
+            RowCheck("R8", m, blocking=True)
+            for m in rules.head_level_errors(head_level=head_level, unit_level=level)
+        ]
     if level is not None and level.maps_to == CanonicalLevel.EXCELLENT:
         for message in rules.excellent_unit_errors(
             rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
@@ -353,28 +358,30 @@ def unit_checks(cell_year: CellYear, level: Level | None, rule_set, below: dict)
     return checks
 
 
-def _below(cell_years: list[CellYear], year: int) -> dict[int, tuple[list[Level], int, int]]:
-    """Per cell year: its members' decided levels, leaders disciplined in the year, and members
-    not yet locked by an issued decision. Two queries for all the cells."""
-    result = {cy.pk: ([], 0, 0) for cy in cell_years}
+def _below(cell_years: list[CellYear], year: int) -> dict[int, tuple]:
+    """Per cell year: its members' decided levels, leaders disciplined in the year, members not
+    yet locked by an issued decision, and its head's decided level. Two queries for all."""
+    result = {cy.pk: ([], 0, 0, None) for cy in cell_years}
     assessments = MemberAssessment.objects.filter(
         cell_year__in=cell_years, status=AssessmentStatus.ASSESS
-    ).select_related("decided_level")
+    ).select_related("decided_level", "member")
     for a in assessments:
-        levels, disciplined, undecided = result[a.cell_year_id]
+        levels, disciplined, undecided, head = result[a.cell_year_id]
         if a.decision_id and a.decided_level:
             levels.append(a.decided_level)
+            if a.member.is_unit_head:
+                head = a.decided_level
         else:
             undecided += 1
-        result[a.cell_year_id] = (levels, disciplined, undecided)
+        result[a.cell_year_id] = (levels, disciplined, undecided, head)
     leaders = MemberAssessment.objects.filter(
         cell_year__in=cell_years,
         member__holds_leadership_post=True,
         member__discipline_records__decided_on__year=year,
     ).values_list("cell_year_id", flat=True)
     for cell_year_id in leaders:
-        levels, disciplined, undecided = result[cell_year_id]
-        result[cell_year_id] = (levels, disciplined + 1, undecided)
+        levels, disciplined, undecided, head = result[cell_year_id]
+        result[cell_year_id] = (levels, disciplined + 1, undecided, head)
     return result
 
 

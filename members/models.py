@@ -53,6 +53,11 @@ class Member(models.Model):
     admission_date = models.DateField(_("admission date"))
     full_membership_date = models.DateField(_("full-membership date"), null=True, blank=True)
     holds_leadership_post = models.BooleanField(_("holds a leadership post"), default=False)
+    is_unit_head = models.BooleanField(
+        _("heads their cell (secretary)"),
+        default=False,
+        help_text=_("R8: the head's level may not be above the level of the cell."),
+    )
     is_state_employee = models.BooleanField(_("works in the state system"), default=False)
     outside_political_system = models.BooleanField(
         _("outside the political system"),

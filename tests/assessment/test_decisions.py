@@ -373,3 +373,26 @@ def test_r10_the_cells_quota_counts_the_cells_of_the_committee(
     # the cells proposed HTXSNV (c1) and HTTNV (c2): 1 of 2 exceeds 20 %
     assert (check.excellent, check.base, check.ok) == (1, 2, False)
     assert c1.proposed_level.code == "HTXSNV"
+
+
+def test_r8_the_cell_may_not_be_rated_below_its_head(period, tree, secretary, committee, level):
+    cell_year = submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
+    head = cell_year.assessments.first()
+    head.member.is_unit_head = True
+    head.member.save()
+    accept_proposals(cell_year, committee, {head.pk: Choice(level["HTXSNV"], note="Nổi bật")})
+    issue(cell_year, committee, quota_justification="Bí thư có thành tích nổi bật")
+    with pytest.raises(ValidationError) as error:
+        decisions.cell_levels_decide(
+            grassroots=tree.g1,
+            period=period,
+            by=committee,
+            choices={cell_year.pk: Choice(level["HTTNV"])},
+        )
+    assert "R8" in str(error.value)
+    decisions.cell_levels_decide(
+        grassroots=tree.g1,
+        period=period,
+        by=committee,
+        choices={cell_year.pk: Choice(level["HTXSNV"], note="Chi bộ tiêu biểu")},
+    )
