@@ -338,7 +338,11 @@ def tally_save(
 ) -> Tally:
     """Votes per level for one person or the cell (R18): never above the full members present."""
     cell_year = _open_cell_year(meeting.cell_year_id)
-    tally, _ = Tally.objects.get_or_create(meeting=meeting, assessment=assessment)
+    tally, created = Tally.objects.get_or_create(meeting=meeting, assessment=assessment)
+    if version == 0:  # the user saw an empty row: someone else's first save is a conflict too
+        if not created:
+            raise Conflict(tally)
+        version = tally.version
     row = _locked(Tally, tally.pk, version)
     summary = meeting_summary(meeting)
     errors = rules.vote_errors(votes, present=summary.present)

@@ -363,7 +363,7 @@ def tally_view(request, year: int, pk: int):
     )
     levels = list(cell_year.period.rule_set.levels.order_by("rank"))
     votes, errors = _parse_votes(request.POST, levels)
-    version = request.POST.get("version") or None
+    version = request.POST.get("version", "")
     conflict = False
     if not errors:
         try:
@@ -373,7 +373,7 @@ def tally_view(request, year: int, pk: int):
                 votes=votes,
                 commendation_proposed=request.POST.get("commendation") == "on",
                 by=request.user,
-                version=int(version) if version else None,
+                version=int(version) if version.isdigit() else None,
             )
         except work.Conflict:
             conflict = True
@@ -396,8 +396,9 @@ def tally_view(request, year: int, pk: int):
             messages.error(request, error)
         return redirect(_cell_url(cell_year, "meeting"))
     context = _meeting_context(request, cell_year, meeting) | {"row": row}
-    # 200 even with errors: htmx swaps only successful responses, and the row shows the errors.
-    return render(request, "assessment/partials/tally_row.html", context)
+    # 200 even with errors: htmx swaps only successful responses. The response changes the
+    # row's state (version, errors) and its proposal, never the inputs being typed in.
+    return render(request, "assessment/partials/tally_response.html", context)
 
 
 @login_required

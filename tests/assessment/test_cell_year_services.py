@@ -561,3 +561,29 @@ def test_the_checklist_catches_votes_above_a_later_attendance(period, tree, secr
     )
     item = checklist(cell_year)[str(work.MSG_CHECK_TALLIES)]
     assert not item.ok and assessment.member.full_name in item.detail
+
+
+def test_two_first_saves_of_an_empty_row_end_in_a_conflict(period, tree, secretary, committee):
+    """Version 0 means "I saw an empty row": a tally someone else created meanwhile wins."""
+    everyone = members(tree, 4)
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = hold_meeting(cell_year, secretary, present=everyone)
+    assessment = cell_year.assessments.first()
+    work.tally_save(
+        meeting=meeting,
+        assessment=assessment,
+        votes={"HTXSNV": 4},
+        commendation_proposed=False,
+        by=secretary,
+        version=0,
+    )
+    with pytest.raises(work.Conflict) as conflict:
+        work.tally_save(
+            meeting=meeting,
+            assessment=assessment,
+            votes={"HTTNV": 1},
+            commendation_proposed=False,
+            by=committee,
+            version=0,
+        )
+    assert conflict.value.current.votes == {"HTXSNV": 4}

@@ -94,3 +94,31 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     expect(
         page.get_by_test_id(f"tally-{keys[1]}").locator("input[name=votes_HTTNV]")
     ).to_be_enabled()
+
+
+def test_votes_typed_quickly_across_a_row_are_all_kept(
+    page, live_server, log_in, tree, period, secretary
+):
+    """A fast typist on a slow PC: each box saves on leaving it, nothing typed is replaced."""
+    from assessment import cell_year as work
+
+    members = [MemberFactory(cell=tree.c1, full_name=name) for name in NAMES]
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = work.meeting_for(cell_year)
+    for member in members:
+        work.attendance_set(
+            meeting=meeting, member=member, present=True, absence_reason="", by=secretary
+        )
+    log_in(page, "secretary")
+    page.goto(f"{live_server.url}/years/2025/cells/{tree.c1.pk}/meeting/")
+    row = page.get_by_test_id("tally-cell")
+    row.locator("input[name=votes_HTXSNV]").focus()
+    for value in ("1", "2", "1", "1"):  # HTXSNV, HTTNV, HTNV, KHTNV, typed without pausing
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("proposal-cell")).to_have_text("HTTNV")  # 1 + 2 = 3 > 5 / 2
+    page.reload()
+    row = page.get_by_test_id("tally-cell")
+    for code, value in (("HTXSNV", "1"), ("HTTNV", "2"), ("HTNV", "1"), ("KHTNV", "1")):
+        expect(row.locator(f"input[name=votes_{code}]")).to_have_value(value)
