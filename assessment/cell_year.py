@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -83,6 +83,22 @@ def save_attributed(row: Model, by, *, reason: str = "", bump: bool = True) -> M
     return row
 
 
+def open_unattributed(model: type[Model], **lookup) -> Model:
+    """Get or create a row the system opens on first view (a cell's year, its meeting): its
+    history names no user, so a board member who merely looks is not recorded as its author."""
+    row = model.objects.filter(**lookup).first()
+    if row is not None:
+        return row
+    row = model(**lookup)
+    row._history_user = None
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # opened by a concurrent request in the meantime
+        row = model.objects.get(**lookup)
+    return row
+
+
 def _open_cell_year(pk: int) -> CellYear:
     """Lock the cell's year and refuse when it is closed. Read from the database, never from
     the caller's copy, and locked so that a save and a submission cannot interleave."""
@@ -124,7 +140,7 @@ def _derived(member: Member, period: Period) -> rules.Status:
 def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
     """The cell's year with a row per current member: derived statuses refreshed (R13), members
     who transferred in bring their assessment and its inputs with them (R16)."""
-    cell_year, _ = CellYear.objects.get_or_create(period=period, cell=cell)
+    cell_year = open_unattributed(CellYear, period=period, cell=cell)
     if not cell_year.is_editable():
         return cell_year
     members = list(
@@ -163,6 +179,8 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
         ):
             assessment.status, assessment.reason_code = derived.code, derived.reason
             changed.append(assessment)
+    for assessment in new:
+        assessment._history_user = None  # opened by the system, not by whoever looked
     bulk_create_with_history(new, MemberAssessment)
     for assessment in changed:
         save_attributed(assessment, None, reason="R13")
@@ -302,8 +320,7 @@ def cell_report_save(
 
 
 def meeting_for(cell_year: CellYear) -> Meeting:
-    meeting, _ = Meeting.objects.get_or_create(cell_year=cell_year)
-    return meeting
+    return open_unattributed(Meeting, cell_year=cell_year)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from organizations.models import GRASSROOTS_KINDS, Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import quota, rules
-from .cell_year import save_attributed
+from .cell_year import open_unattributed, save_attributed
 from .decisions import (
     MSG_LOCKED,
     MSG_NOTE_NEEDED,
@@ -55,8 +55,7 @@ MSG_RETURN = _("Only a submitted report can be returned, with a reason.")
 
 
 def grassroots_year_open(*, period: Period, organization: Organization) -> GrassrootsYear:
-    year, _ = GrassrootsYear.objects.get_or_create(period=period, organization=organization)
-    return year
+    return open_unattributed(GrassrootsYear, period=period, organization=organization)
 
 
 def lower_levels_done(grassroots: Organization, period: Period) -> bool:

@@ -281,3 +281,15 @@ def test_an_empty_post_is_a_post(login, roster, tree, secretary):
     response = login(secretary).post(reverse("assessment:inputs", args=[2025, tree.c1.pk]), {})
     assert response.status_code == 200
     assert response.context["form"].is_bound and response.context["form"].errors
+
+
+def test_looking_at_a_cell_records_nobody_as_its_author(login, period, tree, c1_members,
+                                                        district_board):
+    from assessment.models import Meeting, MemberAssessment
+
+    client = login(district_board)
+    assert client.get(reverse("assessment:cell_year", args=[2025, tree.c1.pk])).status_code == 200
+    assert client.get(reverse("assessment:meeting", args=[2025, tree.c1.pk])).status_code == 200
+    for model in (CellYear, Meeting, MemberAssessment):
+        assert not model.history.filter(history_user=district_board).exists(), model
+    assert CellYear.history.filter(history_user__isnull=True).exists()
