@@ -446,6 +446,7 @@ class CheckItem:
     label: str
     ok: bool
     detail: str = ""
+    blocking: bool = True  # a warning is shown but does not stop the submission
 
 
 MSG_CHECK_QUORUM = _("The meeting had a quorum")
@@ -454,6 +455,8 @@ MSG_CHECK_CELL = _("The cell has a proposed level")
 MSG_CHECK_PENDING = _("Every member not yet classified has a reason")
 MSG_CHECK_MEETING = _("The meeting's date, chair and recorder are recorded")
 MSG_CHECK_TALLIES = _("No tally has more votes than the full members present")
+MSG_CHECK_REPORT = _("The cell's report (form 01) is written")
+MSG_CHECK_SELF_REVIEWS = _("Every member to be assessed has a self-review")
 MSG_CHECK_HOST_COMMENT = _("Every member temporarily active elsewhere has a comment from that cell")
 
 
@@ -480,6 +483,7 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         for a in to_assess
         if a.member_id in summary.away and a.pk not in commented
     ]
+    without_review = [a.member.full_name for a in to_assess if not a.has_self_review]
     meeting = cell_year.meeting
     return [
         CheckItem(
@@ -491,6 +495,13 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),
         CheckItem(str(MSG_CHECK_TALLIES), not too_many, ", ".join(too_many)),
         CheckItem(str(MSG_CHECK_HOST_COMMENT), not uncommented, ", ".join(uncommented)),
+        CheckItem(str(MSG_CHECK_REPORT), bool(cell_year.report_strengths.strip()), blocking=False),
+        CheckItem(
+            str(MSG_CHECK_SELF_REVIEWS),
+            not without_review,
+            ", ".join(without_review),
+            blocking=False,
+        ),
     ]
 
 
@@ -501,7 +512,7 @@ def cell_submit(*, cell_year: CellYear, by) -> CellYear:
     row = _open_cell_year(cell_year.pk)
     meeting = meeting_for(row)
     summary = meeting_summary(meeting)
-    if not all(item.ok for item in submission_checklist(row, summary)):
+    if not all(item.ok for item in submission_checklist(row, summary) if item.blocking):
         raise ValidationError(MSG_CHECKLIST, code="checklist")
     tallies = {t.assessment_id: t for t in meeting.tallies.all()}
     for assessment in row.assessments.select_for_update():

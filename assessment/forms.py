@@ -108,6 +108,9 @@ class SelfReviewForm(forms.Form):
                     decimal_places=2,
                     required=False,
                     initial=assessment.scores.get(item.code),
+                    # a text box that takes "9,5": a browser's number box drops the comma
+                    localize=True,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
                 self.score_fields.append((group, name))
         seen = set()

@@ -550,6 +550,12 @@ class MemberAssessment(Versioned):
         return f"{self.member} {self.cell_year.period}"
 
     @property
+    def reason_label(self) -> str:
+        from .rules import CPL_REASONS, KPL_REASONS
+
+        return str(KPL_REASONS.get(self.reason_code) or CPL_REASONS.get(self.reason_code) or "")
+
+    @property
     def has_self_review(self) -> bool:
         return bool(self.self_score is not None or self.strengths)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
-from organizations.access import get_organization_for_user
+from organizations.access import get_organization_for_user, visible_organizations
 from organizations.models import Kind, Organization
 
 from . import cell_year as work
@@ -176,6 +176,9 @@ def self_review_view(request, pk: int):
             "cell_year": cell_year,
             "form": form,
             "may_write": may_write,
+            "can_view_cell": visible_organizations(request.user)
+            .filter(pk=cell_year.cell_id)
+            .exists(),
             "inputs": assessment.inputs.all(),
             "history": assessment.history.select_related("history_user")[:HISTORY_ROWS],
         },
@@ -420,6 +423,9 @@ def minutes_pdf(request, year: int, pk: int):
 @require_POST
 def submit_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Tick the confirmation before submitting."))
+        return redirect(_cell_url(cell_year))
     try:
         work.cell_submit(cell_year=cell_year, by=request.user)
     except ValidationError as error:

@@ -283,8 +283,9 @@ def test_an_empty_post_is_a_post(login, roster, tree, secretary):
     assert response.context["form"].is_bound and response.context["form"].errors
 
 
-def test_looking_at_a_cell_records_nobody_as_its_author(login, period, tree, c1_members,
-                                                        district_board):
+def test_looking_at_a_cell_records_nobody_as_its_author(
+    login, period, tree, c1_members, district_board
+):
     from assessment.models import Meeting, MemberAssessment
 
     client = login(district_board)
@@ -293,3 +294,39 @@ def test_looking_at_a_cell_records_nobody_as_its_author(login, period, tree, c1_
     for model in (CellYear, Meeting, MemberAssessment):
         assert not model.history.filter(history_user=district_board).exists(), model
     assert CellYear.history.filter(history_user__isnull=True).exists()
+
+
+def test_a_score_with_a_decimal_comma_is_read(login, roster, tree, secretary):
+    _, assessments = roster
+    url = reverse("assessment:self_review", args=[assessments[0].pk])
+    response = login(secretary).post(
+        url, {"version": assessments[0].version, "score_politics_ethics": "9,5"}
+    )
+    assert response.status_code == 302
+    assessments[0].refresh_from_db()
+    assert assessments[0].scores == {"politics_ethics": "9.5"}
+
+
+def test_a_member_sees_why_the_review_is_read_only_and_no_dead_link(
+    login, roster, tree, alice_member, secretary
+):
+    cell_year, _ = roster
+    own = work.cell_year_open(period=cell_year.period, cell=tree.c1).assessments.get(
+        member=alice_member
+    )
+    CellYear.objects.filter(pk=cell_year.pk).update(state=CellState.SUBMITTED)
+    html = (
+        login(alice_member.user)
+        .get(reverse("assessment:self_review", args=[own.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="read-only"' in html
+    assert reverse("assessment:cell_year", args=[2025, tree.c1.pk]) not in html
+
+
+def test_submitting_needs_the_confirmation(login, roster, tree, secretary):
+    response = login(secretary).post(
+        reverse("assessment:submit", args=[2025, tree.c1.pk]), follow=True
+    )
+    assert CellYear.objects.get().state != CellState.SUBMITTED
+    assert response.context["messages"]

@@ -72,6 +72,7 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     assert "Hoàn thành xuất sắc nhiệm vụ" in text  # the cell
 
     page.goto(f"{base}/")
+    page.get_by_test_id("confirm").check()
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("submit")).to_have_count(0)
     assert CellYear.objects.get().state == CellState.SUBMITTED
