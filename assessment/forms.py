@@ -3,6 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
@@ -154,13 +155,13 @@ class SelfReviewForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=AssessmentStatus.choices)
+    status = forms.ChoiceField(label=capfirst(_("status")), choices=AssessmentStatus.choices)
     reason_code = forms.ChoiceField(
-        label=_("reason code"),
+        label=capfirst(_("reason code")),
         required=False,
         choices=[("", "—"), *rules.KPL_REASONS.items(), *rules.CPL_REASONS.items()],
     )
-    note = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=capfirst(_("reason")), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -168,15 +169,15 @@ class ReviewInputForm(forms.Form):
     assessment = forms.ModelChoiceField(
         queryset=MemberAssessment.objects.none(),
         required=False,
-        label=_("member"),
+        label=capfirst(_("member")),
         empty_label=_("— the cell itself —"),
     )
-    kind = forms.ChoiceField(label=_("kind"), choices=InputKind.choices)
-    source = forms.CharField(label=_("source"), max_length=255)
-    given_on = forms.DateField(label=_("date"), widget=DateInput())
-    text = forms.CharField(label=_("content"), widget=TEXT_AREA, max_length=20000)
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=InputKind.choices)
+    source = forms.CharField(label=capfirst(_("source")), max_length=255)
+    given_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
+    text = forms.CharField(label=capfirst(_("content")), widget=TEXT_AREA, max_length=20000)
     answer = forms.CharField(
-        label=_("written answer"), widget=TEXT_AREA, required=False, max_length=20000
+        label=capfirst(_("written answer")), widget=TEXT_AREA, required=False, max_length=20000
     )
 
     def __init__(self, *args, cell_year: CellYear, **kwargs):
@@ -187,24 +188,30 @@ class ReviewInputForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("reason for return"), widget=TEXT_AREA, max_length=5000)
+    reason = forms.CharField(
+        label=capfirst(_("reason for return")), widget=TEXT_AREA, max_length=5000
+    )
 
 
 class DecisionIssueForm(forms.Form):
-    signed_on = forms.DateField(label=_("date"), widget=DateInput())
-    signer_name = forms.CharField(label=_("signer"), max_length=120)
-    signer_title = forms.CharField(label=_("signer's title"), max_length=120)
+    signed_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
+    signer_name = forms.CharField(label=capfirst(_("signer")), max_length=120)
+    signer_title = forms.CharField(label=capfirst(_("signer's title")), max_length=120)
     quota_justification = forms.CharField(
-        label=_("justification for exceeding the quota"),
+        label=capfirst(_("justification for exceeding the quota")),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     raised_cap_percent = forms.DecimalField(
-        label=_("raised quota (%)"), required=False, min_value=0, max_value=100, decimal_places=2
+        label=capfirst(_("raised quota (%)")),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
     )
     quota_raise_reference = forms.CharField(
-        label=_("decision raising the cap for an outstanding unit"),
+        label=capfirst(_("decision raising the cap for an outstanding unit")),
         required=False,
         max_length=255,
     )

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
@@ -53,9 +54,9 @@ class MemberForm(forms.ModelForm):
 
 
 class TransferForm(forms.Form):
-    to_cell = forms.ModelChoiceField(queryset=None, label=_("to cell"))
-    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    to_cell = forms.ModelChoiceField(queryset=None, label=capfirst(_("to cell")))
+    on = forms.DateField(label=capfirst(_("date")), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(label=capfirst(_("reason")), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, cells: OrganizationQuerySet, **kwargs):
         super().__init__(*args, **kwargs)
