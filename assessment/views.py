@@ -537,6 +537,54 @@ def _decide_context(cell_year, rows, *, errors=None, what_if=None):
     }
 
 
+def _save_levels(request, save) -> dict[int, list[str]] | None:
+    """Call `save()`: None when saved, else the refusals by row (a message says which)."""
+    try:
+        save()
+    except ValidationError as error:
+        errors = {}
+        if hasattr(error, "error_dict"):
+            errors = {
+                int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
+            }
+        messages.error(
+            request,
+            _("Some levels were not saved; see the rows marked in red.")
+            if errors
+            else "; ".join(error.messages),
+        )
+        return errors
+    messages.success(request, _("The decided levels were saved."))
+    return None
+
+
+def _unit_choices(post, pks, levels_by_pk) -> dict[int, decisions.Choice]:
+    """A unit table's decided levels and reasons, by row."""
+    return {
+        pk: decisions.Choice(
+            level=levels_by_pk[post[f"level_{pk}"]], note=post.get(f"note_{pk}", "")[:2000]
+        )
+        for pk in pks
+        if post.get(f"level_{pk}", "") in levels_by_pk
+    }
+
+
+def _issue(request, issue) -> None:
+    """Validate the decision form and call `issue(**data)`, telling the user the outcome."""
+    form = DecisionIssueForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return
+    try:
+        decision = issue(**form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Decision %(decision)s was issued.") % {"decision": decision})
+
+
 @login_required
 def decide_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
@@ -546,25 +594,14 @@ def decide_view(request, year: int, pk: int):
     errors = {}
     if request.method == "POST":
         levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
-        try:
-            decisions.member_levels_decide(
-                cell_year=cell_year,
-                choices=_choices(request.POST, rows, levels_by_pk),
-                by=request.user,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {
-                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
-                }
-            messages.error(
-                request,
-                "; ".join(error.messages)
-                if not errors
-                else _("Some levels were not saved; see the rows marked in red."),
-            )
-        else:
-            messages.success(request, _("The decided levels were saved."))
+        choices = _choices(request.POST, rows, levels_by_pk)
+        errors = _save_levels(
+            request,
+            lambda: decisions.member_levels_decide(
+                cell_year=cell_year, choices=choices, by=request.user
+            ),
+        )
+        if errors is None:
             return redirect(_cell_url(cell_year, "decide"))
     return render(
         request, "assessment/decide.html", _decide_context(cell_year, rows, errors=errors)
@@ -592,20 +629,12 @@ def decision_issue_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
     if not can_decide_cell_work(request.user, cell_year.cell):
         raise PermissionDenied
-    form = DecisionIssueForm(request.POST)
-    if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
-        return redirect(_cell_url(cell_year, "decide"))
-    try:
-        decision = decisions.members_decision_issue(
-            cell_year=cell_year, by=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-        return redirect(_cell_url(cell_year, "decide"))
-    messages.success(request, _("Decision %(decision)s was issued.") % {"decision": decision})
+    _issue(
+        request,
+        lambda **data: decisions.members_decision_issue(
+            cell_year=cell_year, by=request.user, **data
+        ),
+    )
     return redirect(_cell_url(cell_year, "decide"))
 
 
@@ -672,31 +701,14 @@ def decide_cells_view(request, year: int, pk: int):
     errors = {}
     if request.method == "POST":
         levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = {
-            row.cell_year.pk: decisions.Choice(
-                level=levels_by_pk[request.POST[f"level_{row.cell_year.pk}"]],
-                note=request.POST.get(f"note_{row.cell_year.pk}", "")[:2000],
-            )
-            for row in rows
-            if request.POST.get(f"level_{row.cell_year.pk}", "") in levels_by_pk
-        }
-        try:
-            decisions.cell_levels_decide(
+        choices = _unit_choices(request.POST, [r.cell_year.pk for r in rows], levels_by_pk)
+        errors = _save_levels(
+            request,
+            lambda: decisions.cell_levels_decide(
                 grassroots=grassroots, period=period, choices=choices, by=request.user
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {
-                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
-                }
-            messages.error(
-                request,
-                "; ".join(error.messages)
-                if not errors
-                else _("Some levels were not saved; see the rows marked in red."),
-            )
-        else:
-            messages.success(request, _("The decided levels were saved."))
+            ),
+        )
+        if errors is None:
             return redirect("assessment:decide_cells", year=year, pk=pk)
     return render(
         request,
@@ -722,25 +734,12 @@ def decide_cells_view(request, year: int, pk: int):
 @require_POST
 def decide_cells_issue_view(request, year: int, pk: int):
     grassroots = _grassroots_for_deciding(request, pk)
-    form = DecisionIssueForm(request.POST)
-    if form.is_valid():
-        try:
-            decision = decisions.cells_decision_issue(
-                grassroots=grassroots,
-                period=get_period(year),
-                by=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Decision %(decision)s was issued.") % {"decision": decision}
-            )
-    else:
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+    _issue(
+        request,
+        lambda **data: decisions.cells_decision_issue(
+            grassroots=grassroots, period=get_period(year), by=request.user, **data
+        ),
+    )
     return redirect("assessment:decide_cells", year=year, pk=pk)
 
 
@@ -806,31 +805,14 @@ def superior_view(request, year: int, pk: int):
     errors = {}
     if request.method == "POST":
         levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = {
-            row.grassroots_year.pk: decisions.Choice(
-                level=levels_by_pk[request.POST[f"level_{row.grassroots_year.pk}"]],
-                note=request.POST.get(f"note_{row.grassroots_year.pk}", "")[:2000],
-            )
-            for row in rows
-            if request.POST.get(f"level_{row.grassroots_year.pk}", "") in levels_by_pk
-        }
-        try:
-            grassroots.grassroots_levels_decide(
+        choices = _unit_choices(request.POST, [r.grassroots_year.pk for r in rows], levels_by_pk)
+        errors = _save_levels(
+            request,
+            lambda: grassroots.grassroots_levels_decide(
                 superior=superior, period=period, choices=choices, by=request.user
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {
-                    int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
-                }
-            messages.error(
-                request,
-                "; ".join(error.messages)
-                if not errors
-                else _("Some levels were not saved; see the rows marked in red."),
-            )
-        else:
-            messages.success(request, _("The decided levels were saved."))
+            ),
+        )
+        if errors is None:
             return redirect("assessment:superior", year=year, pk=pk)
     return render(
         request,
@@ -855,22 +837,12 @@ def superior_view(request, year: int, pk: int):
 @require_POST
 def superior_issue_view(request, year: int, pk: int):
     superior = _superior_for_deciding(request, pk)
-    form = DecisionIssueForm(request.POST)
-    if form.is_valid():
-        try:
-            decision = grassroots.grassroots_decision_issue(
-                superior=superior, period=get_period(year), by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Decision %(decision)s was issued.") % {"decision": decision}
-            )
-    else:
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+    _issue(
+        request,
+        lambda **data: grassroots.grassroots_decision_issue(
+            superior=superior, period=get_period(year), by=request.user, **data
+        ),
+    )
     return redirect("assessment:superior", year=year, pk=pk)
 
 
