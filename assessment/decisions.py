@@ -452,31 +452,47 @@ def cell_levels_decide(
 
 
 @transaction.atomic
-def cells_decision_issue(
+def cells_decision_issue(*, grassroots: Organization, period: Period, by, **document) -> Decision:
+    """Issue the decision on the levels of the subordinate cells decided and not yet locked."""
+    return units_decision_issue(
+        issuer=grassroots,
+        period=period,
+        by=by,
+        mark_decided=False,
+        pending=lambda: _cell_years(grassroots, period),
+        quota_of=lambda cap: cells_quota(grassroots=grassroots, period=period, cap_percent=cap),
+        **document,
+    )
+
+
+def units_decision_issue(
     *,
-    grassroots: Organization,
+    issuer: Organization,
     period: Period,
+    by,
+    pending,
+    quota_of,
+    mark_decided: bool,
     signed_on: datetime.date,
     signer_name: str,
     signer_title: str,
-    by,
     quota_justification: str = "",
     raised_cap_percent: Decimal | None = None,
     quota_raise_reference: str = "",
 ) -> Decision:
-    """Issue the decision on the levels of the subordinate cells decided and not yet locked."""
-    Organization.objects.select_for_update().filter(pk=grassroots.pk).first()
-    cell_years = [cy for cy in _cell_years(grassroots, period) if not cy.decision_id]
-    undecided = [cy for cy in cell_years if cy.decided_level_id is None]
-    if not cell_years or undecided:
+    """Lock the decided, not yet locked rows (cell years or grassroots years) that `pending()`
+    gives under a new numbered decision of `issuer`; `quota_of(cap)` checks R10–R12."""
+    Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
+    rows = [row for row in pending() if not row.decision_id]
+    undecided = [row for row in rows if row.decided_level_id is None]
+    if not rows or undecided:
         raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
     cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
-    check = cells_quota(grassroots=grassroots, period=period, cap_percent=cap)
     decision = new_decision(
-        issuer=grassroots,
+        issuer=issuer,
         period=period,
         kind=DecisionKind.UNITS,
-        check=check,
+        check=quota_of(cap),
         signed_on=signed_on,
         signer_name=signer_name,
         signer_title=signer_title,
@@ -484,9 +500,11 @@ def cells_decision_issue(
         quota_justification=quota_justification,
         quota_raise_reference=quota_raise_reference,
     )
-    for cell_year in cell_years:
-        cell_year.decision = decision
-        save_attributed(cell_year, by, reason=str(decision))
+    for row in rows:
+        row.decision = decision
+        if mark_decided:
+            row.state = CellState.DECIDED
+        save_attributed(row, by, reason=str(decision))
     return decision
 
 

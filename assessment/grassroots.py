@@ -3,7 +3,6 @@ superior committee, whose board decides (R7, R10 over like units) or returns it 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,19 +25,16 @@ from .cell_year import open_unattributed, save_attributed
 from .decisions import (
     MSG_LOCKED,
     MSG_NOTE_NEEDED,
-    MSG_UNDECIDED,
     Choice,
     RowCheck,
-    cap_in_force,
-    new_decision,
     quota_from_rows,
+    units_decision_issue,
 )
 from .models import (
     CanonicalLevel,
     CellState,
     CellYear,
     Decision,
-    DecisionKind,
     GrassrootsYear,
     Level,
     MemberAssessment,
@@ -247,37 +243,15 @@ def grassroots_levels_decide(
 
 @transaction.atomic
 def grassroots_decision_issue(
-    *,
-    superior: Organization,
-    period: Period,
-    signed_on: datetime.date,
-    signer_name: str,
-    signer_title: str,
-    by,
-    quota_justification: str = "",
-    raised_cap_percent: Decimal | None = None,
-    quota_raise_reference: str = "",
+    *, superior: Organization, period: Period, by, **document
 ) -> Decision:
     """Step 8: the superior's numbered decision on its grassroots organizations' levels."""
-    Organization.objects.select_for_update().filter(pk=superior.pk).first()
-    rows = [r for r in _submitted(superior, period) if not r.decision_id]
-    undecided = [r for r in rows if r.decided_level_id is None]
-    if not rows or undecided:
-        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
-    cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
-    decision = new_decision(
+    return units_decision_issue(
         issuer=superior,
         period=period,
-        kind=DecisionKind.UNITS,
-        check=units_quota(superior=superior, period=period, cap_percent=cap),
-        signed_on=signed_on,
-        signer_name=signer_name,
-        signer_title=signer_title,
         by=by,
-        quota_justification=quota_justification,
-        quota_raise_reference=quota_raise_reference,
+        mark_decided=True,
+        pending=lambda: _submitted(superior, period),
+        quota_of=lambda cap: units_quota(superior=superior, period=period, cap_percent=cap),
+        **document,
     )
-    for row in rows:
-        row.decision, row.state = decision, CellState.DECIDED
-        save_attributed(row, by, reason=str(decision))
-    return decision
