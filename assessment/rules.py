@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import DisciplineForm, StatusKind
@@ -256,3 +257,15 @@ def excellent_unit_errors(*, rule_set, levels_below: list, disciplined_below: in
     if rule_set.excellent_unit_no_discipline_below and disciplined_below:
         errors.append(str(MSG_DISCIPLINE_BELOW % {"n": disciplined_below}))
     return errors
+
+
+def is_late(
+    *, done_at: datetime.datetime | None, due: datetime.date | None, today: datetime.date
+) -> bool:
+    """R19: work done after its level's deadline, or still open after it, is late (late work
+    is accepted, and marked)."""
+    if due is None:
+        return False
+    if done_at is not None:
+        return timezone.localtime(done_at).date() > due
+    return today > due

@@ -16,7 +16,7 @@ from organizations.access import get_organization_for_user, visible_organization
 from organizations.models import Kind, Organization
 
 from . import cell_year as work
-from . import decisions, grassroots
+from . import decisions, grassroots, rules
 from .access import (
     can_decide_cell_work,
     can_decide_for_superior,
@@ -480,10 +480,10 @@ def inbox_view(request, year: int, pk: int):
     rows = []
     for cell in Organization.objects.in_subtree(unit).cells():
         cell_year = cell_years.get(cell.pk)
-        done_on = cell_year.submitted_at if cell_year and cell_year.submitted_at else None
-        late = deadline is not None and (
-            (done_on and timezone.localtime(done_on).date() > deadline.due)
-            or (not done_on and today > deadline.due)
+        late = rules.is_late(
+            done_at=cell_year.submitted_at if cell_year else None,
+            due=deadline.due if deadline else None,
+            today=today,
         )
         rows.append(
             {"cell": cell, "cell_year": cell_year, "members": members.get(cell.pk, 0), "late": late}

@@ -226,3 +226,20 @@ class TestR4Discipline:
             score=Decimal(95), conditions=ALL_MET, levels=levels, grounds=["kỷ luật"]
         )
         assert result.level.code == "KHTNV"
+
+
+class TestR19Lateness:
+    due = datetime.date(2025, 12, 20)
+
+    def test_done_by_the_deadline_day_is_on_time(self):
+        done = datetime.datetime(2025, 12, 20, 16, 59, tzinfo=datetime.UTC)  # 23:59 in Hà Nội
+        assert not rules.is_late(done_at=done, due=self.due, today=datetime.date(2026, 1, 5))
+
+    def test_done_after_it_is_late_even_if_seen_later(self):
+        done = datetime.datetime(2025, 12, 20, 17, 1, tzinfo=datetime.UTC)  # 00:01 on 21/12
+        assert rules.is_late(done_at=done, due=self.due, today=datetime.date(2025, 12, 21))
+
+    def test_open_work_is_late_only_after_the_day(self):
+        assert not rules.is_late(done_at=None, due=self.due, today=self.due)
+        assert rules.is_late(done_at=None, due=self.due, today=datetime.date(2025, 12, 21))
+        assert not rules.is_late(done_at=None, due=None, today=self.due)
