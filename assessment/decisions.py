@@ -421,30 +421,38 @@ def cell_levels_decide(
     *, grassroots: Organization, period: Period, choices: Mapping[int, Choice], by
 ) -> None:
     """The committee's levels for its subordinate cells (not yet locked)."""
-    cell_years = {cy.pk: cy for cy in _cell_years(grassroots, period)}
-    below = _below(list(cell_years.values()), period.year)
+    cell_years = _cell_years(grassroots, period)
+    below = _below(cell_years, period.year)
+    unit_levels_decide(
+        model=CellYear,
+        rows=cell_years,
+        choices=choices,
+        by=by,
+        problems=lambda row, level: [
+            c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking
+        ],
+    )
+
+
+def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, problems) -> None:
+    """Record decided levels on unit rows (cell years or grassroots years) not yet locked: a
+    level other than the proposal needs a reason, and `problems(row, level)` must be empty."""
+    allowed = {row.pk for row in rows}
     errors = {}
     for pk, choice in choices.items():
-        cell_year = cell_years.get(pk)
-        if cell_year is None:
+        if pk not in allowed:
             continue
-        cell_year = CellYear.objects.select_for_update().get(pk=pk)
-        if cell_year.decision_id:
-            raise ValidationError(
-                MSG_LOCKED, params={"decision": cell_year.decision}, code="locked"
-            )
-        problems = [
-            c.message
-            for c in unit_checks(cell_year, choice.level, period.rule_set, below)
-            if c.blocking
-        ]
-        if choice.level != cell_year.proposed_level and not choice.note.strip():
-            problems.append(str(MSG_NOTE_NEEDED))
-        if problems:
-            errors[pk] = problems
+        row = model.objects.select_for_update().get(pk=pk)
+        if row.decision_id:
+            raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
+        found = list(problems(row, choice.level))
+        if choice.level != row.proposed_level and not choice.note.strip():
+            found.append(str(MSG_NOTE_NEEDED))
+        if found:
+            errors[pk] = found
             continue
-        cell_year.decided_level, cell_year.decision_note = choice.level, choice.note.strip()
-        save_attributed(cell_year, by, reason=choice.note.strip())
+        row.decided_level, row.decision_note = choice.level, choice.note.strip()
+        save_attributed(row, by, reason=choice.note.strip())
     if errors:
         raise ValidationError(
             {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}

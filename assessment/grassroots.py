@@ -23,11 +23,10 @@ from organizations.notifications import notify, users_with_role
 from . import quota, rules
 from .cell_year import open_unattributed, save_attributed
 from .decisions import (
-    MSG_LOCKED,
-    MSG_NOTE_NEEDED,
     Choice,
     RowCheck,
     quota_from_rows,
+    unit_levels_decide,
     units_decision_issue,
 )
 from .models import (
@@ -218,27 +217,17 @@ def units_quota(
 def grassroots_levels_decide(
     *, superior: Organization, period: Period, choices: Mapping[int, Choice], by
 ) -> None:
-    rows = {r.pk: r for r in _submitted(superior, period)}
-    below = _below(superior, list(rows.values()), period)
-    errors = {}
-    for pk, choice in choices.items():
-        if pk not in rows:
-            continue
-        row = GrassrootsYear.objects.select_for_update().get(pk=pk)
-        if row.decision_id:
-            raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
-        problems = [c.message for c in _checks(choice.level, period.rule_set, below[pk])]
-        if choice.level != row.proposed_level and not choice.note.strip():
-            problems.append(str(MSG_NOTE_NEEDED))
-        if problems:
-            errors[pk] = problems
-            continue
-        row.decided_level, row.decision_note = choice.level, choice.note.strip()
-        save_attributed(row, by, reason=choice.note.strip())
-    if errors:
-        raise ValidationError(
-            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
-        )
+    rows = _submitted(superior, period)
+    below = _below(superior, rows, period)
+    unit_levels_decide(
+        model=GrassrootsYear,
+        rows=rows,
+        choices=choices,
+        by=by,
+        problems=lambda row, level: [
+            c.message for c in _checks(level, period.rule_set, below[row.pk])
+        ],
+    )
 
 
 @transaction.atomic
