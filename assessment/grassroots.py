@@ -75,7 +75,7 @@ def grassroots_submit(
         .select_related("organization", "period")
         .get(pk=grassroots_year.pk)
     )
-    if row.state not in (CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED):
+    if not row.is_editable():
         raise ValidationError(MSG_EDITABLE, code="state")
     if proposed_level is None:
         raise ValidationError({"proposed_level": MSG_PROPOSED})

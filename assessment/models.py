@@ -819,3 +819,7 @@ class GrassrootsYear(Versioned):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.period}"
+
+    def is_editable(self) -> bool:
+        """The organization may (re)submit its report: open year, not submitted or decided."""
+        return self.period.is_open() and self.state in EDITABLE_CELL_STATES

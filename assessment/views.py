@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
 from organizations.access import get_organization_for_user, visible_organizations
-from organizations.models import Kind, Organization
+from organizations.models import Organization
 
 from . import cell_year as work
 from . import decisions, grassroots, rules
@@ -685,7 +685,7 @@ def decision_reopen_view(request, pk: int):
 
 def _grassroots_for_deciding(request, pk: int) -> Organization:
     unit = get_organization_for_user(request.user, pk)
-    if unit.kind != Kind.GRASSROOTS_COMMITTEE:
+    if not unit.decides_cells:
         raise Http404
     if not can_decide_cell_work(request.user, unit):
         raise PermissionDenied
@@ -789,7 +789,7 @@ def grassroots_year_view(request, year: int, pk: int):
 
 def _superior_for_deciding(request, pk: int) -> Organization:
     superior = get_organization_for_user(request.user, pk)
-    if superior.kind not in (Kind.SUPERIOR, Kind.PROVINCE):
+    if not superior.decides_grassroots:
         raise Http404
     if not can_decide_for_superior(request.user, superior):
         raise PermissionDenied

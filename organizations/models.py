@@ -141,6 +141,16 @@ class Organization(MP_Node):
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
 
+    @property
+    def decides_cells(self) -> bool:
+        """A grassroots committee decides its subordinate cells' levels (step 7)."""
+        return self.kind == Kind.GRASSROOTS_COMMITTEE
+
+    @property
+    def decides_grassroots(self) -> bool:
+        """Superior committees, and the province for units directly under it (step 8)."""
+        return self.kind in (Kind.SUPERIOR, Kind.PROVINCE)
+
     def contains(self, other: Organization) -> bool:
         return other.path.startswith(self.path)
 
