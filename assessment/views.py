@@ -411,6 +411,8 @@ def minutes_pdf(request, year: int, pk: int):
     meeting = work.meeting_for(cell_year)
     context = _meeting_context(request, cell_year, meeting)
     context["parent"] = Organization.objects.get_parent(cell_year.cell)
+    context["absent"] = [(m, a) for m, a in context["attendance_rows"] if a and not a.present]
+    context["any_commendation"] = any(row["commendation"] for row in context["tally_rows"])
     pdf = render_minutes(context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

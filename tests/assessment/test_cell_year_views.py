@@ -330,3 +330,23 @@ def test_submitting_needs_the_confirmation(login, roster, tree, secretary):
     )
     assert CellYear.objects.get().state != CellState.SUBMITTED
     assert response.context["messages"]
+
+
+def test_the_minutes_name_the_absent_and_star_only_commendations(login, period, tree, secretary):
+    present = [MemberFactory(cell=tree.c1, full_name=n) for n in ("An Văn Một", "Bùi Thị Hai")]
+    absent = MemberFactory(cell=tree.c1, full_name="Cao Văn Vắng")
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    meeting = work.meeting_for(cell_year)
+    for member in present:
+        work.attendance_set(
+            meeting=meeting, member=member, present=True, absence_reason="", by=secretary
+        )
+    work.attendance_set(
+        meeting=meeting, member=absent, present=False, absence_reason="Ốm", by=secretary
+    )
+    pdf = login(secretary).get(reverse("assessment:minutes", args=[2025, tree.c1.pk]))
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Vắng mặt: Cao Văn Vắng (Ốm)." in text
+    assert "đề nghị khen thưởng" not in text
