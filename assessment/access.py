@@ -91,8 +91,8 @@ def get_assessment_for_user(
 
 
 def get_decision_for_user(user: AbstractBaseUser, pk: int) -> Decision:
-    """A decision is seen by whoever sees its issuing body, and by whoever sees a member it
-    lists (the cell's secretary, the member): the persons concerned learn their result."""
+    """A decision is seen by whoever sees its issuing body, and by whoever sees a member or a
+    unit it lists (the cell's secretary, the member): those concerned learn their result."""
     decision = get_object_or_404(
         Decision.objects.select_related("issuer", "period", "issued_by"), pk=pk
     )
@@ -100,14 +100,24 @@ def get_decision_for_user(user: AbstractBaseUser, pk: int) -> Decision:
         return decision
     if decision.assessments.filter(member__in=visible_members(user).values("pk")).exists():
         return decision
+    units = visible_organizations(user).values("pk")
+    if (
+        decision.cell_years.filter(cell__in=units).exists()
+        or decision.grassroots_years.filter(organization__in=units).exists()
+        or decision.reratings.filter(
+            assessment__member__in=visible_members(user).values("pk")
+        ).exists()
+    ):
+        return decision
     raise Http404
 
 
 def can_submit_grassroots(user: AbstractBaseUser, organization: Organization) -> bool:
-    """The grassroots committee submits its organization's own report and level."""
+    """The grassroots committee submits its organization's own report and level; a commune or
+    ward committee's board submits the committee's own (step 8b)."""
+    role = Role.SUPERIOR_BOARD if organization.kind == Kind.SUPERIOR else Role.GRASSROOTS_COMMITTEE
     return is_administrator(user) or any(
-        a.role == Role.GRASSROOTS_COMMITTEE and a.organization == organization
-        for a in unit_assignments(user)
+        a.role == role and a.organization == organization for a in unit_assignments(user)
     )
 
 
@@ -118,3 +128,27 @@ def can_decide_for_superior(user: AbstractBaseUser, superior: Organization) -> b
     return is_administrator(user) or any(
         a.role == role and a.organization == superior for a in unit_assignments(user)
     )
+
+
+def rerating_grounds_for_user(user: AbstractBaseUser, assessment: MemberAssessment) -> list[str]:
+    """R9: the grounds on which `user` may re-rate a locked result: those the year's rule set
+    admits, issued by a body the user decides for (the body that decided the result; the
+    superior committee for a later discipline under the 2023–2024 rules)."""
+    from .corrections import allowed_grounds, rerating_issuer
+    from .models import DecisionState, ReratingGrounds
+
+    decision = assessment.decision
+    if decision is None or decision.state != DecisionState.ISSUED:
+        return []
+    result = []
+    for grounds in allowed_grounds(assessment.cell_year.period.rule_set):
+        issuer = rerating_issuer(assessment, grounds)
+        if grounds == ReratingGrounds.LATER_DISCIPLINE:
+            allowed = can_decide_for_superior(user, issuer)
+        elif issuer.is_cell and issuer == assessment.cell_year.cell:
+            allowed = can_decide_cell_work(user, issuer)
+        else:
+            allowed = can_decide_cell_work(user, assessment.cell_year.cell)
+        if allowed:
+            result.append(grounds)
+    return result

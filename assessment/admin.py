@@ -14,6 +14,7 @@ from .models import (
     Meeting,
     MemberAssessment,
     Period,
+    Rerating,
     ReviewInput,
     RuleSet,
     Tally,
@@ -147,7 +148,7 @@ class TallyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "issuer", "period", "signed_on", "signer_name", "state"]
+    list_display = ["__str__", "issuer", "period", "kind", "signed_on", "signer_name", "state"]
     list_filter = ["period", "state"]
     search_fields = ["issuer__code", "issuer__name", "signer_name"]
     raw_id_fields = ["issuer", "issued_by"]
@@ -159,3 +160,10 @@ class GrassrootsYearAdmin(SimpleHistoryAdmin):
     list_filter = ["period", "state"]
     search_fields = ["organization__code", "organization__name"]
     raw_id_fields = ["organization", "decision"]
+
+
+@admin.register(Rerating)
+class ReratingAdmin(admin.ModelAdmin):
+    list_display = ["decision", "assessment", "previous_level", "level", "commendation_flagged"]
+    search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
+    raw_id_fields = ["decision", "assessment", "previous_decision"]

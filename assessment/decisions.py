@@ -31,12 +31,16 @@ from .models import (
     Decision,
     DecisionKind,
     DecisionState,
+    GrassrootsYear,
     Level,
     MemberAssessment,
     Period,
 )
 
 MSG_NOT_SUBMITTED = _("The cell has not submitted its work.")
+MSG_PERIOD_CLOSED = _(
+    "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
+)
 MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
 MSG_NOTE_NEEDED = _("A level different from the cell's proposal needs a reason.")
 MSG_OVERRIDE_NEEDED = _("This rule check needs a written reason to be overridden.")
@@ -156,7 +160,14 @@ def _locked_cell_year(cell_year: CellYear) -> CellYear:
     )
     if row.state not in (CellState.SUBMITTED, CellState.DECIDED):
         raise ValidationError(MSG_NOT_SUBMITTED, code="state")
+    ensure_open(row.period)
     return row
+
+
+def ensure_open(period: Period) -> None:
+    """A closed year changes only by a re-rating decision (R9), never silently."""
+    if not period.is_open():
+        raise ValidationError(MSG_PERIOD_CLOSED, params={"year": period.year}, code="closed")
 
 
 @transaction.atomic
@@ -286,23 +297,60 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
 
 MSG_REOPEN_REASON = _("Give the reason for reopening the decision.")
 MSG_NOT_ISSUED = _("Only an issued decision can be reopened.")
+MSG_RERATING_FINAL = _(
+    "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
+)
+MSG_HIGHER_FIRST = _(
+    "A decision above depends on these levels (R8: lower first): reopen it, or have the "
+    "organization's report returned, first."
+)
+
+
+def _higher_locked(decision: Decision) -> bool:
+    """Whether a decision or submission above relies on the levels `decision` lists."""
+    if decision.kind == DecisionKind.MEMBERS:
+        cell_years = CellYear.objects.filter(assessments__decision=decision).distinct()
+        if cell_years.filter(decision__isnull=False).exists():
+            return True  # the cell's own level is locked
+        units = {Organization.objects.grassroots_of(cy.cell) for cy in cell_years}
+    elif decision.kind == DecisionKind.UNITS:
+        units = {decision.issuer}
+    else:
+        return False
+    return GrassrootsYear.objects.filter(
+        period=decision.period,
+        organization__in=[u for u in units if u is not None],
+        state__in=[CellState.SUBMITTED, CellState.DECIDED],
+    ).exists()
 
 
 @transaction.atomic
 def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
     """R17: the deciding role reopens a decision with a written reason; its levels become
-    editable again (the cells go back to "submitted") and the old ones stay in history. The
-    number is not reused."""
+    editable again (cells and organizations go back to "submitted") and the old ones stay in
+    history. The number is not reused. Higher work that relies on the levels must be reopened
+    or returned first (R8)."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.state != DecisionState.ISSUED:
         raise ValidationError(MSG_NOT_ISSUED, code="state")
+    if decision.kind == DecisionKind.RERATING:
+        raise ValidationError(MSG_RERATING_FINAL, code="rerating")
+    ensure_open(decision.period)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": MSG_REOPEN_REASON})
+    if _higher_locked(decision):
+        raise ValidationError(MSG_HIGHER_FIRST, code="order")
     assessments = list(decision.assessments.select_for_update())
-    for assessment in assessments:
-        assessment.decision = None
-        save_attributed(assessment, by, reason=reason)
+    for row in [
+        *assessments,
+        *decision.cell_years.select_for_update(),
+        *decision.grassroots_years.select_for_update(),
+    ]:
+        row.decision = None
+        if isinstance(row, GrassrootsYear):
+            row.state = CellState.SUBMITTED
+        save_attributed(row, by, reason=reason)
     for cell_year in CellYear.objects.select_for_update().filter(
         pk__in={a.cell_year_id for a in assessments}, state=CellState.DECIDED
     ):
@@ -442,7 +490,8 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
     for pk, choice in choices.items():
         if pk not in allowed:
             continue
-        row = model.objects.select_for_update().get(pk=pk)
+        row = model.objects.select_for_update().select_related("period").get(pk=pk)
+        ensure_open(row.period)
         if row.decision_id:
             raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
         found = list(problems(row, choice.level))
@@ -529,6 +578,7 @@ def new_decision(
     quota_justification,
     quota_raise_reference,
 ) -> Decision:
+    ensure_open(period)
     if not check.ok and not quota_justification.strip():
         raise ValidationError(
             MSG_QUOTA,
@@ -540,9 +590,7 @@ def new_decision(
                 "allowed": check.allowed,
             },
         )
-    number = (
-        Decision.objects.filter(issuer=issuer, period=period).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
+    number = next_number(issuer, period)
     decision = Decision(
         period=period,
         issuer=issuer,
@@ -559,3 +607,10 @@ def new_decision(
     decision._history_user = by
     decision.save()
     return decision
+
+
+def next_number(issuer: Organization, period: Period) -> int:
+    """Numbers run per issuing body and year; the caller holds a lock on the issuer's row."""
+    return (
+        Decision.objects.filter(issuer=issuer, period=period).aggregate(n=Max("number"))["n"] or 0
+    ) + 1

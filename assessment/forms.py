@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from organizations.forms import DateInput
 
 from . import rules
-from .models import AssessmentStatus, CellYear, InputKind, Meeting, MemberAssessment, RuleSet
+from .models import (
+    AssessmentStatus,
+    CellYear,
+    InputKind,
+    Level,
+    Meeting,
+    MemberAssessment,
+    ReratingGrounds,
+    RuleSet,
+)
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
 SELF_REVIEW_TEXTS = [
@@ -215,3 +224,23 @@ class DecisionIssueForm(forms.Form):
         required=False,
         max_length=255,
     )
+
+
+class RerateForm(forms.Form):
+    """R9, form 03: re-rating one member's past result."""
+
+    grounds = forms.ChoiceField(label=capfirst(_("grounds for re-rating")))
+    level = forms.ModelChoiceField(label=capfirst(_("new level")), queryset=Level.objects.none())
+    reason = forms.CharField(
+        label=capfirst(_("reason")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    signed_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
+    signer_name = forms.CharField(label=capfirst(_("signer")), max_length=120)
+    signer_title = forms.CharField(label=capfirst(_("signer's title")), max_length=120)
+
+    def __init__(self, *args, grounds, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grounds"].choices = [
+            (value, label) for value, label in ReratingGrounds.choices if value in grounds
+        ]
+        self.fields["level"].queryset = levels

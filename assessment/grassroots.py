@@ -1,5 +1,7 @@
-"""Steps 7 → 8: a grassroots organization submits its own report and proposed level to its
-superior committee, whose board decides (R7, R10 over like units) or returns it (R17)."""
+"""Steps 7 → 8 → 8b: a grassroots organization submits its own report and proposed level to its
+superior committee, whose board decides (R7, R10 over like units) or returns it (R17); a commune
+or ward committee (a superior committee under the province) does the same to the province once
+its grassroots organizations are decided."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import DisciplineRecord
-from organizations.models import GRASSROOTS_KINDS, Kind, Organization, Role
+from organizations.models import GRASSROOTS_KINDS, OWN_LEVEL_KINDS, Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import quota, rules
@@ -53,13 +55,23 @@ def grassroots_year_open(*, period: Period, organization: Organization) -> Grass
     return open_unattributed(GrassrootsYear, period=period, organization=organization)
 
 
-def lower_levels_done(grassroots: Organization, period: Period) -> bool:
-    """All its cells (itself, for a grassroots cell) decided, and locked by a decision."""
-    cell_years = CellYear.objects.for_period(period).filter(cell__path__startswith=grassroots.path)
-    cells = Organization.objects.in_subtree(grassroots).cells().count()
+def lower_levels_done(unit: Organization, period: Period) -> bool:
+    """R8, lower first. A grassroots organization: all its cells (itself, for a grassroots cell)
+    decided and locked by a decision. A superior committee: every grassroots organization it
+    decides for, locked by its decision."""
+    if unit.kind == Kind.SUPERIOR:
+        below = Organization.objects.in_subtree(unit).filter(
+            depth=unit.depth + 1, kind__in=GRASSROOTS_KINDS
+        )
+        locked = GrassrootsYear.objects.filter(
+            period=period, organization__in=below, decision__isnull=False
+        )
+        return locked.count() == below.count()
+    cell_years = CellYear.objects.for_period(period).filter(cell__path__startswith=unit.path)
+    cells = Organization.objects.in_subtree(unit).cells().count()
     if cell_years.count() != cells or cell_years.exclude(state=CellState.DECIDED).exists():
         return False
-    if grassroots.kind == Kind.GRASSROOTS_COMMITTEE:
+    if unit.kind == Kind.GRASSROOTS_COMMITTEE:
         return not cell_years.filter(
             cell__kind=Kind.SUBORDINATE_CELL, decision__isnull=True
         ).exists()
@@ -112,15 +124,21 @@ class UnitRow:
     checks: list[RowCheck] = field(default_factory=list)
 
 
+def decided_kinds(superior: Organization) -> frozenset[str]:
+    """A superior committee decides its grassroots organizations (step 8); the province also
+    its commune and ward committees (step 8b). See OrganizationManager.deciding_superior."""
+    return OWN_LEVEL_KINDS if superior.kind == Kind.PROVINCE else GRASSROOTS_KINDS
+
+
 def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
-    """The grassroots organizations this superior decides for (its direct children of a
-    grassroots kind: see OrganizationManager.deciding_superior), submitted or decided."""
+    """The organizations this superior decides for (its direct children of a kind it decides),
+    submitted or decided."""
     return list(
         GrassrootsYear.objects.filter(
             period=period,
             organization__path__startswith=superior.path,
             organization__depth=superior.depth + 1,
-            organization__kind__in=GRASSROOTS_KINDS,
+            organization__kind__in=decided_kinds(superior),
             state__in=[CellState.SUBMITTED, CellState.DECIDED],
         )
         .select_related("organization", "proposed_level", "decided_level", "decision")
@@ -131,9 +149,9 @@ def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
 def _below(
     superior: Organization, rows: list[GrassrootsYear], period: Period
 ) -> dict[int, tuple[list[Level], int]]:
-    """R7 inputs per grassroots organization, grouped on the tree path in three queries: the
-    decided levels of its subordinate cells (of its members, for a grassroots cell) and its
-    leaders disciplined in the year."""
+    """R7 inputs per organization, grouped on the tree path in four queries: the decided levels
+    of its subordinate cells (of its members, for a grassroots cell; of its grassroots
+    organizations, for a commune committee) and its leaders disciplined in the year."""
     length = (superior.depth + 1) * Organization.steplen
     levels = {lv.pk: lv for lv in period.rule_set.levels.all()}
     cells = (
@@ -159,6 +177,21 @@ def _below(
     below: dict[str, list[Level]] = {}
     for prefix, level_id in [*cells, *members]:
         below.setdefault(prefix, []).append(levels[level_id])
+    # Step 8b: below a commune or ward committee are its grassroots organizations.
+    organizations = (
+        GrassrootsYear.objects.filter(
+            period=period,
+            organization__path__startswith=superior.path,
+            organization__depth=superior.depth + 2,
+            organization__kind__in=GRASSROOTS_KINDS,
+            decided_level__isnull=False,
+        )
+        .annotate(prefix=Substr("organization__path", 1, length))
+        .values_list("prefix", "decided_level_id")
+    )
+    units_below: dict[str, list[Level]] = {}
+    for prefix, level_id in organizations:
+        units_below.setdefault(prefix, []).append(levels[level_id])
     disciplined = dict(
         DisciplineRecord.objects.filter(
             member__cell__path__startswith=superior.path,
@@ -171,7 +204,12 @@ def _below(
         .annotate(n=Count("id"))
     )
     return {
-        row.pk: (below.get(row.organization.path, []), disciplined.get(row.organization.path, 0))
+        row.pk: (
+            (units_below if row.organization.kind == Kind.SUPERIOR else below).get(
+                row.organization.path, []
+            ),
+            disciplined.get(row.organization.path, 0),
+        )
         for row in rows
     }
 
@@ -198,19 +236,38 @@ def _checks(level, rule_set, below) -> list[RowCheck]:
     ]
 
 
-def units_quota(
+@dataclass
+class GroupQuota:
+    label: str
+    check: quota.QuotaCheck
+
+
+def units_quotas(
     *, superior: Organization, period: Period, cap_percent: Decimal | None = None
-) -> quota.QuotaCheck:
-    """R10's default group for organizations: the grassroots organizations of one superior."""
-    rows = [
-        (
-            r.pk,
-            r.decided_level.maps_to if r.decided_level else None,
-            r.proposed_level.maps_to if r.proposed_level else None,
+) -> list[GroupQuota]:
+    """R10 within groups of like units: the grassroots organizations of one superior, and (for
+    the province) the commune and ward committees apart from them."""
+    groups: dict[bool, list] = {}
+    for r in _submitted(superior, period):
+        groups.setdefault(r.organization.kind == Kind.SUPERIOR, []).append(
+            (
+                r.pk,
+                r.decided_level.maps_to if r.decided_level else None,
+                r.proposed_level.maps_to if r.proposed_level else None,
+            )
         )
-        for r in _submitted(superior, period)
-    ]
-    return quota_from_rows(rows, period.rule_set, None, cap_percent)
+    labels = {False: _("Grassroots organizations"), True: _("Commune and ward committees")}
+    return [
+        GroupQuota(
+            str(labels[key]), quota_from_rows(groups[key], period.rule_set, None, cap_percent)
+        )
+        for key in sorted(groups)
+    ] or [GroupQuota(str(labels[False]), quota_from_rows([], period.rule_set, None, cap_percent))]
+
+
+def worst(groups: list[GroupQuota]) -> quota.QuotaCheck:
+    """The check a decision records: the first group over its cap, else the first group."""
+    return next((g.check for g in groups if not g.check.ok), groups[0].check)
 
 
 @transaction.atomic
@@ -241,6 +298,6 @@ def grassroots_decision_issue(
         by=by,
         mark_decided=True,
         pending=lambda: _submitted(superior, period),
-        quota_of=lambda cap: units_quota(superior=superior, period=period, cap_percent=cap),
+        quota_of=lambda cap: worst(units_quotas(superior=superior, period=period, cap_percent=cap)),
         **document,
     )

@@ -42,6 +42,22 @@ class QuotaGroup(models.TextChoices):
     SUPERIOR_COMMITTEE = "superior_committee", _("Each superior committee")
 
 
+class CorrectionRule(models.TextChoices):
+    """R9: how a past year's result is corrected."""
+
+    DISCIPLINE_RERATES = (
+        "discipline_rerates",
+        _("A later discipline for the year re-rates it to not completed (Hướng dẫn 25, 4.5)"),
+    )
+    WRONG_OR_DISHONEST = (
+        "wrong_or_dishonest",
+        _(
+            "A result is re-rated only when found wrong or dishonest; a later discipline counts "
+            "in the year it is decided"
+        ),
+    )
+
+
 class RuleSet(Bilingual):
     code = models.CharField(_("code"), max_length=40, unique=True)
     first_year = models.PositiveSmallIntegerField(_("first year"))
@@ -101,6 +117,15 @@ class RuleSet(Bilingual):
     # R6: the state levels that cap a state employee's party level (canonical codes).
     state_level_caps = models.JSONField(
         _("state levels that cap the party level"), default=list, blank=True
+    )
+    # R9: corrections of a past year's result.
+    correction_rule = models.CharField(
+        _("corrections of a past result"),
+        max_length=30,
+        choices=CorrectionRule.choices,
+        default=CorrectionRule.WRONG_OR_DISHONEST,
+        # The 2025 seed migration writes rule sets through a model that predates this field.
+        db_default=CorrectionRule.WRONG_OR_DISHONEST,
     )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
     cloned_from = models.ForeignKey(
@@ -697,6 +722,15 @@ class Tally(Versioned):
 class DecisionKind(models.TextChoices):
     MEMBERS = "members", _("Party members")
     UNITS = "units", _("Party organizations")
+    RERATING = "rerating", _("Re-rating (form 03)")
+
+
+class ReratingGrounds(models.TextChoices):
+    """R9: why a past result is re-rated."""
+
+    WRONG = "wrong", _("The result was found wrong")
+    DISHONEST = "dishonest", _("The review was found dishonest")
+    LATER_DISCIPLINE = "later_discipline", _("A later discipline for that year")
 
 
 class DecisionState(models.TextChoices):
@@ -744,6 +778,11 @@ class Decision(models.Model):
         verbose_name=_("issued by"),
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    # R9: a re-rating decision (form 03) says why.
+    grounds = models.CharField(
+        _("grounds for re-rating"), max_length=20, choices=ReratingGrounds.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
 
     history = HistoricalRecords()
 
@@ -759,6 +798,44 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}-QĐ/{self.issuer.code} ({self.period})"
+
+
+class Rerating(models.Model):
+    """One line of a re-rating decision (R9, form 03): the result it replaced and the new one.
+    The assessment's own history keeps the same change with its author."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="reratings", verbose_name=_("decision")
+    )
+    assessment = models.ForeignKey(
+        MemberAssessment,
+        on_delete=models.PROTECT,
+        related_name="reratings",
+        verbose_name=_("assessment"),
+    )
+    previous_level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("previous level")
+    )
+    previous_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("previous decision"),
+    )
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("new level")
+    )
+    commendation_flagged = models.BooleanField(
+        _("a commendation based on the old result is flagged"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("re-rating")
+        verbose_name_plural = _("re-ratings")
+        ordering = ["decision", "assessment"]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.previous_level} → {self.level}"
 
 
 class GrassrootsYear(Versioned):

@@ -57,4 +57,5 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
+    path("assessments/<int:pk>/rerate/", views.rerate_view, name="rerate"),
 ]

@@ -16,7 +16,7 @@ from organizations.access import get_organization_for_user, visible_organization
 from organizations.models import Organization
 
 from . import cell_year as work
-from . import decisions, grassroots, rules
+from . import corrections, decisions, grassroots, rules
 from .access import (
     can_decide_cell_work,
     can_decide_for_superior,
@@ -26,11 +26,13 @@ from .access import (
     get_cell_year_for_user,
     get_decision_for_user,
     get_period,
+    rerating_grounds_for_user,
 )
 from .forms import (
     CellReportForm,
     DecisionIssueForm,
     MeetingForm,
+    RerateForm,
     ReturnForm,
     ReviewInputForm,
     SelfReviewForm,
@@ -180,9 +182,43 @@ def self_review_view(request, pk: int):
             .filter(pk=cell_year.cell_id)
             .exists(),
             "inputs": assessment.inputs.all(),
-            "history": assessment.history.select_related("history_user")[:HISTORY_ROWS],
+            "history": assessment.history.select_related("history_user", "decided_level")[
+                :HISTORY_ROWS
+            ],
+            "may_rerate": bool(rerating_grounds_for_user(request.user, assessment)),
+            "reratings": assessment.reratings.select_related(
+                "decision", "previous_level", "previous_decision", "level"
+            ),
         },
     )
+
+
+@login_required
+def rerate_view(request, pk: int):
+    """R9, form 03: re-rate a member's locked result by a new numbered decision."""
+    assessment = get_assessment_for_user(request.user, pk)
+    grounds = rerating_grounds_for_user(request.user, assessment)
+    if not grounds:
+        raise PermissionDenied
+    rule_set = assessment.cell_year.period.rule_set
+    form = RerateForm(
+        request.POST if request.method == "POST" else None,
+        grounds=grounds,
+        levels=rule_set.levels.for_members().order_by("rank"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = corrections.member_rerate(
+                assessment=assessment, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Decision %(decision)s re-rated the result.") % {"decision": decision}
+            )
+            return redirect("assessment:self_review", pk=assessment.pk)
+    return render(request, "assessment/rerate.html", {"assessment": assessment, "form": form})
 
 
 @login_required
@@ -656,6 +692,14 @@ def decision_pdf(request, pk: int):
                 "organization", "decided_level"
             ).order_by("organization__path")
         ]
+    elif decision.kind == DecisionKind.RERATING:
+        listed = decision.reratings.select_related(
+            "assessment__member",
+            "assessment__cell_year__cell",
+            "previous_level",
+            "previous_decision__issuer",
+            "level",
+        )
     else:
         listed = decisions.decided_in([decision]).get(decision.pk, [])
     pdf = render_decision(decision, listed)
@@ -666,13 +710,27 @@ def decision_pdf(request, pk: int):
     return response
 
 
+def _decision_page(user, decision: Decision) -> str:
+    """The page where `decision` was made, if `user` holds the deciding role; else 403."""
+    year, issuer = decision.period.year, decision.issuer
+    if decision.kind == DecisionKind.MEMBERS:
+        cells = {a.cell_year.cell for a in decision.assessments.select_related("cell_year__cell")}
+        if cells and all(can_decide_cell_work(user, cell) for cell in cells):
+            return reverse("assessment:decide", args=[year, next(iter(cells)).pk])
+    elif decision.kind == DecisionKind.UNITS and issuer.decides_cells:
+        if can_decide_cell_work(user, issuer):
+            return reverse("assessment:decide_cells", args=[year, issuer.pk])
+    elif decision.kind == DecisionKind.UNITS and issuer.decides_grassroots:
+        if can_decide_for_superior(user, issuer):
+            return reverse("assessment:superior", args=[year, issuer.pk])
+    raise PermissionDenied
+
+
 @login_required
 @require_POST
 def decision_reopen_view(request, pk: int):
     decision = get_decision_for_user(request.user, pk)
-    cells = {a.cell_year.cell for a in decision.assessments.select_related("cell_year__cell")}
-    if not cells or not all(can_decide_cell_work(request.user, cell) for cell in cells):
-        raise PermissionDenied
+    page = _decision_page(request.user, decision)
     try:
         decisions.decision_reopen(
             decision=decision, reason=request.POST.get("reason", ""), by=request.user
@@ -681,8 +739,7 @@ def decision_reopen_view(request, pk: int):
         messages.error(request, "; ".join(error.messages))
     else:
         messages.success(request, _("Decision %(decision)s was reopened.") % {"decision": decision})
-    cell = next(iter(cells))
-    return redirect("assessment:decide", year=decision.period.year, pk=cell.pk)
+    return redirect(page)
 
 
 def _grassroots_for_deciding(request, pk: int) -> Organization:
@@ -751,7 +808,7 @@ def decide_cells_issue_view(request, year: int, pk: int):
 @login_required
 def grassroots_year_view(request, year: int, pk: int):
     unit = get_organization_for_user(request.user, pk)
-    if not unit.is_grassroots:
+    if not unit.submits_own_level:
         raise Http404
     period = get_period(year)
     grassroots_year = grassroots.grassroots_year_open(period=period, organization=unit)
@@ -826,7 +883,7 @@ def superior_view(request, year: int, pk: int):
             "rows": rows,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
-            "quota": grassroots.units_quota(superior=superior, period=period),
+            "quotas": grassroots.units_quotas(superior=superior, period=period),
             "all_decided": bool(rows) and all(r.grassroots_year.decided_level_id for r in rows),
             "pending": [r for r in rows if not r.grassroots_year.decision_id],
             "decisions": Decision.objects.filter(issuer=superior, period=period),

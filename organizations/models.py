@@ -38,6 +38,7 @@ ALLOWED_PARENTS: dict[str, frozenset[str]] = {
 }
 CELL_KINDS = frozenset({Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL})
 GRASSROOTS_KINDS = frozenset({Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL})
+OWN_LEVEL_KINDS = GRASSROOTS_KINDS | {Kind.SUPERIOR}
 
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
@@ -145,6 +146,12 @@ class Organization(MP_Node):
     def decides_cells(self) -> bool:
         """A grassroots committee decides its subordinate cells' levels (step 7)."""
         return self.kind == Kind.GRASSROOTS_COMMITTEE
+
+    @property
+    def submits_own_level(self) -> bool:
+        """Grassroots organizations report their own level up (step 7), and so do commune and
+        ward committees, which the province decides (step 8b)."""
+        return self.kind in OWN_LEVEL_KINDS
 
     @property
     def decides_grassroots(self) -> bool:

@@ -54,6 +54,7 @@ DECIDE = codes(member=404, secretary=403, district=403, provincial=403)
 DECIDE_CELLS = codes(member=404, secretary=404, district=403, provincial=403)
 GRASSROOTS_READ = codes(member=404, secretary=404)
 SUPERIOR = codes(member=404, secretary=404, committee=404, provincial=403)
+RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
@@ -139,6 +140,7 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         CELL_ENTRY_REDIRECT | {"member": 403},
     ),
+    "assessment:rerate": ("assessment", RERATE, RERATE),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # The rest of Django's admin is the library's own, behind the same staff check as its index.

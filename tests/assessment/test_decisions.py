@@ -9,17 +9,12 @@ from django.core.exceptions import ValidationError
 from assessment import cell_year as work
 from assessment import decisions
 from assessment.decisions import Choice
-from assessment.models import CellState, Level
+from assessment.models import CellState
 from members.models import DisciplineRecord
 
 from ..factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def level(db):
-    return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}
 
 
 def submitted_cell(period, cell, secretary, n, votes):

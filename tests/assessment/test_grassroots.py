@@ -8,18 +8,13 @@ from django.core.exceptions import ValidationError
 
 from assessment import decisions, grassroots
 from assessment.decisions import Choice
-from assessment.models import CellState, CellYear, Level
+from assessment.models import CellState, CellYear
 from members.models import DisciplineRecord
 from organizations.models import Notification, Organization
 
 from .test_decisions import decided_cell
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def level(db):
-    return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}
 
 
 def g1_done(period, tree, secretary, committee, level):
