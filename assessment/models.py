@@ -383,6 +383,12 @@ class CellYearQuerySet(models.QuerySet):
         )
 
 
+class AssessmentStatus(models.TextChoices):
+    ASSESS = "assess", _("To be assessed")
+    NOT_CLASSIFIED = "kpl", _("Not classified")
+    PENDING = "cpl", _("Not yet classified")
+
+
 class CellYear(Versioned):
     """A cell's work in one year: its state, its own report (form 01) and its submission."""
 
@@ -423,6 +429,15 @@ class CellYear(Versioned):
     )
     commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # R23: a collective not classified (a new collective, R28) or not yet classified, by reason.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.ASSESS,
+    )
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
+
     decided_level = models.ForeignKey(
         Level,
         on_delete=models.PROTECT,
@@ -455,12 +470,6 @@ class CellYear(Versioned):
 
     def is_editable(self) -> bool:
         return self.period.is_open() and self.state in EDITABLE_CELL_STATES
-
-
-class AssessmentStatus(models.TextChoices):
-    ASSESS = "assess", _("To be assessed")
-    NOT_CLASSIFIED = "kpl", _("Not classified")
-    PENDING = "cpl", _("Not yet classified")
 
 
 class MemberAssessmentQuerySet(models.QuerySet):
@@ -865,6 +874,15 @@ class GrassrootsYear(Versioned):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # R23: a collective not classified (a new collective, R28) or not yet classified, by reason.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.ASSESS,
+    )
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
+
     decided_level = models.ForeignKey(
         Level,
         on_delete=models.PROTECT,

@@ -23,6 +23,8 @@ KPL_REASONS = {
     "moi_ket_nap": _("Admitted less than the required months before the assessment date"),
     "chuyen_tam_thoi": _("Temporarily active in another unit"),
 }
+# A collective is not classified when newly established (R28: "new collectives").
+UNIT_KPL_REASONS = {"moi_thanh_lap": _("Newly established collective")}
 CPL_REASONS = {
     "om_dau": _("Ill"),
     "di_xa": _("Working far away"),

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("members.urls")),
     path("", include("assessment.urls")),
+    path("", include("reports.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", include("reports.urls_summary")),
+    path("", include("reports.urls_imports")),
+    path("", include("reports.urls_dashboard")),
+]
