@@ -1,5 +1,7 @@
 """The test suite runs on PostgreSQL (the production database), never on SQLite."""
 
+from pathlib import Path
+
 import dj_database_url
 
 from .base import *  # noqa: F403
@@ -21,3 +23,5 @@ DEBUG = False
 # django-axes needs the request in authenticate(); the test client's login() has none. The
 # lock-out tests switch it back on.
 AXES_ENABLED = False
+# Export files of the test run (shared with the Celery worker the tests start).
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", "/tmp/xeploai-test-media"))

@@ -2,8 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessment.demo import seed_results
+from assessment.models import Period
 from organizations.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
-from organizations.models import Assignment, Organization
+from organizations.models import CELL_KINDS, Assignment, Organization
 
 
 class Command(BaseCommand):
@@ -14,12 +16,19 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=2025)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--results",
+            type=int,
+            default=0,
+            metavar="PERCENT",
+            help="Decide this share of the cells and their members (not the demo accounts' cells).",
+        )
+        parser.add_argument(
             "--skip-if-present",
             action="store_true",
             help="Do nothing when the database already holds organizations.",
         )
 
-    def handle(self, *args, scale, year, seed, skip_if_present, **options):
+    def handle(self, *args, scale, year, seed, results, skip_if_present, **options):
         if Organization.objects.exists():
             if skip_if_present:
                 self.stdout.write("Dữ liệu mẫu đã có; bỏ qua. (Demo data already present.)")
@@ -31,9 +40,22 @@ class Command(BaseCommand):
             raise CommandError("The database already holds organizations; use an empty database.")
         started = time.perf_counter()
         accounts = seed_demo(scale=scale, year=year, seed=seed)
+        decided = 0
+        if results:
+            keep = set(
+                Assignment.objects.filter(organization__kind__in=CELL_KINDS).values_list(
+                    "organization_id", flat=True
+                )
+            )
+            decided = seed_results(
+                period=Period.objects.get(year=year), percent=results, seed=seed, keep=keep
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Seeded scale {scale} for {year} in {elapsed:.1f} s.")
+            self.style.SUCCESS(
+                f"Seeded scale {scale} for {year} in {elapsed:.1f} s"
+                + (f" ({decided:,} members with results)." if results else ".")
+            )
         )
         self.print_accounts(accounts)
 

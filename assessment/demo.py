@@ -1,0 +1,136 @@
+"""Demo results: decided levels for a share of the cells of a demo province, so that the
+progress dashboard, the summary table and the exports have figures to show, and the benchmarks
+have a province's worth of rows. Deterministic for a seed. The cells of the demo accounts stay
+untouched, so the walk-through from the cell's first step still works."""
+
+from __future__ import annotations
+
+import random
+
+from members.models import Member, StatusKind, StatusPeriod
+from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
+
+from .models import (
+    AssessmentStatus,
+    CanonicalLevel,
+    CellState,
+    CellYear,
+    GrassrootsYear,
+    MemberAssessment,
+    Period,
+)
+
+BATCH = 2000
+# Shares of each canonical level among assessed members, and among units.
+MEMBER_SHARES = {
+    CanonicalLevel.EXCELLENT: 12,
+    CanonicalLevel.GOOD: 68,
+    CanonicalLevel.COMPLETED: 17,
+    CanonicalLevel.NOT_COMPLETED: 3,
+}
+UNIT_SHARES = {
+    CanonicalLevel.EXCELLENT: 15,
+    CanonicalLevel.GOOD: 65,
+    CanonicalLevel.COMPLETED: 18,
+    CanonicalLevel.NOT_COMPLETED: 2,
+}
+# Status codes are the KPL reason codes (R13).
+STATUS_REASONS = set(StatusKind.values)
+
+
+def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> int:
+    """Decide `percent` % of the cells (not those in `keep`, by pk) and their members; decide a
+    grassroots organization's own level when all its cells are decided. Returns members."""
+    rng = random.Random(seed)
+    levels = {lv.maps_to: lv for lv in period.rule_set.levels.order_by("-rank")}
+
+    def pick(shares) -> object:
+        return levels[rng.choices(list(shares), weights=list(shares.values()))[0]]
+
+    cells = [
+        c
+        for c in Organization.objects.filter(kind__in=CELL_KINDS).order_by("path")
+        if c.pk not in keep and rng.randrange(100) < percent
+    ]
+    chosen = {c.pk for c in cells}
+    existing = set(CellYear.objects.filter(period=period).values_list("cell_id", flat=True))
+    cell_years = [
+        CellYear(
+            period=period,
+            cell=cell,
+            state=CellState.DECIDED,
+            **_unit_level(cell.kind == Kind.SUBORDINATE_CELL and pick(UNIT_SHARES)),
+        )
+        for cell in cells
+        if cell.pk not in existing
+    ]
+    CellYear.objects.bulk_create(cell_years, batch_size=BATCH)
+    by_cell = {cy.cell_id: cy for cy in cell_years}
+    day = period.assessment_date
+    status_of = dict(
+        StatusPeriod.objects.overlapping(day, day)
+        .filter(member__cell_id__in=by_cell)
+        .values_list("member_id", "kind")
+    )
+    rows = []
+    for member_id, cell_id in (
+        Member.objects.current().filter(cell_id__in=by_cell).values_list("pk", "cell_id")
+    ):
+        status = status_of.get(member_id)
+        if status in STATUS_REASONS:
+            rows.append(
+                MemberAssessment(
+                    cell_year=by_cell[cell_id],
+                    member_id=member_id,
+                    status=AssessmentStatus.NOT_CLASSIFIED,
+                    reason_code=status,
+                )
+            )
+            continue
+        level = pick(MEMBER_SHARES)
+        rows.append(
+            MemberAssessment(
+                cell_year=by_cell[cell_id],
+                member_id=member_id,
+                self_level=level,
+                proposed_level=level,
+                decided_level=level,
+                commendation_proposed=level.maps_to == CanonicalLevel.EXCELLENT
+                and rng.randrange(4) == 0,
+            )
+        )
+    MemberAssessment.objects.bulk_create(rows, batch_size=BATCH)
+    # A grassroots organization is decided when every cell below it is.
+    step = Organization.steplen
+    units = dict(Organization.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("path", "pk"))
+    complete: dict[str, bool] = {}
+    for pk, path in Organization.objects.filter(kind__in=CELL_KINDS).values_list("pk", "path"):
+        owner = next(
+            (path[:end] for end in range(len(path), 0, -step) if path[:end] in units), None
+        )
+        if owner:
+            complete[owner] = complete.get(owner, True) and pk in chosen
+    decided = set(
+        GrassrootsYear.objects.filter(period=period).values_list("organization_id", flat=True)
+    )
+    grassroots = []
+    for path, ok in complete.items():
+        if ok and units[path] not in decided:
+            level = pick(UNIT_SHARES)
+            grassroots.append(
+                GrassrootsYear(
+                    period=period,
+                    organization_id=units[path],
+                    state=CellState.DECIDED,
+                    proposed_level=level,
+                    decided_level=level,
+                )
+            )
+    GrassrootsYear.objects.bulk_create(grassroots, batch_size=BATCH)
+    return len(rows)
+
+
+def _unit_level(level) -> dict:
+    if not level:
+        return {}
+    return {"self_level": level, "proposed_level": level, "decided_level": level}

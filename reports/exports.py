@@ -1,0 +1,472 @@
+"""Exports of issue 5: the summary table as an Excel workbook in the official layout and as a
+PDF, and the classification list as a streamed Excel file (openpyxl write-only, flat memory).
+
+Numbers are written as numbers with display formats (Excel shows them the Vietnamese way under a
+Vietnamese locale: 94.877 and 25,58); text that a spreadsheet would take for a formula (starting
+with =, +, - or @) is written as text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from assessment import rules
+from assessment.models import AssessmentStatus, MemberAssessment, Period
+from organizations.models import GRASSROOTS_KINDS, Organization
+
+from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+FONT = "Times New Roman"
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00"
+
+
+def reason_label(code: str) -> str:
+    labels = {
+        **rules.KPL_REASONS,
+        **rules.CPL_REASONS,
+        **rules.UNIT_KPL_REASONS,
+        UNDECIDED: _("Assessed, not yet decided"),
+        NOT_STARTED: _("No review recorded yet"),
+    }
+    return str(labels.get(code, code))
+
+
+def section_title(name: str) -> str:
+    return {
+        "grassroots": _("Grassroots party organizations"),
+        "cells": _("Subordinate party cells"),
+        "members": _("Party members"),
+    }[name]
+
+
+@dataclass
+class Columns:
+    """The reason columns of one section: the regulation's reasons plus any found in the data."""
+
+    not_classified: list[str]
+    pending: list[str]
+
+
+def columns(summary: Summary, section: str) -> Columns:
+    found_kpl = {code for row in summary.rows for code in row.sections[section].not_classified}
+    found_cpl = {code for row in summary.rows for code in row.sections[section].pending}
+    standard_kpl = list(rules.KPL_REASONS if section == "members" else rules.UNIT_KPL_REASONS)
+    standard_cpl = list(rules.CPL_REASONS) if section == "members" else []
+    return Columns(
+        standard_kpl + sorted(found_kpl - set(standard_kpl)),
+        standard_cpl + sorted(found_cpl - set(standard_cpl)),
+    )
+
+
+def _text_cell(ws, value, **style) -> WriteOnlyCell:
+    """A cell whose text is never taken for a formula (a leading = + - @)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _set_text(cell, value) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+# --- The summary table as a workbook ------------------------------------------------------------
+
+
+def _heading(ws, summary: Summary, width: int, title: str) -> int:
+    """Party heading, issuing body, place and date, title (R25). Returns the next free row."""
+    bold = Font(name=FONT, size=12, bold=True)
+    half = max(width // 2, 2)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=half)
+    ws.merge_cells(start_row=1, start_column=half + 1, end_row=1, end_column=width)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
+    ws.merge_cells(start_row=2, start_column=half + 1, end_row=2, end_column=width)
+    _set_text(ws.cell(1, 1), summary.unit.name.upper())
+    ws.cell(1, 1).font = bold
+    ws.cell(1, half + 1, "ĐẢNG CỘNG SẢN VIỆT NAM").font = Font(
+        name=FONT, size=12, bold=True, underline="single"
+    )
+    ws.cell(2, 1, "*").font = bold
+    today = timezone.localdate()
+    ws.cell(
+        2,
+        half + 1,
+        _("day %(d)s month %(m)s year %(y)s")
+        % {"d": f"{today:%d}", "m": f"{today:%m}", "y": f"{today:%Y}"},
+    ).font = Font(name=FONT, size=12, italic=True)
+    for row in (1, 2):
+        for col in (1, half + 1):
+            ws.cell(row, col).alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    ws.cell(4, 1, title).font = Font(name=FONT, size=14, bold=True)
+    ws.cell(4, 1).alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.row_dimensions[4].height = 36
+    ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=width)
+    ws.cell(5, 1, f"{summary.rule_set.name}").font = Font(name=FONT, size=11, italic=True)
+    ws.cell(5, 1).alignment = Alignment(horizontal="center")
+    return 7
+
+
+def _section_sheet(wb: Workbook, summary: Summary, name: str, sheet_title: str) -> None:
+    ws = wb.create_sheet(sheet_title)
+    cols = columns(summary, name)
+    levels = summary.rows[0].sections[name].levels
+    # Columns: unit | total | assessed | KPL total + reasons | CPL total + reasons |
+    #          per level (count, %) | quota ratio | commendations | prompted
+    header = [_("Party organization"), _("Total"), _("Assessed")]
+    width = 3 + 1 + len(cols.not_classified) + 1 + len(cols.pending) + 2 * len(levels) + 3
+    top = _heading(
+        ws,
+        summary,
+        width,
+        _("SUMMARY OF THE QUALITY ASSESSMENT AND CLASSIFICATION, YEAR %(year)s")
+        % {"year": summary.period.year}
+        + f"\n{section_title(name).upper()}",
+    )
+    head_font = Font(name=FONT, size=10, bold=True)
+    centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def head(row, col, value, *, rows=1, cols_=1):
+        if rows > 1 or cols_ > 1:
+            ws.merge_cells(
+                start_row=row, start_column=col, end_row=row + rows - 1, end_column=col + cols_ - 1
+            )
+        cell = ws.cell(row, col, value)
+        cell.font, cell.alignment = head_font, centered
+        for r in range(row, row + rows):
+            for c in range(col, col + cols_):
+                ws.cell(r, c).border = BOX
+
+    col = 1
+    for label in header:
+        head(top, col, label, rows=2)
+        col += 1
+    head(top, col, _("Not classified"), cols_=1 + len(cols.not_classified))
+    head(top + 1, col, _("Total"))
+    for i, code in enumerate(cols.not_classified, start=1):
+        head(top + 1, col + i, reason_label(code))
+    col += 1 + len(cols.not_classified)
+    head(top, col, _("Not yet classified"), cols_=1 + len(cols.pending))
+    head(top + 1, col, _("Total"))
+    for i, code in enumerate(cols.pending, start=1):
+        head(top + 1, col + i, reason_label(code))
+    col += 1 + len(cols.pending)
+    for level in levels:
+        head(top, col, level.name, cols_=2)
+        head(top + 1, col, _("Number"))
+        head(top + 1, col + 1, "%")
+        col += 2
+    head(top, col, _("Excellent quota ratio (%)"), rows=2)
+    head(top, col + 1, _("Commendation proposals"), rows=2)
+    head(top, col + 2, _("Given review prompts"), rows=2)
+    ws.row_dimensions[top + 1].height = 60
+
+    for offset, row in enumerate(summary.rows):
+        r = top + 2 + offset
+        section = row.sections[name]
+        values = _row_values(section, cols)
+        _set_text(ws.cell(r, 1), row.unit.name)
+        ws.cell(r, 1).font = Font(name=FONT, size=11, bold=offset == 0)
+        ws.cell(r, 1).border = BOX
+        for c, (value, fmt) in enumerate(values, start=2):
+            cell = ws.cell(r, c, value)
+            cell.number_format = fmt
+            cell.font = Font(name=FONT, size=11, bold=offset == 0)
+            cell.border = BOX
+    ws.column_dimensions["A"].width = 34
+    for c in range(2, width + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 9
+    ws.freeze_panes = ws.cell(top + 2, 2)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top}:{top + 1}"
+    ws.print_options.horizontalCentered = True
+
+
+def _row_values(section: Section, cols: Columns) -> list[tuple[object, str]]:
+    values: list[tuple[object, str]] = [
+        (section.total, COUNT_FORMAT),
+        (section.assessed, COUNT_FORMAT),
+        (section.not_classified_total, COUNT_FORMAT),
+        *((section.not_classified.get(code, 0), COUNT_FORMAT) for code in cols.not_classified),
+        (section.pending_total, COUNT_FORMAT),
+        *((section.pending.get(code, 0), COUNT_FORMAT) for code in cols.pending),
+    ]
+    for _level, count, pct in section.level_rows():
+        values += [(count, COUNT_FORMAT), (float(pct) if pct is not None else None, PERCENT_FORMAT)]
+    ratio = section.quota.ratio
+    values += [
+        (float(ratio) if ratio is not None else None, PERCENT_FORMAT),
+        (section.commendations, COUNT_FORMAT),
+        (section.prompted, COUNT_FORMAT),
+    ]
+    return values
+
+
+def _review_counts_sheet(wb: Workbook, summary: Summary) -> None:
+    """R28, Biểu 6F-BTCTW: collectives and members due for review, reviewed, not reviewed by
+    reason, and given review prompts."""
+    ws = wb.create_sheet("Bieu6F")
+    top = _heading(
+        ws,
+        summary,
+        8,
+        _("REVIEW COUNTS (FORM 6F-BTCTW), YEAR %(year)s") % {"year": summary.period.year},
+    )
+    labels = [
+        _("Party organization"),
+        _("Object"),
+        _("Due for review"),
+        _("Reviewed"),
+        _("Not reviewed"),
+        _("Not reviewed, by reason"),
+        _("Given review prompts"),
+    ]
+    for c, label in enumerate(labels, start=1):
+        cell = ws.cell(top, c, label)
+        cell.font = Font(name=FONT, size=10, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+    r = top + 1
+    for row in review_count_rows(summary):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r, c)
+            _set_text(cell, value)
+            cell.font = Font(name=FONT, size=11)
+            cell.border = BOX
+            if isinstance(value, int):
+                cell.number_format = COUNT_FORMAT
+        r += 1
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 26
+    ws.column_dimensions["F"].width = 48
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def review_count_rows(summary: Summary) -> list[list]:
+    """Rows of Biểu 6F from the summary's own counts: not reviewed are the not classified
+    (new collectives, admitted too recently, exempted, suspended, temporarily elsewhere)."""
+    result = []
+    for row in summary.rows:
+        for name in SECTIONS:
+            s = row.sections[name]
+            result.append(
+                [
+                    row.unit.name,
+                    section_title(name),
+                    s.total,
+                    s.total - s.not_classified_total - s.pending.get(NOT_STARTED, 0),
+                    s.not_classified_total,
+                    "; ".join(
+                        f"{reason_label(code)}: {n}" for code, n in sorted(s.not_classified.items())
+                    ),
+                    s.prompted,
+                ]
+            )
+    return result
+
+
+def summary_xlsx(summary: Summary) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        wb = Workbook()
+        wb.remove(wb.active)
+        for name, title in zip(SECTIONS, ("ToChucCoSo", "ChiBoTrucThuoc", "DangVien"), strict=True):
+            _section_sheet(wb, summary, name, title)
+        _review_counts_sheet(wb, summary)
+        out = io.BytesIO()
+        wb.save(out)
+    return out.getvalue()
+
+
+def summary_tables(summary: Summary) -> list[dict]:
+    """The summary's three tables for HTML and PDF: labels, and per row the values with their
+    kind ("count" or "percent") in the column order of the workbook."""
+    tables = []
+    for name in SECTIONS:
+        cols = columns(summary, name)
+        tables.append(
+            {
+                "name": name,
+                "title": section_title(name),
+                "levels": summary.rows[0].sections[name].levels,
+                "not_classified": [reason_label(c) for c in cols.not_classified],
+                "pending": [reason_label(c) for c in cols.pending],
+                "rows": [
+                    {
+                        "name": row.unit.name,
+                        "head": i == 0,
+                        "values": [
+                            (v, "percent" if fmt == PERCENT_FORMAT else "count")
+                            for v, fmt in _row_values(row.sections[name], cols)
+                        ],
+                    }
+                    for i, row in enumerate(summary.rows)
+                ],
+            }
+        )
+    return tables
+
+
+def summary_pdf(summary: Summary) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "reports/pdf/summary.html",
+            {
+                "summary": summary,
+                "tables": summary_tables(summary),
+                "review_counts": review_count_rows(summary),
+                "today": timezone.localdate(),
+            },
+        )
+    return HTML(string=html).write_pdf()
+
+
+# --- The classification list, streamed ----------------------------------------------------------
+
+LIST_CHUNK = 2000
+
+
+def classification_rows(unit: Organization, period: Period):
+    """One row per member of the subtree for the year, in tree order, read in chunks."""
+    return (
+        MemberAssessment.objects.filter(
+            cell_year__period=period, cell_year__cell__path__startswith=unit.path
+        )
+        .order_by("cell_year__cell__path", "member__full_name", "pk")
+        .values_list(
+            "member__card_number",
+            "member__full_name",
+            "cell_year__cell__name",
+            "cell_year__cell__path",
+            "status",
+            "reason_code",
+            "decided_level_id",
+        )
+        .iterator(chunk_size=LIST_CHUNK)
+    )
+
+
+def classification_list_xlsx(
+    *,
+    unit: Organization,
+    period: Period,
+    out,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the list to `out` (a path or a binary file) in write-only mode: memory stays flat
+    whatever the number of rows. `progress(done, total)` is called every chunk. Returns rows."""
+    total = MemberAssessment.objects.filter(
+        cell_year__period=period, cell_year__cell__path__startswith=unit.path
+    ).count()
+    grassroots = _grassroots_names(unit)
+    status_labels = dict(AssessmentStatus.choices)
+    with translation.override(settings.LANGUAGE_CODE):
+        level_names = {level.pk: level.name for level in period.rule_set.levels.all()}
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("DanhSach")
+        ws.column_dimensions["A"].width = 16
+        ws.column_dimensions["B"].width = 30
+        ws.column_dimensions["C"].width = 30
+        ws.column_dimensions["D"].width = 30
+        ws.column_dimensions["E"].width = 30
+        ws.column_dimensions["F"].width = 36
+        bold = Font(name=FONT, bold=True)
+        ws.append(
+            [
+                _text_cell(ws, str(unit.name).upper(), font=bold),
+                None,
+                None,
+                _text_cell(
+                    ws,
+                    _("Classification list, year %(year)s") % {"year": period.year},
+                    font=bold,
+                ),
+            ]
+        )
+        ws.append([])
+        ws.append(
+            [
+                _text_cell(ws, label, font=bold)
+                for label in (
+                    _("Card number"),
+                    _("Full name"),
+                    _("Cell"),
+                    _("Grassroots organization"),
+                    _("Level"),
+                    _("Reason"),
+                )
+            ]
+        )
+        done = 0
+        for card, name, cell, path, status, reason, level in classification_rows(unit, period):
+            result = level_names.get(level) or (
+                str(status_labels[status]) if status != AssessmentStatus.ASSESS else ""
+            )
+            ws.append(
+                [
+                    _text_cell(ws, card),
+                    _text_cell(ws, name),
+                    _text_cell(ws, cell),
+                    _text_cell(ws, _grassroots_of(path, grassroots)),
+                    _text_cell(ws, result),
+                    _text_cell(ws, reason_label(reason) if reason else ""),
+                ]
+            )
+            done += 1
+            if progress and done % LIST_CHUNK == 0:
+                progress(done, total)
+        wb.save(out)
+    if progress:
+        progress(done, total)
+    return done
+
+
+def _grassroots_names(unit: Organization) -> dict[str, str]:
+    """Names of the grassroots organizations in and above the subtree, keyed by path."""
+    step = Organization.steplen
+    ancestors = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    rows = Organization.objects.filter(kind__in=GRASSROOTS_KINDS).filter(
+        path__startswith=unit.path
+    ) | Organization.objects.filter(kind__in=GRASSROOTS_KINDS, path__in=ancestors)
+    return dict(rows.values_list("path", "name"))
+
+
+def _grassroots_of(path: str, names: dict[str, str]) -> str:
+    for end in range(len(path), 0, -Organization.steplen):
+        name = names.get(path[:end])
+        if name:
+            return name
+    return ""
+
+
+def export_filename(kind: str, unit: Organization, period: Period, ext: str) -> str:
+    stamp = datetime.date.today().strftime("%Y%m%d")
+    return f"{kind}-{unit.code}-{period.year}-{stamp}.{ext}"

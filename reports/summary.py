@@ -1,0 +1,307 @@
+"""The summary table (biểu tổng hợp, DOMAIN.md R23–R24) for a unit and a year.
+
+Three sections: grassroots organizations, subordinate cells, and members. For each: total,
+assessed, not classified by reason, not yet classified by reason, each level's count and percent
+(base: assessed), the quota ratio, commendation proposals and review prompts. A row for the
+unit, then one per child unit.
+
+Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (a fixed
+number of queries whatever the size of the subtree). An open year counts the units and members
+that exist now, and those without a record yet as not yet classified; a closed year counts its
+records only. Percentages are computed from the counts, never stored (R24).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Substr
+
+from assessment import quota
+from assessment.models import (
+    AssessmentStatus,
+    CanonicalLevel,
+    CellYear,
+    GrassrootsYear,
+    InputKind,
+    Level,
+    MemberAssessment,
+    Period,
+    ReviewInput,
+)
+from members.models import Member
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization
+
+SECTIONS = ("grassroots", "cells", "members")
+# Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
+UNDECIDED = "chua_quyet_dinh"  # assessed, no decided level yet
+NOT_STARTED = "chua_kiem_diem"  # no record for the year yet (open years only)
+
+
+@dataclass
+class Section:
+    levels: list[Level]
+    total: int = 0
+    not_classified: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)  # decided level pk → count
+    commendations: int = 0
+    prompted: int = 0
+    quota_denominator: str = quota.GOOD_OR_ABOVE
+
+    @property
+    def assessed(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def not_classified_total(self) -> int:
+        return sum(self.not_classified.values())
+
+    @property
+    def pending_total(self) -> int:
+        return sum(self.pending.values())
+
+    def level_rows(self) -> list[tuple[Level, int, Decimal | None]]:
+        """Each level of the rule set, in its order, with its count and percent of assessed."""
+        return [
+            (
+                level,
+                self.counts.get(level.pk, 0),
+                quota.percent(self.counts.get(level.pk, 0), self.assessed),
+            )
+            for level in self.levels
+        ]
+
+    def _canonical(self, canonical: str) -> int:
+        return sum(self.counts.get(lv.pk, 0) for lv in self.levels if lv.maps_to == canonical)
+
+    @property
+    def quota(self) -> quota.QuotaCheck:
+        return quota.quota_check(
+            excellent=self._canonical(CanonicalLevel.EXCELLENT),
+            good=self._canonical(CanonicalLevel.GOOD),
+            cap_percent=0,
+            denominator=self.quota_denominator,
+        )
+
+    def add(self, status: str, reason: str, level_id: int | None, n: int) -> None:
+        self.total += n
+        if status == AssessmentStatus.NOT_CLASSIFIED:
+            self.not_classified[reason] = self.not_classified.get(reason, 0) + n
+        elif status == AssessmentStatus.PENDING:
+            self.pending[reason] = self.pending.get(reason, 0) + n
+        elif level_id is None:
+            self.pending[UNDECIDED] = self.pending.get(UNDECIDED, 0) + n
+        else:
+            self.counts[level_id] = self.counts.get(level_id, 0) + n
+
+    def as_json(self) -> dict:
+        check = self.quota
+        return {
+            "total": self.total,
+            "assessed": self.assessed,
+            "not_classified": {
+                "total": self.not_classified_total,
+                "by_reason": dict(sorted(self.not_classified.items())),
+            },
+            "pending": {
+                "total": self.pending_total,
+                "by_reason": dict(sorted(self.pending.items())),
+            },
+            "levels": [
+                {
+                    "code": level.code,
+                    "name": level.name,
+                    "count": count,
+                    "percent": float(pct) if pct is not None else 0.0,
+                }
+                for level, count, pct in self.level_rows()
+            ],
+            "quota": {
+                "excellent": check.excellent,
+                "base": check.base,
+                "ratio": float(check.ratio) if check.ratio is not None else 0.0,
+            },
+        }
+
+
+@dataclass
+class Row:
+    unit: Organization
+    sections: dict[str, Section]
+
+
+@dataclass
+class Summary:
+    unit: Organization
+    period: Period
+    rows: list[Row]  # the unit first, then each child unit
+
+    @property
+    def rule_set(self):
+        return self.period.rule_set
+
+    def as_json(self) -> dict:
+        """The unit's figures in the shape of `export_summary --format json` (issue 5)."""
+        head = self.rows[0]
+        return {
+            "year": self.period.year,
+            "unit": {"code": self.unit.code, "name": self.unit.name},
+            "rule_set": self.rule_set.code,
+            "sections": {name: head.sections[name].as_json() for name in SECTIONS},
+        }
+
+
+def summary_build(*, unit: Organization, period: Period) -> Summary:
+    rule_set = period.rule_set
+    member_levels = list(rule_set.levels.for_members().order_by("rank"))
+    unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    children = list(Organization.objects.filter(path__startswith=unit.path, depth=unit.depth + 1))
+    length = (unit.depth + 1) * Organization.steplen
+    keys = [unit.path, *(child.path for child in children)]
+
+    def empty(section: str) -> Section:
+        return Section(
+            levels=member_levels if section == "members" else unit_levels,
+            quota_denominator=rule_set.quota_denominator,
+        )
+
+    by_prefix: dict[str, dict[str, Section]] = {
+        key: {name: empty(name) for name in SECTIONS} for key in keys
+    }
+
+    def put(section: str, prefix: str, status: str, reason: str, level_id, n: int) -> None:
+        # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
+        by_prefix.get(prefix, by_prefix[unit.path])[section].add(status, reason, level_id, n)
+
+    for section, rows in _unit_records(unit, period, length):
+        for prefix, status, reason, level_id, n, commended in rows:
+            put(section, prefix, status, reason or "", level_id, n)
+            by_prefix.get(prefix, by_prefix[unit.path])[section].commendations += commended
+    for prefix, status, reason, level_id, n, commended in _member_records(unit, period, length):
+        put("members", prefix, status, reason or "", level_id, n)
+        by_prefix.get(prefix, by_prefix[unit.path])["members"].commendations += commended
+    if period.is_open():
+        for section, prefix, n in _not_started(unit, period, length):
+            put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
+    for section, prefix, n in _prompted(unit, period, length):
+        by_prefix.get(prefix, by_prefix[unit.path])[section].prompted += n
+
+    head = {name: empty(name) for name in SECTIONS}
+    for sections in by_prefix.values():
+        for name in SECTIONS:
+            _merge(head[name], sections[name])
+    rows = [Row(unit, head)] + [Row(child, by_prefix[child.path]) for child in children]
+    return Summary(unit=unit, period=period, rows=rows)
+
+
+def summary_json(unit: Organization, period: Period) -> dict:
+    return summary_build(unit=unit, period=period).as_json()
+
+
+def _merge(into: Section, other: Section) -> None:
+    into.total += other.total
+    into.commendations += other.commendations
+    into.prompted += other.prompted
+    for target, source in (
+        (into.not_classified, other.not_classified),
+        (into.pending, other.pending),
+        (into.counts, other.counts),
+    ):
+        for key, n in source.items():
+            target[key] = target.get(key, 0) + n
+
+
+def _grouped(queryset, path_field: str, length: int, *, commendations: bool = True):
+    commended = Count("id", filter=Q(commendation_proposed=True)) if commendations else Value(0)
+    return (
+        queryset.annotate(prefix=Substr(path_field, 1, length))
+        .order_by()
+        .values_list("prefix", "status", "reason_code", "decided_level_id")
+        .annotate(n=Count("id"), commended=commended)
+    )
+
+
+def _unit_records(unit: Organization, period: Period, length: int):
+    """The year's records of subordinate cells and of grassroots organizations."""
+    cells = CellYear.objects.filter(
+        period=period, cell__path__startswith=unit.path, cell__kind=Kind.SUBORDINATE_CELL
+    )
+    organizations = GrassrootsYear.objects.filter(
+        period=period,
+        organization__path__startswith=unit.path,
+        organization__kind__in=GRASSROOTS_KINDS,
+    )
+    yield "cells", _grouped(cells, "cell__path", length)
+    yield "grassroots", _grouped(organizations, "organization__path", length, commendations=False)
+
+
+def _member_records(unit: Organization, period: Period, length: int):
+    return _grouped(
+        MemberAssessment.objects.filter(
+            cell_year__period=period, cell_year__cell__path__startswith=unit.path
+        ),
+        "cell_year__cell__path",
+        length,
+    )
+
+
+def _not_started(unit: Organization, period: Period, length: int):
+    """In an open year: units and current members with no record yet."""
+    subtree = Organization.objects.in_subtree(unit)
+    queries = {
+        "cells": subtree.filter(kind=Kind.SUBORDINATE_CELL).exclude(cell_years__period=period),
+        "grassroots": subtree.filter(kind__in=GRASSROOTS_KINDS).exclude(
+            grassroots_years__period=period
+        ),
+    }
+    for section, queryset in queries.items():
+        for prefix, n in (
+            queryset.annotate(prefix=Substr("path", 1, length))
+            .order_by()
+            .values_list("prefix")
+            .annotate(n=Count("id"))
+        ):
+            yield section, prefix, n
+    members = (
+        Member.objects.current()
+        .filter(cell__path__startswith=unit.path)
+        .exclude(assessments__cell_year__period=period)
+        .annotate(prefix=Substr("cell__path", 1, length))
+        .order_by()
+        .values_list("prefix")
+        .annotate(n=Count("id"))
+    )
+    for prefix, n in members:
+        yield "members", prefix, n
+
+
+def _prompted(unit: Organization, period: Period, length: int):
+    """Persons and collectives given review prompts (R23, R28)."""
+    prompts = ReviewInput.objects.filter(
+        kind=InputKind.PROMPT,
+        cell_year__period=period,
+        cell_year__cell__path__startswith=unit.path,
+    ).annotate(prefix=Substr("cell_year__cell__path", 1, length))
+    persons = (
+        prompts.filter(assessment__isnull=False)
+        .order_by()
+        .values_list("prefix")
+        .annotate(n=Count("assessment", distinct=True))
+    )
+    for prefix, n in persons:
+        yield "members", prefix, n
+    collectives = (
+        prompts.filter(assessment__isnull=True)
+        .order_by()
+        .values_list("prefix", "cell_year__cell__kind")
+        .annotate(n=Count("cell_year", distinct=True))
+    )
+    counted: dict[tuple[str, str], int] = defaultdict(int)
+    for prefix, kind, n in collectives:
+        counted[("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots", prefix)] += n
+    for (section, prefix), n in counted.items():
+        yield section, prefix, n

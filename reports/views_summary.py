@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from assessment.access import get_period
+from assessment.models import Period
+from organizations.access import get_organization_for_user
+
+from . import exports, jobs
+from .models import ExportJob, ExportKind, ExportState
+from .summary import summary_build
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+@require_safe
+def summary_view(request, year: int, pk: int):
+    """The summary table (R23–R24) of a unit in the user's scope, for any year."""
+    unit = get_organization_for_user(request.user, pk)
+    period = get_period(year)
+    summary = summary_build(unit=unit, period=period)
+    return render(
+        request,
+        "reports/summary.html",
+        {
+            "unit": unit,
+            "period": period,
+            "summary": summary,
+            "tables": exports.summary_tables(summary),
+            "review_counts": exports.review_count_rows(summary),
+            "years": Period.objects.order_by("-year").values_list("year", flat=True),
+            "kinds": ExportKind.choices,
+            "large": jobs.is_large(unit, period),
+            "recent": ExportJob.objects.filter(user=request.user, unit=unit, period=period)[:5],
+        },
+    )
+
+
+@login_required
+@require_POST
+def export_view(request, year: int, pk: int, kind: str):
+    """A small scope downloads at once; a large one becomes a background job."""
+    unit = get_organization_for_user(request.user, pk)
+    period = get_period(year)
+    if kind not in ExportKind.values:
+        raise Http404
+    if jobs.is_large(unit, period):
+        job = jobs.export_job_create(user=request.user, unit=unit, period=period, kind=kind)
+        return redirect("reports:export_job", pk=job.pk)
+    out = io.BytesIO()
+    jobs.export_build(kind=kind, unit=unit, period=period, out=out)
+    name = jobs.filename(kind, unit, period)
+    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[jobs.EXTENSIONS[kind]])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _job_for_user(request, pk: int) -> ExportJob:
+    """A job is its requester's, and only while the unit is still in their scope."""
+    job = get_object_or_404(
+        ExportJob.objects.select_related("unit", "period"), pk=pk, user=request.user
+    )
+    get_organization_for_user(request.user, job.unit_id)
+    return job
+
+
+@login_required
+@require_safe
+def export_job_view(request, pk: int):
+    job = _job_for_user(request, pk)
+    template = "reports/partials/export_job.html" if request.htmx else "reports/export_job.html"
+    return render(request, template, {"job": job, "done": ExportState.DONE})
+
+
+@login_required
+@require_safe
+def export_download(request, pk: int):
+    job = _job_for_user(request, pk)
+    if job.state != ExportState.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=jobs.filename(job.kind, job.unit, job.period),
+        content_type=CONTENT_TYPES[jobs.EXTENSIONS[job.kind]],
+    )
