@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ExportJob
+from .models import ExportJob, ImportRun
 
 
 @admin.register(ExportJob)
@@ -10,3 +10,31 @@ class ExportJobAdmin(admin.ModelAdmin):
     search_fields = ["unit__code", "unit__name", "user__username"]
     raw_id_fields = ["unit", "user"]
     readonly_fields = ["created_at", "finished_at"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The audit of workbook imports (issue 7): read only, searchable by file, user and error."""
+
+    list_display = ["file_name", "user", "dry_run", "ok", "size", "created_at"]
+    list_filter = ["dry_run", "ok", "created_at"]
+    search_fields = ["file_name", "user__username", "errors"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["user", "confirms"]
+    readonly_fields = [
+        "user",
+        "file_name",
+        "size",
+        "dry_run",
+        "ok",
+        "counts",
+        "errors",
+        "confirms",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -59,3 +59,41 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unit} · {self.period}"
+
+
+class ImportRun(models.Model):
+    """One run of the workbook import (issue 5), dry or real, kept for the audit (issue 7): who
+    sent which file, whether it went through, what it created and every error it found."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        verbose_name=_("user"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    ok = models.BooleanField(_("without errors"), default=False)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The dry run whose kept file this run imported (the web flow's confirm step).
+    confirms = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="confirmations",
+        verbose_name=_("confirms the dry run"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.created_at:%d/%m/%Y %H:%M}"

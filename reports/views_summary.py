@@ -5,6 +5,7 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import get_period
@@ -57,7 +58,18 @@ def export_view(request, year: int, pk: int, kind: str):
         job = jobs.export_job_create(user=request.user, unit=unit, period=period, kind=kind)
         return redirect("reports:export_job", pk=job.pk)
     out = io.BytesIO()
-    jobs.export_build(kind=kind, unit=unit, period=period, out=out)
+    rows = jobs.export_build(kind=kind, unit=unit, period=period, out=out)
+    # Answered at once, and still on the record of who exported what (issue 7's audit).
+    ExportJob.objects.create(
+        user=request.user,
+        unit=unit,
+        period=period,
+        kind=kind,
+        state=ExportState.DONE,
+        progress=100,
+        rows=rows,
+        finished_at=timezone.now(),
+    )
     name = jobs.filename(kind, unit, period)
     response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[jobs.EXTENSIONS[kind]])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

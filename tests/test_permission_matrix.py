@@ -12,12 +12,14 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
 from assessment.grassroots import grassroots_year_open
 from assessment.models import Decision, MemberAssessment
 from organizations.models import Kind, Role
+from reports.models import ExportJob, ExportState, ImportRun
 
 from .factories import MemberFactory, OrganizationFactory, assign
 
@@ -54,6 +56,11 @@ DECIDE = codes(member=404, secretary=403, district=403, provincial=403)
 DECIDE_CELLS = codes(member=404, secretary=404, district=403, provincial=403)
 GRASSROOTS_READ = codes(member=404, secretary=404)
 SUPERIOR = codes(member=404, secretary=404, committee=404, provincial=403)
+# An export is its requester's (here the administrator's): everyone else gets 404.
+OWN_JOB = codes(member=404, secretary=404, committee=404, district=404, provincial=404)
+# Imports write anywhere in a province: the provincial board and the administrator only.
+IMPORTER = codes(member=403, secretary=403, committee=403, district=403)
+OWN_RUN = codes(member=404, secretary=404, committee=404, district=404)
 RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
@@ -141,6 +148,19 @@ EXPECTED = {
         CELL_ENTRY_REDIRECT | {"member": 403},
     ),
     "assessment:rerate": ("assessment", RERATE, RERATE),
+    "reports:summary": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:progress": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:export": ("export", NOT_ALLOWED | {"anonymous": 302}, READ),
+    "reports:export_job": ("job", OWN_JOB, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:export_download": ("job", OWN_JOB, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:import_upload": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
+    "reports:import_template": (None, IMPORTER, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:import_run": ("import_run", OWN_RUN, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:import_confirm": (
+        "import_run",
+        NOT_ALLOWED | {"anonymous": 302},
+        OWN_RUN | {"provincial": 302, "admin": 302},
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
@@ -172,6 +192,8 @@ class Scope:
     decision: object = None
     grassroots: object = None
     superior: object = None
+    job: object = None
+    import_run: object = None
 
 
 @pytest.fixture
@@ -229,7 +251,25 @@ def world(
         other_committee,
         other_province,
     )
+    inside.job = own.job = export_job(administrator, tree.c1, period)
+    outside.job = export_job(administrator, other_cell, period)
+    # An import run is its requester's: the provincial board's inside, the administrator's out.
+    inside.import_run = own.import_run = ImportRun.objects.create(
+        user=provincial, file_name="m.xlsx", dry_run=True, ok=True
+    )
+    outside.import_run = ImportRun.objects.create(
+        user=administrator, file_name="m.xlsx", dry_run=True, ok=True
+    )
     return users, inside, own, outside
+
+
+def export_job(user, unit, period):
+    """A finished export of `unit`, requested by `user`: only its requester downloads it."""
+    job = ExportJob.objects.create(
+        user=user, unit=unit, period=period, kind="summary_pdf", state=ExportState.DONE
+    )
+    job.file.save("matrix.pdf", ContentFile(b"%PDF-1.4"))
+    return job
 
 
 def decision(issuer, period, by, listed):
@@ -259,6 +299,9 @@ def args_for(kind, scope):
         "grassroots": [2025, scope.grassroots.pk],
         "superior": [2025, scope.superior.pk],
         "superior_return": [2025, scope.superior.pk, scope.grassroots.pk],
+        "export": [2025, scope.unit.pk, "summary_pdf"],
+        "job": [scope.job.pk],
+        "import_run": [scope.import_run.pk],
     }[kind]
 
 

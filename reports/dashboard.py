@@ -1,0 +1,603 @@
+"""The progress dashboard of a unit and a year (issue 5, item 1; DOMAIN.md section 6 and R19).
+
+For each child unit: its own work against its level's deadline, its cells by state, on time or
+late, and its members self-reviewed, proposed and decided; the late units of the whole subtree;
+the distribution of decided member levels, this year and the year before.
+
+Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (as in
+organizations/counts.py and reports/summary.py), so the number of queries is fixed whatever the
+size of the subtree (STYLE.md rule 7).
+
+Words, as in the rest of the app: a cell's work is *done* once submitted (then decided); a
+returned cell is open again. R19: done work is late when submitted after its level's deadline,
+open work is late once the deadline has passed (`assessment.rules.is_late`). A cell answers to
+the cells' meeting deadline, a grassroots organization to the grassroots decision deadline
+(its own submission follows its decisions on every cell, R8), a superior committee that
+submits its own level to the superior deadline. Members are counted as reports/summary.py
+counts them: the year's roster, plus in an open year the current members of cells whose roster
+has not been drawn yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Left, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment import rules
+from assessment.models import (
+    AssessmentStatus,
+    CanonicalLevel,
+    CellState,
+    CellYear,
+    Deadline,
+    DeadlineLevel,
+    GrassrootsYear,
+    MemberAssessment,
+    Period,
+)
+from assessment.quota import percent
+from members.models import Member
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization
+
+# How many late units the page lists; the rest is a count.
+LATE_SHOWN = 20
+DONE_STATES = (CellState.SUBMITTED, CellState.DECIDED)
+OPEN_STATES = (CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED)
+# The deadline each kind of unit answers to for its own work (R19).
+KIND_DEADLINES = {
+    Kind.GRASSROOTS_CELL: DeadlineLevel.GRASSROOTS,
+    Kind.GRASSROOTS_COMMITTEE: DeadlineLevel.GRASSROOTS,
+    Kind.SUBORDINATE_CELL: DeadlineLevel.CELL,
+    Kind.SUPERIOR: DeadlineLevel.SUPERIOR,
+}
+# The parts of a deadline's bar, in the chart and its table.
+DEADLINE_SERIES = {
+    "on_time": _("Done on time"),
+    "late_done": _("Done late"),
+    "open_late": _("Overdue, not done"),
+    "open": _("Not yet due"),
+}
+# Bar order in the charts and tables: from not started to decided.
+STATE_ORDER = (
+    CellState.NOT_STARTED,
+    CellState.IN_PROGRESS,
+    CellState.RETURNED,
+    CellState.SUBMITTED,
+    CellState.DECIDED,
+)
+
+
+@dataclass
+class CellCounts:
+    total: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    returned: int = 0
+    submitted: int = 0
+    decided: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.submitted + self.decided
+
+    @property
+    def done_percent(self) -> Decimal | None:
+        return percent(self.done, self.total)
+
+
+@dataclass
+class MemberCounts:
+    total: int = 0
+    to_assess: int = 0
+    self_reviewed: int = 0
+    proposed: int = 0
+    decided: int = 0
+
+
+@dataclass
+class OrganizationCounts:
+    """Grassroots organizations against the grassroots decision deadline."""
+
+    total: int = 0
+    done: int = 0
+    on_time: int = 0
+    late: int = 0
+
+
+@dataclass(frozen=True)
+class OwnWork:
+    """A unit's own record for the year (a cell's year, a grassroots organization's year)."""
+
+    state: str
+    submitted_at: datetime.datetime | None
+    level: str  # the DeadlineLevel it answers to
+    due: datetime.date | None
+    late: bool
+
+    @property
+    def state_label(self) -> str:
+        return CellState(self.state).label
+
+
+@dataclass
+class Row:
+    unit: Organization
+    own: OwnWork | None = None
+    cells: CellCounts = field(default_factory=CellCounts)
+    members: MemberCounts = field(default_factory=MemberCounts)
+    grassroots: OrganizationCounts = field(default_factory=OrganizationCounts)
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    unit: Organization
+    parent_name: str
+    level: str
+    due: datetime.date
+    state: str
+    submitted_at: datetime.datetime | None
+    days_late: int
+
+    @property
+    def level_label(self) -> str:
+        return DeadlineLevel(self.level).label
+
+    @property
+    def state_label(self) -> str:
+        return CellState(self.state).label
+
+
+@dataclass(frozen=True)
+class LateList:
+    units: list[LateUnit]
+    total: int
+
+    @property
+    def rest(self) -> int:
+        return self.total - len(self.units)
+
+
+@dataclass(frozen=True)
+class DeadlineProgress:
+    """One deadline of the year; `total` is None for a step the app does not track."""
+
+    level: str
+    due: datetime.date
+    days_left: int
+    total: int | None = None
+    on_time: int = 0
+    late_done: int = 0
+    open_late: int = 0
+
+    @property
+    def label(self) -> str:
+        return DeadlineLevel(self.level).label
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
+    @property
+    def open(self) -> int:
+        """Not done and not yet late."""
+        return (self.total or 0) - self.on_time - self.late_done - self.open_late
+
+    @property
+    def done_percent(self) -> Decimal | None:
+        return percent(self.on_time + self.late_done, self.total or 0)
+
+
+@dataclass(frozen=True)
+class LevelShare:
+    code: str
+    label: str
+    count: int
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Decided member levels, mapped onto today's four levels so that years under different
+    rule sets compare (CanonicalLevel); the percent base is the members decided."""
+
+    year: int
+    levels: list[LevelShare]
+
+    @property
+    def total(self) -> int:
+        return sum(share.count for share in self.levels)
+
+
+@dataclass
+class Dashboard:
+    unit: Organization
+    period: Period
+    today: datetime.date
+    head: Row  # the unit and its whole subtree
+    rows: list[Row]  # one per child unit
+    deadlines: list[DeadlineProgress]
+    late: LateList
+    this_year: Distribution
+    last_year: Distribution | None
+
+    @property
+    def table_rows(self) -> list[Row]:
+        """The child units, then the unit's total."""
+        return [*self.rows, self.head]
+
+    @property
+    def shows_grassroots(self) -> bool:
+        """Whether any child unit holds grassroots organizations (a column worth showing)."""
+        return any(row.grassroots.total for row in self.rows)
+
+    def chart_data(self) -> dict:
+        """The charts' figures for static/js/dashboard.js, the same as the page's tables."""
+        tracked = [d for d in self.deadlines if d.total is not None]
+        return {
+            "deadlines": {
+                "labels": [f"{d.label} ({d.due:%d/%m/%Y})" for d in tracked],
+                "series": [
+                    {"key": key, "label": str(label), "data": [getattr(d, key) for d in tracked]}
+                    for key, label in DEADLINE_SERIES.items()
+                ],
+            },
+            "units": {
+                "labels": [row.unit.name for row in self.rows],
+                "series": [
+                    {
+                        "key": state,
+                        "label": str(CellState(state).label),
+                        "data": [getattr(row.cells, state) for row in self.rows],
+                    }
+                    for state in STATE_ORDER
+                ],
+            },
+            "levels": {
+                "labels": [str(label) for label in CanonicalLevel.labels],
+                "series": [
+                    {
+                        "key": "this_year" if d is self.this_year else "last_year",
+                        "label": str(d.year),
+                        "data": [float(s.percent or 0) for s in d.levels],
+                        "counts": [s.count for s in d.levels],
+                    }
+                    for d in (self.this_year, self.last_year)
+                    if d is not None
+                ],
+            },
+        }
+
+
+def dashboard_build(
+    *, unit: Organization, period: Period, today: datetime.date | None = None
+) -> Dashboard:
+    today = today or timezone.localdate()
+    deadlines = list(Deadline.objects.filter(period=period).order_by("due"))
+    due = {d.level: d.due for d in deadlines}
+    head, rows = unit_rows(unit=unit, period=period, due=due, today=today)
+    previous = Period.objects.filter(year=period.year - 1).first()
+    return Dashboard(
+        unit=unit,
+        period=period,
+        today=today,
+        head=head,
+        rows=rows,
+        deadlines=deadline_progress(head=head, deadlines=deadlines, today=today),
+        late=late_units(unit=unit, period=period, due=due, today=today, head=head),
+        this_year=level_distribution(unit=unit, period=period),
+        last_year=level_distribution(unit=unit, period=previous) if previous else None,
+    )
+
+
+# --- R19 in SQL -------------------------------------------------------------------------------
+
+
+def late_q(relation: str, *, due: datetime.date | None, today: datetime.date) -> Q:
+    """R19 for the rows of a query, as `rules.is_late` decides it for one record: done work
+    submitted after the day, or (once the day has passed) work still open. `relation` names
+    the year's record, which may be missing (a cell nobody has opened yet is not started)."""
+    if due is None:
+        return Q(pk__in=[])
+    late = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": due})
+    if rules.is_late(done_at=None, due=due, today=today):
+        late |= _open_q(relation)
+    return late
+
+
+def on_time_q(relation: str, *, due: datetime.date | None) -> Q:
+    done = Q(**{f"{relation}__state__in": DONE_STATES})
+    if due is None:
+        return done
+    return done & (
+        Q(**{f"{relation}__submitted_at__isnull": True})
+        | Q(**{f"{relation}__submitted_at__date__lte": due})
+    )
+
+
+def _open_q(relation: str) -> Q:
+    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__state__in": OPEN_STATES})
+
+
+def _with_year(queryset: QuerySet, kind: str, period: Period) -> QuerySet:
+    """Units joined to their record of the year (LEFT JOIN, one row per unit) as `year_row`."""
+    related = "cell_years" if kind == "cells" else "grassroots_years"
+    return queryset.alias(
+        year_row=FilteredRelation(related, condition=Q(**{f"{related}__period": period}))
+    )
+
+
+# --- Rows per child unit ----------------------------------------------------------------------
+
+
+def unit_rows(
+    *,
+    unit: Organization,
+    period: Period,
+    due: dict[str, datetime.date],
+    today: datetime.date,
+) -> tuple[Row, list[Row]]:
+    """The unit's row (its whole subtree) and one row per child unit."""
+    children = list(Organization.objects.in_subtree(unit).filter(depth=unit.depth + 1))
+    length = (unit.depth + 1) * Organization.steplen
+    by_prefix = {unit.path: Row(unit), **{child.path: Row(child) for child in children}}
+
+    def row_of(prefix: str) -> Row:
+        # A record of the unit itself (the unit is a cell, say) has the unit's path as prefix.
+        return by_prefix.get(prefix, by_prefix[unit.path])
+
+    for prefix, counts in _cell_counts(unit, period, length, due.get(DeadlineLevel.CELL), today):
+        _add(row_of(prefix).cells, counts)
+    grassroots = _grassroots_counts(unit, period, length, due.get(DeadlineLevel.GRASSROOTS), today)
+    for prefix, counts in grassroots:
+        _add(row_of(prefix).grassroots, counts)
+    for prefix, counts in _member_counts(unit, period, length):
+        _add(row_of(prefix).members, counts)
+    own = own_work(units=[unit, *children], period=period, due=due, today=today)
+    for row in by_prefix.values():
+        row.own = own.get(row.unit.pk)
+
+    head = Row(unit, own=by_prefix[unit.path].own)
+    for row in by_prefix.values():
+        for part in ("cells", "members", "grassroots"):
+            _add(getattr(head, part), getattr(row, part))
+    return head, [by_prefix[child.path] for child in children]
+
+
+def _add(into, other) -> None:
+    for f in fields(into):
+        setattr(into, f.name, getattr(into, f.name) + getattr(other, f.name))
+
+
+def _grouped(queryset: QuerySet, path: str, length: int, cls, **counts) -> list[tuple[str, object]]:
+    rows = (
+        queryset.annotate(prefix=Substr(path, 1, length))
+        .order_by()
+        .values("prefix")
+        .annotate(**counts)
+    )
+    return [(row.pop("prefix"), cls(**row)) for row in rows]
+
+
+def _cell_counts(unit, period, length, due, today) -> list[tuple[str, CellCounts]]:
+    cells = _with_year(Organization.objects.in_subtree(unit).cells(), "cells", period)
+    states = {
+        state: Count("id", filter=Q(year_row__state=state))
+        for state in STATE_ORDER
+        if state != CellState.NOT_STARTED
+    }
+    return _grouped(
+        cells,
+        "path",
+        length,
+        CellCounts,
+        total=Count("id"),
+        not_started=Count(
+            "id", filter=Q(year_row__isnull=True) | Q(year_row__state=CellState.NOT_STARTED)
+        ),
+        **states,
+        on_time=Count("id", filter=on_time_q("year_row", due=due)),
+        late=Count("id", filter=late_q("year_row", due=due, today=today)),
+    )
+
+
+def _grassroots_counts(unit, period, length, due, today) -> list[tuple[str, OrganizationCounts]]:
+    organizations = _with_year(
+        Organization.objects.in_subtree(unit).filter(kind__in=GRASSROOTS_KINDS),
+        "grassroots",
+        period,
+    )
+    return _grouped(
+        organizations,
+        "path",
+        length,
+        OrganizationCounts,
+        total=Count("id"),
+        done=Count("id", filter=Q(year_row__state__in=DONE_STATES)),
+        on_time=Count("id", filter=on_time_q("year_row", due=due)),
+        late=Count("id", filter=late_q("year_row", due=due, today=today)),
+    )
+
+
+def _member_counts(unit, period, length) -> list[tuple[str, MemberCounts]]:
+    roster = MemberAssessment.objects.filter(
+        cell_year__period=period, cell_year__cell__path__startswith=unit.path
+    )
+    counted = _grouped(
+        roster,
+        "cell_year__cell__path",
+        length,
+        MemberCounts,
+        total=Count("id"),
+        to_assess=Count("id", filter=Q(status=AssessmentStatus.ASSESS)),
+        self_reviewed=Count("id", filter=Q(self_level__isnull=False)),
+        proposed=Count("id", filter=Q(proposed_level__isnull=False)),
+        decided=Count("id", filter=Q(decided_level__isnull=False)),
+    )
+    if period.is_open():
+        not_drawn = (
+            Member.objects.current().in_subtree(unit).exclude(assessments__cell_year__period=period)
+        )
+        counted += _grouped(not_drawn, "cell__path", length, MemberCounts, total=Count("id"))
+    return counted
+
+
+def own_work(
+    *,
+    units: list[Organization],
+    period: Period,
+    due: dict[str, datetime.date],
+    today: datetime.date,
+) -> dict[int, OwnWork]:
+    """Each unit's own record of the year, on time or late against its level's deadline; a
+    returned record is open again, its earlier submission void."""
+    records = _own_records(units, period)
+    result = {}
+    for unit in units:
+        level = KIND_DEADLINES.get(unit.kind)
+        if level is None:
+            continue
+        state, submitted_at = records.get(unit.pk, (CellState.NOT_STARTED, None))
+        done_at = submitted_at if state in DONE_STATES else None
+        result[unit.pk] = OwnWork(
+            state=state,
+            submitted_at=done_at,
+            level=level,
+            due=due.get(level),
+            late=rules.is_late(done_at=done_at, due=due.get(level), today=today),
+        )
+    return result
+
+
+def _own_records(units: list[Organization], period: Period) -> dict[int, tuple]:
+    """(state, submitted_at) by unit: a subordinate cell's year; for the others their
+    organization's year (a grassroots cell holds a meeting too, but its own work is its level)."""
+    cells = [u.pk for u in units if u.kind == Kind.SUBORDINATE_CELL]
+    others = [u.pk for u in units if u.kind in KIND_DEADLINES and u.kind != Kind.SUBORDINATE_CELL]
+    rows = [
+        *CellYear.objects.filter(period=period, cell__in=cells).values_list(
+            "cell", "state", "submitted_at"
+        ),
+        *GrassrootsYear.objects.filter(period=period, organization__in=others).values_list(
+            "organization", "state", "submitted_at"
+        ),
+    ]
+    return {pk: (state, submitted_at) for pk, state, submitted_at in rows}
+
+
+# --- Deadlines, late units, levels ------------------------------------------------------------
+
+
+def deadline_progress(
+    *, head: Row, deadlines: list[Deadline], today: datetime.date
+) -> list[DeadlineProgress]:
+    """Every deadline of the year; the cells' and the grassroots organizations' with their
+    figures (the other steps are not tracked in the app)."""
+    result = []
+    for deadline in deadlines:
+        days_left = (deadline.due - today).days
+        if deadline.level == DeadlineLevel.CELL and head.cells.total:
+            counts, done = head.cells, head.cells.done
+        elif deadline.level == DeadlineLevel.GRASSROOTS and head.grassroots.total:
+            counts, done = head.grassroots, head.grassroots.done
+        else:
+            result.append(DeadlineProgress(deadline.level, deadline.due, days_left))
+            continue
+        late_done = done - counts.on_time
+        result.append(
+            DeadlineProgress(
+                deadline.level,
+                deadline.due,
+                days_left,
+                total=counts.total,
+                on_time=counts.on_time,
+                late_done=late_done,
+                open_late=counts.late - late_done,
+            )
+        )
+    return result
+
+
+def late_units(
+    *,
+    unit: Organization,
+    period: Period,
+    due: dict[str, datetime.date],
+    today: datetime.date,
+    head: Row,
+    limit: int = LATE_SHOWN,
+) -> LateList:
+    """Grassroots organizations late to decide, then cells late to submit, across the subtree;
+    at most `limit` of them, the totals from the head row's counts."""
+    shown: list[LateUnit] = []
+    for kind, level, units in (
+        (
+            "grassroots",
+            DeadlineLevel.GRASSROOTS,
+            Organization.objects.filter(kind__in=GRASSROOTS_KINDS),
+        ),
+        ("cells", DeadlineLevel.CELL, Organization.objects.cells()),
+    ):
+        day = due.get(level)
+        if day is None or len(shown) >= limit:
+            continue
+        late = (
+            _with_year(units.in_subtree(unit), kind, period)
+            .filter(late_q("year_row", due=day, today=today))
+            .annotate(
+                year_state=F("year_row__state"),
+                year_submitted_at=F("year_row__submitted_at"),
+                parent_name=Subquery(
+                    Organization.objects.filter(
+                        path=Left(OuterRef("path"), Length(OuterRef("path")) - Organization.steplen)
+                    ).values("name")[:1]
+                ),
+            )
+            .order_by("path")[: limit - len(shown)]
+        )
+        shown += [_late_unit(org, level, day, today) for org in late]
+    return LateList(units=shown, total=head.grassroots.late + head.cells.late)
+
+
+def _late_unit(org: Organization, level: str, due: datetime.date, today: datetime.date) -> LateUnit:
+    state = org.year_state or CellState.NOT_STARTED
+    submitted_at = org.year_submitted_at if state in DONE_STATES else None
+    done_on = timezone.localtime(submitted_at).date() if submitted_at else today
+    return LateUnit(
+        unit=org,
+        parent_name=org.parent_name or "",
+        level=level,
+        due=due,
+        state=state,
+        submitted_at=submitted_at,
+        days_late=(done_on - due).days,
+    )
+
+
+def level_distribution(*, unit: Organization, period: Period) -> Distribution:
+    """Decided member levels in the unit's subtree for the year, by canonical level."""
+    counts = dict(
+        MemberAssessment.objects.filter(
+            cell_year__period=period,
+            cell_year__cell__path__startswith=unit.path,
+            decided_level__isnull=False,
+        )
+        .order_by()
+        .values_list("decided_level__maps_to")
+        .annotate(n=Count("id"))
+    )
+    total = sum(counts.values())
+    return Distribution(
+        year=period.year,
+        levels=[
+            LevelShare(code, str(label), counts.get(code, 0), percent(counts.get(code, 0), total))
+            for code, label in CanonicalLevel.choices
+        ],
+    )

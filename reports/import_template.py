@@ -1,0 +1,129 @@
+"""The blank import workbook (issue 5): the three sheets with their exact headers and one example
+row each, and a sheet `HuongDan` explaining every code the import accepts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
+from assessment.services import rule_set_for_year
+from members.models import Gender
+from organizations.models import Kind
+
+from .exchange import new_workbook, workbook_bytes, write_sheet
+from .imports import (
+    COL_BIRTH,
+    COL_CELL,
+    COL_GENDER,
+    COL_KIND,
+    COL_LEVEL,
+    COL_REASON,
+    COL_TARGET,
+    HEADERS,
+    MARK_NOT_CLASSIFIED,
+    MARK_PENDING,
+    SHEET_MEMBERS,
+    SHEET_RESULTS,
+    SHEET_UNITS,
+    TARGET_MEMBER,
+    TARGET_UNIT,
+)
+
+SHEET_GUIDE = "HuongDan"
+TEMPLATE_FILE_NAME = "mau-nhap-du-lieu.xlsx"
+EXAMPLE_CARD = "012345678"
+
+
+def _examples(year: int, level_code: str) -> dict[str, list[tuple]]:
+    return {
+        SHEET_UNITS: [("CB01", "Chi bộ Thôn 1", Kind.SUBORDINATE_CELL.value, "DB01")],
+        SHEET_MEMBERS: [
+            (
+                EXAMPLE_CARD,
+                "Nguyễn Văn A",
+                datetime.date(1980, 5, 17),
+                "Nam",
+                "CB01",
+                datetime.date(2010, 3, 26),
+                datetime.date(2011, 3, 26),
+            )
+        ],
+        SHEET_RESULTS: [(year, TARGET_MEMBER, EXAMPLE_CARD, level_code, "")],
+    }
+
+
+def _guide_rows(rule_set) -> list[tuple[str, str, str]]:
+    """(topic, code, meaning) for every code the import reads."""
+    rows = [
+        (_("General"), "", _("Row 1 holds the headers exactly as written; data starts on row 2.")),
+        (_("General"), "", _("Dates are Excel dates or text dd/mm/yyyy.")),
+        (
+            _("General"),
+            "",
+            _("Everything is checked first; if any row has an error, nothing is imported."),
+        ),
+        (
+            SHEET_UNITS,
+            "",
+            _("A unit whose code exists is renamed, never duplicated; rows may come in any order."),
+        ),
+        (SHEET_MEMBERS, "", _("A member whose card number exists is updated.")),
+        (
+            SHEET_RESULTS,
+            "",
+            _(
+                "Final results of a past year; a year without an assessment year is created "
+                "closed. The results of an open year come from the assessment process."
+            ),
+        ),
+    ]
+    rows += [(COL_KIND, kind.value, str(kind.label)) for kind in Kind]
+    rows += [
+        (COL_GENDER, str(g.label), _("also accepted: %(code)s") % {"code": g.value}) for g in Gender
+    ]
+    rows += [
+        (COL_TARGET, TARGET_UNIT, _("a party organization (code in the column Mã)")),
+        (COL_TARGET, TARGET_MEMBER, _("a party member (card number in the column Mã)")),
+    ]
+    if rule_set is not None:
+        rows += [
+            (f"{COL_LEVEL} ({rule_set.code})", level.code, level.name)
+            for level in rule_set.levels.order_by("rank")
+        ]
+    rows += [
+        (COL_LEVEL, MARK_NOT_CLASSIFIED, _("not classified (give a reason)")),
+        (COL_LEVEL, MARK_PENDING, _("not yet classified (give a reason)")),
+    ]
+    rows += [(f"{COL_REASON} (KPL)", code, str(label)) for code, label in KPL_REASONS.items()]
+    units_only = _("units only")
+    rows += [
+        (f"{COL_REASON} (KPL, {units_only})", code, str(label))
+        for code, label in UNIT_KPL_REASONS.items()
+    ]
+    rows += [(f"{COL_REASON} (CPL)", code, str(label)) for code, label in CPL_REASONS.items()]
+    rows += [
+        (COL_CELL, "", _("The code of a grassroots cell or a subordinate cell.")),
+        (COL_BIRTH, "", _("May be left empty.")),
+    ]
+    return rows
+
+
+def template_workbook() -> bytes:
+    """The blank workbook, with the level codes of the rule set in force this year."""
+    year = timezone.localdate().year
+    rule_set = rule_set_for_year(year)
+    levels = list(rule_set.levels.for_members().order_by("rank")) if rule_set else []
+    examples = _examples(year, levels[1].code if len(levels) > 1 else "")
+    book = new_workbook()
+    for sheet, headers in HEADERS.items():
+        write_sheet(book, sheet, headers, examples[sheet])
+    guide = write_sheet(
+        book, SHEET_GUIDE, (_("Topic"), _("Code"), _("Meaning")), _guide_rows(rule_set)
+    )
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 22
+    guide.column_dimensions["C"].width = 90
+    return workbook_bytes(book)

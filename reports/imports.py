@@ -1,0 +1,1212 @@
+"""Import of a workbook (issue 5): units (ToChuc), members (DangVien) and final results of past
+years (KetQua), all or nothing.
+
+Everything is read and checked first; every error is collected with its place (sheet, row as
+Excel shows it, column header) and nothing is written when there is one. The write then runs in
+one transaction, attributed to the user, and each run (dry or real) leaves an ImportRun row for
+the audit (issue 7).
+
+Why not django-import-export resources: a resource imports one model a sheet, reports errors by
+row, and validates by writing and rolling back. Here sheets refer to each other (a member's cell
+may be a unit of the same workbook, units may come before their parents), and the place of each
+error down to the column matters more; plain functions over openpyxl rows say it more simply.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
+from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessment.cell_year import form_code_for
+from assessment.models import (
+    AssessmentStatus,
+    CellState,
+    CellYear,
+    GrassrootsYear,
+    Level,
+    MemberAssessment,
+    Period,
+    PeriodState,
+    RuleSet,
+)
+from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
+from assessment.services import period_create, rule_set_for_year
+from members.models import MSG_NOT_A_CELL, Gender, Member
+from members.services import member_transfer
+from organizations.access import can_manage, is_administrator, unit_assignments
+from organizations.models import (
+    CELL_KINDS,
+    CODE_VALIDATOR,
+    OWN_LEVEL_KINDS,
+    Kind,
+    Organization,
+)
+from organizations.services import organization_add_child
+
+from .models import ImportRun
+
+# Checked before the workbook is opened: a larger file is refused without being read.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# A sheet's rows are held in memory while checked; a province has at most some 300,000 members.
+MAX_ROWS = 1_000_000
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip package
+
+SHEET_UNITS, SHEET_MEMBERS, SHEET_RESULTS = "ToChuc", "DangVien", "KetQua"
+COL_CODE, COL_NAME, COL_KIND, COL_PARENT = "Mã", "Tên", "Loại", "Mã cấp trên"
+COL_CARD, COL_FULL_NAME, COL_BIRTH, COL_GENDER = (
+    "Số thẻ đảng viên",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+)
+COL_CELL, COL_ADMISSION, COL_FULL = "Mã chi bộ", "Ngày vào Đảng", "Ngày chính thức"
+COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL, COL_REASON = "Năm", "Đối tượng", "Mã", "Xếp loại", "Lý do"
+HEADERS: dict[str, tuple[str, ...]] = {
+    SHEET_UNITS: (COL_CODE, COL_NAME, COL_KIND, COL_PARENT),
+    SHEET_MEMBERS: (
+        COL_CARD,
+        COL_FULL_NAME,
+        COL_BIRTH,
+        COL_GENDER,
+        COL_CELL,
+        COL_ADMISSION,
+        COL_FULL,
+    ),
+    SHEET_RESULTS: (COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL, COL_REASON),
+}
+TARGET_UNIT, TARGET_MEMBER = "to_chuc", "dang_vien"
+MARK_NOT_CLASSIFIED, MARK_PENDING = "KPL", "CPL"
+MARKS = {
+    MARK_NOT_CLASSIFIED: AssessmentStatus.NOT_CLASSIFIED,
+    MARK_PENDING: AssessmentStatus.PENDING,
+}
+DATE_FORMAT = "%d/%m/%Y"
+
+MSG_AT = _("Sheet %(sheet)s, row %(row)s, column “%(column)s”: %(message)s")
+MSG_EMPTY_FILE = _("The file is empty.")
+MSG_TOO_LARGE = _("The file has %(size)s; a workbook must be smaller than %(max)s.")
+MSG_TOO_MANY_ROWS = _("The sheet %(sheet)s has more than %(max)s rows.")
+MSG_NOT_XLSX = _("The file is not an Excel workbook (.xlsx).")
+MSG_NO_SHEETS = _("The workbook has none of the sheets %(sheets)s.")
+MSG_NO_ROWS = _("The workbook has no data rows.")
+MSG_MISSING_HEADER = _("This column is missing from the header row.")
+MSG_DUPLICATE_HEADER = _("This column appears more than once in the header row.")
+MSG_REQUIRED = _("A value is required.")
+MSG_TOO_LONG = _("At most %(max)s characters.")
+MSG_BAD_KIND = _("Unknown kind “%(value)s”; use one of: %(choices)s.")
+MSG_DUPLICATE_CODE = _("The code %(code)s already appears in row %(row)s.")
+MSG_DUPLICATE_CARD = _("The card number %(card)s already appears in row %(row)s.")
+MSG_UNKNOWN_UNIT = _("No unit has the code %(code)s, in this workbook or in the database.")
+MSG_CYCLE = _("The parents form a cycle: %(cycle)s.")
+MSG_KIND_CHANGED = _(
+    "The unit %(code)s exists with the kind “%(kind)s”; an import does not change a unit's kind."
+)
+MSG_PARENT_CHANGED = _(
+    "The unit %(code)s exists under “%(parent)s”; an import does not move units."
+)
+MSG_UNIT_OUT_OF_SCOPE = _("The unit %(code)s is outside your scope.")
+MSG_ROOT_ADMINISTRATOR = _("Only an administrator may add a unit at the top of the tree.")
+MSG_BAD_DATE = _("“%(value)s” is not a date; use an Excel date or dd/mm/yyyy.")
+MSG_BAD_GENDER = _("Unknown gender “%(value)s”; use one of: %(choices)s.")
+MSG_MEMBER_OUT_OF_SCOPE = _("The member %(card)s belongs to a cell outside your scope.")
+MSG_BAD_YEAR = _("“%(value)s” is not a year.")
+MSG_NO_RULE_SET = _("No rule set is in force in %(year)s: add one before importing its results.")
+MSG_YEAR_NOT_CLOSED = _(
+    "The year %(year)s is open: its results come from the assessment process, not from an import."
+)
+MSG_BAD_TARGET = _("Unknown object “%(value)s”; use %(unit)s or %(member)s.")
+MSG_UNKNOWN_MEMBER = _(
+    "No member has the card number %(card)s, in this workbook or in the database."
+)
+MSG_NO_OWN_LEVEL = _("A unit of kind “%(kind)s” has no level of its own.")
+MSG_UNKNOWN_LEVEL = _(
+    "“%(value)s” is not a level of the rule set %(rule_set)s; use one of: %(choices)s."
+)
+MSG_BAD_REASON = _("“%(value)s” is not a reason for %(mark)s; use one of: %(choices)s.")
+MSG_REASON_NOT_ALLOWED = _("A reason is given only with KPL or CPL.")
+MSG_DUPLICATE_RESULT = _("The result of %(code)s for %(year)s already appears in row %(row)s.")
+MSG_LOCKED = _(
+    "The result of %(code)s for %(year)s is locked by the decision %(decision)s; re-rate it "
+    "(form 03) instead."
+)
+MSG_CHANGED_MEANWHILE = _(
+    "The data changed while the workbook was being imported; nothing was written. Try again."
+)
+MSG_IMPORT_REASON = _("Imported from the workbook “%(name)s”.")
+MSG_RUN_DONE = _("This dry run has already been imported or its file is no longer kept.")
+MSG_RUN_NOT_CONFIRMABLE = _("Only a dry run without errors can be imported.")
+
+
+# --- Results and errors -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, placed as a user finds it in Excel; file-wide problems have no sheet."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.sheet:
+            return self.message
+        return str(
+            MSG_AT
+            % {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+def file_error(message) -> RowError:
+    return RowError("", None, "", str(message))
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError]
+    counts: dict[str, dict[str, int]]
+    dry_run: bool
+    run: ImportRun | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Errors(list):
+    def add(self, sheet: str, row: int, column: str, message, /, **params) -> None:
+        self.append(RowError(sheet, row, column, str(message % params if params else message)))
+
+
+# --- Reading cells ----------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime(DATE_FORMAT)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _key(value: Any) -> str:
+    """How names are matched: NFC, trimmed, case-folded."""
+    return _text(value).casefold()
+
+
+def _date(value: Any) -> datetime.date | None:
+    """An Excel date, or text dd/mm/yyyy; ValueError for anything else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        return datetime.datetime.strptime(value.strip(), DATE_FORMAT).date()
+    raise ValueError(value)
+
+
+def _labels(choices) -> dict[str, str]:
+    """Codes and their labels in Vietnamese and English, matched case-insensitively."""
+    lookup = {}
+    for choice in choices:
+        lookup[_key(choice.value)] = choice.value
+        for language in ("vi", "en"):
+            with translation.override(language):
+                lookup[_key(str(choice.label))] = choice.value
+    return lookup
+
+
+def _vi_labels(choices) -> str:
+    with translation.override("vi"):
+        return ", ".join(f"{c.value} ({c.label})" for c in choices)
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, header → value)
+
+
+def _read_sheet(worksheet, name: str, errors: Errors) -> Sheet:
+    # The size a file claims for a sheet may be wrong; read every row it really holds.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows, ())]
+    for column in HEADERS[name]:
+        if column not in header:
+            errors.add(name, 1, column, MSG_MISSING_HEADER)
+        elif header.count(column) > 1:
+            errors.add(name, 1, column, MSG_DUPLICATE_HEADER)
+    positions = {c: header.index(c) for c in HEADERS[name] if c in header}
+    data = []
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            errors.append(file_error(MSG_TOO_MANY_ROWS % {"sheet": name, "max": MAX_ROWS}))
+            break
+        if all(_text(v) == "" for v in values):
+            continue
+        data.append(
+            (
+                number,
+                {c: values[i] if i < len(values) else None for c, i in positions.items()},
+            )
+        )
+    return Sheet(name, data)
+
+
+def _file_size(file) -> int:
+    if isinstance(file, str | os.PathLike):
+        return os.path.getsize(file)
+    if getattr(file, "size", None) is not None:
+        return file.size
+    position = file.tell()
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def _file_name(file) -> str:
+    if isinstance(file, str | os.PathLike):
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "").name
+
+
+def _read_workbook(file, errors: Errors) -> dict[str, Sheet]:
+    """The known sheets of the workbook; file-wide problems go to `errors`."""
+    size = _file_size(file)
+    if size == 0:
+        errors.append(file_error(MSG_EMPTY_FILE))
+        return {}
+    if size >= MAX_FILE_BYTES:
+        sizes = {"size": filesizeformat(size), "max": filesizeformat(MAX_FILE_BYTES)}
+        errors.append(file_error(MSG_TOO_LARGE % sizes))
+        return {}
+    handle: IO[bytes] = open(file, "rb") if isinstance(file, str | os.PathLike) else file  # noqa: SIM115
+    try:
+        handle.seek(0)
+        if handle.read(len(XLSX_MAGIC)) != XLSX_MAGIC:
+            errors.append(file_error(MSG_NOT_XLSX))
+            return {}
+        handle.seek(0)
+        return _sheets(handle, errors)
+    finally:
+        if handle is not file:
+            handle.close()
+
+
+def _sheets(handle: IO[bytes], errors: Errors) -> dict[str, Sheet]:
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error on a package that is not a workbook
+        errors.append(file_error(MSG_NOT_XLSX))
+        return {}
+    try:
+        sheets = {n: _read_sheet(book[n], n, errors) for n in HEADERS if n in book.sheetnames}
+    except Exception:  # a damaged sheet inside a valid package
+        errors.append(file_error(MSG_NOT_XLSX))
+        return {}
+    finally:
+        book.close()
+    if not sheets:
+        errors.append(file_error(MSG_NO_SHEETS % {"sheets": ", ".join(HEADERS)}))
+    elif not errors and not any(sheet.rows for sheet in sheets.values()):
+        errors.append(file_error(MSG_NO_ROWS))
+    return sheets
+
+
+# --- Parsed rows ------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    kind: str | None
+    parent_code: str
+    existing: Organization | None = None
+    ok: bool = True
+
+
+@dataclass
+class MemberRow:
+    row: int
+    card: str
+    fields: dict[str, Any]
+    cell_code: str
+    existing: Member | None = None
+
+
+@dataclass
+class ResultRow:
+    row: int
+    year: int
+    target: str
+    code: str
+    status: str
+    reason: str
+    level: Level | None
+
+
+@dataclass
+class Plan:
+    """What the workbook asks for, checked; `errors` empty means it can be written."""
+
+    errors: Errors
+    sheets: set[str]
+    units: list[UnitRow] = field(default_factory=list)  # parents before children
+    members: list[MemberRow] = field(default_factory=list)
+    results: list[ResultRow] = field(default_factory=list)
+    organizations: dict[str, Organization] = field(default_factory=dict)  # CODE → existing
+    known_members: dict[str, Member] = field(default_factory=dict)  # card → existing
+    periods: dict[int, Period] = field(default_factory=dict)
+    new_periods: dict[int, RuleSet] = field(default_factory=dict)
+    existing_results: dict[int, Any] = field(default_factory=dict)  # result row → its record
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = {}
+        for sheet, rows in (
+            (SHEET_UNITS, self.units),
+            (SHEET_MEMBERS, self.members),
+            (SHEET_RESULTS, self.results),
+        ):
+            if sheet in self.sheets:
+                updated = sum(1 for r in rows if _is_update(r, self))
+                counts[sheet] = {"created": len(rows) - updated, "updated": updated}
+        if self.new_periods:
+            counts["periods"] = {"created": len(self.new_periods), "updated": 0}
+        return counts
+
+
+def _is_update(row, plan: Plan) -> bool:
+    if isinstance(row, ResultRow):
+        return row.row in plan.existing_results
+    return row.existing is not None
+
+
+# --- Checking ---------------------------------------------------------------------------------
+
+
+def _chunks(values: Iterable, size: int = 5000) -> Iterator[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _existing_units(codes: set[str]) -> dict[str, Organization]:
+    found = {}
+    for chunk in _chunks(codes):
+        for unit in Organization.objects.annotate(key=Upper("code")).filter(key__in=chunk):
+            found[unit.key] = unit
+    return found
+
+
+def _existing_members(cards: set[str]) -> dict[str, Member]:
+    found = {}
+    for chunk in _chunks(cards):
+        for member in Member.objects.filter(card_number__in=chunk).select_related("cell"):
+            found[member.card_number] = member
+    return found
+
+
+def _in_scope(by: AbstractBaseUser | None, unit: Organization) -> bool:
+    """The command (no user) may write anywhere; a user within the units they manage."""
+    return by is None or can_manage(by, unit)
+
+
+def _parse_units(sheet: Sheet, errors: Errors) -> dict[str, UnitRow]:
+    kinds = _labels(Kind)
+    units: dict[str, UnitRow] = {}
+    for number, values in sheet.rows:
+        code = _text(values.get(COL_CODE)).upper()
+        parent = _text(values.get(COL_PARENT)).upper()
+        name = _text(values.get(COL_NAME))
+        kind_text = _text(values.get(COL_KIND))
+        row = UnitRow(number, code, name, kinds.get(_key(kind_text)), parent)
+        place = (SHEET_UNITS, number)
+        if not code:
+            errors.add(*place, COL_CODE, MSG_REQUIRED)
+            continue
+        if not CODE_VALIDATOR.regex.match(code):
+            errors.add(*place, COL_CODE, CODE_VALIDATOR.message)
+            row.ok = False
+        if code in units:
+            errors.add(*place, COL_CODE, MSG_DUPLICATE_CODE, code=code, row=units[code].row)
+            continue
+        if not name:
+            errors.add(*place, COL_NAME, MSG_REQUIRED)
+        elif len(name) > Organization._meta.get_field("name").max_length:
+            errors.add(*place, COL_NAME, MSG_TOO_LONG, max=255)
+        if row.kind is None:
+            row.ok = False
+            if kind_text:
+                errors.add(
+                    *place, COL_KIND, MSG_BAD_KIND, value=kind_text, choices=_vi_labels(Kind)
+                )
+            else:
+                errors.add(*place, COL_KIND, MSG_REQUIRED)
+        units[code] = row
+    return units
+
+
+def _ordered(units: dict[str, UnitRow], errors: Errors) -> list[UnitRow]:
+    """Parents before children among the workbook's units; a cycle is an error on each of its
+    rows (and leaves them out of the order)."""
+    order, done = [], set()
+    for start in units:
+        path: list[str] = []
+        code = start
+        while code in units and code not in done and code not in path:
+            path.append(code)
+            code = units[code].parent_code
+        done.update(path)
+        if code in path:
+            cycle = path[path.index(code) :]
+            text = " → ".join([*cycle, code])
+            for member in cycle:
+                errors.add(SHEET_UNITS, units[member].row, COL_PARENT, MSG_CYCLE, cycle=text)
+                units[member].ok = False
+            path = path[: path.index(code)]
+        order.extend(units[c] for c in reversed(path))
+    return order
+
+
+def _kind_label(kind: str) -> str:
+    return str(Kind(kind).label)
+
+
+def _check_unit(row: UnitRow, units, plan: Plan, parents_by_path, by, errors: Errors) -> None:
+    place = (SHEET_UNITS, row.row)
+    existing = plan.organizations.get(row.code)
+    row.existing = existing
+    parent_row = units.get(row.parent_code)
+    parent = plan.organizations.get(row.parent_code)
+    if row.parent_code and parent_row is None and parent is None:
+        errors.add(*place, COL_PARENT, MSG_UNKNOWN_UNIT, code=row.parent_code)
+        return
+    parent_kind = parent_row.kind if parent_row else (parent.kind if parent else None)
+    if existing is not None:
+        if row.kind and existing.kind != row.kind:
+            errors.add(
+                *place, COL_KIND, MSG_KIND_CHANGED, code=row.code, kind=existing.get_kind_display()
+            )
+        current = parents_by_path.get(existing.path[: -Organization.steplen])
+        if (current.code.upper() if current else "") != row.parent_code:
+            where = current.name if current else "—"
+            errors.add(*place, COL_PARENT, MSG_PARENT_CHANGED, code=row.code, parent=where)
+        if not _in_scope(by, existing):
+            errors.add(*place, COL_CODE, MSG_UNIT_OUT_OF_SCOPE, code=row.code)
+        return
+    if row.kind and (parent_kind or not row.parent_code):
+        try:
+            Organization(kind=row.kind).check_parent(
+                Organization(kind=parent_kind) if row.parent_code else None
+            )
+        except ValidationError as error:
+            for message in error.message_dict["kind"]:
+                errors.add(*place, COL_KIND, message)
+    if not row.parent_code and by is not None and not is_administrator(by):
+        errors.add(*place, COL_PARENT, MSG_ROOT_ADMINISTRATOR)
+    elif parent is not None and parent_row is None and not _in_scope(by, parent):
+        errors.add(*place, COL_PARENT, MSG_UNIT_OUT_OF_SCOPE, code=row.parent_code)
+
+
+def _check_units(units: dict[str, UnitRow], plan: Plan, by, errors: Errors) -> None:
+    order = _ordered(units, errors)
+    paths = {
+        unit.path[: -Organization.steplen]
+        for code, unit in plan.organizations.items()
+        if code in units and unit.depth > 1
+    }
+    parents_by_path = {u.path: u for u in Organization.objects.filter(path__in=paths)}
+    for row in order:
+        if row.ok:
+            _check_unit(row, units, plan, parents_by_path, by, errors)
+    plan.units = order
+
+
+def _unit_kind(code: str, units: dict[str, UnitRow], plan: Plan) -> str | None:
+    if code in units:
+        return units[code].kind
+    existing = plan.organizations.get(code)
+    return existing.kind if existing else None
+
+
+def _parse_member(number: int, values: dict, genders: dict, errors: Errors) -> MemberRow:
+    place = (SHEET_MEMBERS, number)
+    fields: dict[str, Any] = {}
+    card = _text(values.get(COL_CARD))
+    for column, name in (
+        (COL_BIRTH, "birth_date"),
+        (COL_ADMISSION, "admission_date"),
+        (COL_FULL, "full_membership_date"),
+    ):
+        try:
+            fields[name] = _date(values.get(column))
+        except ValueError:
+            errors.add(*place, column, MSG_BAD_DATE, value=_text(values.get(column)))
+            fields[name] = None
+    fields["full_name"] = _text(values.get(COL_FULL_NAME))
+    gender_text = _text(values.get(COL_GENDER))
+    fields["gender"] = genders.get(_key(gender_text))
+    for column, value in (
+        (COL_CARD, card),
+        (COL_FULL_NAME, fields["full_name"]),
+        (COL_GENDER, gender_text),
+        (COL_CELL, _text(values.get(COL_CELL))),
+        (COL_ADMISSION, _text(values.get(COL_ADMISSION))),
+    ):
+        if not value:
+            errors.add(*place, column, MSG_REQUIRED)
+    if gender_text and fields["gender"] is None:
+        errors.add(
+            *place, COL_GENDER, MSG_BAD_GENDER, value=gender_text, choices=_vi_labels(Gender)
+        )
+    if len(fields["full_name"]) > Member._meta.get_field("full_name").max_length:
+        errors.add(*place, COL_FULL_NAME, MSG_TOO_LONG, max=120)
+    _member_rules(card, fields, place, errors)
+    return MemberRow(number, card, fields, _text(values.get(COL_CELL)).upper())
+
+
+MEMBER_COLUMNS = {
+    "card_number": COL_CARD,
+    "birth_date": COL_BIRTH,
+    "admission_date": COL_ADMISSION,
+    "full_membership_date": COL_FULL,
+}
+
+
+def _member_rules(card: str, fields: dict, place: tuple[str, int], errors: Errors) -> None:
+    """The member record's own rules (card format, date order), from Member.clean."""
+    if not card:
+        return
+    probe = Member(card_number=card, **{k: v for k, v in fields.items() if k != "gender"})
+    try:
+        probe.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                errors.add(*place, MEMBER_COLUMNS.get(name, COL_CARD), message)
+
+
+def _check_members(
+    sheet: Sheet, units, plan: Plan, by, errors: Errors, *, result_cards: set[str]
+) -> None:
+    rows: dict[str, MemberRow] = {}
+    genders = _labels(Gender)
+    for number, values in sheet.rows:
+        row = _parse_member(number, values, genders, errors)
+        if not row.card:
+            continue
+        if row.card in rows:
+            errors.add(
+                SHEET_MEMBERS,
+                number,
+                COL_CARD,
+                MSG_DUPLICATE_CARD,
+                card=row.card,
+                row=rows[row.card].row,
+            )
+            continue
+        rows[row.card] = row
+    plan.known_members = _existing_members(set(rows) | result_cards)
+    for row in rows.values():
+        _check_member(row, units, plan, by, errors)
+    plan.members = list(rows.values())
+
+
+def _check_member(row: MemberRow, units, plan: Plan, by, errors: Errors) -> None:
+    place = (SHEET_MEMBERS, row.row)
+    row.existing = plan.known_members.get(row.card)
+    if row.existing is not None and not _in_scope(by, row.existing.cell):
+        errors.add(*place, COL_CARD, MSG_MEMBER_OUT_OF_SCOPE, card=row.card)
+    if not row.cell_code:
+        return
+    kind = _unit_kind(row.cell_code, units, plan)
+    if kind is None and row.cell_code not in units:
+        errors.add(*place, COL_CELL, MSG_UNKNOWN_UNIT, code=row.cell_code)
+    elif kind is not None and kind not in CELL_KINDS:
+        errors.add(*place, COL_CELL, MSG_NOT_A_CELL)
+    elif row.cell_code not in units and not _in_scope(by, plan.organizations[row.cell_code]):
+        errors.add(*place, COL_CELL, MSG_UNIT_OUT_OF_SCOPE, code=row.cell_code)
+
+
+def _result_refs(sheet: Sheet | None) -> tuple[set[str], set[str]]:
+    codes, cards = set(), set()
+    for _number, values in sheet.rows if sheet else []:
+        target = _key(values.get(COL_TARGET))
+        ident = _text(values.get(COL_ID))
+        (codes if target == TARGET_UNIT else cards).add(
+            ident.upper() if target == TARGET_UNIT else ident
+        )
+    return codes, cards
+
+
+def _year(value: Any) -> int | None:
+    text = _text(value)
+    return int(text) if text.isdigit() and 1900 <= int(text) <= 2999 else None
+
+
+def _period_for(year: int, plan: Plan) -> Period | RuleSet | None:
+    if year in plan.periods:
+        return plan.periods[year]
+    if year not in plan.new_periods:
+        rule_set = rule_set_for_year(year)
+        if rule_set is None:
+            return None
+        plan.new_periods[year] = rule_set
+    return plan.new_periods[year]
+
+
+class Levels:
+    """Each rule set's level codes, for organizations and for members, read once."""
+
+    def __init__(self):
+        self._cache: dict[tuple[int, bool], dict[str, Level]] = {}
+
+    def of(self, rule_set: RuleSet, *, member: bool) -> dict[str, Level]:
+        key = (rule_set.pk, member)
+        if key not in self._cache:
+            levels = (
+                rule_set.levels.for_members() if member else rule_set.levels.for_organizations()
+            )
+            self._cache[key] = {level.code.upper(): level for level in levels.order_by("rank")}
+        return self._cache[key]
+
+
+def _parse_result(number: int, values: dict, plan: Plan, levels: Levels, errors: Errors):
+    place = (SHEET_RESULTS, number)
+    year, target = _year(values.get(COL_YEAR)), _key(values.get(COL_TARGET))
+    ident, mark = _text(values.get(COL_ID)), _text(values.get(COL_LEVEL)).upper()
+    reason = _key(values.get(COL_REASON))
+    for column in (COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL):
+        if not _text(values.get(column)):
+            errors.add(*place, column, MSG_REQUIRED)
+    if _text(values.get(COL_YEAR)) and year is None:
+        errors.add(*place, COL_YEAR, MSG_BAD_YEAR, value=_text(values.get(COL_YEAR)))
+    if target and target not in (TARGET_UNIT, TARGET_MEMBER):
+        errors.add(
+            *place,
+            COL_TARGET,
+            MSG_BAD_TARGET,
+            value=_text(values.get(COL_TARGET)),
+            unit=TARGET_UNIT,
+            member=TARGET_MEMBER,
+        )
+        target = ""
+    rule_set = None
+    if year is not None:
+        found = _period_for(year, plan)
+        if found is None:
+            errors.add(*place, COL_YEAR, MSG_NO_RULE_SET, year=year)
+        elif isinstance(found, Period) and found.state != PeriodState.CLOSED:
+            errors.add(*place, COL_YEAR, MSG_YEAR_NOT_CLOSED, year=year)
+        else:
+            rule_set = found.rule_set if isinstance(found, Period) else found
+    status, level = _mark(place, mark, reason, target, rule_set, levels, errors)
+    if year is None or not target or not ident or status is None:
+        return None
+    code = ident.upper() if target == TARGET_UNIT else ident
+    return ResultRow(number, year, target, code, status, reason, level)
+
+
+def _mark(place, mark, reason, target, rule_set, levels: Levels, errors: Errors):
+    """The status and level a `Xếp loại` cell says, with its reason checked."""
+    if mark in MARKS:
+        allowed = dict(KPL_REASONS if mark == MARK_NOT_CLASSIFIED else CPL_REASONS)
+        if mark == MARK_NOT_CLASSIFIED and target == TARGET_UNIT:
+            allowed |= UNIT_KPL_REASONS
+        if reason not in allowed:
+            if reason:
+                errors.add(
+                    *place,
+                    COL_REASON,
+                    MSG_BAD_REASON,
+                    value=reason,
+                    mark=mark,
+                    choices=", ".join(allowed),
+                )
+            else:
+                errors.add(*place, COL_REASON, MSG_REQUIRED)
+            return None, None
+        return MARKS[mark], None
+    if reason:
+        errors.add(*place, COL_REASON, MSG_REASON_NOT_ALLOWED)
+    if not mark or rule_set is None or not target:
+        return None, None
+    codes = levels.of(rule_set, member=target == TARGET_MEMBER)
+    if mark not in codes:
+        choices = ", ".join([*codes, MARK_NOT_CLASSIFIED, MARK_PENDING])
+        errors.add(
+            *place,
+            COL_LEVEL,
+            MSG_UNKNOWN_LEVEL,
+            value=mark,
+            rule_set=rule_set.code,
+            choices=choices,
+        )
+        return None, None
+    return AssessmentStatus.ASSESS, codes[mark]
+
+
+def _check_results(sheet: Sheet, units, members_rows, plan: Plan, by, errors: Errors) -> None:
+    levels, seen, results = Levels(), {}, []
+    for number, values in sheet.rows:
+        row = _parse_result(number, values, plan, levels, errors)
+        if row is None:
+            continue
+        key = (row.year, row.target, row.code)
+        if key in seen:
+            errors.add(
+                SHEET_RESULTS,
+                number,
+                COL_ID,
+                MSG_DUPLICATE_RESULT,
+                code=row.code,
+                year=row.year,
+                row=seen[key],
+            )
+            continue
+        seen[key] = number
+        if _check_target(row, units, members_rows, plan, by, errors):
+            results.append(row)
+    plan.results = results
+    _check_locked(plan, errors)
+
+
+def _check_target(row: ResultRow, units, members_rows, plan: Plan, by, errors: Errors) -> bool:
+    place = (SHEET_RESULTS, row.row)
+    if row.target == TARGET_UNIT:
+        kind = _unit_kind(row.code, units, plan)
+        if kind is None:
+            if row.code not in units:
+                errors.add(*place, COL_ID, MSG_UNKNOWN_UNIT, code=row.code)
+            return False
+        if kind not in OWN_LEVEL_KINDS and kind != Kind.SUBORDINATE_CELL:
+            errors.add(*place, COL_ID, MSG_NO_OWN_LEVEL, kind=_kind_label(kind))
+            return False
+        existing = plan.organizations.get(row.code)
+        if row.code not in units and existing is not None and not _in_scope(by, existing):
+            errors.add(*place, COL_ID, MSG_UNIT_OUT_OF_SCOPE, code=row.code)
+            return False
+        return True
+    member = plan.known_members.get(row.code)
+    if member is None and row.code not in members_rows:
+        errors.add(*place, COL_ID, MSG_UNKNOWN_MEMBER, card=row.code)
+        return False
+    if row.code not in members_rows and not _in_scope(by, member.cell):
+        errors.add(*place, COL_ID, MSG_MEMBER_OUT_OF_SCOPE, card=row.code)
+        return False
+    return True
+
+
+def _existing_results(plan: Plan) -> dict[int, Any]:
+    """For each result row, the existing record it would update (rows of existing years)."""
+    found: dict[int, Any] = {}
+    for year, period in plan.periods.items():
+        rows = [r for r in plan.results if r.year == year]
+        unit_ids = {
+            plan.organizations[r.code].pk: r
+            for r in rows
+            if r.target == TARGET_UNIT and r.code in plan.organizations
+        }
+        member_ids = {
+            plan.known_members[r.code].pk: r
+            for r in rows
+            if r.target == TARGET_MEMBER and r.code in plan.known_members
+        }
+        for model, lookup in ((CellYear, "cell_id"), (GrassrootsYear, "organization_id")):
+            for chunk in _chunks(unit_ids):
+                for record in model.objects.filter(period=period, **{f"{lookup}__in": chunk}):
+                    row = unit_ids[getattr(record, lookup)]
+                    if _unit_model(plan.organizations[row.code].kind) is model:
+                        found[row.row] = record
+        for chunk in _chunks(member_ids):
+            for record in MemberAssessment.objects.filter(
+                cell_year__period=period, member_id__in=chunk
+            ).order_by("pk"):
+                found.setdefault(member_ids[record.member_id].row, record)
+    return found
+
+
+def _unit_model(kind: str):
+    """A subordinate cell's level is on its cell year; a grassroots organization's, or a commune
+    or ward committee's, on its grassroots year (steps 7, 8 and 8b)."""
+    return CellYear if kind == Kind.SUBORDINATE_CELL else GrassrootsYear
+
+
+def _check_locked(plan: Plan, errors: Errors) -> None:
+    """R9: a result locked by an issued decision changes only by re-rating (form 03)."""
+    plan.existing_results = _existing_results(plan)
+    for row in plan.results:
+        record = plan.existing_results.get(row.row)
+        if record is None or not record.decision_id:
+            continue
+        new = (row.status, row.reason, row.level.pk if row.level else None)
+        if (record.status, record.reason_code, record.decided_level_id) != new:
+            errors.add(
+                SHEET_RESULTS,
+                row.row,
+                COL_LEVEL,
+                MSG_LOCKED,
+                code=row.code,
+                year=row.year,
+                decision=str(record.decision),
+            )
+
+
+def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
+    """Read and check the whole workbook; nothing is written."""
+    errors = Errors()
+    sheets = _read_workbook(file, errors)
+    plan = Plan(errors=errors, sheets=set(sheets))
+    if errors:
+        return plan
+    units = _parse_units(sheets[SHEET_UNITS], errors) if SHEET_UNITS in sheets else {}
+    result_codes, result_cards = _result_refs(sheets.get(SHEET_RESULTS))
+    member_cells = {
+        _text(v.get(COL_CELL)).upper() for _n, v in sheets.get(SHEET_MEMBERS, Sheet("", [])).rows
+    }
+    plan.organizations = _existing_units(
+        set(units) | {u.parent_code for u in units.values()} | member_cells | result_codes
+    )
+    _check_units(units, plan, by, errors)
+    if SHEET_MEMBERS in sheets:
+        _check_members(sheets[SHEET_MEMBERS], units, plan, by, errors, result_cards=result_cards)
+    else:
+        plan.known_members = _existing_members(result_cards)
+    if SHEET_RESULTS in sheets:
+        years = {y for _n, v in sheets[SHEET_RESULTS].rows if (y := _year(v.get(COL_YEAR)))}
+        plan.periods = {
+            p.year: p for p in Period.objects.filter(year__in=years).select_related("rule_set")
+        }
+        members_rows = {m.card: m for m in plan.members}
+        _check_results(sheets[SHEET_RESULTS], units, members_rows, plan, by, errors)
+    errors.sort(key=_error_order)
+    return plan
+
+
+SHEET_ORDER = {"": 0, SHEET_UNITS: 1, SHEET_MEMBERS: 2, SHEET_RESULTS: 3}
+
+
+def _error_order(error: RowError) -> tuple:
+    columns = HEADERS.get(error.sheet, ())
+    column = columns.index(error.column) if error.column in columns else len(columns)
+    return (SHEET_ORDER.get(error.sheet, 9), error.row or 0, column)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _write_units(plan: Plan, by, reason: str) -> dict[str, Organization]:
+    """Units in the order checked (parents first); an existing code only gets its new name."""
+    units = dict(plan.organizations)
+    for row in plan.units:
+        if row.existing is not None:
+            if row.existing.name != row.name:
+                row.existing.name = row.name
+                row.existing._history_user, row.existing._change_reason = by, reason
+                row.existing.save(update_fields=["name"])
+            continue
+        unit = Organization(code=row.code, name=row.name, kind=row.kind)
+        unit._change_reason = reason
+        parent = units[row.parent_code] if row.parent_code else None
+        units[row.code] = organization_add_child(parent=parent, unit=unit, by=by)
+    return units
+
+
+MEMBER_FIELDS = ["full_name", "birth_date", "gender", "admission_date", "full_membership_date"]
+
+
+def _write_members(plan: Plan, units: dict[str, Organization], by, reason: str) -> dict:
+    """New members in bulk; changed ones updated; a new cell is a transfer (R16)."""
+    members = dict(plan.known_members)
+    new, changed, moves = [], [], []
+    for row in plan.members:
+        cell = units[row.cell_code]
+        member = row.existing
+        if member is None:
+            members[row.card] = Member(card_number=row.card, cell=cell, **row.fields)
+            new.append(members[row.card])
+            continue
+        if any(getattr(member, name) != row.fields[name] for name in MEMBER_FIELDS):
+            for name in MEMBER_FIELDS:
+                setattr(member, name, row.fields[name])
+            changed.append(member)
+        if member.cell_id != cell.pk:
+            moves.append((member, cell))
+    bulk_create_with_history(new, Member, default_user=by, default_change_reason=reason)
+    bulk_update_with_history(
+        changed, Member, MEMBER_FIELDS, default_user=by, default_change_reason=reason
+    )
+    for member, cell in moves:
+        member_transfer(member=member, to_cell=cell, on=timezone.localdate(), reason=reason, by=by)
+        member.cell = cell
+    return members
+
+
+def _write_periods(plan: Plan, by) -> dict[int, Period]:
+    """A year met only in the workbook is created closed, under the rule set in force then."""
+    periods = dict(plan.periods)
+    for year, rule_set in sorted(plan.new_periods.items()):
+        periods[year] = period_create(year=year, by=by, rule_set=rule_set, state=PeriodState.CLOSED)
+    return periods
+
+
+def _set_result(record, row: ResultRow) -> None:
+    record.status = row.status
+    record.reason_code = row.reason if row.status != AssessmentStatus.ASSESS else ""
+    record.decided_level = row.level
+
+
+UNIT_RESULT_FIELDS = ["status", "reason_code", "decided_level", "state", "version"]
+MEMBER_RESULT_FIELDS = [
+    "status",
+    "reason_code",
+    "decided_level",
+    "status_overridden",
+    "status_note",
+    "version",
+]
+
+
+def _save_all(model, new: list, changed: list, fields: list[str], by, reason: str) -> None:
+    bulk_create_with_history(new, model, default_user=by, default_change_reason=reason)
+    bulk_update_with_history(changed, model, fields, default_user=by, default_change_reason=reason)
+
+
+def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str) -> None:
+    """Final unit levels: a subordinate cell's on its cell year, the others' on their
+    grassroots year, both decided."""
+    new: dict[type, list] = {CellYear: [], GrassrootsYear: []}
+    changed: dict[type, list] = {CellYear: [], GrassrootsYear: []}
+    for row in rows:
+        unit = units[row.code]
+        model = _unit_model(unit.kind)
+        record = plan.existing_results.get(row.row)
+        if record is None:
+            lookup = "cell" if model is CellYear else "organization"
+            record = model(period=period, **{lookup: unit})
+            new[model].append(record)
+        else:
+            record.version += 1
+            changed[model].append(record)
+        _set_result(record, row)
+        record.state = CellState.DECIDED
+    for model in (CellYear, GrassrootsYear):
+        _save_all(model, new[model], changed[model], UNIT_RESULT_FIELDS, by, reason)
+
+
+def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[int, CellYear]:
+    """The cell years that receive new member results: existing ones, else new, decided."""
+    hosts = {}
+    for chunk in _chunks(cells):
+        hosts.update(
+            {cy.cell_id: cy for cy in CellYear.objects.filter(period=period, cell_id__in=chunk)}
+        )
+    missing = [
+        CellYear(period=period, cell_id=pk, state=CellState.DECIDED)
+        for pk in sorted(cells - set(hosts))
+    ]
+    for cell_year in bulk_create_with_history(
+        missing, CellYear, default_user=by, default_change_reason=reason
+    ):
+        hosts[cell_year.cell_id] = cell_year
+    return hosts
+
+
+def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> None:
+    """A member's final result updates their record of the year, or goes into the year of
+    their current cell."""
+    fresh = [r for r in rows if r.row not in plan.existing_results]
+    hosts = _host_cell_years(period, {members[r.code].cell.pk for r in fresh}, by, reason)
+    new, changed = [], []
+    for row in rows:
+        member = members[row.code]
+        record = plan.existing_results.get(row.row)
+        if record is None:
+            record = MemberAssessment(
+                cell_year=hosts[member.cell.pk],
+                member=member,
+                form_code=form_code_for(member, period.rule_set),
+            )
+            new.append(record)
+        else:
+            record.version += 1
+            changed.append(record)
+        _set_result(record, row)
+        record.status_overridden, record.status_note = True, reason
+    _save_all(MemberAssessment, new, changed, MEMBER_RESULT_FIELDS, by, reason)
+
+
+def _write(plan: Plan, *, by, reason: str) -> None:
+    units = _write_units(plan, by, reason)
+    members = _write_members(plan, units, by, reason)
+    periods = _write_periods(plan, by)
+    for year in sorted({r.year for r in plan.results}):
+        rows = [r for r in plan.results if r.year == year]
+        unit_rows = [r for r in rows if r.target == TARGET_UNIT]
+        member_rows = [r for r in rows if r.target == TARGET_MEMBER]
+        _write_unit_results(plan, unit_rows, periods[year], units, by, reason)
+        _write_member_results(plan, member_rows, periods[year], members, by, reason)
+
+
+# --- The service ------------------------------------------------------------------------------
+
+
+def _record(*, by, name: str, size: int, dry_run: bool, errors, counts, confirms) -> ImportRun:
+    return ImportRun.objects.create(
+        user=by if by is not None and by.is_authenticated else None,
+        file_name=name[: ImportRun._meta.get_field("file_name").max_length],
+        size=size,
+        dry_run=dry_run,
+        ok=not errors,
+        counts=counts,
+        errors=[e.as_json() for e in errors],
+        confirms=confirms,
+    )
+
+
+def workbook_import(
+    *,
+    file: str | os.PathLike | IO[bytes],
+    by: AbstractBaseUser | None,
+    dry_run: bool = False,
+    file_name: str = "",
+    confirms: ImportRun | None = None,
+) -> ImportResult:
+    """Check the workbook and, unless `dry_run` or any error, write it all in one transaction.
+    Every run is recorded (ImportRun). `by` None is the command line, which may write anywhere.
+    """
+    name, size = file_name or _file_name(file), _file_size(file)
+    reason = str(MSG_IMPORT_REASON % {"name": name})
+    try:
+        with transaction.atomic():
+            plan = workbook_check(file, by=by)
+            errors, counts = list(plan.errors), plan.counts()
+            if not errors and not dry_run:
+                _write(plan, by=by, reason=reason)
+                run = _record(
+                    by=by,
+                    name=name,
+                    size=size,
+                    dry_run=False,
+                    errors=[],
+                    counts=counts,
+                    confirms=confirms,
+                )
+                return ImportResult(errors=[], counts=counts, dry_run=False, run=run)
+    except (IntegrityError, ValidationError):  # a concurrent change since the check
+        errors, counts = [file_error(MSG_CHANGED_MEANWHILE)], {}
+    counts = counts if not errors else {}
+    run = _record(
+        by=by,
+        name=name,
+        size=size,
+        dry_run=dry_run,
+        errors=errors,
+        counts=counts,
+        confirms=confirms,
+    )
+    return ImportResult(errors=errors, counts=counts, dry_run=dry_run, run=run)
+
+
+# --- Who may import, and the web flow's kept file ---------------------------------------------
+
+
+def can_import(user: AbstractBaseUser) -> bool:
+    """An import writes anywhere in a province: administrators, and managers whose scope is a
+    whole province (the provincial organization board)."""
+    return is_administrator(user) or any(
+        a.can_manage and a.organization.is_root() for a in unit_assignments(user)
+    )
+
+
+def visible_import_runs(user: AbstractBaseUser):
+    """A user sees their own runs; an administrator every run."""
+    runs = ImportRun.objects.select_related("user", "confirms")
+    return runs if is_administrator(user) else runs.filter(user=user)
+
+
+def get_import_run_for_user(user: AbstractBaseUser, pk: int) -> ImportRun:
+    """Someone else's run answers 404, as if missing."""
+    try:
+        return visible_import_runs(user).get(pk=pk)
+    except ImportRun.DoesNotExist:
+        raise Http404 from None
+
+
+def kept_file_path(run: ImportRun) -> Path:
+    """Where the web flow keeps a dry run's file until it is confirmed: named by the run's id,
+    never by anything the client sends."""
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{int(run.pk)}.xlsx"
+
+
+def kept_file_save(*, run: ImportRun, upload) -> Path:
+    path = kept_file_path(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upload.seek(0)
+    with path.open("wb") as out:
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(upload.read, b""):
+            out.write(chunk)
+    return path
+
+
+def is_confirmable(run: ImportRun) -> bool:
+    return (
+        run.dry_run
+        and run.ok
+        and kept_file_path(run).exists()
+        and not run.confirmations.filter(ok=True).exists()
+    )
+
+
+def import_confirm(*, run: ImportRun, by: AbstractBaseUser | None) -> ImportResult:
+    """Import the file kept from an error-free dry run. The run's row is locked so that two
+    clicks import once; the kept file goes once it is imported."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not (run.dry_run and run.ok):
+            raise ValidationError(MSG_RUN_NOT_CONFIRMABLE, code="not_confirmable")
+        if not is_confirmable(run):
+            raise ValidationError(MSG_RUN_DONE, code="done")
+        path = kept_file_path(run)
+        result = workbook_import(
+            file=path, by=by, dry_run=False, file_name=run.file_name, confirms=run
+        )
+    if result.ok:
+        path.unlink(missing_ok=True)
+    return result
