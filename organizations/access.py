@@ -106,3 +106,19 @@ def get_member_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False)
     if write and not can_manage(user, member.cell):
         raise PermissionDenied
     return member
+
+
+AUDIT_ROLES = frozenset({Role.PROVINCIAL_BOARD, Role.SUPERIOR_BOARD})
+
+
+def visible_audit_events(user: AbstractBaseUser):
+    """The audit trail a user may search: an administrator all of it; a provincial or superior
+    board the events of its subtree (sign-ins of its users included). Others: none (403)."""
+    from .models import AuditEvent
+
+    if is_administrator(user):
+        return AuditEvent.objects.all()
+    roots = [a.organization for a in unit_assignments(user) if a.role in AUDIT_ROLES]
+    if not roots:
+        raise PermissionDenied
+    return AuditEvent.objects.filter(_subtree_filter(roots, prefix="unit_"))

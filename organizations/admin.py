@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Assignment, Notification, Organization
+from .models import Assignment, AuditEvent, Notification, Organization
 
 
 @admin.register(Organization)
@@ -28,3 +28,22 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["read_at", "emailed_at"]
     search_fields = ["user__username", "text"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the audit trail is never edited or deleted through the app."""
+
+    list_display = ["at", "actor_name", "address", "action", "object_type", "object_repr"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "object_repr", "reason", "unit_path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -4,3 +4,14 @@ def unread_notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": user.notifications.unread().count()}
+
+
+def can_audit(request):
+    """Whether the top bar offers the audit trail (the boards and administrators)."""
+    from .access import AUDIT_ROLES, is_administrator, unit_assignments
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    allowed = is_administrator(user) or any(a.role in AUDIT_ROLES for a in unit_assignments(user))
+    return {"can_audit": allowed}

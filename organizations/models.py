@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -300,3 +301,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail (issue 7): who did what, when, from which address, with the
+    values before and after. Written by signals and services, never edited: the app has no view
+    or admin action that changes or deletes one."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    # The tree path of the unit the object belongs to: a board sees its subtree's events.
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True)
+    changes = models.JSONField(_("before and after"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="audit_unit_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["action", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.get_action_display()}"

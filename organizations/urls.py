@@ -10,4 +10,5 @@ urlpatterns = [
     path("units/<int:pk>/new/", views.unit_create, name="unit_create"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("notifications/", views.notifications, name="notifications"),
+    path("audit/", views.audit, name="audit"),
 ]

@@ -16,12 +16,13 @@ from .access import (
     can_manage,
     get_organization_for_user,
     unit_assignments,
+    visible_audit_events,
     visible_members,
     visible_organizations,
 )
 from .counts import subtree_counts
 from .forms import OrganizationForm
-from .models import Notification, Organization
+from .models import AuditAction, Notification, Organization
 from .services import organization_add_child
 
 TREE_MAX_DEPTH = 3  # levels shown below the root of the tree page at most
@@ -147,3 +148,56 @@ def notifications(request):
     return render(
         request, "organizations/notifications.html", {"notifications": mine[:NOTIFICATIONS_SHOWN]}
     )
+
+
+AUDIT_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def audit(request):
+    """The audit trail, searchable by the boards (issue 7): read only, newest first."""
+    events = visible_audit_events(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    action = request.GET.get("action", "")
+    if q:
+        events = events.filter(
+            Q(actor_name__icontains=q)
+            | Q(object_repr__icontains=q)
+            | Q(reason__icontains=q)
+            | Q(address__startswith=q)
+        )
+    if action in AuditAction.values:
+        events = events.filter(action=action)
+    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
+        day = parse_day(request.GET.get(key, ""))
+        if day:
+            events = events.filter(**{lookup: day})
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    extra = request.GET.copy()
+    extra.pop("page", None)
+    return render(
+        request,
+        "organizations/audit.html",
+        {
+            "page": page,
+            "q": q,
+            "action": action,
+            "actions": AuditAction.choices,
+            "date_from": request.GET.get("from", ""),
+            "date_to": request.GET.get("to", ""),
+            "extra": extra.urlencode(),
+        },
+    )
+
+
+def parse_day(value: str):
+    """A dd/mm/yyyy or yyyy-mm-dd day from a search form; None when it is not one."""
+    import datetime
+
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -163,3 +163,11 @@ def period(db):
 
     ensure_seeded()
     return period_create(year=2025, by=None)
+
+
+@pytest.fixture
+def level(db):
+    """The 2025 rule set's levels by code (HTXSNV, HTTNV, HTNV, KHTNV)."""
+    from assessment.models import Level
+
+    return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}

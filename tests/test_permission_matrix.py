@@ -76,6 +76,11 @@ EXPECTED = {
     "set_language": (None, codes(default=302), codes(default=302)),
     "organizations:tree": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "organizations:notifications": (None, codes(), codes(default=302)),
+    "organizations:audit": (
+        None,
+        codes(member=403, secretary=403, committee=403),
+        NOT_ALLOWED | {"anonymous": 302},
+    ),
     "organizations:subtree": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
     "organizations:unit": ("unit", READ, NOT_ALLOWED | {"anonymous": 302}),
     "organizations:unit_create": ("unit", UNIT_WRITE, UNIT_WRITE),

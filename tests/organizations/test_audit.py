@@ -1,0 +1,91 @@
+"""Issue 7, item 6: the audit trail records changes (who, when, from where, before and after),
+sign-ins, failed sign-ins, exports and imports; the boards search their subtree's events; no
+one edits or deletes an event through the app."""
+
+import pytest
+from django.urls import reverse
+
+from assessment.decisions import Choice, member_levels_decide
+from organizations.models import AuditAction, AuditEvent
+
+from ..assessment.test_decisions import submitted_cell
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_level_change_is_recorded_with_actor_address_and_values(
+    login, period, tree, secretary, committee, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})
+    assessment = cell_year.assessments.get()
+    client = login(committee)
+    response = client.post(
+        reverse("assessment:decide", args=[2025, tree.c1.pk]),
+        {f"level_{assessment.pk}": level["HTNV"].pk, f"note_{assessment.pk}": "Còn hạn chế"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code in (200, 302)
+    event = AuditEvent.objects.filter(
+        action=AuditAction.CHANGE, object_id=str(assessment.pk), actor=committee
+    ).latest("at")
+    assert event.address == "10.1.2.3"
+    assert event.unit_path == tree.c1.path
+    assert {"field": "decided_level", "old": None, "new": level["HTNV"].pk} in event.changes
+    assert event.reason == "Còn hạn chế"
+
+
+def test_sign_ins_and_failed_sign_ins_are_recorded(client, secretary):
+    secretary.set_password("Mật-khẩu-đúng-2025")
+    secretary.save()
+    url = reverse("login")
+    client.post(url, {"username": "secretary", "password": "sai"}, REMOTE_ADDR="10.9.9.9")
+    client.post(url, {"username": "secretary", "password": "Mật-khẩu-đúng-2025"})
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (failed.object_repr, failed.address, failed.actor) == ("secretary", "10.9.9.9", None)
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN).actor == secretary
+
+
+def test_exports_are_recorded(login, period, tree, district_board):
+    login(district_board).post(
+        reverse("reports:export", args=[2025, tree.district_a.pk, "summary_pdf"])
+    )
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.actor, event.unit_path) == (district_board, tree.district_a.path)
+
+
+def test_boards_search_their_subtree_and_others_are_refused(
+    login, period, tree, secretary, committee, district_board, provincial, outsider_board, level
+):
+    cell_year = submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})
+    member_levels_decide(
+        cell_year=cell_year,
+        choices={cell_year.assessments.get().pk: Choice(level["HTTNV"])},
+        by=committee,
+    )
+    url = reverse("organizations:audit")
+    page = login(provincial).get(url, {"q": "committee"})
+    events = list(page.context["page"])
+    assert any(e.actor_name == "committee" for e in events)
+    assert all("committee" in f"{e.actor_name} {e.object_repr} {e.reason}" for e in events)
+    assert login(district_board).get(url).context["page"].paginator.count > 0
+    seen_by_b = login(outsider_board).get(url).context["page"].paginator.object_list
+    assert seen_by_b.exists()  # district B's own events (its units were created)…
+    assert not seen_by_b.filter(unit_path__startswith=tree.district_a.path).exists()  # not A's
+    assert login(secretary).get(url).status_code == 403
+    assert login(committee).get(url).status_code == 403
+    filtered = login(provincial).get(url, {"action": "create", "from": "01/01/2000"})
+    assert all(e.action == "create" for e in filtered.context["page"])
+
+
+def test_no_one_edits_or_deletes_an_event(login, administrator, secretary):
+    client = login(administrator)
+    client.post(reverse("login"), {"username": "x", "password": "y"})
+    event = AuditEvent.objects.first()
+    change = reverse("admin:organizations_auditevent_change", args=[event.pk])
+    delete = reverse("admin:organizations_auditevent_delete", args=[event.pk])
+    administrator.is_staff = administrator.is_superuser = True
+    administrator.save()
+    client = login(administrator)
+    assert client.post(change, {"reason": "sửa"}).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk, reason="").exists()
