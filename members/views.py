@@ -13,6 +13,7 @@ from organizations.access import (
     get_organization_for_user,
     visible_organizations,
 )
+from reports.years import member_years
 
 from .forms import MemberForm, TransferForm
 from .services import member_transfer
@@ -34,6 +35,7 @@ def member_detail(request, pk: int):
             "transfers": member.transfers.select_related("from_cell", "to_cell", "recorded_by"),
             "history": member.history.select_related("history_user")[:HISTORY_ROWS],
             "can_manage": can_manage(request.user, member.cell),
+            "years": member_years(member),
         },
     )
 

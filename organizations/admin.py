@@ -3,7 +3,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Assignment, AuditEvent, Notification, Organization
+from .models import (
+    Assignment,
+    AuditEvent,
+    Notification,
+    Organization,
+    Succession,
+    UnitSnapshot,
+)
 
 
 @admin.register(Organization)
@@ -47,3 +54,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(UnitSnapshot)
+class UnitSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["period", "code", "name", "kind", "path"]
+    list_filter = ["period", "kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["organization"]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "kind", "successor", "on"]
+    list_filter = ["kind"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
+    raw_id_fields = ["predecessor", "successor"]

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessment.models import Period
+from assessment.models import CanonicalLevel, Period
 from members.models import Member
+from reports.years import unit_years
 
 from .access import (
     can_manage,
@@ -110,6 +111,8 @@ def unit_detail(request, pk: int):
             "query": query,
             "can_manage": can_manage(request.user, unit),
             "period": Period.objects.open().first(),
+            "years": unit_years(unit),
+            "canonical_levels": CanonicalLevel.choices,
         },
     )
 

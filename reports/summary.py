@@ -6,9 +6,10 @@ assessed, not classified by reason, not yet classified by reason, each level's c
 unit, then one per child unit.
 
 Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (a fixed
-number of queries whatever the size of the subtree). An open year counts the units and members
-that exist now, and those without a record yet as not yet classified; a closed year counts its
-records only. Percentages are computed from the counts, never stored (R24).
+number of queries whatever the size of the subtree), on the tree of that year: a closed year's
+frozen snapshot (organizations.UnitSnapshot), else today's tree. An open year counts the units
+and members that exist now, and those without a record yet as not yet classified; a closed year
+counts its records only. Percentages are computed from the counts, never stored (R24).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, FilteredRelation, Q, Value
 from django.db.models.functions import Substr
+from django.http import Http404
 
 from assessment import quota
 from assessment.models import (
@@ -33,7 +35,7 @@ from assessment.models import (
     ReviewInput,
 )
 from members.models import Member
-from organizations.models import GRASSROOTS_KINDS, Kind, Organization
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization, UnitSnapshot
 
 SECTIONS = ("grassroots", "cells", "members")
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
@@ -156,12 +158,16 @@ class Summary:
 
 
 def summary_build(*, unit: Organization, period: Period) -> Summary:
+    """The summary of `unit` in `period`, on that year's tree (R22): a closed year with a frozen
+    tree groups its records by the paths units had that year; an open year by today's tree."""
     rule_set = period.rule_set
     member_levels = list(rule_set.levels.for_members().order_by("rank"))
     unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
-    children = list(Organization.objects.filter(path__startswith=unit.path, depth=unit.depth + 1))
-    length = (unit.depth + 1) * Organization.steplen
-    keys = [unit.path, *(child.path for child in children)]
+    tree = YearTree.of(period)
+    root_path, root_depth = tree.place(unit)
+    children = tree.children(root_path, root_depth)
+    length = (root_depth + 1) * Organization.steplen
+    keys = [root_path, *(path for _, path in children)]
 
     def empty(section: str) -> Section:
         return Section(
@@ -175,27 +181,85 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
 
     def put(section: str, prefix: str, status: str, reason: str, level_id, n: int) -> None:
         # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
-        by_prefix.get(prefix, by_prefix[unit.path])[section].add(status, reason, level_id, n)
+        by_prefix.get(prefix, by_prefix[root_path])[section].add(status, reason, level_id, n)
 
-    for section, rows in _unit_records(unit, period, length):
+    for section, rows in _unit_records(tree, root_path, length):
         for prefix, status, reason, level_id, n, commended in rows:
             put(section, prefix, status, reason or "", level_id, n)
-            by_prefix.get(prefix, by_prefix[unit.path])[section].commendations += commended
-    for prefix, status, reason, level_id, n, commended in _member_records(unit, period, length):
+            by_prefix.get(prefix, by_prefix[root_path])[section].commendations += commended
+    for prefix, status, reason, level_id, n, commended in _member_records(tree, root_path, length):
         put("members", prefix, status, reason or "", level_id, n)
-        by_prefix.get(prefix, by_prefix[unit.path])["members"].commendations += commended
-    if period.is_open():
+        by_prefix.get(prefix, by_prefix[root_path])["members"].commendations += commended
+    if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
-    for section, prefix, n in _prompted(unit, period, length):
-        by_prefix.get(prefix, by_prefix[unit.path])[section].prompted += n
+    for section, prefix, n in _prompted(tree, root_path, length):
+        by_prefix.get(prefix, by_prefix[root_path])[section].prompted += n
 
     head = {name: empty(name) for name in SECTIONS}
     for sections in by_prefix.values():
         for name in SECTIONS:
             _merge(head[name], sections[name])
-    rows = [Row(unit, head)] + [Row(child, by_prefix[child.path]) for child in children]
+    rows = [Row(unit, head)] + [Row(child, by_prefix[path]) for child, path in children]
     return Summary(unit=unit, period=period, rows=rows)
+
+
+@dataclass
+class YearTree:
+    """The tree a year's report uses: the frozen snapshot of a closed year, else today's."""
+
+    period: Period
+    frozen: bool
+
+    @classmethod
+    def of(cls, period: Period) -> YearTree:
+        return cls(period, UnitSnapshot.objects.filter(period=period).exists())
+
+    def place(self, unit: Organization) -> tuple[str, int]:
+        """The unit's path and depth that year (Http404 if it did not exist then)."""
+        if not self.frozen:
+            return unit.path, unit.depth
+        snapshot = UnitSnapshot.objects.filter(period=self.period, organization=unit).first()
+        if snapshot is None:
+            raise Http404
+        return snapshot.path, snapshot.depth
+
+    def children(self, path: str, depth: int) -> list[tuple[Organization, str]]:
+        """The units directly below, as they were named and placed that year."""
+        if not self.frozen:
+            return [
+                (child, child.path)
+                for child in Organization.objects.all()
+                .active_on(self.period.assessment_date)
+                .filter(path__startswith=path, depth=depth + 1)
+            ]
+        result = []
+        for snap in (
+            UnitSnapshot.objects.filter(period=self.period, path__startswith=path, depth=depth + 1)
+            .select_related("organization")
+            .order_by("path")
+        ):
+            unit = snap.organization
+            unit.name = snap.name  # that year's name, for this report only (never saved)
+            result.append((unit, snap.path))
+        return result
+
+    def on(self, queryset, relation: str):
+        """`queryset` with the path its `relation` unit had that year: (queryset, path field)."""
+        if not self.frozen:
+            return queryset, f"{relation}__path"
+        alias = "year_unit"
+        return (
+            queryset.alias(
+                **{
+                    alias: FilteredRelation(
+                        f"{relation}__snapshots",
+                        condition=Q(**{f"{relation}__snapshots__period": self.period}),
+                    )
+                }
+            ),
+            f"{alias}__path",
+        )
 
 
 def summary_json(unit: Organization, period: Period) -> dict:
@@ -225,28 +289,32 @@ def _grouped(queryset, path_field: str, length: int, *, commendations: bool = Tr
     )
 
 
-def _unit_records(unit: Organization, period: Period, length: int):
+def _unit_records(tree: YearTree, path: str, length: int):
     """The year's records of subordinate cells and of grassroots organizations."""
-    cells = CellYear.objects.filter(
-        period=period, cell__path__startswith=unit.path, cell__kind=Kind.SUBORDINATE_CELL
+    cells, cell_path = tree.on(
+        CellYear.objects.filter(period=tree.period, cell__kind=Kind.SUBORDINATE_CELL), "cell"
     )
-    organizations = GrassrootsYear.objects.filter(
-        period=period,
-        organization__path__startswith=unit.path,
-        organization__kind__in=GRASSROOTS_KINDS,
+    organizations, org_path = tree.on(
+        GrassrootsYear.objects.filter(period=tree.period, organization__kind__in=GRASSROOTS_KINDS),
+        "organization",
     )
-    yield "cells", _grouped(cells, "cell__path", length)
-    yield "grassroots", _grouped(organizations, "organization__path", length, commendations=False)
-
-
-def _member_records(unit: Organization, period: Period, length: int):
-    return _grouped(
-        MemberAssessment.objects.filter(
-            cell_year__period=period, cell_year__cell__path__startswith=unit.path
+    yield "cells", _grouped(cells.filter(**{f"{cell_path}__startswith": path}), cell_path, length)
+    yield (
+        "grassroots",
+        _grouped(
+            organizations.filter(**{f"{org_path}__startswith": path}),
+            org_path,
+            length,
+            commendations=False,
         ),
-        "cell_year__cell__path",
-        length,
     )
+
+
+def _member_records(tree: YearTree, path: str, length: int):
+    records, path_field = tree.on(
+        MemberAssessment.objects.filter(cell_year__period=tree.period), "cell_year__cell"
+    )
+    return _grouped(records.filter(**{f"{path_field}__startswith": path}), path_field, length)
 
 
 def _not_started(unit: Organization, period: Period, length: int):
@@ -279,13 +347,15 @@ def _not_started(unit: Organization, period: Period, length: int):
         yield "members", prefix, n
 
 
-def _prompted(unit: Organization, period: Period, length: int):
+def _prompted(tree: YearTree, path: str, length: int):
     """Persons and collectives given review prompts (R23, R28)."""
-    prompts = ReviewInput.objects.filter(
-        kind=InputKind.PROMPT,
-        cell_year__period=period,
-        cell_year__cell__path__startswith=unit.path,
-    ).annotate(prefix=Substr("cell_year__cell__path", 1, length))
+    prompts, path_field = tree.on(
+        ReviewInput.objects.filter(kind=InputKind.PROMPT, cell_year__period=tree.period),
+        "cell_year__cell",
+    )
+    prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
+        prefix=Substr(path_field, 1, length)
+    )
     persons = (
         prompts.filter(assessment__isnull=False)
         .order_by()

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.unread_notifications",
                 "reports.context_processors.can_import",
+                "organizations.context_processors.can_audit",
             ],
         },
     },
@@ -133,6 +134,8 @@ STATICFILES_DIRS = [
 
 # Exports and uploaded imports. Never served as public media: views check access first.
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Year-on-year views flag a unit whose share of excellent members rises by more points than this.
+YEAR_ON_YEAR_EXCELLENT_JUMP = env("YEAR_ON_YEAR_EXCELLENT_JUMP", "15")
 # Exports of more members than this run in the background (Celery) with a progress bar.
 EXPORT_SYNC_MAX_MEMBERS = int(env("EXPORT_SYNC_MAX_MEMBERS", "5000"))
 
@@ -149,6 +152,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Deadline reminders (issue 8, DOMAIN.md R19). Run the beat process beside the worker
+# (`celery -A config beat`): every REMINDERS_EVERY_SECONDS (an hour) it queues
+# reports.tasks.send_deadline_reminders, which sends an in-app notice and an e-mail
+# REMINDER_OFFSETS_DAYS days before each level's deadline to whoever still has work open at that
+# level, and from the day after a missed deadline, for REMINDER_LATE_NOTICE_DAYS days, a late
+# notice to the unit and its superior board (days in between catch up when the beat was down).
+# Every notice is first claimed as a unique reports.ReminderSent row, so a restarted beat or
+# worker never sends one twice. A run the worker has not picked up within the interval expires.
+REMINDER_OFFSETS_DAYS = sorted(
+    {int(day) for day in (env("REMINDER_OFFSETS_DAYS", "7,3,1") or "").split(",") if day.strip()},
+    reverse=True,
+)
+REMINDER_LATE_NOTICE_DAYS = int(env("REMINDER_LATE_NOTICE_DAYS", "7"))
+REMINDERS_EVERY_SECONDS = float(env("REMINDERS_EVERY_SECONDS", "3600"))
+# Test hook, never set in production: pins the reminder task's "today" (YYYY-MM-DD) so that a
+# test can run a real beat and worker on a chosen day (tests/reports/test_reminders.py).
+REMINDERS_TODAY = env("REMINDERS_TODAY")
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "reports.tasks.send_deadline_reminders",
+        "schedule": REMINDERS_EVERY_SECONDS,
+        "options": {"expires": REMINDERS_EVERY_SECONDS},
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "xeploai@localhost")
