@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch
 from django.urls import reverse
@@ -52,6 +53,9 @@ MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
 MSG_NOT_SUBMITTED = _("Only a submitted cell can be returned.")
 MSG_RETURN_REASON = _("Give the reason for returning the work to the cell.")
 MSG_CHECKLIST = _("The submission checklist is not complete.")
+# Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
+# here so that the project's catalogue, which takes precedence, carries its translation.
+MSG_NULL_CHARACTER = _("Null characters are not allowed.")
 MSG_COMMENDATION = _(
     "Only a member or cell proposed as excellent can be proposed for commendation."
 )
@@ -335,6 +339,8 @@ def attendance_set(
     *, meeting: Meeting, member: Member, present: bool, absence_reason: str, by
 ) -> Attendance:
     cell_year = _open_cell_year(meeting.cell_year_id)
+    # PostgreSQL cannot store U+0000: a refusal, not a 500
+    ProhibitNullCharactersValidator(MSG_NULL_CHARACTER)(absence_reason)
     row, _ = Attendance.objects.select_for_update().get_or_create(meeting=meeting, member=member)
     row.present, row.absence_reason = present, ("" if present else absence_reason.strip())
     row._history_user = by

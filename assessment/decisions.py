@@ -296,6 +296,8 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
 
 
 MSG_REOPEN_REASON = _("Give the reason for reopening the decision.")
+MSG_REASON_LONG = _("A reason may hold at most %(max)s characters.")
+REASON_MAX = 5000
 MSG_NOT_ISSUED = _("Only an issued decision can be reopened.")
 MSG_RERATING_FINAL = _(
     "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
@@ -339,6 +341,10 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": MSG_REOPEN_REASON})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            {"reason": ValidationError(MSG_REASON_LONG, params={"max": REASON_MAX})}
+        )
     if _higher_locked(decision):
         raise ValidationError(MSG_HIGHER_FIRST, code="order")
     assessments = list(decision.assessments.select_for_update())

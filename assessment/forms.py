@@ -3,6 +3,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,13 @@ from .models import (
 )
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+# A long report or self-review runs to a few pages; a pasted megabyte is a mistake, refused with a
+# message on its field rather than stored.
+TEXT_MAX = 20000
+MSG_DATE_OUTSIDE_YEARS = _(
+    "For the %(year)s review the date must lie between %(first)s and %(last)s."
+)
+MSG_FIELD_ERROR = _("%(field)s: %(error)s")
 SELF_REVIEW_TEXTS = [
     "strengths",
     "shortcomings",
@@ -31,10 +40,49 @@ SELF_REVIEW_TEXTS = [
 ]
 
 
+def _limit(field: forms.CharField, max_length: int) -> None:
+    """What `max_length=` does for a model form's field of an unlimited TextField."""
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
+
+
 def _helper(label) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
     return helper
+
+
+def _review_date(form: forms.Form, name: str, year: int):
+    """A date of the cell's review work (meeting, report, inputs) within `rules.review_dates`."""
+    value = form.cleaned_data.get(name)
+    first, last = rules.review_dates(year)
+    if value is not None and not first <= value <= last:
+        raise ValidationError(
+            MSG_DATE_OUTSIDE_YEARS,
+            code="outside_years",
+            params={
+                "year": year,
+                "first": first.strftime("%d/%m/%Y"),
+                "last": last.strftime("%d/%m/%Y"),
+            },
+        )
+    return value
+
+
+class ErrorsNameTheirField:
+    """For a form whose page lists its errors as messages, away from the fields (the decision
+    and status forms): each field's error starts with the field's label, so that "This field is
+    required." says which field."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, errors in list((self._errors or {}).items()):
+            if name in self.fields:
+                label = self.fields[name].label
+                self._errors[name] = self.error_class(
+                    [str(MSG_FIELD_ERROR % {"field": label, "error": e}) for e in errors]
+                )
 
 
 class VersionedForm(forms.ModelForm):
@@ -57,6 +105,9 @@ class MeetingForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Save the meeting details"))
+
+    def clean_held_on(self):
+        return _review_date(self, "held_on", self.instance.cell_year.period.year)
 
 
 class CellReportForm(VersionedForm):
@@ -87,22 +138,38 @@ class CellReportForm(VersionedForm):
         super().__init__(*args, **kwargs)
         rule_set = self.instance.period.rule_set
         self.fields["self_level"].queryset = rule_set.levels.for_organizations().order_by("rank")
+        for name in ("report_strengths", "report_shortcomings", "report_causes", "report_remedies"):
+            _limit(self.fields[name], TEXT_MAX)
         self.helper = _helper(_("Save the report"))
+
+    def clean_report_sent_on(self):
+        return _review_date(self, "report_sent_on", self.instance.period.year)
 
 
 class SelfReviewForm(forms.Form):
     """Form 2A/2B/2C: texts per section, a score per criteria item, the conditions of R3."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    strengths = forms.CharField(label=_("Strengths"), widget=TEXT_AREA, required=False)
-    shortcomings = forms.CharField(label=_("Shortcomings"), widget=TEXT_AREA, required=False)
-    causes = forms.CharField(label=_("Causes"), widget=TEXT_AREA, required=False)
-    remedies = forms.CharField(label=_("Remedies"), widget=TEXT_AREA, required=False)
-    commitments = forms.CharField(label=_("Commitments"), widget=TEXT_AREA, required=False)
+    strengths = forms.CharField(
+        label=_("Strengths"), widget=TEXT_AREA, required=False, max_length=TEXT_MAX
+    )
+    shortcomings = forms.CharField(
+        label=_("Shortcomings"), widget=TEXT_AREA, required=False, max_length=TEXT_MAX
+    )
+    causes = forms.CharField(
+        label=_("Causes"), widget=TEXT_AREA, required=False, max_length=TEXT_MAX
+    )
+    remedies = forms.CharField(
+        label=_("Remedies"), widget=TEXT_AREA, required=False, max_length=TEXT_MAX
+    )
+    commitments = forms.CharField(
+        label=_("Commitments"), widget=TEXT_AREA, required=False, max_length=TEXT_MAX
+    )
     last_year_remedied = forms.CharField(
         label=_("Last year's shortcomings and how they were fixed"),
         widget=TEXT_AREA,
         required=False,
+        max_length=TEXT_MAX,
     )
 
     def __init__(self, *args, assessment: MemberAssessment, rule_set: RuleSet, **kwargs):
@@ -163,14 +230,16 @@ class SelfReviewForm(forms.Form):
         return {n: self.cleaned_data[n] for n in SELF_REVIEW_TEXTS}
 
 
-class StatusForm(forms.Form):
+class StatusForm(ErrorsNameTheirField, forms.Form):
     status = forms.ChoiceField(label=capfirst(_("status")), choices=AssessmentStatus.choices)
     reason_code = forms.ChoiceField(
         label=capfirst(_("reason code")),
         required=False,
         choices=[("", "—"), *rules.KPL_REASONS.items(), *rules.CPL_REASONS.items()],
     )
-    note = forms.CharField(label=capfirst(_("reason")), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=capfirst(_("reason")), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -193,7 +262,11 @@ class ReviewInputForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assessment"].queryset = cell_year.assessments.select_related("member")
         self.fields["assessment"].label_from_instance = lambda a: a.member.full_name
+        self.year = cell_year.period.year
         self.helper = _helper(_("Add"))
+
+    def clean_given_on(self):
+        return _review_date(self, "given_on", self.year)
 
 
 class ReturnForm(forms.Form):
@@ -202,7 +275,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class DecisionIssueForm(forms.Form):
+class DecisionIssueForm(ErrorsNameTheirField, forms.Form):
     signed_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
     signer_name = forms.CharField(label=capfirst(_("signer")), max_length=120)
     signer_title = forms.CharField(label=capfirst(_("signer's title")), max_length=120)

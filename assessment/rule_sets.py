@@ -1,18 +1,37 @@
-"""Load a rule set's definition from `fixtures/rule_sets/*.json` (R1: rule sets are data).
+"""Rule sets as data (R1): load a definition from `fixtures/rule_sets/*.json`, and clone a rule
+set for a new year.
 
 The loader takes the model classes as arguments so that a data migration can pass its historical
-models and a command can pass the live ones.
+models and a command can pass the live ones. Each era of DOMAIN.md section 2 has its file; what
+the models cannot express is written in the definition's `forms.notes`.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import models as live
 
 RULE_SET_DIR = Path(settings.BASE_DIR) / "fixtures" / "rule_sets"
+LIVE_MODELS = SimpleNamespace(
+    RuleSet=live.RuleSet,
+    Level=live.Level,
+    CriteriaGroup=live.CriteriaGroup,
+    CriteriaItem=live.CriteriaItem,
+    DeadlineDefault=live.DeadlineDefault,
+)
+
+MSG_CODE_EXISTS = _("A rule set with the code %(code)s already exists.")
 
 
 def read_definition(name: str) -> dict[str, Any]:
@@ -46,6 +65,7 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
             "no_discipline_below", True
         ),
         "state_level_caps": data.get("state_level_caps", ["excellent", "not_completed"]),
+        "correction_rule": data.get("correction_rule", "wrong_or_dishonest"),
         "forms": data.get("forms", {}),
     }
     # A data migration passes the model as it was then: set only the fields it already had.
@@ -106,3 +126,86 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
             },
         )
     return rule_set
+
+
+@transaction.atomic
+def rule_set_load_file(path: str | Path) -> live.RuleSet:
+    """Create or update the rule set a definition file describes (`load_rule_sets`: a province
+    adding a year), then check every row as a form would: a level must map to one of today's
+    levels, a deadline name a known step. Raises ValueError, KeyError or ValidationError on a
+    bad definition, and writes nothing then."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rule_set = load_rule_set(data, models=LIVE_MODELS)
+    rule_set.full_clean()
+    for level in rule_set.levels.all():
+        level.full_clean()
+    for group in rule_set.criteria_groups.prefetch_related("items"):
+        group.full_clean()
+        for item in group.items.all():
+            item.full_clean()
+    for deadline in rule_set.deadline_defaults.all():
+        deadline.full_clean()
+    return rule_set
+
+
+def _copy(row, **changes):
+    """An unsaved copy of `row`: every column but the primary key, JSON deep-copied."""
+    values = {
+        f.attname: copy.deepcopy(getattr(row, f.attname))
+        for f in row._meta.concrete_fields
+        if not f.primary_key
+    }
+    return type(row)(**(values | changes))
+
+
+def original(rule_set: live.RuleSet) -> live.RuleSet:
+    """The rule set a chain of clones started from (QD366-2025 for QD366-2025-2027)."""
+    while rule_set.cloned_from_id is not None:
+        rule_set = rule_set.cloned_from
+    return rule_set
+
+
+@transaction.atomic
+def rule_set_clone(
+    *,
+    source: live.RuleSet,
+    code: str,
+    first_year: int,
+    by: AbstractBaseUser | None,
+    last_year: int | None = None,
+) -> live.RuleSet:
+    """A deep copy of `source` for the years `first_year` to `last_year` (no end when None): its
+    settings, levels, criteria groups and items, and default deadlines, with `cloned_from` set.
+
+    R1: "the current rule set can be cloned for a new year by the provincial board; changing the
+    clone never changes a past year". The copy shares no row with the source, so a year under
+    the source keeps its rules, its level rows and therefore its reports. Being the newest, the
+    clone is the rule set in force from `first_year` on (rule_set_for_year).
+    """
+    if live.RuleSet.objects.filter(code=code).exists():
+        raise ValidationError(MSG_CODE_EXISTS, params={"code": code}, code="code_exists")
+    root = original(source)
+    clone = _copy(
+        source,
+        code=code,
+        first_year=first_year,
+        last_year=last_year,
+        name_vi=f"{root.name_vi} — năm {first_year}",
+        name_en=f"{root.name_en} — {first_year}",
+        cloned_from_id=source.pk,
+    )
+    clone._history_user = by
+    clone.save()
+    live.Level.objects.bulk_create(
+        _copy(level, rule_set_id=clone.pk) for level in source.levels.all()
+    )
+    for group in source.criteria_groups.prefetch_related("items"):
+        group_copy = _copy(group, rule_set_id=clone.pk)
+        group_copy.save()
+        live.CriteriaItem.objects.bulk_create(
+            _copy(item, group_id=group_copy.pk) for item in group.items.all()
+        )
+    live.DeadlineDefault.objects.bulk_create(
+        _copy(deadline, rule_set_id=clone.pk) for deadline in source.deadline_defaults.all()
+    )
+    return clone

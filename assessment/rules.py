@@ -31,7 +31,7 @@ CPL_REASONS = {
     "xem_xet_ky_luat": _("Under disciplinary review"),
     "khac": _("Other reason"),
 }
-MSG_VOTES_NEGATIVE = _("The number of votes cannot be negative.")
+MSG_VOTES_NEGATIVE = _("“%(level)s”: the number of votes cannot be negative.")
 MSG_VOTES_ABOVE_PRESENT = _(
     "%(votes)s votes in all, but only %(present)s full members are present."
 )
@@ -96,11 +96,19 @@ def quorum_met(*, present: int, counted: int, numerator: int, denominator: int) 
 def vote_errors(votes: Mapping[str, int | None], *, present: int) -> list[str]:
     """R18: votes per level are whole numbers ≥ 0 and never exceed the full members present."""
     values = [v for v in votes.values() if v is not None]
-    if any(v < 0 for v in values):
-        return [str(MSG_VOTES_NEGATIVE)]
+    negative = [code for code, v in votes.items() if v is not None and v < 0]
+    if negative:
+        return [str(MSG_VOTES_NEGATIVE % {"level": code}) for code in negative]
     if sum(values) > present:
         return [str(MSG_VOTES_ABOVE_PRESENT % {"votes": sum(values), "present": present})]
     return []
+
+
+def review_dates(year: int) -> tuple[datetime.date, datetime.date]:
+    """The dates a cell's review work for `year` may carry (meeting, report, inputs): within the
+    year or the next, since units whose year ends later meet before 15/01 and members not yet
+    classified are rated in the next year's first quarter (R14, R19)."""
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)
 
 
 def proposed_level(votes: Mapping[str, int | None], levels: Sequence, *, counted: int):

@@ -390,6 +390,8 @@ def tally_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
     meeting = work.meeting_for(cell_year)
     key = request.POST.get("subject", "cell")
+    if key != "cell" and not key.isdigit():
+        raise Http404  # not a member of this cell: as if missing
     subject = (
         None
         if key == "cell"

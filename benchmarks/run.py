@@ -52,7 +52,9 @@ def setup(reuse: bool) -> None:
     url = env()["DATABASE_URL"]
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
-    if not reuse:
+    if reuse:
+        run_manage("migrate", "-v0")  # a reused database still gets new migrations
+    else:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
         run_manage("migrate", "-v0")

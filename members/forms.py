@@ -56,7 +56,9 @@ class MemberForm(forms.ModelForm):
 class TransferForm(forms.Form):
     to_cell = forms.ModelChoiceField(queryset=None, label=capfirst(_("to cell")))
     on = forms.DateField(label=capfirst(_("date")), widget=DateInput(), initial=timezone.localdate)
-    reason = forms.CharField(label=capfirst(_("reason")), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=capfirst(_("reason")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, cells: OrganizationQuerySet, **kwargs):
         super().__init__(*args, **kwargs)

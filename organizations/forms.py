@@ -49,5 +49,5 @@ class OrganizationForm(forms.ModelForm):
             try:
                 probe.check_parent(self.parent)
             except ValidationError as error:
-                self.add_error(None, error.message_dict["kind"])
+                self.add_error("kind", error.message_dict["kind"])
         return cleaned

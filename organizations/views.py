@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from assessment.models import CanonicalLevel, Period
 from members.models import Member
+from reports.submissions import submits_report
 from reports.years import unit_years
 
 from .access import (
@@ -23,7 +24,7 @@ from .access import (
 )
 from .counts import subtree_counts
 from .forms import OrganizationForm
-from .models import AuditAction, Notification, Organization
+from .models import AuditAction, Kind, Notification, Organization
 from .services import organization_add_child
 
 TREE_MAX_DEPTH = 3  # levels shown below the root of the tree page at most
@@ -113,6 +114,8 @@ def unit_detail(request, pk: int):
             "period": Period.objects.open().first(),
             "years": unit_years(unit),
             "canonical_levels": CanonicalLevel.choices,
+            "submits_report": submits_report(unit),
+            "receives_reports": unit.kind == Kind.PROVINCE,  # reports of the committees below
         },
     )
 

@@ -38,3 +38,37 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Deadlines that drive the year (issue 8) --------------------------------------------------
+
+from .models import ReminderSent, ReportSubmission  # noqa: E402  (this part of the file is appended)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that are records, never edited: claims of sent reminders, submitted reports."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "level", "unit", "period", "offset", "due", "recipients", "sent_at"]
+    list_filter = ["kind", "level", "period"]
+    search_fields = ["unit__code", "unit__name", "text"]
+    date_hierarchy = "sent_at"
+
+
+@admin.register(ReportSubmission)
+class ReportSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "period", "version", "submitted_at", "due", "submitted_by"]
+    list_filter = ["period", "unit__kind"]
+    search_fields = ["unit__code", "unit__name", "signer_name", "correction_reason"]
+    date_hierarchy = "submitted_at"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import os
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,15 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 # A sheet's rows are held in memory while checked; a province has at most some 300,000 members.
 MAX_ROWS = 1_000_000
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip package
+# A package's parts are inflated as they are read, and deflate packs up to about 1,000 to 1: a
+# small file can hold gigabytes of XML (a "zip bomb") that openpyxl would hold in memory (shared
+# strings, a cell's text). The sizes the package declares are checked before openpyxl opens it;
+# Python's zipfile never inflates a part beyond its declared size, so they bound what is read.
+# Real workbooks pack their parts some 5 to 20 to 1; a members sheet of MAX_ROWS rows unpacks to
+# about 400 MB.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_PACKING_RATIO = 100
+PACKING_CHECKED_FROM = 1024 * 1024  # small parts may pack tightly (an empty sheet, a style)
 
 SHEET_UNITS, SHEET_MEMBERS, SHEET_RESULTS = "ToChuc", "DangVien", "KetQua"
 COL_CODE, COL_NAME, COL_KIND, COL_PARENT = "Mã", "Tên", "Loại", "Mã cấp trên"
@@ -104,6 +114,14 @@ MSG_EMPTY_FILE = _("The file is empty.")
 MSG_TOO_LARGE = _("The file has %(size)s; a workbook must be smaller than %(max)s.")
 MSG_TOO_MANY_ROWS = _("The sheet %(sheet)s has more than %(max)s rows.")
 MSG_NOT_XLSX = _("The file is not an Excel workbook (.xlsx).")
+MSG_UNPACKED_TOO_LARGE = _(
+    "The workbook unpacks to %(size)s; at most %(max)s can be read. Split it into smaller "
+    "workbooks."
+)
+MSG_PACKED_TOO_TIGHTLY = _(
+    "The part %(part)s of the file unpacks to %(size)s from %(packed)s; no real workbook is "
+    "packed that tightly, so the file was not read."
+)
 MSG_NO_SHEETS = _("The workbook has none of the sheets %(sheets)s.")
 MSG_NO_ROWS = _("The workbook has no data rows.")
 MSG_MISSING_HEADER = _("This column is missing from the header row.")
@@ -263,7 +281,8 @@ def _read_sheet(worksheet, name: str, errors: Errors) -> Sheet:
     # The size a file claims for a sheet may be wrong; read every row it really holds.
     worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+    # "Số thẻ  đảng viên" with a doubled or non-breaking space is still the column
+    header = [" ".join(_text(v).split()) for v in next(rows, ())]
     for column in HEADERS[name]:
         if column not in header:
             errors.add(name, 1, column, MSG_MISSING_HEADER)
@@ -321,10 +340,40 @@ def _read_workbook(file, errors: Errors) -> dict[str, Sheet]:
             errors.append(file_error(MSG_NOT_XLSX))
             return {}
         handle.seek(0)
+        if problem := _package_problem(handle):
+            errors.append(file_error(problem))
+            return {}
+        handle.seek(0)
         return _sheets(handle, errors)
     finally:
         if handle is not file:
             handle.close()
+
+
+def _package_problem(handle: IO[bytes]) -> str | None:
+    """Why the zip package may not be opened (a zip bomb, too much to unpack), from the sizes
+    its directory declares; nothing is inflated."""
+    try:
+        with zipfile.ZipFile(handle) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return str(MSG_NOT_XLSX)
+    for part in parts:
+        packed = max(part.compress_size, 1)
+        if part.file_size >= PACKING_CHECKED_FROM and part.file_size > MAX_PACKING_RATIO * packed:
+            return str(
+                MSG_PACKED_TOO_TIGHTLY
+                % {
+                    "part": part.filename,
+                    "size": filesizeformat(part.file_size),
+                    "packed": filesizeformat(part.compress_size),
+                }
+            )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED_BYTES:
+        sizes = {"size": filesizeformat(total), "max": filesizeformat(MAX_UNPACKED_BYTES)}
+        return str(MSG_UNPACKED_TOO_LARGE % sizes)
+    return None
 
 
 def _sheets(handle: IO[bytes], errors: Errors) -> dict[str, Sheet]:

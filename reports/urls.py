@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("reports.urls_summary")),
     path("", include("reports.urls_imports")),
     path("", include("reports.urls_dashboard")),
+    path("", include("reports.urls_deadlines")),
 ]

@@ -25,14 +25,19 @@ PASSWORD = "matkhau-123"
 
 def ensure_seeded() -> None:
     """Rows written by data migrations are gone after a transactional test flushes the tables
-    (on a reused database serialized rollback cannot bring them back); write them again the way
-    the migration does."""
+    (on a reused database serialized rollback cannot bring them back); write the rule set of
+    every era again the way the migrations do."""
     from django.apps import apps
 
     from assessment.models import RuleSet
+    from assessment.rule_sets import read_definition
 
-    if not RuleSet.objects.exists():
-        import_module("assessment.migrations.0002_seed_rule_set_qd366").seed(apps, None)
+    current = import_module("assessment.migrations.0002_seed_rule_set_qd366")
+    eras = import_module("assessment.migrations.0008_rule_sets_all_eras")
+    codes = {read_definition(name)["code"] for name in ("qd366-2025.json", *eras.FILES)}
+    if RuleSet.objects.filter(code__in=codes).count() < len(codes):
+        current.seed(apps, None)
+        eras.seed(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from assessment.grassroots import grassroots_year_open
 from assessment.models import Decision, MemberAssessment
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
+from reports.submissions import report_submit
 
 from .factories import MemberFactory, OrganizationFactory, assign
 
@@ -61,6 +62,8 @@ OWN_JOB = codes(member=404, secretary=404, committee=404, district=404, provinci
 # Imports write anywhere in a province: the provincial board and the administrator only.
 IMPORTER = codes(member=403, secretary=403, committee=403, district=403)
 OWN_RUN = codes(member=404, secretary=404, committee=404, district=404)
+# A superior committee's yearly report: its board, the province's board and the administrator.
+SUPERIOR_READ = codes(member=404, secretary=404, committee=404)
 RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
@@ -166,6 +169,19 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         OWN_RUN | {"provincial": 302, "admin": 302},
     ),
+    "reports:calendar": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:submission": ("superior", SUPERIOR_READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:submission_create": (
+        "superior",
+        SUPERIOR_READ | {"provincial": 403},
+        SUPERIOR_READ | {"provincial": 403},  # an empty POST shows the form again
+    ),
+    "reports:submission_detail": ("submission", SUPERIOR_READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:deadline_aggregate": (
+        "province",
+        SUPERIOR_READ | {"district": 404},
+        NOT_ALLOWED | {"anonymous": 302},
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
@@ -199,6 +215,8 @@ class Scope:
     superior: object = None
     job: object = None
     import_run: object = None
+    submission: object = None
+    province: object = None
 
 
 @pytest.fixture
@@ -262,8 +280,19 @@ def world(
     inside.import_run = own.import_run = ImportRun.objects.create(
         user=provincial, file_name="m.xlsx", dry_run=True, ok=True
     )
+    inside.submission = own.submission = report_submit(
+        unit=tree.district_a, period=period, by=administrator, signer_name="A", signer_title="B"
+    )
+    inside.province = own.province = tree.province
+    outside.province = other_province
     outside.import_run = ImportRun.objects.create(
         user=administrator, file_name="m.xlsx", dry_run=True, ok=True
+    )
+    other_superior = OrganizationFactory(
+        code="QS", name="Huyện ủy tỉnh khác", kind=Kind.SUPERIOR, parent=other_province
+    )
+    outside.submission = report_submit(
+        unit=other_superior, period=period, by=administrator, signer_name="A", signer_title="B"
     )
     return users, inside, own, outside
 
@@ -307,6 +336,8 @@ def args_for(kind, scope):
         "export": [2025, scope.unit.pk, "summary_pdf"],
         "job": [scope.job.pk],
         "import_run": [scope.import_run.pk],
+        "submission": [scope.submission.pk],
+        "province": [2025, scope.province.pk],
     }[kind]
 
 

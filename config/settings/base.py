@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -151,6 +152,22 @@ CELERY_TIMEZONE = TIME_ZONE
 # Publishing must not hold a request for long when Redis is down (see organizations/notifications).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Redis as the broker. Tasks are acknowledged late: when a worker dies mid-task, Redis hands the
+# task to another worker once `visibility_timeout` seconds have passed since it was delivered.
+# Redis's default is an hour; keep it above the longest export, or a slow one is built twice.
+# Workers sweep for such tasks every `unacked_restore_interval` seconds (kombu's own default
+# scans only every tenth sweep). tests/trust/test_faults.py shortens the timeout through the
+# environment so that a killed worker's export completes within seconds.
+# The socket timeouts bound a publish when Redis hangs (accepts connections, never answers):
+# without them a request that enqueues waits forever; the connection timeout above does not
+# reach the Redis sockets.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Deadline reminders (issue 8, DOMAIN.md R19). Run the beat process beside the worker

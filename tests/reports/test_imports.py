@@ -371,10 +371,10 @@ def test_it_refuses_a_50_mb_file_without_opening_it(tree, tmp_path):
 
 def test_it_rejects_a_year_without_a_rule_set(tree, tmp_path, c1_members):
     path = workbook(
-        tmp_path / "x.xlsx", KetQua=[(2010, "dang_vien", c1_members[0].card_number, "HTTNV", "")]
+        tmp_path / "x.xlsx", KetQua=[(2007, "dang_vien", c1_members[0].card_number, "HTTNV", "")]
     )
     assert the_error(rejected(path), RESULTS, 2, "Năm") == str(
-        imports.MSG_NO_RULE_SET % {"year": 2010}
+        imports.MSG_NO_RULE_SET % {"year": 2007}
     )
 
 

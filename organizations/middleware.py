@@ -1,0 +1,37 @@
+"""Refuse a submitted form holding a NUL character before any view reads it.
+
+PostgreSQL cannot store U+0000 in text, and no field of ours has a use for it; views that read
+request.POST directly (the decision tables, say) would otherwise fail with a server error. The
+answer is a 400 page naming the field, in the user's language, and nothing is written."""
+
+from __future__ import annotations
+
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+
+class RefuseNullCharactersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            for name, values in request.POST.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    response = TemplateResponse(
+                        request,
+                        "400.html",
+                        {
+                            "message": _(
+                                "The field “%(field)s” holds a null character (U+0000), which "
+                                "cannot be stored. Nothing was saved; remove it and try again."
+                            )
+                            % {"field": name.replace("\x00", "")[:60]}
+                        },
+                        status=400,
+                    )
+                    return response.render()
+        return self.get_response(request)
