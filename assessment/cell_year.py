@@ -106,7 +106,11 @@ def open_unattributed(model: type[Model], **lookup) -> Model:
 def _open_cell_year(pk: int) -> CellYear:
     """Lock the cell's year and refuse when it is closed. Read from the database, never from
     the caller's copy, and locked so that a save and a submission cannot interleave."""
-    cell_year = CellYear.objects.select_for_update().select_related("period__rule_set").get(pk=pk)
+    cell_year = (
+        CellYear.objects.select_for_update(of=("self",))
+        .select_related("period__rule_set")
+        .get(pk=pk)
+    )
     if not cell_year.is_editable():
         raise ValidationError(MSG_CLOSED, code="closed")
     return cell_year

@@ -156,7 +156,9 @@ class Choice:
 
 def _locked_cell_year(cell_year: CellYear) -> CellYear:
     row = (
-        CellYear.objects.select_for_update().select_related("period__rule_set").get(pk=cell_year.pk)
+        CellYear.objects.select_for_update(of=("self",))
+        .select_related("period__rule_set")
+        .get(pk=cell_year.pk)
     )
     if row.state not in (CellState.SUBMITTED, CellState.DECIDED):
         raise ValidationError(MSG_NOT_SUBMITTED, code="state")
@@ -496,7 +498,7 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
     for pk, choice in choices.items():
         if pk not in allowed:
             continue
-        row = model.objects.select_for_update().select_related("period").get(pk=pk)
+        row = model.objects.select_for_update(of=("self",)).select_related("period").get(pk=pk)
         ensure_open(row.period)
         if row.decision_id:
             raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
