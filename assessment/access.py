@@ -152,3 +152,10 @@ def rerating_grounds_for_user(user: AbstractBaseUser, assessment: MemberAssessme
         if allowed:
             result.append(grounds)
     return result
+
+
+def can_manage_years(user: AbstractBaseUser) -> bool:
+    """Opening and closing a year is the provincial board's (DOMAIN.md section 6, step 0)."""
+    return is_administrator(user) or any(
+        a.role == Role.PROVINCIAL_BOARD for a in unit_assignments(user)
+    )

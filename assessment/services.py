@@ -85,3 +85,19 @@ def _year_clone(source: RuleSet, *, year: int, by: AbstractBaseUser | None) -> R
         last_year=year if later else source.last_year,
         by=by,
     )
+
+
+MSG_NOT_OPEN = _("Only an open year can be closed.")
+
+
+@transaction.atomic
+def period_close(*, period: Period, by: AbstractBaseUser | None) -> Period:
+    """Close a year: its results change from now on only by re-rating decisions (R9), and its
+    tree is frozen for its reports (organizations.history, R22)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.state != PeriodState.OPEN:
+        raise ValidationError(MSG_NOT_OPEN, code="state")
+    period.state = PeriodState.CLOSED
+    period._history_user = by
+    period.save()
+    return period

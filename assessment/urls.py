@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_years
 
 app_name = "assessment"
 urlpatterns = [
@@ -58,4 +58,6 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.self_review_view, name="self_review"),
     path("assessments/<int:pk>/status/", views.member_status_view, name="member_status"),
     path("assessments/<int:pk>/rerate/", views.rerate_view, name="rerate"),
+    path("years/", views_years.years_view, name="years"),
+    path("years/<int:year>/close/", views_years.year_close_view, name="year_close"),
 ]

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
 from assessment.grassroots import grassroots_year_open
-from assessment.models import Decision, MemberAssessment
+from assessment.models import Decision, MemberAssessment, Period
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -64,6 +64,11 @@ IMPORTER = codes(member=403, secretary=403, committee=403, district=403)
 OWN_RUN = codes(member=404, secretary=404, committee=404, district=404)
 # A superior committee's yearly report: its board, the province's board and the administrator.
 SUPERIOR_READ = codes(member=404, secretary=404, committee=404)
+# Opening and closing years: the provincial board and the administrator (a closed year answers
+# with a message and a redirect, like the first close).
+YEAR_MANAGER = codes(
+    member=403, secretary=403, committee=403, district=403, provincial=302, admin=302
+)
 RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
@@ -182,8 +187,12 @@ EXPECTED = {
         SUPERIOR_READ | {"district": 404},
         NOT_ALLOWED | {"anonymous": 302},
     ),
+    "assessment:years": (None, codes(), YEAR_MANAGER | {"provincial": 200, "admin": 200}),
+    "assessment:year_close": ("year", NOT_ALLOWED | {"anonymous": 302}, YEAR_MANAGER),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
+# Objects with no place in the tree: no outside to test.
+GLOBAL_KINDS = {None, "year"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -274,6 +283,9 @@ def world(
         other_committee,
         other_province,
     )
+    Period.objects.create(
+        year=2024, rule_set=period.rule_set, assessment_date=datetime.date(2024, 12, 1)
+    )
     inside.job = own.job = export_job(administrator, tree.c1, period)
     outside.job = export_job(administrator, other_cell, period)
     # An import run is its requester's: the provincial board's inside, the administrator's out.
@@ -336,6 +348,7 @@ def args_for(kind, scope):
         "export": [2025, scope.unit.pk, "summary_pdf"],
         "job": [scope.job.pk],
         "import_run": [scope.import_run.pk],
+        "year": [2024],
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
     }[kind]
@@ -347,7 +360,7 @@ def test_the_matrix(client, world):
     for name, (kind, get_codes, post_codes) in EXPECTED.items():
         for role in ROLES:
             scopes = [("inside", own if role == "member" else inside)]
-            if kind is not None and role != "anonymous":
+            if kind not in GLOBAL_KINDS and role != "anonymous":
                 scopes.append(("outside", outside))
             for scope_name, scope in scopes:
                 url = reverse(name, args=args_for(kind, scope))
