@@ -5,7 +5,10 @@ untouched, so the walk-through from the cell's first step still works."""
 
 from __future__ import annotations
 
+import datetime
 import random
+
+from django.utils import timezone
 
 from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
@@ -54,11 +57,14 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
     ]
     chosen = {c.pk for c in cells}
     existing = set(CellYear.objects.filter(period=period).values_list("cell_id", flat=True))
+    # Submitted on time: a week before the cells' default deadline (20/12).
+    submitted = timezone.make_aware(datetime.datetime(period.year, 12, 13, 9, 0))
     cell_years = [
         CellYear(
             period=period,
             cell=cell,
             state=CellState.DECIDED,
+            submitted_at=submitted,
             **_unit_level(cell.kind == Kind.SUBORDINATE_CELL and pick(UNIT_SHARES)),
         )
         for cell in cells
@@ -122,6 +128,7 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
                     period=period,
                     organization_id=units[path],
                     state=CellState.DECIDED,
+                    submitted_at=submitted + datetime.timedelta(days=15),
                     proposed_level=level,
                     decided_level=level,
                 )

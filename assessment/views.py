@@ -449,7 +449,8 @@ def minutes_pdf(request, year: int, pk: int):
     meeting = work.meeting_for(cell_year)
     context = _meeting_context(request, cell_year, meeting)
     context["parent"] = Organization.objects.get_parent(cell_year.cell)
-    context["absent"] = [(m, a) for m, a in context["attendance_rows"] if a and not a.present]
+    # Not ticked present is absent, whether or not a reason was recorded.
+    context["absent"] = [(m, a) for m, a in context["attendance_rows"] if not (a and a.present)]
     context["any_commendation"] = any(row["commendation"] for row in context["tally_rows"])
     pdf = render_minutes(context)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -537,6 +538,7 @@ def inbox_view(request, year: int, pk: int):
             "deadline": deadline,
             "rows": rows,
             "late_count": sum(1 for r in rows if r["late"]),
+            "can_decide": unit.decides_cells and can_decide_cell_work(request.user, unit),
         },
     )
 

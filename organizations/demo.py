@@ -361,11 +361,11 @@ def _create_users(plan: Plan) -> list[DemoAccount]:
         Assignment.objects.create(user=user, role=role, organization=unit)
         accounts.append(DemoAccount(username, role, unit.name))
     cell = next(unit for name, _, unit in _accounts(plan.units) if name == "chibo1")
-    special = {id(row.member) for row in (*plan.statuses, *plan.disciplines)}
+    special = {row.member_id for row in (*plan.statuses, *plan.disciplines)}
     member = next(  # a member with nothing special, so the demo shows a self-review
         m
         for m in plan.members
-        if m.cell_id == cell.pk and m.full_membership_date and id(m) not in special
+        if m.cell_id == cell.pk and m.full_membership_date and m.pk not in special
     )
     member.user = User.objects.create_user(username="dangvien1", password=DEMO_PASSWORD)
     member.save(update_fields=["user"])

@@ -35,3 +35,16 @@ class RefuseNullCharactersMiddleware:
                     )
                     return response.render()
         return self.get_response(request)
+
+
+class VietnameseFirstMiddleware:
+    """The interface speaks Vietnamese unless the user chose English (the language switch in
+    the top bar sets a cookie): a browser's own Accept-Language is not followed, since most
+    office computers are set up in English. Goes before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

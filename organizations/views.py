@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assessment.access import can_decide_for_superior
 from assessment.models import CanonicalLevel, Period
 from members.models import Member
 from reports.submissions import submits_report
@@ -115,6 +116,8 @@ def unit_detail(request, pk: int):
             "years": unit_years(unit),
             "canonical_levels": CanonicalLevel.choices,
             "submits_report": submits_report(unit),
+            "can_decide_below": unit.decides_grassroots
+            and can_decide_for_superior(request.user, unit),
             "receives_reports": unit.kind == Kind.PROVINCE,  # reports of the committees below
         },
     )

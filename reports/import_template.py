@@ -8,10 +8,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import Period
 from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
 from assessment.services import rule_set_for_year
 from members.models import Gender
-from organizations.models import Kind
+from organizations.models import Kind, Organization
 
 from .exchange import new_workbook, workbook_bytes, write_sheet
 from .imports import (
@@ -37,9 +38,14 @@ TEMPLATE_FILE_NAME = "mau-nhap-du-lieu.xlsx"
 EXAMPLE_CARD = "012345678"
 
 
-def _examples(year: int, level_code: str) -> dict[str, list[tuple]]:
+def _examples(year: int, level_code: str, root_code: str) -> dict[str, list[tuple]]:
+    """Rows that pass the import's own check as they stand: a grassroots committee under the
+    province, its cell, a member of that cell and the member's result for a past year."""
     return {
-        SHEET_UNITS: [("CB01", "Chi bộ Thôn 1", Kind.SUBORDINATE_CELL.value, "DB01")],
+        SHEET_UNITS: [
+            ("DB01", "Đảng bộ xã Mẫu", Kind.GRASSROOTS_COMMITTEE.value, root_code),
+            ("CB01", "Chi bộ Thôn 1", Kind.SUBORDINATE_CELL.value, "DB01"),
+        ],
         SHEET_MEMBERS: [
             (
                 EXAMPLE_CARD,
@@ -112,11 +118,19 @@ def _guide_rows(rule_set) -> list[tuple[str, str, str]]:
 
 
 def template_workbook() -> bytes:
-    """The blank workbook, with the level codes of the rule set in force this year."""
-    year = timezone.localdate().year
-    rule_set = rule_set_for_year(year)
+    """The blank workbook. Its example result is for a past year with no assessment year yet
+    (results come in only for such years), under that year's rule set, and its example unit
+    sits under the province."""
+    years = set(Period.objects.values_list("year", flat=True))
+    year = timezone.localdate().year - 1
+    while year in years:
+        year -= 1
+    rule_set = rule_set_for_year(year) or rule_set_for_year(timezone.localdate().year)
     levels = list(rule_set.levels.for_members().order_by("rank")) if rule_set else []
-    examples = _examples(year, levels[1].code if len(levels) > 1 else "")
+    root = Organization.objects.filter(depth=1).order_by("path").first()
+    examples = _examples(
+        year, levels[1].code if len(levels) > 1 else "", root.code if root else "T01"
+    )
     book = new_workbook()
     for sheet, headers in HEADERS.items():
         write_sheet(book, sheet, headers, examples[sheet])

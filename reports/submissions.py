@@ -270,15 +270,17 @@ def province_aggregate(
     cutoff = cutoff or due or timezone.localdate()
     live = {row.unit.pk: row for row in summary_build(unit=province, period=period).rows[1:]}
     children = [row.unit for row in live.values() if row.unit.kind == Kind.SUPERIOR]
-    latest = {
-        s.unit_id: s
-        for s in ReportSubmission.objects.filter(
+    latest: dict[int, ReportSubmission] = {}
+    # The latest version per unit: ordered by version, the last one written wins (portable to
+    # SQLite, which the demo uses; one row per version, a handful per unit).
+    for s in (
+        ReportSubmission.objects.filter(
             period=period, unit__in=children, submitted_at__date__lte=cutoff
         )
         .select_related("submitted_by")
-        .order_by("unit_id", "-version")
-        .distinct("unit_id")
-    }
+        .order_by("unit_id", "version")
+    ):
+        latest[s.unit_id] = s
     labels = {lv.code: lv.short_name for lv in period.rule_set.levels.all()}
     reports, totals = [], {name: SectionTotal() for name in SECTIONS}
     for unit in children:
