@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -184,7 +186,8 @@ class SelfReviewForm(forms.Form):
                     max_value=item.max_points,
                     decimal_places=2,
                     required=False,
-                    initial=assessment.scores.get(item.code),
+                    # stored as text in JSON: a Decimal is shown back localized ("17,5")
+                    initial=_decimal(assessment.scores.get(item.code)),
                     # a text box that takes "9,5": a browser's number box drops the comma
                     localize=True,
                     widget=forms.TextInput(attrs={"inputmode": "decimal"}),
@@ -317,3 +320,10 @@ class RerateForm(forms.Form):
             (value, label) for value, label in ReratingGrounds.choices if value in grounds
         ]
         self.fields["level"].queryset = levels
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation:
+        return None

@@ -350,3 +350,15 @@ def test_the_minutes_name_the_absent_and_star_only_commendations(login, period, 
     ).stdout.decode()
     assert "Vắng mặt: Cao Văn Vắng (Ốm)." in text
     assert "đề nghị khen thưởng" not in text
+
+
+def test_a_saved_decimal_score_shows_back_with_a_decimal_comma(login, period, tree, alice_member):
+    from assessment.cell_year import cell_year_open
+
+    cell_year = cell_year_open(period=period, cell=tree.c1)
+    assessment = cell_year.assessments.get(member=alice_member)
+    item = period.rule_set.criteria_groups.first().items.first()
+    assessment.scores = {item.code: "17.5"}
+    assessment.save()
+    page = login(alice_member.user).get(reverse("assessment:self_review", args=[assessment.pk]))
+    assert f'name="score_{item.code}" value="17,5"' in page.content.decode()
