@@ -445,7 +445,11 @@ def _member_counts(unit, period, length) -> list[tuple[str, MemberCounts]]:
         not_drawn = (
             Member.objects.current().in_subtree(unit).exclude(assessments__cell_year__period=period)
         )
-        counted += _grouped(not_drawn, "cell__path", length, MemberCounts, total=Count("id"))
+        # Not on a roster yet: still to be assessed as far as anyone knows (the roster, when the
+        # cell opens its year, may find some not classified), so progress shows them as open.
+        counted += _grouped(
+            not_drawn, "cell__path", length, MemberCounts, total=Count("id"), to_assess=Count("id")
+        )
     return counted
 
 
