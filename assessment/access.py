@@ -145,9 +145,7 @@ def rerating_grounds_for_user(user: AbstractBaseUser, assessment: MemberAssessme
         issuer = rerating_issuer(assessment, grounds)
         if grounds == ReratingGrounds.LATER_DISCIPLINE:
             allowed = can_decide_for_superior(user, issuer)
-        elif issuer.is_cell and issuer == assessment.cell_year.cell:
-            allowed = can_decide_cell_work(user, issuer)
-        else:
+        else:  # the body that decided the cell's members
             allowed = can_decide_cell_work(user, assessment.cell_year.cell)
         if allowed:
             result.append(grounds)

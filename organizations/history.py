@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, Succession, SuccessionKind, UnitSnapshot
@@ -138,4 +137,4 @@ def _freeze_on_close(sender, instance, **kwargs) -> None:
 def connect() -> None:
     from assessment.models import Period
 
-    receiver(post_save, sender=Period, dispatch_uid="freeze-tree-on-close")(_freeze_on_close)
+    post_save.connect(_freeze_on_close, sender=Period, dispatch_uid="freeze-tree-on-close")

@@ -36,7 +36,8 @@ COUNT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
 
 
-def reason_label(code: str) -> str:
+def reason_labels() -> dict[str, str]:
+    """Every reason code's label in the active language, built once per export."""
     labels = {
         **rules.KPL_REASONS,
         **rules.CPL_REASONS,
@@ -44,7 +45,11 @@ def reason_label(code: str) -> str:
         UNDECIDED: _("Assessed, not yet decided"),
         NOT_STARTED: _("No review recorded yet"),
     }
-    return str(labels.get(code, code))
+    return {code: str(label) for code, label in labels.items()}
+
+
+def reason_label(code: str) -> str:
+    return reason_labels().get(code, code)
 
 
 def section_title(name: str) -> str:
@@ -387,9 +392,10 @@ def classification_list_xlsx(
         cell_year__period=period, cell_year__cell__path__startswith=unit.path
     ).count()
     grassroots = _grassroots_names(unit)
-    status_labels = dict(AssessmentStatus.choices)
     with translation.override(settings.LANGUAGE_CODE):
         level_names = {level.pk: level.name for level in period.rule_set.levels.all()}
+        status_labels = {code: str(label) for code, label in AssessmentStatus.choices}
+        reasons = reason_labels()
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("DanhSach")
         ws.column_dimensions["A"].width = 16
@@ -428,7 +434,7 @@ def classification_list_xlsx(
         done = 0
         for card, name, cell, path, status, reason, level in classification_rows(unit, period):
             result = level_names.get(level) or (
-                str(status_labels[status]) if status != AssessmentStatus.ASSESS else ""
+                status_labels[status] if status != AssessmentStatus.ASSESS else ""
             )
             ws.append(
                 [
@@ -437,7 +443,7 @@ def classification_list_xlsx(
                     _text_cell(ws, cell),
                     _text_cell(ws, _grassroots_of(path, grassroots)),
                     _text_cell(ws, result),
-                    _text_cell(ws, reason_label(reason) if reason else ""),
+                    _text_cell(ws, reasons.get(reason, reason)),
                 ]
             )
             done += 1

@@ -45,7 +45,6 @@ from django.utils.translation import gettext_lazy as _
 from assessment import cell_year as work
 from assessment import corrections, decisions, rules
 from assessment import forms as assessment_forms
-from assessment.models import Level
 from members.models import (
     MSG_ADMISSION_FUTURE,
     MSG_BIRTH_AFTER_ADMISSION,
@@ -583,12 +582,6 @@ def test_the_tally_refuses_a_subject_that_is_not_a_number(login, tree, cell_work
 
 
 # --- Decisions: levels, the decision form, re-rating ----------------------------------------
-
-
-@pytest.fixture
-def level(db):
-    """The 2025 rule set's levels by code (HTXSNV, HTTNV, HTNV, KHTNV)."""
-    return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}
 
 
 @pytest.fixture
