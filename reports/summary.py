@@ -25,7 +25,6 @@ from django.http import Http404
 from assessment import quota
 from assessment.models import (
     AssessmentStatus,
-    CanonicalLevel,
     CellYear,
     GrassrootsYear,
     InputKind,
@@ -36,6 +35,7 @@ from assessment.models import (
 )
 from members.models import Member
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization, UnitSnapshot
+from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
@@ -56,7 +56,7 @@ class Section:
 
     @property
     def assessed(self) -> int:
-        return sum(self.counts.values())
+        return arithmetic.assessed(self.counts)
 
     @property
     def not_classified_total(self) -> int:
@@ -68,25 +68,12 @@ class Section:
 
     def level_rows(self) -> list[tuple[Level, int, Decimal | None]]:
         """Each level of the rule set, in its order, with its count and percent of assessed."""
-        return [
-            (
-                level,
-                self.counts.get(level.pk, 0),
-                quota.percent(self.counts.get(level.pk, 0), self.assessed),
-            )
-            for level in self.levels
-        ]
-
-    def _canonical(self, canonical: str) -> int:
-        return sum(self.counts.get(lv.pk, 0) for lv in self.levels if lv.maps_to == canonical)
+        return arithmetic.level_rows(self.counts, self.levels)
 
     @property
     def quota(self) -> quota.QuotaCheck:
-        return quota.quota_check(
-            excellent=self._canonical(CanonicalLevel.EXCELLENT),
-            good=self._canonical(CanonicalLevel.GOOD),
-            cap_percent=0,
-            denominator=self.quota_denominator,
+        return arithmetic.quota_figures(
+            self.counts, self.levels, denominator=self.quota_denominator
         )
 
     def add(self, status: str, reason: str, level_id: int | None, n: int) -> None:
@@ -118,14 +105,14 @@ class Section:
                     "code": level.code,
                     "name": level.name,
                     "count": count,
-                    "percent": float(pct) if pct is not None else 0.0,
+                    "percent": arithmetic.json_percent(pct),
                 }
                 for level, count, pct in self.level_rows()
             ],
             "quota": {
                 "excellent": check.excellent,
                 "base": check.base,
-                "ratio": float(check.ratio) if check.ratio is not None else 0.0,
+                "ratio": arithmetic.json_percent(check.ratio),
             },
         }
 

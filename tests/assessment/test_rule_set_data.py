@@ -1,0 +1,507 @@
+"""The rule-set fixtures (fixtures/rule_sets/*.json) tested as data (issue 20, item 3; R1).
+
+One table per era: every threshold, band, level list, quota setting, quorum, vote threshold,
+criteria group and default deadline, each with the text it comes from (DOMAIN.md cites the
+regulations; "product default" is a value the regulation leaves open and the fixture's
+`forms.notes` says so). The fixtures are read through the real loader (defaults included) into
+unsaved rows, so no database is needed.
+
+Values issue 13 is correcting at the same time are written as the regulation says and marked
+xfail (non-strict) until that branch lands; values whose regulation reading issue 13 still has to
+decide are skipped. Nothing here pins the old behaviour on those points.
+
+`test_a_change_of_one_unit_anywhere_fails` perturbs every number (+1) and flips every boolean in
+every file and checks that some pinned fact of some era then differs from this table.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.assessment import rule_sets_in_memory as mem
+
+ISSUE_13 = "issue 13 is correcting this value to the regulation"
+ISSUE_13_OPEN = "issue 13 decides how the regulation's reading is written in the rule set"
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: Any
+    source: str
+    xfail: str = ""  # written as the regulation says; the fixture follows with issue 13
+    skip: str = ""  # issue 13 still has to decide what the regulation says here
+
+
+def facts(rs: mem.InMemoryRuleSet) -> dict[str, Any]:
+    """Every value of a rule set the app reads, by fact name."""
+    r = rs.rule_set
+    out = {
+        "score_max": r.score_max,
+        "quota_percent": r.quota_percent,
+        "quota_raised_percent": r.quota_raised_percent,
+        "quota_denominator": r.quota_denominator,
+        "quota_group": r.quota_group,
+        "quorum": (r.quorum_numerator, r.quorum_denominator),
+        "min_months_since_admission": r.min_months_since_admission,
+        "temporary_transfer_not_classified": r.temporary_transfer_not_classified,
+        "discipline_duty_related_only": r.discipline_duty_related_only,
+        "discipline_cleared_by_remedy": r.discipline_cleared_by_remedy,
+        "excellent_unit_all_completed": r.excellent_unit_all_completed,
+        "excellent_unit_min_good_share": r.excellent_unit_min_good_share,
+        "excellent_unit_no_discipline_below": r.excellent_unit_no_discipline_below,
+        "state_level_caps": sorted(r.state_level_caps),
+        "correction_rule": r.correction_rule,
+        "levels": [(lv.code, lv.rank, lv.applies_to, lv.maps_to) for lv in rs.levels],
+        "score_bands": {lv.code: lv.score_min for lv in rs.levels if lv.score_min is not None},
+        "vote_thresholds": {
+            lv.code: (lv.vote_threshold_numerator, lv.vote_threshold_denominator)
+            for lv in rs.levels
+        },
+        "criteria": rs.groups,
+    }
+    for level, d in rs.deadlines.items():
+        out[f"deadline_{level}"] = (d.day, d.month, d.next_year)
+    return out
+
+
+# --- Sources (DOMAIN.md section 2 and the rules it numbers) ---------------------------------------
+HD20 = "Hướng dẫn 20-HD/BTCTW (10/10/2008)"
+HD07 = "Hướng dẫn 07-HD/BTCTW (2011)"
+HD27 = "Hướng dẫn 27-HD/BTCTW (25/9/2014)"
+QD132 = "Quy định 132-QĐ/TW (08/3/2018), Hướng dẫn 16-HD/BTCTW (24/9/2018)"
+HD21 = "Hướng dẫn 21-HD/BTCTW (2019)"
+QD124 = "Quy định 124-QĐ/TW (04/10/2023), Hướng dẫn 25-HD/BTCTW (10/11/2023)"
+QD366 = "Quy định 366-QĐ/TW (30/8/2025)"
+HD43 = "Hướng dẫn 43-HD/BTCTW (31/10/2025)"
+DEFAULT = "product default (DOMAIN.md Decision; the fixture's notes say so)"
+MAJORITY = "Điều lệ Đảng art. 10: more than half (DOMAIN.md R18)"
+QUORUM = "DOMAIN.md R18: valid with at least two thirds of the counted full members (configurable)"
+NEXT = True  # the deadline falls in the next year
+
+# Level lists: (code, rank, applies_to, maps_to), best first (R2; DOMAIN.md section 2).
+FOUR_LEVELS = [
+    ("HTXSNV", 1, "both", "excellent"),
+    ("HTTNV", 2, "both", "good"),
+    ("HTNV", 3, "both", "completed"),
+    ("KHTNV", 4, "both", "not_completed"),
+]
+HALF = (1, 2)
+OLD_DEADLINES = {
+    "deadline_cell": Fact((20, 12, False), f"DOMAIN.md R19: cells' meetings by 20/12, {DEFAULT}"),
+    "deadline_grassroots": Fact((31, 12, False), f"DOMAIN.md R19: decisions by 31/12, {DEFAULT}"),
+    "deadline_superior": Fact((10, 2, NEXT), "DOMAIN.md R19: older plans used 10/2 (districts)"),
+    "deadline_province": Fact((1, 3, NEXT), "DOMAIN.md R19: older plans used 1/3 (province)"),
+}
+NO_EXCELLENT_UNIT_PREREQUISITES = {
+    "excellent_unit_all_completed": Fact(False, f"DOMAIN.md R7 names none before 2019; {DEFAULT}"),
+    "excellent_unit_min_good_share": Fact(None, f"DOMAIN.md R7 names none before 2019; {DEFAULT}"),
+    "excellent_unit_no_discipline_below": Fact(False, "DOMAIN.md R7: from 2025 (Quy định 366)"),
+}
+HD21_EXCELLENT_UNIT = {
+    "excellent_unit_all_completed": Fact(True, f"{HD21} (DOMAIN.md R7): all below ≥ completed"),
+    "excellent_unit_min_good_share": Fact(80, f"{HD21} (DOMAIN.md R7): ≥ 80 % at least good"),
+    "excellent_unit_no_discipline_below": Fact(False, "DOMAIN.md R7: from 2025 (Quy định 366)"),
+}
+OLD_QUOTA = {
+    "quota_percent": Fact(20, DEFAULT, skip=ISSUE_13_OPEN + " (item 5: no 20 % quota ≤ 2017)"),
+    "quota_raised_percent": Fact(20, DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
+    "quota_denominator": Fact("good_or_above", DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
+    "quota_group": Fact("grassroots_organization", DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
+}
+HD21_QUOTA = {
+    "quota_percent": Fact(20, f"{HD21} (DOMAIN.md R10): ≤ 20 % within a grassroots organization"),
+    "quota_raised_percent": Fact(20, f"no 25 % raise before {QD366}; {DEFAULT}"),
+    "quota_denominator": Fact(
+        "good_or_above", "DOMAIN.md R11: 2019–2022 good or above (the Phú Thọ 2022 figures)"
+    ),
+    "quota_group": Fact("grassroots_organization", f"{HD21} (DOMAIN.md R10)"),
+}
+NO_STATE_LEVEL_CAPS = {
+    "state_level_caps": Fact([], "DOMAIN.md R6: from Hướng dẫn 21 §2.3a (2019)"),
+}
+STATE_LEVEL_CAPS = {
+    "state_level_caps": Fact(
+        ["excellent", "not_completed"],
+        "DOMAIN.md R6: Hướng dẫn 21 §2.3a and successors",
+        skip=ISSUE_13_OPEN + " (item 1: R6 state-employee level)",
+    ),
+}
+PRE_124_MONTHS = Fact(
+    6,
+    "DOMAIN.md R13: admitted less than 6 months",
+    skip=ISSUE_13_OPEN + " (item 4: the 6-month exclusion may start with Quy định 124)",
+)
+
+
+EXPECTED: dict[int, dict[str, Fact]] = {
+    2008: {
+        "score_max": Fact(100, f"{HD20}: scoring sheet on the four standards; {DEFAULT}"),
+        **OLD_QUOTA,
+        "quorum": Fact((2, 3), QUORUM),
+        "min_months_since_admission": PRE_124_MONTHS,
+        "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
+        "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
+        "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
+        **NO_EXCELLENT_UNIT_PREREQUISITES,
+        **NO_STATE_LEVEL_CAPS,
+        "correction_rule": Fact("wrong_or_dishonest", f"DOMAIN.md R9; {DEFAULT}"),
+        "levels": Fact(
+            [
+                ("TSVM", 1, "organization", "excellent"),
+                ("DTC_HTXSNV", 2, "member", "excellent"),
+                ("HTTNV", 3, "organization", "good"),
+                ("DTC_HTTNV", 4, "member", "good"),
+                ("HTNV", 5, "organization", "completed"),
+                ("DTC_HTNV", 6, "member", "completed"),
+                ("YEU_KEM", 7, "organization", "not_completed"),
+                ("VPTC", 8, "member", "not_completed"),
+            ],
+            f"DOMAIN.md section 2 ({HD20}; members' “đủ tư cách …” wording of 2008–2013)",
+        ),
+        "score_bands": Fact({"DTC_HTXSNV": 90, "DTC_HTTNV": 70, "DTC_HTNV": 50}, DEFAULT),
+        "vote_thresholds": Fact(
+            dict.fromkeys(
+                ["TSVM", "DTC_HTXSNV", "HTTNV", "DTC_HTTNV", "HTNV", "DTC_HTNV", "YEU_KEM", "VPTC"],
+                HALF,
+            ),
+            MAJORITY,
+        ),
+        "criteria": Fact(
+            {code: (25, {code: 25}) for code in ("politics", "ethics", "discipline", "tasks")},
+            f"{HD20}: four standards; 25 points each is a {DEFAULT}",
+        ),
+        **OLD_DEADLINES,
+    },
+    2011: {
+        "score_max": Fact(None, f"{HD07}: no score"),
+        **OLD_QUOTA,
+        "quorum": Fact((2, 3), QUORUM),
+        "min_months_since_admission": PRE_124_MONTHS,
+        "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
+        "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
+        "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
+        **NO_EXCELLENT_UNIT_PREREQUISITES,
+        **NO_STATE_LEVEL_CAPS,
+        "correction_rule": Fact("wrong_or_dishonest", f"DOMAIN.md R9; {DEFAULT}"),
+        "levels": Fact(
+            [
+                ("TSVM_TIEU_BIEU", 1, "organization", "excellent"),
+                ("TSVM", 2, "organization", "excellent"),
+                ("DTC_HTXSNV", 3, "member", "excellent"),
+                ("HTTNV", 4, "organization", "good"),
+                ("DTC_HTTNV", 5, "member", "good"),
+                ("HTNV", 6, "organization", "completed"),
+                ("DTC_HTNV", 7, "member", "completed"),
+                ("YEU_KEM", 8, "organization", "not_completed"),
+                ("VPTC", 9, "member", "not_completed"),
+            ],
+            f"DOMAIN.md section 2: {HD07}: TSVM (tiêu biểu), HTTNV, HTNV, Yếu kém; members "
+            "“đủ tư cách HTXSNV/HTTNV/HTNV”, “vi phạm tư cách hoặc KHTNV”",
+        ),
+        "score_bands": Fact({}, f"{HD07}: no score"),
+        "vote_thresholds": Fact(
+            {
+                "TSVM_TIEU_BIEU": (2, 3),
+                "TSVM": (2, 3),
+                "DTC_HTXSNV": (2, 3),
+                "HTTNV": HALF,
+                "DTC_HTTNV": HALF,
+                "HTNV": HALF,
+                "DTC_HTNV": HALF,
+                "YEU_KEM": HALF,
+                "VPTC": HALF,
+            },
+            f"DOMAIN.md R18: {HD07} asked two thirds for excellent; {MAJORITY} otherwise",
+        ),
+        "criteria": Fact({}, f"{HD07}: no score"),
+        **OLD_DEADLINES,
+    },
+}
+
+_HD27_LEVELS_COMMON = [
+    ("TSVM", 1, "organization", "excellent"),
+    ("HTXSNV", 2, "member", "excellent"),
+    ("HTTNV", 3, "both", "good"),
+    ("HTNV", 4, "both", "completed"),
+]
+for _year, _last, _levels in (
+    (
+        2014,
+        2016,
+        [
+            *_HD27_LEVELS_COMMON,
+            ("YEU_KEM", 5, "organization", "not_completed"),
+            ("KHTNV", 6, "member", "not_completed"),
+        ],
+    ),
+    (
+        2017,
+        2017,
+        [
+            *_HD27_LEVELS_COMMON,
+            ("HTNV_HAN_CHE", 5, "member", "completed"),
+            ("YEU_KEM", 6, "organization", "not_completed"),
+            ("KHTNV", 7, "member", "not_completed"),
+        ],
+    ),
+):
+    EXPECTED[_year] = {
+        "score_max": Fact(100, f"{HD27}: organizations scored out of 100"),
+        **OLD_QUOTA,
+        "quorum": Fact((2, 3), QUORUM),
+        "min_months_since_admission": PRE_124_MONTHS,
+        "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
+        "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
+        "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
+        **NO_EXCELLENT_UNIT_PREREQUISITES,
+        **NO_STATE_LEVEL_CAPS,
+        "correction_rule": Fact("wrong_or_dishonest", f"DOMAIN.md R9; {DEFAULT}"),
+        "levels": Fact(
+            _levels,
+            f"DOMAIN.md section 2: {HD27}: orgs TSVM, HTTNV, HTNV, Yếu kém; members HTXSNV, "
+            "HTTNV, HTNV, KHTNV; 2017 also “đủ tư cách HTNV nhưng có hạn chế từng mặt”",
+        ),
+        "score_bands": Fact(
+            {"TSVM": 90, "HTTNV": 70, "HTNV": 50},
+            f"{HD27}: below 50 points is yếu kém (DOMAIN.md section 2); 90 and 70 are {DEFAULT}",
+        ),
+        "vote_thresholds": Fact({code: HALF for code, *_ in _levels}, MAJORITY),
+        "criteria": Fact({}, f"{HD27}: no criteria groups in the application"),
+        **OLD_DEADLINES,
+    }
+
+for _year, _xfail in ((2018, ""), (2019, ISSUE_13)):
+    EXPECTED[_year] = {
+        "score_max": Fact(None, f"{QD132}: no score"),
+        **HD21_QUOTA,
+        "quorum": Fact((2, 3), QUORUM),
+        "min_months_since_admission": PRE_124_MONTHS,
+        "temporary_transfer_not_classified": Fact(
+            _year == 2018,
+            f"DOMAIN.md R13: rated by the official cell from 2019 ({HD21} §II.B.6)",
+            xfail=_xfail,
+        ),
+        "discipline_duty_related_only": Fact(False, f"DOMAIN.md R4: {HD21}: any discipline"),
+        "discipline_cleared_by_remedy": Fact(
+            False, f"DOMAIN.md R4: {HD21}, no exception; it starts with {QD124}", xfail=ISSUE_13
+        ),
+        **HD21_EXCELLENT_UNIT,
+        **STATE_LEVEL_CAPS,
+        "correction_rule": Fact("wrong_or_dishonest", f"DOMAIN.md R9; {DEFAULT}"),
+        "levels": Fact(FOUR_LEVELS, f"DOMAIN.md section 2: {QD132}: four levels for everyone"),
+        "score_bands": Fact({}, f"{QD132}: no score"),
+        "vote_thresholds": Fact({code: HALF for code, *_ in FOUR_LEVELS}, MAJORITY),
+        "criteria": Fact({}, f"{QD132}: no score"),
+        "deadline_state_employee": Fact((15, 12, False), f"state-employee ratings: {DEFAULT}"),
+        **OLD_DEADLINES,
+    }
+
+EXPECTED[2023] = {
+    "score_max": Fact(None, f"{QD124}: no score"),
+    **HD21_QUOTA,
+    "quota_denominator": Fact("good_or_above", f"DOMAIN.md R11 (as 2019–2022); {DEFAULT}"),
+    "quorum": Fact((2, 3), QUORUM),
+    "min_months_since_admission": Fact(6, f"DOMAIN.md R13: {QD124}, admitted < 6 months"),
+    "temporary_transfer_not_classified": Fact(
+        False, f"DOMAIN.md R13: rated by the official cell from 2019 ({HD21} §II.B.6)", ISSUE_13
+    ),
+    "discipline_duty_related_only": Fact(False, f"DOMAIN.md R4: {QD124}: any discipline"),
+    "discipline_cleared_by_remedy": Fact(True, f"DOMAIN.md R4: {QD124}: found and remedied"),
+    **HD21_EXCELLENT_UNIT,
+    "excellent_unit_min_good_share": Fact(80, f"{HD21}'s 80 % kept: {DEFAULT}"),
+    **STATE_LEVEL_CAPS,
+    "correction_rule": Fact("discipline_rerates", "DOMAIN.md R9: Hướng dẫn 25, 4.5"),
+    "levels": Fact(FOUR_LEVELS, f"DOMAIN.md section 2: {QD124}: the same four levels"),
+    "score_bands": Fact({}, f"{QD124}: no score"),
+    "vote_thresholds": Fact({code: HALF for code, *_ in FOUR_LEVELS}, MAJORITY),
+    "criteria": Fact({}, f"{QD124}: no score"),
+    "deadline_state_employee": Fact((15, 12, False), f"state-employee ratings: {DEFAULT}"),
+    **OLD_DEADLINES,
+}
+
+EXPECTED[2025] = {
+    "score_max": Fact(100, f"DOMAIN.md R3: {QD366} art. 10–11, a 100-point scale"),
+    "quota_percent": Fact(20, f"DOMAIN.md R10: {QD366} art. 11, at most 20 %"),
+    "quota_raised_percent": Fact(25, f"DOMAIN.md R10: {QD366} art. 11, up to 25 % by decision"),
+    "quota_denominator": Fact(
+        "good_only", f"DOMAIN.md R11: {QD366} art. 11, those rated good", xfail=ISSUE_13
+    ),
+    "quota_group": Fact("grassroots_organization", "DOMAIN.md R10 (default group)"),
+    "quorum": Fact((2, 3), QUORUM),
+    "min_months_since_admission": Fact(6, "DOMAIN.md R13: admitted < 6 months"),
+    "temporary_transfer_not_classified": Fact(False, "DOMAIN.md R13: Hướng dẫn 43, 7.6"),
+    "discipline_duty_related_only": Fact(True, f"DOMAIN.md R4: {QD366}: duty-related"),
+    "discipline_cleared_by_remedy": Fact(False, f"DOMAIN.md R4: {QD366}: not automatically"),
+    "excellent_unit_all_completed": Fact(False, f"DOMAIN.md R7: {QD366} drops it"),
+    "excellent_unit_min_good_share": Fact(None, f"DOMAIN.md R7: {QD366} drops it"),
+    "excellent_unit_no_discipline_below": Fact(True, f"DOMAIN.md R7: {QD366}: none disciplined"),
+    **STATE_LEVEL_CAPS,
+    "correction_rule": Fact("wrong_or_dishonest", "DOMAIN.md R9: 2025–, form 03"),
+    "levels": Fact(FOUR_LEVELS, f"DOMAIN.md section 2: {QD366}: the same four levels"),
+    "score_bands": Fact(
+        {"HTXSNV": 90, "HTTNV": 70, "HTNV": 50},
+        f"DOMAIN.md R3: {QD366} art. 10–11: ≥ 90, 70–<90, 50–<70, < 50",
+    ),
+    "vote_thresholds": Fact({code: HALF for code, *_ in FOUR_LEVELS}, MAJORITY),
+    "criteria": Fact(
+        {
+            "common": (30, {"politics_ethics": 15, "capacity_attitude": 10, "self_criticism": 5}),
+            "tasks": (70, {"volume": 30, "progress": 20, "quality": 20}),
+        },
+        f"DOMAIN.md R3: {QD366}: common criteria 30, task results 70; the items are set by "
+        f"the superior committee ({HD43}, 7.12): {DEFAULT}",
+    ),
+    "deadline_state_employee": Fact((15, 12, False), f"DOMAIN.md R19: {HD43} §4.1, before 15/12"),
+    "deadline_cell": Fact((20, 12, False), f"DOMAIN.md R19: cells' meetings by 20/12, {DEFAULT}"),
+    "deadline_grassroots": Fact((31, 12, False), f"DOMAIN.md R19: {HD43} §4.1, before 31/12"),
+    "deadline_superior": Fact(
+        (31, 12, False),
+        f"DOMAIN.md R19: {HD43} §4.1, all ratings before 31/12 (15/01 only for units whose "
+        "working year ends later)",
+        xfail=ISSUE_13,
+    ),
+    "deadline_province": Fact((1, 2, NEXT), f"DOMAIN.md R19: {HD43}: form 04 before 01/02"),
+    "deadline_central": Fact((1, 3, NEXT), f"DOMAIN.md R19: {HD43}: central report by 01/03"),
+}
+
+CASES = [
+    pytest.param(
+        year,
+        name,
+        fact,
+        id=f"{year}-{name}",
+        marks=[
+            *([pytest.mark.xfail(strict=False, reason=fact.xfail)] if fact.xfail else []),
+            *([pytest.mark.skip(reason=fact.skip)] if fact.skip else []),
+        ],
+    )
+    for year, table in EXPECTED.items()
+    for name, fact in table.items()
+]
+
+
+@pytest.mark.parametrize(("year", "name", "fact"), CASES)
+def test_each_value_is_the_one_its_source_gives(year, name, fact):
+    """R1: the rule set in force in `year` holds the value its source text gives (fact.source)."""
+    assert fact.source
+    assert facts(mem.for_year(year))[name] == fact.value, fact.source
+
+
+@pytest.mark.parametrize("year", sorted(EXPECTED))
+def test_the_table_covers_every_value_the_app_reads(year):
+    """A value the app reads but this table does not check would escape the test."""
+    assert set(facts(mem.for_year(year))) == set(EXPECTED[year])
+
+
+# DOMAIN.md section 2: the years each text starts to apply.
+ERA_STARTS = {
+    2008: HD20,
+    2011: HD07,
+    2014: HD27,
+    2017: f"{HD27} (2017 adds a member level)",
+    2018: QD132,
+    2023: QD124,
+    2025: QD366,
+}
+LAST_YEARS = range(2008, 2031)
+
+
+def _coverage_problems(defs: dict[str, dict]) -> list[str]:
+    """Years from 2008 not covered by exactly one rule set, and era starts that are not the
+    first year of a rule set (R1: each year is reported under its own rules)."""
+    problems = []
+    for year in LAST_YEARS:
+        covering = [
+            name
+            for name, d in defs.items()
+            if d["first_year"] <= year and (d.get("last_year") is None or year <= d["last_year"])
+        ]
+        if len(covering) != 1:
+            problems.append(f"{year}: covered by {covering}")
+    starts = {d["first_year"] for d in defs.values()}
+    problems += [f"{year} does not start a rule set" for year in ERA_STARTS if year not in starts]
+    return problems
+
+
+def test_every_year_from_2008_is_covered_by_exactly_one_rule_set_starting_with_its_era():
+    """R1 and DOMAIN.md section 2: no gap, no overlap; each era starts in its text's year."""
+    assert _coverage_problems(mem.definitions()) == []
+
+
+def test_criteria_items_add_up_to_their_group_and_the_groups_to_the_scale():
+    """R3 (Quy định 366 art. 10): the items of a group add up to the group's points, and the
+    groups to the rule set's scale when there is one."""
+    for year in EXPECTED:
+        rs = mem.for_year(year)
+        for code, (points, items) in rs.groups.items():
+            assert sum(items.values()) == points, (year, code)
+        if rs.groups and rs.rule_set.score_max is not None:
+            assert sum(p for p, _ in rs.groups.values()) == rs.rule_set.score_max, year
+
+
+def _leaves(node: Any, path: tuple = ()):
+    """Every number and boolean in a definition, with its path (notes and names excluded)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "forms":
+                yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, (*path, index))
+    elif isinstance(node, bool | int | float):
+        yield path, node
+
+
+def _set(data: dict, path: tuple, value: Any) -> None:
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+def _pinned_mismatches(data: dict, years: list[int]) -> list[str]:
+    """The pinned (neither xfail nor skipped) facts of `years` that `data` does not match."""
+    found = facts(mem.load(data))
+    return [
+        f"{year} {name}"
+        for year in years
+        for name, fact in EXPECTED[year].items()
+        if not (fact.xfail or fact.skip) and found.get(name, "(missing)") != fact.value
+    ]
+
+
+@pytest.mark.parametrize("file_name", sorted(mem.definitions()))
+def test_a_change_of_one_unit_anywhere_fails(file_name):
+    """Issue 20: any number in any rule set changed by one (or any flag flipped) makes a fact of
+    this table differ, unless that value is one issue 13 is still correcting (listed)."""
+    original = mem.definitions()[file_name]
+    defs = mem.definitions()
+    years = [y for y in EXPECTED if mem.file_for_year(y, defs) == file_name]
+    assert years, f"{file_name} has no era in the table"
+    unpinned = []
+    for path, value in _leaves(original):
+        changed = copy.deepcopy(original)
+        _set(changed, path, (not value) if isinstance(value, bool) else value + 1)
+        if not _pinned_mismatches(changed, years) and not _coverage_problems(
+            defs | {file_name: changed}
+        ):
+            unpinned.append("/".join(map(str, path)))
+    assert unpinned == UNPINNED_UNTIL_ISSUE_13.get(file_name, []), unpinned
+
+
+# Values of the fixtures that no pinned fact checks yet, because issue 13 is changing them (the
+# table above holds the regulation's value, xfail or skipped). Once issue 13 lands, its values
+# become pinned and these lists shrink (this test then says which entry to remove).
+_OLD_QUOTA_PATHS = ["quota/percent", "quota/raised_percent", "min_months_since_admission"]
+UNPINNED_UNTIL_ISSUE_13: dict[str, list[str]] = {
+    "hd20-2008.json": _OLD_QUOTA_PATHS,
+    "hd07-2011.json": _OLD_QUOTA_PATHS,
+    "hd27-2014.json": _OLD_QUOTA_PATHS,
+    "hd27-2017.json": _OLD_QUOTA_PATHS,
+    "qd132-2018.json": ["min_months_since_admission", "discipline_cleared_by_remedy"],
+    "qd124-2023.json": ["temporary_transfer_not_classified"],
+    "qd366-2025.json": ["deadlines/3/month", "deadlines/3/day", "deadlines/3/next_year"],
+}
