@@ -190,6 +190,9 @@ class TestR18VoteErrors:
     def test_r18_votes_equal_to_those_present_are_accepted(self):
         assert rules.vote_errors({"HTXSNV": 4, "HTTNV": 6}, present=10) == []
 
+    def test_r18_one_vote_fewer_than_those_present_is_accepted(self):
+        assert rules.vote_errors({"HTXSNV": 4, "HTTNV": 5}, present=10) == []
+
     def test_r18_one_vote_more_than_those_present_is_refused(self):
         with translation.override("en"):
             assert rules.vote_errors({"HTXSNV": 5, "HTTNV": 6}, present=10) == [
