@@ -368,6 +368,12 @@ EXPECTED[2025] = {
     "deadline_central": Fact((1, 3, NEXT), f"DOMAIN.md R19: {HD43}: central report by 01/03"),
 }
 
+
+def _xfail(reason: str):
+    # An AssertionError only: a value issue 13 has not corrected yet, not a broken test.
+    return pytest.mark.xfail(strict=False, raises=AssertionError, reason=reason)
+
+
 CASES = [
     pytest.param(
         year,
@@ -375,7 +381,7 @@ CASES = [
         fact,
         id=f"{year}-{name}",
         marks=[
-            *([pytest.mark.xfail(strict=False, reason=fact.xfail)] if fact.xfail else []),
+            *([_xfail(fact.xfail)] if fact.xfail else []),
             *([pytest.mark.skip(reason=fact.skip)] if fact.skip else []),
         ],
     )
