@@ -25,7 +25,8 @@ DATABASES = {
 ALLOWED_HOSTS = required("DJANGO_ALLOWED_HOSTS").split(",")
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = True
+# Behind a TLS proxy (the normal case) plain HTTP is redirected; set 0 only for a closed trial.
+SECURE_SSL_REDIRECT = env("DJANGO_SECURE_SSL_REDIRECT", "1") != "0"
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -34,3 +35,10 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Hashed names (cache forever) and gzip/brotli copies made once by `collectstatic`; WhiteNoise
+# serves them from the app server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
