@@ -43,8 +43,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files straight from the app server, compressed (WhiteNoise); no web server needed.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "organizations.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 
 def required(name: str) -> str:
@@ -36,6 +36,9 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Static files straight from the app server, right after the security middleware (WhiteNoise);
+# development serves them through runserver.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 # Hashed names (cache forever) and gzip/brotli copies made once by `collectstatic`; WhiteNoise
 # serves them from the app server.
 STORAGES = {
