@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-test services demo test lint benchmark mutation
+.PHONY: install install-test services demo serve test lint benchmark mutation
 
 install:
 	scripts/bootstrap.sh install
@@ -20,6 +20,14 @@ demo: install
 	$(PY) manage.py seed_demo --scale tiny --year 2025 --seed 1 --results 60 --skip-if-present
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST)
+
+# For real use (README, "Serving for real use"): production settings, static files collected
+# and compressed once, gunicorn workers. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL.
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level ERROR
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) -m gunicorn config.wsgi -c config/gunicorn.py
 
 # The whole suite on PostgreSQL with Redis, browser tests in headless Chromium included.
 test: install-test services

@@ -19,6 +19,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 class Kind(models.TextChoices):
     """Kinds of party organization; the values are the codes used in workbooks (issue 5)."""
 
+    NATION = "trung_uong", _("Central level")
     PROVINCE = "tinh_uy", _("Province committee")
     SUPERIOR = "cap_tren_co_so", _("Superior committee")
     GRASSROOTS_COMMITTEE = "dang_bo_co_so", _("Grassroots committee")
@@ -30,13 +31,17 @@ class Kind(models.TextChoices):
 # Which parent kinds each kind may sit under. A grassroots unit may sit directly under the
 # province (DOMAIN.md section 7); since 2025 commune and ward committees are superior committees.
 ALLOWED_PARENTS: dict[str, frozenset[str]] = {
-    Kind.PROVINCE: frozenset(),
+    Kind.NATION: frozenset(),
+    Kind.PROVINCE: frozenset({Kind.NATION}),
     Kind.SUPERIOR: frozenset({Kind.PROVINCE}),
     Kind.GRASSROOTS_COMMITTEE: frozenset({Kind.SUPERIOR, Kind.PROVINCE}),
     Kind.GRASSROOTS_CELL: frozenset({Kind.SUPERIOR, Kind.PROVINCE}),
     Kind.PARTIAL_COMMITTEE: frozenset({Kind.GRASSROOTS_COMMITTEE}),
     Kind.SUBORDINATE_CELL: frozenset({Kind.GRASSROOTS_COMMITTEE, Kind.PARTIAL_COMMITTEE}),
 }
+# Kinds that may stand at the top of a tree: a province's own database, or the country's with the
+# central level above the provinces (issue 18: the country's summary by province in one call).
+ROOT_KINDS = frozenset({Kind.NATION, Kind.PROVINCE})
 CELL_KINDS = frozenset({Kind.GRASSROOTS_CELL, Kind.SUBORDINATE_CELL})
 GRASSROOTS_KINDS = frozenset({Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL})
 OWN_LEVEL_KINDS = GRASSROOTS_KINDS | {Kind.SUPERIOR}
@@ -47,7 +52,9 @@ CODE_VALIDATOR = RegexValidator(
     code="invalid_code",
 )
 MSG_PARENT_KIND = _("A unit of kind “%(kind)s” cannot be placed under a unit of kind “%(parent)s”.")
-MSG_ROOT_KIND = _("Only a province committee can stand at the top of the tree.")
+MSG_ROOT_KIND = _(
+    "Only the central level or a province committee can stand at the top of the tree."
+)
 MSG_DATES = _("The end date must not be before the start date.")
 
 
@@ -170,7 +177,7 @@ class Organization(MP_Node):
         """Raise a translated ValidationError when this unit's kind may not sit under `parent`."""
         allowed = ALLOWED_PARENTS[self.kind]
         if parent is None:
-            if allowed:
+            if self.kind not in ROOT_KINDS:
                 raise ValidationError({"kind": MSG_ROOT_KIND})
             return
         if parent.kind not in allowed:

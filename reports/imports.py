@@ -52,6 +52,7 @@ from assessment.services import period_create, rule_set_for_year
 from members.models import MSG_NOT_A_CELL, Gender, Member
 from members.services import member_transfer
 from organizations.access import can_manage, is_administrator, unit_assignments
+from organizations.database import ANALYZE_AFTER_ROWS, refresh_statistics
 from organizations.models import (
     CELL_KINDS,
     CODE_VALIDATOR,
@@ -1168,6 +1169,8 @@ def workbook_import(
             errors, counts = list(plan.errors), plan.counts()
             if not errors and not dry_run:
                 _write(plan, by=by, reason=reason)
+                if len(plan.units) + len(plan.members) + len(plan.results) > ANALYZE_AFTER_ROWS:
+                    refresh_statistics()  # the planner must see the new rows (issue 18)
                 run = _record(
                     by=by,
                     name=name,

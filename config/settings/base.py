@@ -124,7 +124,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Front-end packages come from the npm registry at install time (`npm ci`), never from a CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",

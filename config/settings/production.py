@@ -4,7 +4,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 
 def required(name: str) -> str:
@@ -25,7 +25,8 @@ DATABASES = {
 ALLOWED_HOSTS = required("DJANGO_ALLOWED_HOSTS").split(",")
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = True
+# Behind a TLS proxy (the normal case) plain HTTP is redirected; set 0 only for a closed trial.
+SECURE_SSL_REDIRECT = env("DJANGO_SECURE_SSL_REDIRECT", "1") != "0"
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -34,3 +35,13 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Static files straight from the app server, right after the security middleware (WhiteNoise);
+# development serves them through runserver.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# Hashed names (cache forever) and gzip/brotli copies made once by `collectstatic`; WhiteNoise
+# serves them from the app server.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

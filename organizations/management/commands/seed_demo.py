@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import seed_results
 from assessment.models import Period
+from organizations.database import refresh_statistics
 from organizations.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
 from organizations.models import CELL_KINDS, Assignment, Organization
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             decided = seed_results(
                 period=Period.objects.get(year=year), percent=results, seed=seed, keep=keep
             )
+        refresh_statistics()  # bulk inserts leave the planner blind until ANALYZE
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
