@@ -23,6 +23,7 @@ from .access import (
     can_enter_cell_work,
     can_submit_grassroots,
     get_assessment_for_user,
+    get_cell_for_user,
     get_cell_year_for_user,
     get_decision_for_user,
     get_period,
@@ -44,7 +45,6 @@ from .models import (
     DeadlineLevel,
     Decision,
     DecisionKind,
-    GrassrootsYear,
     MemberAssessment,
     Tally,
 )
@@ -67,8 +67,15 @@ def _deadline(cell_year: CellYear):
 @login_required
 @require_safe
 def cell_year_view(request, year: int, pk: int):
-    cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    cell, period = get_cell_for_user(request.user, year, pk)
+    cell_year = work.cell_year_find(period=period, cell=cell)
+    if cell_year is None:  # not opened yet: the secretary opens it, a look writes nothing
+        return render(
+            request,
+            "assessment/cell_year_unopened.html",
+            {"cell": cell, "period": period, "can_enter": can_enter_cell_work(request.user, cell)},
+        )
+    meeting = work.meeting_of(cell_year)
     summary = work.meeting_summary(meeting)
     deadline, days_left = _deadline(cell_year)
     return render(
@@ -76,9 +83,9 @@ def cell_year_view(request, year: int, pk: int):
         "assessment/cell_year.html",
         {
             "cell_year": cell_year,
-            "assessments": cell_year.assessments.select_related("member", "self_level").order_by(
-                "member__full_name", "pk"
-            ),
+            "assessments": cell_year.assessments.select_related(
+                "member", "self_level", "proposed_level", "decided_level", "decision__issuer"
+            ).order_by("member__full_name", "pk"),
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary),
             "deadline": deadline,
@@ -91,6 +98,19 @@ def cell_year_view(request, year: int, pk: int):
             "history": cell_year.history.select_related("history_user")[:HISTORY_ROWS],
         },
     )
+
+
+@login_required
+@require_POST
+def cell_year_open_view(request, year: int, pk: int):
+    """Open the cell's year, or refresh its roster (R13, R16): an explicit, attributed step."""
+    cell, period = get_cell_for_user(request.user, year, pk, write=True)
+    if not period.is_open():
+        messages.error(request, _("The year is not open."))
+    else:
+        work.cell_year_open(period=period, cell=cell, by=request.user)
+        messages.success(request, _("The cell's year is open and its roster is up to date."))
+    return redirect("assessment:cell_year", year=year, pk=pk)
 
 
 @login_required
@@ -271,7 +291,7 @@ def cell_report_view(request, year: int, pk: int):
 
 def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
     """One row for the cell, then one per member to be assessed."""
-    tallies = {t.assessment_id: t for t in meeting.tallies.all()}
+    tallies = {t.assessment_id: t for t in meeting.tallies.all()} if meeting.pk else {}
     subjects = [
         None,
         *cell_year.assessments.to_assess()
@@ -310,7 +330,7 @@ def _meeting_context(request, cell_year: CellYear, meeting, form=None):
         "member_levels": list(rule_set.levels.for_members().order_by("rank")),
         "attendance_rows": [(m, summary.attendance.get(m.pk)) for m in summary.voters],
         "tally_rows": _tally_rows(cell_year, summary, meeting),
-        "vote_history": Tally.history.filter(meeting_id=meeting.pk).select_related(
+        "vote_history": Tally.history.filter(meeting_id=meeting.pk or 0).select_related(
             "history_user", "assessment__member"
         )[:HISTORY_ROWS],
         "editable": cell_year.is_editable() and can_enter_cell_work(request.user, cell_year.cell),
@@ -320,10 +340,11 @@ def _meeting_context(request, cell_year: CellYear, meeting, form=None):
 @login_required
 def meeting_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_of(cell_year)
     form = None
     if request.method == "POST":
         cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+        meeting = work.meeting_for(cell_year, by=request.user)
         form, saved = _versioned_save(
             request,
             MeetingForm(request.POST, instance=meeting),
@@ -344,7 +365,7 @@ def meeting_view(request, year: int, pk: int):
 @require_POST
 def attendance_view(request, year: int, pk: int, member_pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_for(cell_year, by=request.user)
     member = get_object_or_404(Member, pk=member_pk, cell=cell_year.cell)
     try:
         work.attendance_set(
@@ -388,7 +409,7 @@ def _parse_votes(post, levels) -> tuple[dict[str, int | None], list[str]]:
 @require_POST
 def tally_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_for(cell_year, by=request.user)
     key = request.POST.get("subject", "cell")
     if key != "cell" and not key.isdigit():
         raise Http404  # not a member of this cell: as if missing
@@ -446,7 +467,7 @@ def tally_view(request, year: int, pk: int):
 @require_safe
 def minutes_pdf(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_of(cell_year)
     context = _meeting_context(request, cell_year, meeting)
     context["parent"] = Organization.objects.get_parent(cell_year.cell)
     # Not ticked present is absent, whether or not a reason was recorded.
@@ -580,23 +601,24 @@ def _decide_context(cell_year, rows, *, errors=None, what_if=None):
 
 
 def _save_levels(request, save) -> dict[int, list[str]] | None:
-    """Call `save()`: None when saved, else the refusals by row (a message says which)."""
+    """Call `save()` (a table's save, row by row): None when every row passed, else the
+    refusals and conflicts by row; the rows that passed are saved either way (fault 5)."""
     try:
-        save()
+        outcome = save()
     except ValidationError as error:
-        errors = {}
-        if hasattr(error, "error_dict"):
-            errors = {
-                int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
-            }
-        messages.error(
+        messages.error(request, "; ".join(error.messages))
+        return {}
+    errors = outcome.by_row()
+    if outcome.saved:
+        messages.success(
             request,
-            _("Some levels were not saved; see the rows marked in red.")
-            if errors
-            else "; ".join(error.messages),
+            _("%(n)s decided levels were saved.") % {"n": len(outcome.saved)},
         )
+    if errors:
+        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
         return errors
-    messages.success(request, _("The decided levels were saved."))
+    if not outcome.saved:
+        messages.info(request, _("Nothing changed."))
     return None
 
 
@@ -815,7 +837,7 @@ def grassroots_year_view(request, year: int, pk: int):
     if not unit.submits_own_level:
         raise Http404
     period = get_period(year)
-    grassroots_year = grassroots.grassroots_year_open(period=period, organization=unit)
+    grassroots_year = grassroots.grassroots_year_find(period=period, organization=unit)
     if request.method == "POST":
         if not can_submit_grassroots(request.user, unit):
             raise PermissionDenied
@@ -845,7 +867,9 @@ def grassroots_year_view(request, year: int, pk: int):
             "lower_done": grassroots.lower_levels_done(unit, period),
             "can_submit": can_submit_grassroots(request.user, unit),
             "can_decide": can_decide_for_superior(request.user, superior),
-            "history": grassroots_year.history.select_related("history_user")[:HISTORY_ROWS],
+            "history": grassroots_year.history.select_related("history_user")[:HISTORY_ROWS]
+            if grassroots_year.pk
+            else [],
         },
     )
 
@@ -914,10 +938,7 @@ def superior_issue_view(request, year: int, pk: int):
 def superior_return_view(request, year: int, pk: int, unit_pk: int):
     superior = _superior_for_deciding(request, pk)
     grassroots_year = get_object_or_404(
-        GrassrootsYear,
-        period__year=year,
-        organization_id=unit_pk,
-        organization__path__startswith=superior.path,
+        grassroots.board_units(superior, get_period(year)), organization_id=unit_pk
     )
     try:
         grassroots.grassroots_return(

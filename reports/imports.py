@@ -35,10 +35,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessment import machine
 from assessment.cell_year import form_code_for
 from assessment.models import (
     AssessmentStatus,
-    CellState,
     CellYear,
     GrassrootsYear,
     Level,
@@ -1074,7 +1074,9 @@ def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str
             record.version += 1
             changed[model].append(record)
         _set_result(record, row)
-        record.state = CellState.DECIDED
+    machine.record_imported(
+        [*new[CellYear], *new[GrassrootsYear], *changed[CellYear], *changed[GrassrootsYear]]
+    )
     for model in (CellYear, GrassrootsYear):
         _save_all(model, new[model], changed[model], UNIT_RESULT_FIELDS, by, reason)
 
@@ -1086,10 +1088,8 @@ def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[i
         hosts.update(
             {cy.cell_id: cy for cy in CellYear.objects.filter(period=period, cell_id__in=chunk)}
         )
-    missing = [
-        CellYear(period=period, cell_id=pk, state=CellState.DECIDED)
-        for pk in sorted(cells - set(hosts))
-    ]
+    missing = [CellYear(period=period, cell_id=pk) for pk in sorted(cells - set(hosts))]
+    machine.record_imported(missing)
     for cell_year in bulk_create_with_history(
         missing, CellYear, default_user=by, default_change_reason=reason
     ):

@@ -27,7 +27,7 @@ def g1_done(period, tree, secretary, committee, level):
         period=period,
         by=committee,
         choices={cy.pk: Choice(level["HTTNV"]) for cy in cells},
-    )
+    ).raise_refusals()
     decisions.cells_decision_issue(
         grassroots=tree.g1,
         period=period,
@@ -82,7 +82,7 @@ def test_the_board_decides_and_issues_and_the_levels_lock(
         period=period,
         by=district_board,
         choices={year.pk: Choice(level["HTTNV"])},
-    )
+    ).raise_refusals()
     decision = grassroots.grassroots_decision_issue(
         superior=tree.district_a,
         period=period,
@@ -104,7 +104,7 @@ def test_the_board_decides_and_issues_and_the_levels_lock(
             period=period,
             by=district_board,
             choices={year.pk: Choice(level["HTXSNV"], note="x")},
-        )
+        ).raise_refusals()
 
 
 def test_r7_an_excellent_organization_has_no_disciplined_leader(
@@ -132,7 +132,7 @@ def test_r7_an_excellent_organization_has_no_disciplined_leader(
             period=period,
             by=district_board,
             choices={year.pk: Choice(level["HTXSNV"])},
-        )
+        ).raise_refusals()
 
 
 def test_r17_the_board_returns_with_a_reason(
