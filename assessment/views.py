@@ -33,11 +33,15 @@ from .forms import (
     CellReportForm,
     DecisionIssueForm,
     MeetingForm,
+    MemberDecisionTable,
     RerateForm,
     ReturnForm,
     ReviewInputForm,
     SelfReviewForm,
     StatusForm,
+    UnitDecisionTable,
+    member_rows_initial,
+    unit_rows_initial,
 )
 from .models import (
     AssessmentStatus,
@@ -567,28 +571,33 @@ def inbox_view(request, year: int, pk: int):
 # --- Step 7: the grassroots committee decides (issue 4) -----------------------------------------
 
 
-def _choices(post, rows, levels_by_pk) -> dict[int, decisions.Choice]:
-    choices = {}
-    for row in rows:
-        pk = row.assessment.pk
-        level = levels_by_pk.get(post.get(f"level_{pk}", ""))
-        if level is None:
-            continue
-        choices[pk] = decisions.Choice(
-            level=level,
-            note=post.get(f"note_{pk}", "")[:2000],
-            override_note=post.get(f"override_{pk}", "")[:2000],
-            state_level=levels_by_pk.get(post.get(f"state_{pk}", "")),
-        )
-    return choices
+def _member_table(cell_year, rows, data=None):
+    """The members' decision table as a formset, one versioned form per row."""
+    return MemberDecisionTable(
+        data,
+        initial=member_rows_initial(rows),
+        form_kwargs={"levels": cell_year.period.rule_set.levels.for_members().order_by("rank")},
+        prefix="rows",
+    )
 
 
-def _decide_context(cell_year, rows, *, errors=None, what_if=None):
+def _unit_table(period, rows, attribute: str, data=None):
+    return UnitDecisionTable(
+        data,
+        initial=unit_rows_initial(rows, attribute),
+        form_kwargs={"levels": period.rule_set.levels.for_organizations().order_by("rank")},
+        prefix="rows",
+    )
+
+
+def _decide_context(cell_year, rows, *, errors=None, what_if=None, table=None):
     grassroots = Organization.objects.grassroots_of(cell_year.cell)
+    table = table or _member_table(cell_year, rows)
+    forms = table.by_id()
     return {
         "cell_year": cell_year,
-        "rows": rows,
-        "levels": list(cell_year.period.rule_set.levels.for_members().order_by("rank")),
+        "rows": [(row, forms.get(row.assessment.pk)) for row in rows],
+        "table": table,
         "errors": errors or {},
         "quota": decisions.grassroots_quota(
             grassroots=grassroots, period=cell_year.period, what_if=what_if
@@ -597,6 +606,15 @@ def _decide_context(cell_year, rows, *, errors=None, what_if=None):
         "all_decided": bool(rows) and all(r.assessment.decided_level_id for r in rows),
         "decisions": Decision.objects.filter(assessments__cell_year=cell_year).distinct(),
         "issue_form": DecisionIssueForm(),
+    }
+
+
+def _table_errors(table) -> dict[int, list[str]]:
+    """A formset's own refusals (a level not of this year…), by row id."""
+    return {
+        f.initial.get("id"): [m for msgs in f.errors.values() for m in msgs]
+        for f in table.forms
+        if f.errors
     }
 
 
@@ -622,15 +640,12 @@ def _save_levels(request, save) -> dict[int, list[str]] | None:
     return None
 
 
-def _unit_choices(post, pks, levels_by_pk) -> dict[int, decisions.Choice]:
-    """A unit table's decided levels and reasons, by row."""
-    return {
-        pk: decisions.Choice(
-            level=levels_by_pk[post[f"level_{pk}"]], note=post.get(f"note_{pk}", "")[:2000]
-        )
-        for pk in pks
-        if post.get(f"level_{pk}", "") in levels_by_pk
-    }
+def _save_table(request, table, save) -> dict[int, list[str]] | None:
+    """Validate a unit table and save its changed rows: None when all passed, else why not."""
+    if not table.is_valid():
+        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        return _table_errors(table)
+    return _save_levels(request, lambda: save(table.changed_choices()))
 
 
 def _issue(request, issue) -> None:
@@ -657,16 +672,20 @@ def decide_view(request, year: int, pk: int):
     rows = decisions.decision_rows(cell_year)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
-        choices = _choices(request.POST, rows, levels_by_pk)
-        errors = _save_levels(
-            request,
-            lambda: decisions.member_levels_decide(
-                cell_year=cell_year, choices=choices, by=request.user
-            ),
-        )
-        if errors is None:
-            return redirect(_cell_url(cell_year, "decide"))
+        table = _member_table(cell_year, rows, request.POST)
+        if not table.is_valid():
+            errors = _table_errors(table)
+            messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        else:
+            errors = _save_levels(
+                request,
+                lambda: decisions.member_levels_decide(
+                    cell_year=cell_year, choices=table.changed_choices(), by=request.user
+                ),
+            )
+            if errors is None:
+                return redirect(_cell_url(cell_year, "decide"))
+        rows = decisions.decision_rows(cell_year)  # the rows saved show their new values
     return render(
         request, "assessment/decide.html", _decide_context(cell_year, rows, errors=errors)
     )
@@ -680,8 +699,9 @@ def decide_preview_view(request, year: int, pk: int):
     if not can_decide_cell_work(request.user, cell_year.cell):
         raise PermissionDenied
     rows = decisions.decision_rows(cell_year)
-    levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
-    what_if = {pk: c.level for pk, c in _choices(request.POST, rows, levels_by_pk).items()}
+    table = _member_table(cell_year, rows, request.POST)
+    table.is_valid()
+    what_if = {pk: choice.level for pk, choice in table.all_choices().items()}
     return render(
         request, "assessment/partials/quota.html", _decide_context(cell_year, rows, what_if=what_if)
     )
@@ -785,23 +805,27 @@ def decide_cells_view(request, year: int, pk: int):
     rows = decisions.cell_rows(grassroots, period)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = _unit_choices(request.POST, [r.cell_year.pk for r in rows], levels_by_pk)
-        errors = _save_levels(
+        table = _unit_table(period, rows, "cell_year", request.POST)
+        errors = _save_table(
             request,
-            lambda: decisions.cell_levels_decide(
+            table,
+            lambda choices: decisions.cell_levels_decide(
                 grassroots=grassroots, period=period, choices=choices, by=request.user
             ),
         )
         if errors is None:
             return redirect("assessment:decide_cells", year=year, pk=pk)
+        rows = decisions.cell_rows(grassroots, period)
+    table = _unit_table(period, rows, "cell_year")
+    forms = table.by_id()
     return render(
         request,
         "assessment/decide_cells.html",
         {
             "grassroots": grassroots,
             "period": period,
-            "rows": rows,
+            "rows": [(row, forms[row.cell_year.pk]) for row in rows],
+            "table": table,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quota": decisions.cells_quota(grassroots=grassroots, period=period),
@@ -891,16 +915,19 @@ def superior_view(request, year: int, pk: int):
     rows = grassroots.unit_rows(superior, period)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = _unit_choices(request.POST, [r.grassroots_year.pk for r in rows], levels_by_pk)
-        errors = _save_levels(
+        table = _unit_table(period, rows, "grassroots_year", request.POST)
+        errors = _save_table(
             request,
-            lambda: grassroots.grassroots_levels_decide(
+            table,
+            lambda choices: grassroots.grassroots_levels_decide(
                 superior=superior, period=period, choices=choices, by=request.user
             ),
         )
         if errors is None:
             return redirect("assessment:superior", year=year, pk=pk)
+        rows = grassroots.unit_rows(superior, period)
+    table = _unit_table(period, rows, "grassroots_year")
+    forms = table.by_id()
     return render(
         request,
         "assessment/superior.html",
@@ -908,7 +935,8 @@ def superior_view(request, year: int, pk: int):
             "superior": superior,
             "grassroots": superior,
             "period": period,
-            "rows": rows,
+            "rows": [(row, forms[row.grassroots_year.pk]) for row in rows],
+            "table": table,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quotas": grassroots.units_quotas(superior=superior, period=period),

@@ -12,6 +12,7 @@ from assessment.models import CellState, CellYear
 from members.models import DisciplineRecord
 from organizations.models import Notification, Organization
 
+from .tables import table_post
 from .test_decisions import decided_cell
 
 pytestmark = pytest.mark.django_db
@@ -169,10 +170,10 @@ def test_through_the_pages_the_board_decides_and_the_pdf_lists_the_organization(
     assert response.status_code == 302
     board = login(district_board)
     url = reverse("assessment:superior", args=[2025, tree.district_a.pk])
-    [row] = board.get(url).context["rows"]
-    assert (
-        board.post(url, {f"level_{row.grassroots_year.pk}": level["HTTNV"].pk}).status_code == 302
-    )
+    page = board.get(url)
+    [(row, _)] = page.context["rows"]
+    changes = {row.grassroots_year.pk: {"level": level["HTTNV"].pk}}
+    assert board.post(url, table_post(page, changes)).status_code == 302
     board.post(
         reverse("assessment:superior_issue", args=[2025, tree.district_a.pk]),
         {

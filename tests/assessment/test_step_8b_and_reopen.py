@@ -113,7 +113,7 @@ def test_8b_through_the_pages_with_roles(
     assert GrassrootsYear.objects.get(organization=tree.district_a).state == CellState.SUBMITTED
     board = login(provincial)
     page = board.get(reverse("assessment:superior", args=[2025, tree.province.pk]))
-    assert [r.grassroots_year.organization for r in page.context["rows"]] == [tree.district_a]
+    assert [r.grassroots_year.organization for r, _ in page.context["rows"]] == [tree.district_a]
     assert (
         login(district_board)
         .get(reverse("assessment:superior", args=[2025, tree.province.pk]))
