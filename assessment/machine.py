@@ -398,13 +398,6 @@ PERIOD = Machine(
     _("assessment year"),
     PeriodState,
     {
-        "open": Transition(
-            "open",
-            _("Open the year"),
-            frozenset({PeriodState.DRAFT}),
-            PeriodState.OPEN,
-            _year_board,
-        ),
         "close": Transition(
             "close",
             _("Close the year"),

@@ -29,7 +29,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
-from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +50,7 @@ from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
 from assessment.services import period_create, rule_set_for_year
 from members.models import MSG_NOT_A_CELL, Gender, Member
 from members.services import member_transfer
-from organizations.access import can_manage, is_administrator, unit_assignments
+from organizations.access import can_manage, is_administrator
 from organizations.models import (
     CELL_KINDS,
     CODE_VALIDATOR,
@@ -1196,26 +1195,8 @@ def workbook_import(
 # --- Who may import, and the web flow's kept file ---------------------------------------------
 
 
-def can_import(user: AbstractBaseUser) -> bool:
-    """An import writes anywhere in a province: administrators, and managers whose scope is a
-    whole province (the provincial organization board)."""
-    return is_administrator(user) or any(
-        a.can_manage and a.organization.is_root() for a in unit_assignments(user)
-    )
-
-
-def visible_import_runs(user: AbstractBaseUser):
-    """A user sees their own runs; an administrator every run."""
-    runs = ImportRun.objects.select_related("user", "confirms")
-    return runs if is_administrator(user) else runs.filter(user=user)
-
-
-def get_import_run_for_user(user: AbstractBaseUser, pk: int) -> ImportRun:
-    """Someone else's run answers 404, as if missing."""
-    try:
-        return visible_import_runs(user).get(pk=pk)
-    except ImportRun.DoesNotExist:
-        raise Http404 from None
+# Who may import and which runs one sees: reports.access (one module for reports' objects).
+from .access import can_import, get_import_run_for_user, visible_import_runs  # noqa: E402,F401
 
 
 def kept_file_path(run: ImportRun) -> Path:
