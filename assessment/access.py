@@ -52,17 +52,31 @@ def get_period(year: int) -> Period:
     return get_object_or_404(Period.objects.select_related("rule_set"), year=year)
 
 
-def get_cell_year_for_user(
+def get_cell_for_user(
     user: AbstractBaseUser, year: int, cell_pk: int, *, write: bool = False
-) -> CellYear:
+) -> tuple[Organization, Period]:
+    """A cell in the user's scope and the year (404 outside it; 403 to write without the
+    secretary's role)."""
     cell = get_organization_for_user(user, cell_pk)
     if not cell.is_cell:
         raise Http404
     if write and not can_enter_cell_work(user, cell):
         raise PermissionDenied
-    from .cell_year import cell_year_open
+    return cell, get_period(year)
 
-    return cell_year_open(period=get_period(year), cell=cell)
+
+def get_cell_year_for_user(
+    user: AbstractBaseUser, year: int, cell_pk: int, *, write: bool = False
+) -> CellYear:
+    """The cell's year, read only: a lookup never opens it (fault 8 of issue 12); a year the
+    cell has not opened is missing (404)."""
+    cell, period = get_cell_for_user(user, year, cell_pk, write=write)
+    cell_year = (
+        CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
+    )
+    if cell_year is None:
+        raise Http404
+    return cell_year
 
 
 def get_assessment_for_user(

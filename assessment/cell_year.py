@@ -9,23 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch
-from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, StatusKind, StatusPeriod
-from organizations.models import Organization, Role
-from organizations.notifications import notify, users_with_role
+from organizations.models import Organization
 
-from . import rules
+from . import machine, rules
 from .models import (
-    EDITABLE_CELL_STATES,
     AssessmentStatus,
     Attendance,
     CanonicalLevel,
@@ -50,9 +45,7 @@ MSG_STATUS_REASON = _("A reason is required.")
 MSG_REASON_CODE = _("Choose a reason code for this status.")
 MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
 MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
-MSG_NOT_SUBMITTED = _("Only a submitted cell can be returned.")
-MSG_RETURN_REASON = _("Give the reason for returning the work to the cell.")
-MSG_CHECKLIST = _("The submission checklist is not complete.")
+MSG_CHECKLIST = machine.MSG_CHECKLIST
 # Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
 # here so that the project's catalogue, which takes precedence, carries its translation.
 MSG_NULL_CHARACTER = _("Null characters are not allowed.")
@@ -87,14 +80,15 @@ def save_attributed(row: Model, by, *, reason: str = "", bump: bool = True) -> M
     return row
 
 
-def open_unattributed(model: type[Model], **lookup) -> Model:
-    """Get or create a row the system opens on first view (a cell's year, its meeting): its
-    history names no user, so a board member who merely looks is not recorded as its author."""
+def get_or_open(model: type[Model], *, by, **lookup) -> Model:
+    """Get or create a row opened by an explicit step (a cell's year, its meeting, an
+    organization's year), its history naming `by`. Never called by a page that only reads
+    (fault 8 of issue 12)."""
     row = model.objects.filter(**lookup).first()
     if row is not None:
         return row
     row = model(**lookup)
-    row._history_user = None
+    row._history_user = by
     try:
         with transaction.atomic():
             row.save()
@@ -118,8 +112,7 @@ def _open_cell_year(pk: int) -> CellYear:
 
 def _mark_in_progress(cell_year: CellYear, by) -> None:
     if cell_year.state == CellState.NOT_STARTED:
-        cell_year.state = CellState.IN_PROGRESS
-        save_attributed(cell_year, by, bump=False)
+        machine.take(cell_year, "start", by=by)
 
 
 def form_code_for(member: Member, rule_set: RuleSet) -> str:
@@ -144,11 +137,29 @@ def _derived(member: Member, period: Period) -> rules.Status:
     )
 
 
+def cell_year_find(*, period: Period, cell: Organization) -> CellYear | None:
+    """The cell's year if it has been opened; reads only."""
+    return (
+        CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
+    )
+
+
+def own_assessment_find(*, member: Member, period: Period) -> MemberAssessment | None:
+    """A member's assessment of the year if their cell has drawn its roster; reads only."""
+    return (
+        MemberAssessment.objects.filter(member=member, cell_year__period=period)
+        .select_related("cell_year__period", "decided_level", "decision__issuer")
+        .first()
+    )
+
+
 @transaction.atomic
-def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
-    """The cell's year with a row per current member: derived statuses refreshed (R13), members
-    who transferred in bring their assessment and its inputs with them (R16)."""
-    cell_year = open_unattributed(CellYear, period=period, cell=cell)
+def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
+    """Open the cell's year, or refresh its roster: a row per current member, derived statuses
+    refreshed (R13), members who transferred in bring their assessment and its inputs with them
+    (R16). An explicit step attributed to `by` (the cell secretary, or the system when None)."""
+    cell_year = get_or_open(CellYear, by=by, period=period, cell=cell)
+    get_or_open(Meeting, by=by, cell_year=cell_year)
     if not cell_year.is_editable():
         return cell_year
     members = list(
@@ -159,14 +170,14 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
     existing = {a.member_id: a for a in cell_year.assessments.all()}
     moved = MemberAssessment.objects.filter(
         cell_year__period=period,
-        cell_year__state__in=EDITABLE_CELL_STATES,
+        cell_year__state__in=machine.OPEN_STATES,
         member__in=[m for m in members if m.pk not in existing],
     ).exclude(cell_year=cell_year)
     for assessment in moved:
         Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
         assessment.inputs.update(cell_year=cell_year)
         assessment.cell_year = cell_year
-        save_attributed(assessment, None, reason="R16")
+        save_attributed(assessment, by, reason="R16")
         existing[assessment.member_id] = assessment
     new, changed = [], []
     for member in members:
@@ -187,11 +198,9 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
         ):
             assessment.status, assessment.reason_code = derived.code, derived.reason
             changed.append(assessment)
-    for assessment in new:
-        assessment._history_user = None  # opened by the system, not by whoever looked
-    bulk_create_with_history(new, MemberAssessment)
+    bulk_create_with_history(new, MemberAssessment, default_user=by)
     for assessment in changed:
-        save_attributed(assessment, None, reason="R13")
+        save_attributed(assessment, by, reason="R13")
     return cell_year
 
 
@@ -282,6 +291,7 @@ def self_review_save(
         ),
     )
     row.self_level, row.self_level_notes = result.level, result.notes
+    row.self_level_gap = result.gap
     row.self_review_entered_by = by
     _mark_in_progress(cell_year, by)
     return save_attributed(row, by)
@@ -310,12 +320,9 @@ def _update_fields(
     """Set plain fields of one row of the cell's year, checking the version the user read."""
     cell_year = _open_cell_year(cell_year_id)
     row = _locked(model, pk, version)
+    _mark_in_progress(row if model is CellYear else cell_year, by)
     for name, value in data.items():
         setattr(row, name, value)
-    if model is CellYear:
-        row.state = CellState.IN_PROGRESS if row.state == CellState.NOT_STARTED else row.state
-    else:
-        _mark_in_progress(cell_year, by)
     return save_attributed(row, by)
 
 
@@ -327,8 +334,14 @@ def cell_report_save(
     return _update_fields(CellYear, cell_year.pk, cell_year.pk, data, by, version)
 
 
-def meeting_for(cell_year: CellYear) -> Meeting:
-    return open_unattributed(Meeting, cell_year=cell_year)
+def meeting_for(cell_year: CellYear, *, by=None) -> Meeting:
+    """The cell year's meeting, opened if missing (for writes; pages read `meeting_of`)."""
+    return get_or_open(Meeting, by=by, cell_year=cell_year)
+
+
+def meeting_of(cell_year: CellYear) -> Meeting:
+    """The meeting to show: the stored one, else an empty one not saved (reads only)."""
+    return Meeting.objects.filter(cell_year=cell_year).first() or Meeting(cell_year=cell_year)
 
 
 @transaction.atomic
@@ -414,7 +427,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
     active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
     away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
     exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
-    attendance = {a.member_id: a for a in meeting.attendance.all()}
+    attendance = {a.member_id: a for a in meeting.attendance.all()} if meeting.pk else {}
     voters = [m for m in full if m.pk not in away]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
     counted = rules.counted_voters(
@@ -438,7 +451,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         ),
     )
     levels = {True: _levels_for(rule_set, member=True), False: _levels_for(rule_set, member=False)}
-    for tally in meeting.tallies.all():
+    for tally in meeting.tallies.all() if meeting.pk else []:
         summary.tallies[tally.assessment_id] = tally
         summary.proposals[tally.assessment_id] = rules.proposed_level(
             tally.votes, levels[tally.assessment_id is not None], counted=counted
@@ -518,48 +531,31 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
 @transaction.atomic
 def cell_submit(*, cell_year: CellYear, by) -> CellYear:
     """Submit to the grassroots committee (step 6 → 7): the proposals are frozen and the cell's
-    work becomes read-only for the cell."""
-    row = _open_cell_year(cell_year.pk)
-    meeting = meeting_for(row)
-    summary = meeting_summary(meeting)
-    if not all(item.ok for item in submission_checklist(row, summary) if item.blocking):
-        raise ValidationError(MSG_CHECKLIST, code="checklist")
-    tallies = {t.assessment_id: t for t in meeting.tallies.all()}
-    for assessment in row.assessments.select_for_update():
-        tally = tallies.get(assessment.pk)
-        assessment.proposed_level = summary.proposals.get(assessment.pk)
-        assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
-        save_attributed(assessment, by, reason=str(_("Submitted")))
-    row.proposed_level = summary.proposals.get(None)
-    row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
-    row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
-    save_attributed(row, by, reason=str(_("Submitted")))
-    grassroots = Organization.objects.grassroots_of(row.cell)
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=users_with_role(Role.GRASSROOTS_COMMITTEE, grassroots),
-            text=_("%(cell)s submitted its review and proposed levels for %(year)s.")
-            % {"cell": row.cell.name, "year": row.period.year},
-            url=reverse("assessment:decide", args=[row.period.year, row.cell_id]),
-        )
+    work becomes read-only for the cell. The checklist is the transition's guard."""
+    row = CellYear.objects.select_for_update(of=("self",)).get(pk=cell_year.pk)
+    machine.take(row, "submit", by=by, reason=str(_("Submitted")), then=_freeze_proposals(by))
     return row
+
+
+def _freeze_proposals(by):
+    def freeze(row: CellYear) -> None:
+        meeting = meeting_for(row, by=by)
+        summary = meeting_summary(meeting)
+        tallies = {t.assessment_id: t for t in meeting.tallies.all()}
+        for assessment in row.assessments.select_for_update():
+            tally = tallies.get(assessment.pk)
+            assessment.proposed_level = summary.proposals.get(assessment.pk)
+            assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
+            save_attributed(assessment, by, reason=str(_("Submitted")))
+        row.proposed_level = summary.proposals.get(None)
+        row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
+
+    return freeze
 
 
 @transaction.atomic
 def cell_return(*, cell_year: CellYear, reason: str, by) -> CellYear:
     """R17: the grassroots committee returns the work with a written reason; editable again."""
     row = _locked(CellYear, cell_year.pk, None)
-    if row.state != CellState.SUBMITTED:
-        raise ValidationError(MSG_NOT_SUBMITTED, code="state")
-    if not reason.strip():
-        raise ValidationError({"reason": MSG_RETURN_REASON})
-    row.state, row.return_reason = CellState.RETURNED, reason.strip()
-    save_attributed(row, by, reason=reason.strip())
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=users_with_role(Role.CELL_SECRETARY, row.cell),
-            text=_("The grassroots committee returned the work of %(cell)s: %(reason)s")
-            % {"cell": row.cell.name, "reason": row.return_reason},
-            url=reverse("assessment:cell_year", args=[row.period.year, row.cell_id]),
-        )
+    machine.take(row, "return", by=by, reason=reason.strip())
     return row

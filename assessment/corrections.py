@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization, Role
 from organizations.notifications import notify, users_with_role
 
+from . import machine
 from .cell_year import save_attributed
 from .decisions import next_number
 from .models import (
@@ -106,7 +107,6 @@ def member_rerate(
     decision = Decision(
         period=period,
         issuer=issuer,
-        number=next_number(issuer, period),
         kind=DecisionKind.RERATING,
         signed_on=signed_on,
         signer_name=signer_name.strip(),
@@ -116,8 +116,11 @@ def member_rerate(
         grounds=grounds,
         reason=reason,
     )
-    decision._history_user, decision._change_reason = by, reason
-    decision.save()
+
+    def number(decision: Decision) -> None:
+        decision.number = next_number(issuer, period)
+
+    machine.take(decision, "issue", by=by, reason=reason, then=number)
     Rerating.objects.create(
         decision=decision,
         assessment=assessment,

@@ -9,20 +9,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Kind, Organization, Role
-from organizations.notifications import notify, users_with_role
+from organizations.models import Kind, Organization
 
-from . import quota, rules
-from .cell_year import save_attributed
+from . import machine, quota, rules
+from .cell_year import Conflict, _locked, save_attributed
 from .models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -30,7 +26,6 @@ from .models import (
     CellYear,
     Decision,
     DecisionKind,
-    DecisionState,
     GrassrootsYear,
     Level,
     MemberAssessment,
@@ -41,14 +36,10 @@ MSG_NOT_SUBMITTED = _("The cell has not submitted its work.")
 MSG_PERIOD_CLOSED = _(
     "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
 )
-MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
+MSG_LOCKED = machine.MSG_LOCKED
 MSG_NOTE_NEEDED = _("A level different from the cell's proposal needs a reason.")
 MSG_OVERRIDE_NEEDED = _("This rule check needs a written reason to be overridden.")
-MSG_UNDECIDED = _("%(n)s members have no decided level yet.")
-MSG_QUOTA = _(
-    "%(excellent)s excellent of a base of %(base)s exceeds the %(cap)s%% quota (at most "
-    "%(allowed)s): give a justification or a decision raising the cap (R12)."
-)
+MSG_UNDECIDED = machine.MSG_UNDECIDED
 MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%% (R10).")
 MSG_CAP_REFERENCE = _("A raised cap needs the reference of the decision that raised it.")
 
@@ -81,7 +72,7 @@ def member_checks(assessment: MemberAssessment, level: Level | None, rule_set) -
             rule_set=rule_set,
         ):
             checks.append(RowCheck("R4", ground))
-        if any(str(rules.MSG_GAP) == note for note in assessment.self_level_notes):
+        if assessment.self_level_gap:  # a flag, worded in the reader's language (fault 7)
             checks.append(RowCheck("R3", str(rules.MSG_GAP)))
     for message in rules.state_level_errors(
         party_level=level,
@@ -148,10 +139,51 @@ def decision_rows(cell_year: CellYear) -> list[MemberRow]:
 
 @dataclass(frozen=True)
 class Choice:
-    level: Level
+    """One row of a decision table as the user posted it, with the version it was loaded with."""
+
+    level: Level | None
     note: str = ""
     override_note: str = ""
     state_level: Level | None = None
+    version: int | None = None
+
+
+@dataclass
+class Outcome:
+    """What a save of a decision table did, by row: saved, refused (why), or stale (the newer
+    row). Rows that pass are saved even when others fail (fault 5 of issue 12)."""
+
+    saved: list[int] = field(default_factory=list)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    conflicts: dict[int, object] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)  # why rows failed: "locked", "rows"…
+
+    def refuse(self, pk: int, messages: list[str], code: str) -> None:
+        self.errors[pk] = messages
+        self.codes.append(code)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+    def by_row(self) -> dict[int, list[str]]:
+        """Every row not saved, with why: its refusals, or that it was stale (a conflict)."""
+        from .cell_year import MSG_CONFLICT
+
+        rows = {pk: list(msgs) for pk, msgs in self.errors.items()}
+        for pk in self.conflicts:
+            rows.setdefault(pk, []).append(str(MSG_CONFLICT))
+        return rows
+
+    def raise_refusals(self) -> Outcome:
+        """For callers that want all or nothing reported: raise when a row was not saved."""
+        if not self.ok:
+            error = ValidationError(
+                {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in self.by_row().items()}
+            )
+            error.code = (self.codes or ["conflict"])[0]
+            raise error
+        return self
 
 
 def _locked_cell_year(cell_year: CellYear) -> CellYear:
@@ -172,41 +204,83 @@ def ensure_open(period: Period) -> None:
         raise ValidationError(MSG_PERIOD_CLOSED, params={"year": period.year}, code="closed")
 
 
+def choice_problems(assessment: MemberAssessment, choice: Choice, rule_set) -> list[str]:
+    """Why `choice` may not stand for this member: no level; a level other than the cell's
+    proposal without a reason; a rule check (R3, R4) without a written override; R6, which
+    no reason overrides. Saving and issuing both ask (faults 1 and 2 of issue 12)."""
+    if choice.level is None:
+        return []  # undecided: issuing says so (machine.rows_decided)
+    assessment.state_level = choice.state_level  # R6 is checked against the level posted
+    problems = []
+    if choice.level != assessment.proposed_level and not choice.note.strip():
+        problems.append(str(MSG_NOTE_NEEDED))
+    for check in member_checks(assessment, choice.level, rule_set):
+        if check.blocking:
+            problems.append(check.message)
+        elif not choice.override_note.strip():
+            problems.append(f"{check.message} {MSG_OVERRIDE_NEEDED}")
+    return problems
+
+
+def stored_choice(assessment: MemberAssessment) -> Choice:
+    return Choice(
+        level=assessment.decided_level,
+        note=assessment.decision_note,
+        override_note=assessment.override_note,
+        state_level=assessment.state_level,
+        version=assessment.version,
+    )
+
+
+def member_problems(assessments: list[MemberAssessment]) -> dict[MemberAssessment, list[str]]:
+    """Each member's problems as the rows stand now (what issuing checks)."""
+    return {
+        a: choice_problems(a, stored_choice(a), a.cell_year.period.rule_set) for a in assessments
+    }
+
+
+def _changed(assessment: MemberAssessment, choice: Choice) -> bool:
+    return (
+        choice.level != assessment.decided_level
+        or choice.note.strip() != assessment.decision_note
+        or choice.override_note.strip() != assessment.override_note
+        or choice.state_level != assessment.state_level
+    )
+
+
 @transaction.atomic
-def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], by) -> None:
-    """Record the committee's levels for a submitted cell (not yet locked). A level other than
-    the proposal needs a reason; an overridable check needs a written override; R6 blocks."""
+def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], by) -> Outcome:
+    """Record the committee's levels for a submitted cell (not yet locked), row by row: a row
+    loaded at an older version is a conflict, an unchanged row is not written, a row that
+    fails its checks says why, the others are saved."""
     cell_year = _locked_cell_year(cell_year)
     rule_set = cell_year.period.rule_set
-    errors = {}
+    outcome = Outcome()
     for assessment in _assessments(cell_year):
         choice = choices.get(assessment.pk)
-        if choice is None:
+        if choice is None or choice.level is None:
             continue
-        if assessment.decision_id:
-            raise ValidationError(
-                MSG_LOCKED, params={"decision": assessment.decision}, code="locked"
-            )
-        assessment.state_level = choice.state_level
-        problems = []
-        if choice.level != assessment.proposed_level and not choice.note.strip():
-            problems.append(str(MSG_NOTE_NEEDED))
-        for check in member_checks(assessment, choice.level, rule_set):
-            if check.blocking:
-                problems.append(check.message)
-            elif not choice.override_note.strip():
-                problems.append(f"{check.message} {MSG_OVERRIDE_NEEDED}")
+        try:
+            row = _locked(MemberAssessment, assessment.pk, choice.version)
+        except Conflict as conflict:
+            outcome.conflicts[assessment.pk] = conflict.current
+            continue
+        if not _changed(row, choice):
+            continue
+        if row.decision_id:
+            outcome.refuse(row.pk, [str(MSG_LOCKED % {"decision": assessment.decision})], "locked")
+            continue
+        problems = choice_problems(assessment, choice, rule_set)
         if problems:
-            errors[assessment.pk] = problems
+            outcome.refuse(row.pk, problems, "rows")
             continue
-        assessment.decided_level = choice.level
-        assessment.decision_note = choice.note.strip()
-        assessment.override_note = choice.override_note.strip()
-        save_attributed(assessment, by, reason=choice.note.strip() or choice.override_note.strip())
-    if errors:
-        raise ValidationError(
-            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
-        )
+        row.state_level = choice.state_level
+        row.decided_level = choice.level
+        row.decision_note = choice.note.strip()
+        row.override_note = choice.override_note.strip()
+        save_attributed(row, by, reason=choice.note.strip() or choice.override_note.strip())
+        outcome.saved.append(row.pk)
+    return outcome
 
 
 @transaction.atomic
@@ -221,19 +295,25 @@ def members_decision_issue(
     raised_cap_percent: Decimal | None = None,
     quota_raise_reference: str = "",
 ) -> Decision:
-    """Issue the numbered decision on a cell's members; it locks their levels (step 7)."""
+    """Issue the numbered decision on a cell's members; it locks their levels (step 7). The
+    machine refuses it unless every row, as it stands, passes the checks saving runs."""
     cell_year = _locked_cell_year(cell_year)
     period, rule_set = cell_year.period, cell_year.period.rule_set
     issuer = Organization.objects.grassroots_of(cell_year.cell)
     Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
-    assessments = _assessments(cell_year)
-    if any(a.decision_id for a in assessments):
-        raise ValidationError(
-            MSG_LOCKED, params={"decision": assessments[0].decision}, code="locked"
+    assessments = list(
+        MemberAssessment.objects.select_for_update(of=("self",))
+        .filter(pk__in=[a.pk for a in _assessments(cell_year)])
+        .select_related(
+            "member",
+            "proposed_level",
+            "decided_level",
+            "state_level",
+            "decision",
+            "cell_year__period__rule_set",
         )
-    undecided = [a for a in assessments if a.decided_level_id is None]
-    if undecided:
-        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
+        .prefetch_related("member__discipline_records")
+    )
     cap = cap_in_force(rule_set, raised_cap_percent, quota_raise_reference)
     check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)
     decision = new_decision(
@@ -241,6 +321,7 @@ def members_decision_issue(
         period=period,
         kind=DecisionKind.MEMBERS,
         check=check,
+        problems=member_problems(assessments),
         signed_on=signed_on,
         signer_name=signer_name,
         signer_title=signer_title,
@@ -251,22 +332,11 @@ def members_decision_issue(
     for assessment in assessments:
         assessment.decision = decision
         save_attributed(assessment, by, reason=str(decision))
-    cell_year.state = CellState.DECIDED
-    save_attributed(cell_year, by, reason=str(decision))
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=[
-                *users_with_role(Role.CELL_SECRETARY, cell_year.cell),
-                *[a.member.user for a in assessments if a.member.user_id],
-            ],
-            text=_("Decision %(decision)s on the levels of %(cell)s was issued.")
-            % {"decision": decision, "cell": cell_year.cell.name},
-            url=reverse("assessment:decision_pdf", args=[decision.pk]),
-        )
+    machine.take(cell_year, "decide", by=by, reason=str(decision), decision=decision)
     return decision
 
 
-def _pct(value: Decimal) -> str:
+def percent_text(value: Decimal) -> str:
     """20 → "20", 25.50 → "25,5" in Vietnamese: a percent as the reader writes it."""
     return number_format(
         value.quantize(Decimal(1)) if value == value.to_integral() else value, use_l10n=True
@@ -278,7 +348,9 @@ def cap_in_force(rule_set, raised: Decimal | None, reference: str) -> Decimal:
         return rule_set.quota_percent
     if raised > rule_set.quota_raised_percent:
         raise ValidationError(
-            MSG_CAP_TOO_HIGH, params={"max": _pct(rule_set.quota_raised_percent)}, code="cap"
+            MSG_CAP_TOO_HIGH,
+            params={"max": percent_text(rule_set.quota_raised_percent)},
+            code="cap",
         )
     if not reference.strip():
         raise ValidationError(MSG_CAP_REFERENCE, code="cap_reference")
@@ -297,20 +369,12 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
     return result
 
 
-MSG_REOPEN_REASON = _("Give the reason for reopening the decision.")
-MSG_REASON_LONG = _("A reason may hold at most %(max)s characters.")
-REASON_MAX = 5000
-MSG_NOT_ISSUED = _("Only an issued decision can be reopened.")
-MSG_RERATING_FINAL = _(
-    "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
-)
-MSG_HIGHER_FIRST = _(
-    "A decision above depends on these levels (R8: lower first): reopen it, or have the "
-    "organization's report returned, first."
-)
+REASON_MAX = machine.REASON_MAX
+MSG_RERATING_FINAL = machine.MSG_RERATING_FINAL
+MSG_HIGHER_FIRST = machine.MSG_HIGHER_FIRST
 
 
-def _higher_locked(decision: Decision) -> bool:
+def higher_locked(decision: Decision) -> bool:
     """Whether a decision or submission above relies on the levels `decision` lists."""
     if decision.kind == DecisionKind.MEMBERS:
         cell_years = CellYear.objects.filter(assessments__decision=decision).distinct()
@@ -324,7 +388,7 @@ def _higher_locked(decision: Decision) -> bool:
     return GrassrootsYear.objects.filter(
         period=decision.period,
         organization__in=[u for u in units if u is not None],
-        state__in=[CellState.SUBMITTED, CellState.DECIDED],
+        state__in=machine.DONE_STATES,
     ).exists()
 
 
@@ -333,40 +397,30 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
     """R17: the deciding role reopens a decision with a written reason; its levels become
     editable again (cells and organizations go back to "submitted") and the old ones stay in
     history. The number is not reused. Higher work that relies on the levels must be reopened
-    or returned first (R8)."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.state != DecisionState.ISSUED:
-        raise ValidationError(MSG_NOT_ISSUED, code="state")
-    if decision.kind == DecisionKind.RERATING:
-        raise ValidationError(MSG_RERATING_FINAL, code="rerating")
-    ensure_open(decision.period)
+    or returned first (R8): the machine's guards."""
+    decision = (
+        Decision.objects.select_for_update().select_related("issuer", "period").get(pk=decision.pk)
+    )
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": MSG_REOPEN_REASON})
-    if len(reason) > REASON_MAX:
-        raise ValidationError(
-            {"reason": ValidationError(MSG_REASON_LONG, params={"max": REASON_MAX})}
-        )
-    if _higher_locked(decision):
-        raise ValidationError(MSG_HIGHER_FIRST, code="order")
-    assessments = list(decision.assessments.select_for_update())
-    for row in [
-        *assessments,
-        *decision.cell_years.select_for_update(),
-        *decision.grassroots_years.select_for_update(),
-    ]:
-        row.decision = None
-        if isinstance(row, GrassrootsYear):
-            row.state = CellState.SUBMITTED
-        save_attributed(row, by, reason=reason)
-    for cell_year in CellYear.objects.select_for_update().filter(
-        pk__in={a.cell_year_id for a in assessments}, state=CellState.DECIDED
-    ):
-        cell_year.state = CellState.SUBMITTED
-        save_attributed(cell_year, by, reason=reason)
-    decision.state, decision.reopen_reason = DecisionState.REOPENED, reason
-    decision._history_user, decision._change_reason = by, reason
-    decision.save()
+
+    def unlock(decision: Decision) -> None:
+        assessments = list(decision.assessments.select_for_update())
+        for row in [*assessments, *decision.cell_years.select_for_update()]:
+            row.decision = None
+            save_attributed(row, by, reason=reason)
+        for row in decision.grassroots_years.select_for_update().select_related(
+            "organization", "period"
+        ):
+            row.decision = None
+            machine.take(row, "reopen", by=by, reason=reason)
+        for cell_year in (
+            CellYear.objects.select_for_update()
+            .select_related("cell", "period")
+            .filter(pk__in={a.cell_year_id for a in assessments}, state=CellState.DECIDED)
+        ):
+            machine.take(cell_year, "reopen", by=by, reason=reason)
+
+    machine.take(decision, "reopen", by=by, reason=reason, then=unlock)
     return decision
 
 
@@ -388,7 +442,7 @@ def _cell_years(grassroots: Organization, period: Period) -> list[CellYear]:
         .filter(
             cell__path__startswith=grassroots.path,
             cell__kind=Kind.SUBORDINATE_CELL,
-            state__in=[CellState.SUBMITTED, CellState.DECIDED],
+            state__in=machine.DONE_STATES,
         )
         .select_related("cell", "proposed_level", "decided_level", "decision")
         .order_by("cell__path")
@@ -472,48 +526,80 @@ def cells_quota(
     return quota_from_rows(rows, period.rule_set, what_if, cap_percent)
 
 
+def _cell_problems(grassroots: Organization, period: Period):
+    """`problems(row, level)` for the subordinate cells: R7 and R8 (members first, the head
+    not above the cell), as the rows stand below them."""
+    below = _below(_cell_years(grassroots, period), period.year)
+    return lambda row, level: [
+        c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking
+    ]
+
+
 @transaction.atomic
 def cell_levels_decide(
     *, grassroots: Organization, period: Period, choices: Mapping[int, Choice], by
-) -> None:
-    """The committee's levels for its subordinate cells (not yet locked)."""
-    cell_years = _cell_years(grassroots, period)
-    below = _below(cell_years, period.year)
-    unit_levels_decide(
+) -> Outcome:
+    """The committee's levels for its subordinate cells (not yet locked), row by row."""
+    return unit_levels_decide(
         model=CellYear,
-        rows=cell_years,
+        rows=_cell_years(grassroots, period),
         choices=choices,
         by=by,
-        problems=lambda row, level: [
-            c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking
-        ],
+        problems=_cell_problems(grassroots, period),
     )
 
 
-def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, problems) -> None:
+def unit_problems(row, level: Level | None, problems) -> list[str]:
+    """Why `level` may not stand for a unit row: none; its rule checks; a level other than the
+    proposal without a reason (the reason as posted, or as stored when issuing)."""
+    if level is None:
+        return []  # undecided: issuing says so (machine.rows_decided)
+    return list(problems(row, level))
+
+
+def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, problems) -> Outcome:
     """Record decided levels on unit rows (cell years or grassroots years) not yet locked: a
-    level other than the proposal needs a reason, and `problems(row, level)` must be empty."""
+    stale row is a conflict, an unchanged row is not written, a row that fails its checks
+    (`problems(row, level)`, and a reason for a level other than the proposal) says why; the
+    others are saved (faults 4 and 5 of issue 12)."""
     allowed = {row.pk for row in rows}
-    errors = {}
+    outcome = Outcome()
     for pk, choice in choices.items():
-        if pk not in allowed:
+        if pk not in allowed or choice.level is None:
             continue
-        row = model.objects.select_for_update(of=("self",)).select_related("period").get(pk=pk)
+        try:
+            row = _locked(model, pk, choice.version)
+        except Conflict as conflict:
+            outcome.conflicts[pk] = conflict.current
+            continue
         ensure_open(row.period)
+        if choice.level == row.decided_level and choice.note.strip() == row.decision_note:
+            continue
         if row.decision_id:
-            raise ValidationError(MSG_LOCKED, params={"decision": row.decision}, code="locked")
-        found = list(problems(row, choice.level))
+            outcome.refuse(pk, [str(MSG_LOCKED % {"decision": row.decision})], "locked")
+            continue
+        found = unit_problems(row, choice.level, problems)
         if choice.level != row.proposed_level and not choice.note.strip():
             found.append(str(MSG_NOTE_NEEDED))
         if found:
-            errors[pk] = found
+            outcome.refuse(pk, found, "rows")
             continue
         row.decided_level, row.decision_note = choice.level, choice.note.strip()
         save_attributed(row, by, reason=choice.note.strip())
-    if errors:
-        raise ValidationError(
-            {str(pk): [ValidationError(m) for m in msgs] for pk, msgs in errors.items()}
-        )
+        outcome.saved.append(pk)
+    return outcome
+
+
+def stored_unit_problems(rows, problems) -> dict:
+    """Each unit row's problems as it stands now (what issuing checks)."""
+    result = {}
+    for row in rows:
+        found = unit_problems(row, row.decided_level, problems)
+        if row.decided_level and row.decided_level != row.proposed_level:
+            if not row.decision_note.strip():
+                found.append(str(MSG_NOTE_NEEDED))
+        result[row] = found
+    return result
 
 
 @transaction.atomic
@@ -523,8 +609,8 @@ def cells_decision_issue(*, grassroots: Organization, period: Period, by, **docu
         issuer=grassroots,
         period=period,
         by=by,
-        mark_decided=False,
         pending=lambda: _cell_years(grassroots, period),
+        problems=_cell_problems(grassroots, period),
         quota_of=lambda cap: cells_quota(grassroots=grassroots, period=period, cap_percent=cap),
         **document,
     )
@@ -536,8 +622,8 @@ def units_decision_issue(
     period: Period,
     by,
     pending,
+    problems,
     quota_of,
-    mark_decided: bool,
     signed_on: datetime.date,
     signer_name: str,
     signer_title: str,
@@ -545,19 +631,18 @@ def units_decision_issue(
     raised_cap_percent: Decimal | None = None,
     quota_raise_reference: str = "",
 ) -> Decision:
-    """Lock the decided, not yet locked rows (cell years or grassroots years) that `pending()`
-    gives under a new numbered decision of `issuer`; `quota_of(cap)` checks R10–R12."""
+    """Lock the rows not yet locked (cell years or grassroots years) that `pending()` gives
+    under a new numbered decision of `issuer`, when each passes `problems(row, level)` as it
+    stands; `quota_of(cap)` checks R10–R12. A grassroots year becomes decided."""
     Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
     rows = [row for row in pending() if not row.decision_id]
-    undecided = [row for row in rows if row.decided_level_id is None]
-    if not rows or undecided:
-        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
     cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
     decision = new_decision(
         issuer=issuer,
         period=period,
         kind=DecisionKind.UNITS,
         check=quota_of(cap),
+        problems=stored_unit_problems(rows, problems),
         signed_on=signed_on,
         signer_name=signer_name,
         signer_title=signer_title,
@@ -567,9 +652,10 @@ def units_decision_issue(
     )
     for row in rows:
         row.decision = decision
-        if mark_decided:
-            row.state = CellState.DECIDED
-        save_attributed(row, by, reason=str(decision))
+        if isinstance(row, GrassrootsYear):
+            machine.take(row, "decide", by=by, reason=str(decision))
+        else:
+            save_attributed(row, by, reason=str(decision))
     return decision
 
 
@@ -579,6 +665,7 @@ def new_decision(
     period,
     kind,
     check,
+    problems,
     signed_on,
     signer_name,
     signer_title,
@@ -586,23 +673,11 @@ def new_decision(
     quota_justification,
     quota_raise_reference,
 ) -> Decision:
-    ensure_open(period)
-    if not check.ok and not quota_justification.strip():
-        raise ValidationError(
-            MSG_QUOTA,
-            code="quota",
-            params={
-                "excellent": check.excellent,
-                "base": check.base,
-                "cap": _pct(check.cap_percent),
-                "allowed": check.allowed,
-            },
-        )
-    number = next_number(issuer, period)
+    """A numbered decision, issued through the machine: its guards check the year, every row
+    it lists (`problems`: row → what fails) and the quota `check`."""
     decision = Decision(
         period=period,
         issuer=issuer,
-        number=number,
         kind=kind,
         signed_on=signed_on,
         signer_name=signer_name.strip(),
@@ -612,9 +687,20 @@ def new_decision(
         quota_cap_percent=check.cap_percent,
         quota_raise_reference=quota_raise_reference.strip(),
     )
-    decision._history_user = by
-    decision.save()
-    return decision
+
+    def number(decision: Decision) -> Decision:
+        decision.number = next_number(issuer, period)
+        return decision
+
+    return machine.take(
+        decision,
+        "issue",
+        by=by,
+        then=number,
+        problems=problems,
+        check=check,
+        quota_justification=quota_justification,
+    )
 
 
 def next_number(issuer: Organization, period: Period) -> int:

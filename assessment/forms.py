@@ -327,3 +327,172 @@ def _decimal(value) -> Decimal | None:
         return None if value in (None, "") else Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+# --- Decision tables (issue 12): one form per row, each carrying the version it was loaded
+# with; a row the user did not change (against the values it was loaded with, posted as
+# Django's hidden initial values) is not sent to the service, so it is never rewritten.
+
+
+class LevelField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Level) -> str:
+        return obj.short_name
+
+
+class UnitDecisionRowForm(forms.Form):
+    """One unit's row: its decided level and the reason when it is not the proposal. The
+    initial values are the row as loaded; `undecided` rows count as changed (the level shown
+    is the proposal, which saving records)."""
+
+    EDITABLE = ("level", "note")
+
+    id = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    level = LevelField(
+        label=capfirst(_("decided level")),
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="—",
+        show_hidden_initial=True,
+    )
+    note = forms.CharField(
+        label=capfirst(_("reason for the decided level")),
+        required=False,
+        max_length=2000,
+        show_hidden_initial=True,
+    )
+
+    def __init__(self, *args, levels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = levels if levels is not None else Level.objects.none()
+        # One query for the whole table, not one per row and field (rendering reads choices).
+        choices = [("", "—"), *((lv.pk, lv.short_name) for lv in levels)]
+        for name in ("level", "state_level"):
+            if name in self.fields:
+                self.fields[name].queryset = levels
+                self.fields[name].choices = choices
+        row, label = self.initial.get("id"), self.initial.get("label", "")
+        for name in self.EDITABLE:
+            field = self.fields[name]
+            field.disabled = bool(self.initial.get("locked"))
+            field.widget.attrs.update(
+                {
+                    "class": "form-select form-select-sm"
+                    if isinstance(field, forms.ModelChoiceField)
+                    else "form-control form-control-sm mb-1",
+                    "aria-label": f"{field.label}: {label}",
+                    "data-testid": f"{name.replace('_', '-')}-{row}",
+                }
+            )
+        self.fields["note"].widget.attrs["placeholder"] = _("reason if not the proposal")
+
+    def choice(self):
+        from .decisions import Choice
+
+        data = self.cleaned_data
+        return Choice(
+            level=data["level"],
+            note=data.get("note", ""),
+            override_note=data.get("override_note", ""),
+            state_level=data.get("state_level"),
+            version=data["version"],
+        )
+
+
+class MemberDecisionRowForm(UnitDecisionRowForm):
+    """One member's row: also the override of a rule check and the state level (R3–R6)."""
+
+    EDITABLE = ("level", "note", "override_note", "state_level")
+
+    override_note = forms.CharField(
+        label=capfirst(_("reason for overriding a rule check")),
+        required=False,
+        max_length=2000,
+        show_hidden_initial=True,
+    )
+    state_level = LevelField(
+        label=capfirst(_("state (civil-service) level")),
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="—",
+        show_hidden_initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["override_note"].widget.attrs["placeholder"] = _(
+            "reason for overriding a rule check"
+        )
+
+
+class DecisionTable(forms.BaseFormSet):
+    def changed_choices(self) -> dict:
+        """{row id: Choice} for the rows the user changed (call after is_valid): against the
+        values each row was loaded with (posted back as hidden initial values); a row still
+        undecided counts as changed. Rows not in the table as it stands are left out."""
+        current = {row["id"]: row for row in self.initial or []}
+        result = {}
+        for form in self.forms:
+            row = current.get(form.cleaned_data["id"])
+            if row is None or row.get("locked"):
+                continue
+            if row.get("undecided") or any(n in form.changed_data for n in form.EDITABLE):
+                result[row["id"]] = form.choice()
+        return result
+
+    def all_choices(self) -> dict:
+        """{row id: Choice} for every row as posted (the quota preview counts them all)."""
+        return {
+            f.cleaned_data["id"]: f.choice()
+            for f in self.forms
+            if f.is_valid() and f.cleaned_data.get("level")
+        }
+
+    def by_id(self) -> dict:
+        return {f.initial.get("id"): f for f in self.forms}
+
+
+MemberDecisionTable = forms.formset_factory(
+    MemberDecisionRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
+)
+UnitDecisionTable = forms.formset_factory(
+    UnitDecisionRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
+)
+
+
+def member_rows_initial(rows) -> list[dict]:
+    """The members' rows as loaded: the level shown is the decided one, else the proposal."""
+    return [
+        {
+            "id": r.assessment.pk,
+            "label": r.assessment.member.full_name,
+            "version": r.assessment.version,
+            "level": r.level.pk if r.level else None,
+            "note": r.assessment.decision_note,
+            "override_note": r.assessment.override_note,
+            "state_level": r.assessment.state_level_id,
+            "undecided": r.assessment.decided_level_id is None,
+            "locked": bool(r.assessment.decision_id),
+        }
+        for r in rows
+    ]
+
+
+def unit_rows_initial(rows, attribute: str) -> list[dict]:
+    """Rows of cell years or grassroots years (`attribute` names the row's record)."""
+    result = []
+    for r in rows:
+        record = getattr(r, attribute)
+        unit = record.cell if attribute == "cell_year" else record.organization
+        result.append(
+            {
+                "id": record.pk,
+                "label": unit.name,
+                "version": record.version,
+                "level": r.level.pk if r.level else None,
+                "note": record.decision_note,
+                "undecided": record.decided_level_id is None,
+                "locked": bool(record.decision_id),
+            }
+        )
+    return result

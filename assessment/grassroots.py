@@ -9,23 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import DisciplineRecord
-from organizations.models import GRASSROOTS_KINDS, OWN_LEVEL_KINDS, Kind, Organization, Role
-from organizations.notifications import notify, users_with_role
+from organizations.models import GRASSROOTS_KINDS, OWN_LEVEL_KINDS, Kind, Organization
 
-from . import quota, rules
-from .cell_year import open_unattributed, save_attributed
+from . import machine, quota, rules
+from .cell_year import get_or_open
 from .decisions import (
     Choice,
+    Outcome,
     RowCheck,
     quota_from_rows,
     unit_levels_decide,
@@ -42,17 +38,20 @@ from .models import (
     Period,
 )
 
-MSG_NOT_DONE = _(
-    "Every cell's members and every subordinate cell must be decided by an issued decision "
-    "before the organization submits its own level (R8: lower first)."
-)
-MSG_PROPOSED = _("Propose the organization's own level.")
-MSG_EDITABLE = _("This report has been submitted; it can change only after a return.")
-MSG_RETURN = _("Only a submitted report can be returned, with a reason.")
+MSG_NOT_DONE = machine.MSG_LOWER_FIRST
+MSG_PROPOSED = machine.MSG_PROPOSED
 
 
-def grassroots_year_open(*, period: Period, organization: Organization) -> GrassrootsYear:
-    return open_unattributed(GrassrootsYear, period=period, organization=organization)
+def grassroots_year_open(*, period: Period, organization: Organization, by=None) -> GrassrootsYear:
+    """Open the organization's year (an explicit step, attributed to `by`)."""
+    return get_or_open(GrassrootsYear, by=by, period=period, organization=organization)
+
+
+def grassroots_year_find(*, period: Period, organization: Organization) -> GrassrootsYear:
+    """The organization's year as stored, else an unsaved one not started (reads only)."""
+    return GrassrootsYear.objects.filter(period=period, organization=organization).first() or (
+        GrassrootsYear(period=period, organization=organization)
+    )
 
 
 def lower_levels_done(unit: Organization, period: Period) -> bool:
@@ -82,39 +81,42 @@ def lower_levels_done(unit: Organization, period: Period) -> bool:
 def grassroots_submit(
     *, grassroots_year: GrassrootsYear, report: str, proposed_level: Level | None, by
 ) -> GrassrootsYear:
+    """Step 7 → 8 (8b for a commune or ward committee): the report and proposed level go to
+    the deciding superior once the levels below are decided (R8); the machine's guards."""
+    if grassroots_year.pk is None:
+        grassroots_year = grassroots_year_open(
+            period=grassroots_year.period, organization=grassroots_year.organization, by=by
+        )
     row = (
-        GrassrootsYear.objects.select_for_update()
+        GrassrootsYear.objects.select_for_update(of=("self",))
         .select_related("organization", "period")
         .get(pk=grassroots_year.pk)
     )
-    if not row.is_editable():
-        raise ValidationError(MSG_EDITABLE, code="state")
-    if proposed_level is None:
-        raise ValidationError({"proposed_level": MSG_PROPOSED})
-    if not lower_levels_done(row.organization, row.period):
-        raise ValidationError(MSG_NOT_DONE, code="order")
-    row.report, row.proposed_level = report.strip(), proposed_level
-    row.state, row.submitted_at, row.return_reason = CellState.SUBMITTED, timezone.now(), ""
-    save_attributed(row, by, reason=str(_("Submitted")))
-    superior = Organization.objects.deciding_superior(row.organization)
-    role = Role.SUPERIOR_BOARD if superior.kind == Kind.SUPERIOR else Role.PROVINCIAL_BOARD
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            users=users_with_role(role, superior),
-            text=_("%(unit)s submitted its report and proposed level for %(year)s.")
-            % {"unit": row.organization.name, "year": row.period.year},
-            url=reverse("assessment:superior", args=[row.period.year, superior.pk]),
-        )
+
+    def fill(row: GrassrootsYear) -> None:
+        row.report, row.proposed_level = report.strip(), proposed_level
+
+    machine.take(
+        row,
+        "submit",
+        by=by,
+        reason=str(_("Submitted")),
+        then=fill,
+        proposed_level=proposed_level,
+    )
     return row
 
 
 @transaction.atomic
 def grassroots_return(*, grassroots_year: GrassrootsYear, reason: str, by) -> GrassrootsYear:
-    row = GrassrootsYear.objects.select_for_update().get(pk=grassroots_year.pk)
-    if row.state != CellState.SUBMITTED or not reason.strip() or row.decision_id:
-        raise ValidationError(MSG_RETURN, code="state")
-    row.state, row.return_reason = CellState.RETURNED, reason.strip()
-    return save_attributed(row, by, reason=reason.strip())
+    """R17: the deciding superior's board returns the report with a written reason."""
+    row = (
+        GrassrootsYear.objects.select_for_update(of=("self",))
+        .select_related("organization", "period")
+        .get(pk=grassroots_year.pk)
+    )
+    machine.take(row, "return", by=by, reason=reason.strip())
+    return row
 
 
 @dataclass
@@ -130,20 +132,31 @@ def decided_kinds(superior: Organization) -> frozenset[str]:
     return OWN_LEVEL_KINDS if superior.kind == Kind.PROVINCE else GRASSROOTS_KINDS
 
 
-def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
-    """The organizations this superior decides for (its direct children of a kind it decides),
-    submitted or decided."""
-    return list(
-        GrassrootsYear.objects.filter(
-            period=period,
-            organization__path__startswith=superior.path,
-            organization__depth=superior.depth + 1,
-            organization__kind__in=decided_kinds(superior),
-            state__in=[CellState.SUBMITTED, CellState.DECIDED],
-        )
-        .select_related("organization", "proposed_level", "decided_level", "decision")
+def board_units(superior: Organization, period: Period):
+    """Every organization's year this superior's board decides (its direct children of a kind
+    it decides), whatever its state: the only rows the board's actions may touch (fault 3 of
+    issue 12); a step its state does not allow is then the machine's refusal."""
+    return GrassrootsYear.objects.filter(
+        period=period,
+        organization__path__startswith=superior.path,
+        organization__depth=superior.depth + 1,
+        organization__kind__in=decided_kinds(superior),
+    )
+
+
+def board_queue(superior: Organization, period: Period):
+    """The board's work: its units submitted or decided (the rows its pages list, decide and
+    issue)."""
+    return (
+        board_units(superior, period)
+        .filter(state__in=machine.DONE_STATES)
+        .select_related("organization", "proposed_level", "decided_level", "decision", "period")
         .order_by("organization__path")
     )
+
+
+def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
+    return list(board_queue(superior, period))
 
 
 def _below(
@@ -270,20 +283,22 @@ def worst(groups: list[GroupQuota]) -> quota.QuotaCheck:
     return next((g.check for g in groups if not g.check.ok), groups[0].check)
 
 
+def _unit_problems(superior: Organization, period: Period, rows: list[GrassrootsYear]):
+    below = _below(superior, rows, period)
+    return lambda row, level: [m.message for m in _checks(level, period.rule_set, below[row.pk])]
+
+
 @transaction.atomic
 def grassroots_levels_decide(
     *, superior: Organization, period: Period, choices: Mapping[int, Choice], by
-) -> None:
+) -> Outcome:
     rows = _submitted(superior, period)
-    below = _below(superior, rows, period)
-    unit_levels_decide(
+    return unit_levels_decide(
         model=GrassrootsYear,
         rows=rows,
         choices=choices,
         by=by,
-        problems=lambda row, level: [
-            c.message for c in _checks(level, period.rule_set, below[row.pk])
-        ],
+        problems=_unit_problems(superior, period, rows),
     )
 
 
@@ -292,12 +307,13 @@ def grassroots_decision_issue(
     *, superior: Organization, period: Period, by, **document
 ) -> Decision:
     """Step 8: the superior's numbered decision on its grassroots organizations' levels."""
+    rows = _submitted(superior, period)
     return units_decision_issue(
         issuer=superior,
         period=period,
         by=by,
-        mark_decided=True,
-        pending=lambda: _submitted(superior, period),
+        pending=lambda: rows,
+        problems=_unit_problems(superior, period, rows),
         quota_of=lambda cap: worst(units_quotas(superior=superior, period=period, cap_percent=cap)),
         **document,
     )

@@ -365,7 +365,10 @@ class CellState(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
-EDITABLE_CELL_STATES = frozenset({CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED})
+def _open_states() -> frozenset[str]:
+    from .machine import OPEN_STATES  # the one home of the state sets
+
+    return OPEN_STATES
 
 
 class CellYearQuerySet(models.QuerySet):
@@ -469,7 +472,7 @@ class CellYear(Versioned):
         return f"{self.cell} {self.period}"
 
     def is_editable(self) -> bool:
-        return self.period.is_open() and self.state in EDITABLE_CELL_STATES
+        return self.period.is_open() and self.state in _open_states()
 
 
 class MemberAssessmentQuerySet(models.QuerySet):
@@ -524,6 +527,8 @@ class MemberAssessment(Versioned):
     self_level_notes = models.JSONField(
         _("notes on the self-assessed level"), default=list, blank=True
     )
+    # R3: no level's conditions hold for the score; a flag, worded only when shown.
+    self_level_gap = models.BooleanField(_("no level's conditions hold"), default=False)
     self_review_entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -588,6 +593,13 @@ class MemberAssessment(Versioned):
         from .rules import CPL_REASONS, KPL_REASONS
 
         return str(KPL_REASONS.get(self.reason_code) or CPL_REASONS.get(self.reason_code) or "")
+
+    @property
+    def gap_text(self) -> str:
+        """R3's gap flag, worded in the reader's language."""
+        from .rules import MSG_GAP
+
+        return str(MSG_GAP) if self.self_level_gap else ""
 
     @property
     def has_self_review(self) -> bool:
@@ -917,4 +929,4 @@ class GrassrootsYear(Versioned):
 
     def is_editable(self) -> bool:
         """The organization may (re)submit its report: open year, not submitted or decided."""
-        return self.period.is_open() and self.state in EDITABLE_CELL_STATES
+        return self.period.is_open() and self.state in _open_states()

@@ -199,7 +199,7 @@ def self_assessed_level(
     if lowest.score_min is None and any(
         lv.score_min is not None and score >= lv.score_min for lv in levels[:-1]
     ):
-        return SelfAssessment(lowest, [*notes, str(MSG_GAP)], gap=True)
+        return SelfAssessment(lowest, notes, gap=True)  # worded when shown (MSG_GAP)
     return SelfAssessment(lowest, notes)
 
 

@@ -94,10 +94,10 @@ MSG_NOT_OPEN = _("Only an open year can be closed.")
 def period_close(*, period: Period, by: AbstractBaseUser | None) -> Period:
     """Close a year: its results change from now on only by re-rating decisions (R9), and its
     tree is frozen for its reports (organizations.history, R22)."""
+    from . import machine
+
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state != PeriodState.OPEN:
         raise ValidationError(MSG_NOT_OPEN, code="state")
-    period.state = PeriodState.CLOSED
-    period._history_user = by
-    period.save()
+    machine.take(period, "close", by=by)
     return period

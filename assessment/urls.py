@@ -5,6 +5,7 @@ from . import views, views_years
 app_name = "assessment"
 urlpatterns = [
     path("years/<int:year>/cells/<int:pk>/", views.cell_year_view, name="cell_year"),
+    path("years/<int:year>/cells/<int:pk>/open/", views.cell_year_open_view, name="cell_year_open"),
     path("years/<int:year>/cells/<int:pk>/inputs/", views.inputs_view, name="inputs"),
     path("years/<int:year>/cells/<int:pk>/report/", views.cell_report_view, name="cell_report"),
     path("years/<int:year>/cells/<int:pk>/meeting/", views.meeting_view, name="meeting"),

@@ -23,6 +23,7 @@ from .access import (
     can_enter_cell_work,
     can_submit_grassroots,
     get_assessment_for_user,
+    get_cell_for_user,
     get_cell_year_for_user,
     get_decision_for_user,
     get_period,
@@ -32,11 +33,15 @@ from .forms import (
     CellReportForm,
     DecisionIssueForm,
     MeetingForm,
+    MemberDecisionTable,
     RerateForm,
     ReturnForm,
     ReviewInputForm,
     SelfReviewForm,
     StatusForm,
+    UnitDecisionTable,
+    member_rows_initial,
+    unit_rows_initial,
 )
 from .models import (
     AssessmentStatus,
@@ -44,7 +49,6 @@ from .models import (
     DeadlineLevel,
     Decision,
     DecisionKind,
-    GrassrootsYear,
     MemberAssessment,
     Tally,
 )
@@ -67,8 +71,15 @@ def _deadline(cell_year: CellYear):
 @login_required
 @require_safe
 def cell_year_view(request, year: int, pk: int):
-    cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    cell, period = get_cell_for_user(request.user, year, pk)
+    cell_year = work.cell_year_find(period=period, cell=cell)
+    if cell_year is None:  # not opened yet: the secretary opens it, a look writes nothing
+        return render(
+            request,
+            "assessment/cell_year_unopened.html",
+            {"cell": cell, "period": period, "can_enter": can_enter_cell_work(request.user, cell)},
+        )
+    meeting = work.meeting_of(cell_year)
     summary = work.meeting_summary(meeting)
     deadline, days_left = _deadline(cell_year)
     return render(
@@ -76,9 +87,9 @@ def cell_year_view(request, year: int, pk: int):
         "assessment/cell_year.html",
         {
             "cell_year": cell_year,
-            "assessments": cell_year.assessments.select_related("member", "self_level").order_by(
-                "member__full_name", "pk"
-            ),
+            "assessments": cell_year.assessments.select_related(
+                "member", "self_level", "proposed_level", "decided_level", "decision__issuer"
+            ).order_by("member__full_name", "pk"),
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary),
             "deadline": deadline,
@@ -91,6 +102,19 @@ def cell_year_view(request, year: int, pk: int):
             "history": cell_year.history.select_related("history_user")[:HISTORY_ROWS],
         },
     )
+
+
+@login_required
+@require_POST
+def cell_year_open_view(request, year: int, pk: int):
+    """Open the cell's year, or refresh its roster (R13, R16): an explicit, attributed step."""
+    cell, period = get_cell_for_user(request.user, year, pk, write=True)
+    if not period.is_open():
+        messages.error(request, _("The year is not open."))
+    else:
+        work.cell_year_open(period=period, cell=cell, by=request.user)
+        messages.success(request, _("The cell's year is open and its roster is up to date."))
+    return redirect("assessment:cell_year", year=year, pk=pk)
 
 
 @login_required
@@ -271,7 +295,7 @@ def cell_report_view(request, year: int, pk: int):
 
 def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
     """One row for the cell, then one per member to be assessed."""
-    tallies = {t.assessment_id: t for t in meeting.tallies.all()}
+    tallies = {t.assessment_id: t for t in meeting.tallies.all()} if meeting.pk else {}
     subjects = [
         None,
         *cell_year.assessments.to_assess()
@@ -310,7 +334,7 @@ def _meeting_context(request, cell_year: CellYear, meeting, form=None):
         "member_levels": list(rule_set.levels.for_members().order_by("rank")),
         "attendance_rows": [(m, summary.attendance.get(m.pk)) for m in summary.voters],
         "tally_rows": _tally_rows(cell_year, summary, meeting),
-        "vote_history": Tally.history.filter(meeting_id=meeting.pk).select_related(
+        "vote_history": Tally.history.filter(meeting_id=meeting.pk or 0).select_related(
             "history_user", "assessment__member"
         )[:HISTORY_ROWS],
         "editable": cell_year.is_editable() and can_enter_cell_work(request.user, cell_year.cell),
@@ -320,10 +344,11 @@ def _meeting_context(request, cell_year: CellYear, meeting, form=None):
 @login_required
 def meeting_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_of(cell_year)
     form = None
     if request.method == "POST":
         cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
+        meeting = work.meeting_for(cell_year, by=request.user)
         form, saved = _versioned_save(
             request,
             MeetingForm(request.POST, instance=meeting),
@@ -344,7 +369,7 @@ def meeting_view(request, year: int, pk: int):
 @require_POST
 def attendance_view(request, year: int, pk: int, member_pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_for(cell_year, by=request.user)
     member = get_object_or_404(Member, pk=member_pk, cell=cell_year.cell)
     try:
         work.attendance_set(
@@ -388,7 +413,7 @@ def _parse_votes(post, levels) -> tuple[dict[str, int | None], list[str]]:
 @require_POST
 def tally_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_for(cell_year, by=request.user)
     key = request.POST.get("subject", "cell")
     if key != "cell" and not key.isdigit():
         raise Http404  # not a member of this cell: as if missing
@@ -446,7 +471,7 @@ def tally_view(request, year: int, pk: int):
 @require_safe
 def minutes_pdf(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_for(cell_year)
+    meeting = work.meeting_of(cell_year)
     context = _meeting_context(request, cell_year, meeting)
     context["parent"] = Organization.objects.get_parent(cell_year.cell)
     # Not ticked present is absent, whether or not a reason was recorded.
@@ -546,28 +571,33 @@ def inbox_view(request, year: int, pk: int):
 # --- Step 7: the grassroots committee decides (issue 4) -----------------------------------------
 
 
-def _choices(post, rows, levels_by_pk) -> dict[int, decisions.Choice]:
-    choices = {}
-    for row in rows:
-        pk = row.assessment.pk
-        level = levels_by_pk.get(post.get(f"level_{pk}", ""))
-        if level is None:
-            continue
-        choices[pk] = decisions.Choice(
-            level=level,
-            note=post.get(f"note_{pk}", "")[:2000],
-            override_note=post.get(f"override_{pk}", "")[:2000],
-            state_level=levels_by_pk.get(post.get(f"state_{pk}", "")),
-        )
-    return choices
+def _member_table(cell_year, rows, data=None):
+    """The members' decision table as a formset, one versioned form per row."""
+    return MemberDecisionTable(
+        data,
+        initial=member_rows_initial(rows),
+        form_kwargs={"levels": cell_year.period.rule_set.levels.for_members().order_by("rank")},
+        prefix="rows",
+    )
 
 
-def _decide_context(cell_year, rows, *, errors=None, what_if=None):
+def _unit_table(period, rows, attribute: str, data=None):
+    return UnitDecisionTable(
+        data,
+        initial=unit_rows_initial(rows, attribute),
+        form_kwargs={"levels": period.rule_set.levels.for_organizations().order_by("rank")},
+        prefix="rows",
+    )
+
+
+def _decide_context(cell_year, rows, *, errors=None, what_if=None, table=None):
     grassroots = Organization.objects.grassroots_of(cell_year.cell)
+    table = table or _member_table(cell_year, rows)
+    forms = table.by_id()
     return {
         "cell_year": cell_year,
-        "rows": rows,
-        "levels": list(cell_year.period.rule_set.levels.for_members().order_by("rank")),
+        "rows": [(row, forms.get(row.assessment.pk)) for row in rows],
+        "table": table,
         "errors": errors or {},
         "quota": decisions.grassroots_quota(
             grassroots=grassroots, period=cell_year.period, what_if=what_if
@@ -579,36 +609,43 @@ def _decide_context(cell_year, rows, *, errors=None, what_if=None):
     }
 
 
+def _table_errors(table) -> dict[int, list[str]]:
+    """A formset's own refusals (a level not of this year…), by row id."""
+    return {
+        f.initial.get("id"): [m for msgs in f.errors.values() for m in msgs]
+        for f in table.forms
+        if f.errors
+    }
+
+
 def _save_levels(request, save) -> dict[int, list[str]] | None:
-    """Call `save()`: None when saved, else the refusals by row (a message says which)."""
+    """Call `save()` (a table's save, row by row): None when every row passed, else the
+    refusals and conflicts by row; the rows that passed are saved either way (fault 5)."""
     try:
-        save()
+        outcome = save()
     except ValidationError as error:
-        errors = {}
-        if hasattr(error, "error_dict"):
-            errors = {
-                int(k): [m for e in v for m in e.messages] for k, v in error.error_dict.items()
-            }
-        messages.error(
+        messages.error(request, "; ".join(error.messages))
+        return {}
+    errors = outcome.by_row()
+    if outcome.saved:
+        messages.success(
             request,
-            _("Some levels were not saved; see the rows marked in red.")
-            if errors
-            else "; ".join(error.messages),
+            _("%(n)s decided levels were saved.") % {"n": len(outcome.saved)},
         )
+    if errors:
+        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
         return errors
-    messages.success(request, _("The decided levels were saved."))
+    if not outcome.saved:
+        messages.info(request, _("Nothing changed."))
     return None
 
 
-def _unit_choices(post, pks, levels_by_pk) -> dict[int, decisions.Choice]:
-    """A unit table's decided levels and reasons, by row."""
-    return {
-        pk: decisions.Choice(
-            level=levels_by_pk[post[f"level_{pk}"]], note=post.get(f"note_{pk}", "")[:2000]
-        )
-        for pk in pks
-        if post.get(f"level_{pk}", "") in levels_by_pk
-    }
+def _save_table(request, table, save) -> dict[int, list[str]] | None:
+    """Validate a unit table and save its changed rows: None when all passed, else why not."""
+    if not table.is_valid():
+        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        return _table_errors(table)
+    return _save_levels(request, lambda: save(table.changed_choices()))
 
 
 def _issue(request, issue) -> None:
@@ -635,16 +672,20 @@ def decide_view(request, year: int, pk: int):
     rows = decisions.decision_rows(cell_year)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
-        choices = _choices(request.POST, rows, levels_by_pk)
-        errors = _save_levels(
-            request,
-            lambda: decisions.member_levels_decide(
-                cell_year=cell_year, choices=choices, by=request.user
-            ),
-        )
-        if errors is None:
-            return redirect(_cell_url(cell_year, "decide"))
+        table = _member_table(cell_year, rows, request.POST)
+        if not table.is_valid():
+            errors = _table_errors(table)
+            messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        else:
+            errors = _save_levels(
+                request,
+                lambda: decisions.member_levels_decide(
+                    cell_year=cell_year, choices=table.changed_choices(), by=request.user
+                ),
+            )
+            if errors is None:
+                return redirect(_cell_url(cell_year, "decide"))
+        rows = decisions.decision_rows(cell_year)  # the rows saved show their new values
     return render(
         request, "assessment/decide.html", _decide_context(cell_year, rows, errors=errors)
     )
@@ -658,8 +699,9 @@ def decide_preview_view(request, year: int, pk: int):
     if not can_decide_cell_work(request.user, cell_year.cell):
         raise PermissionDenied
     rows = decisions.decision_rows(cell_year)
-    levels_by_pk = {str(lv.pk): lv for lv in cell_year.period.rule_set.levels.all()}
-    what_if = {pk: c.level for pk, c in _choices(request.POST, rows, levels_by_pk).items()}
+    table = _member_table(cell_year, rows, request.POST)
+    table.is_valid()
+    what_if = {pk: choice.level for pk, choice in table.all_choices().items()}
     return render(
         request, "assessment/partials/quota.html", _decide_context(cell_year, rows, what_if=what_if)
     )
@@ -763,23 +805,27 @@ def decide_cells_view(request, year: int, pk: int):
     rows = decisions.cell_rows(grassroots, period)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = _unit_choices(request.POST, [r.cell_year.pk for r in rows], levels_by_pk)
-        errors = _save_levels(
+        table = _unit_table(period, rows, "cell_year", request.POST)
+        errors = _save_table(
             request,
-            lambda: decisions.cell_levels_decide(
+            table,
+            lambda choices: decisions.cell_levels_decide(
                 grassroots=grassroots, period=period, choices=choices, by=request.user
             ),
         )
         if errors is None:
             return redirect("assessment:decide_cells", year=year, pk=pk)
+        rows = decisions.cell_rows(grassroots, period)
+    table = _unit_table(period, rows, "cell_year")
+    forms = table.by_id()
     return render(
         request,
         "assessment/decide_cells.html",
         {
             "grassroots": grassroots,
             "period": period,
-            "rows": rows,
+            "rows": [(row, forms[row.cell_year.pk]) for row in rows],
+            "table": table,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quota": decisions.cells_quota(grassroots=grassroots, period=period),
@@ -815,7 +861,7 @@ def grassroots_year_view(request, year: int, pk: int):
     if not unit.submits_own_level:
         raise Http404
     period = get_period(year)
-    grassroots_year = grassroots.grassroots_year_open(period=period, organization=unit)
+    grassroots_year = grassroots.grassroots_year_find(period=period, organization=unit)
     if request.method == "POST":
         if not can_submit_grassroots(request.user, unit):
             raise PermissionDenied
@@ -845,7 +891,9 @@ def grassroots_year_view(request, year: int, pk: int):
             "lower_done": grassroots.lower_levels_done(unit, period),
             "can_submit": can_submit_grassroots(request.user, unit),
             "can_decide": can_decide_for_superior(request.user, superior),
-            "history": grassroots_year.history.select_related("history_user")[:HISTORY_ROWS],
+            "history": grassroots_year.history.select_related("history_user")[:HISTORY_ROWS]
+            if grassroots_year.pk
+            else [],
         },
     )
 
@@ -867,16 +915,19 @@ def superior_view(request, year: int, pk: int):
     rows = grassroots.unit_rows(superior, period)
     errors = {}
     if request.method == "POST":
-        levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
-        choices = _unit_choices(request.POST, [r.grassroots_year.pk for r in rows], levels_by_pk)
-        errors = _save_levels(
+        table = _unit_table(period, rows, "grassroots_year", request.POST)
+        errors = _save_table(
             request,
-            lambda: grassroots.grassroots_levels_decide(
+            table,
+            lambda choices: grassroots.grassroots_levels_decide(
                 superior=superior, period=period, choices=choices, by=request.user
             ),
         )
         if errors is None:
             return redirect("assessment:superior", year=year, pk=pk)
+        rows = grassroots.unit_rows(superior, period)
+    table = _unit_table(period, rows, "grassroots_year")
+    forms = table.by_id()
     return render(
         request,
         "assessment/superior.html",
@@ -884,7 +935,8 @@ def superior_view(request, year: int, pk: int):
             "superior": superior,
             "grassroots": superior,
             "period": period,
-            "rows": rows,
+            "rows": [(row, forms[row.grassroots_year.pk]) for row in rows],
+            "table": table,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quotas": grassroots.units_quotas(superior=superior, period=period),
@@ -914,10 +966,7 @@ def superior_issue_view(request, year: int, pk: int):
 def superior_return_view(request, year: int, pk: int, unit_pk: int):
     superior = _superior_for_deciding(request, pk)
     grassroots_year = get_object_or_404(
-        GrassrootsYear,
-        period__year=year,
-        organization_id=unit_pk,
-        organization__path__startswith=superior.path,
+        grassroots.board_units(superior, get_period(year)), organization_id=unit_pk
     )
     try:
         grassroots.grassroots_return(

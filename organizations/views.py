@@ -45,10 +45,9 @@ def home(request):
     period = Period.objects.select_related("rule_set").first()
     own_assessment = None
     if own_member and period and period.is_open():
-        from assessment.cell_year import cell_year_open
+        from assessment.cell_year import own_assessment_find  # reads only (issue 12, fault 8)
 
-        cell_year = cell_year_open(period=period, cell=own_member.cell)
-        own_assessment = cell_year.assessments.filter(member=own_member).first()
+        own_assessment = own_assessment_find(member=own_member, period=period)
     return render(
         request,
         "organizations/home.html",

@@ -29,7 +29,7 @@ from django.db.models.functions import Left, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment import rules
+from assessment import machine, rules
 from assessment.models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -47,8 +47,8 @@ from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 # How many late units the page lists; the rest is a count.
 LATE_SHOWN = 20
-DONE_STATES = (CellState.SUBMITTED, CellState.DECIDED)
-OPEN_STATES = (CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED)
+# The state sets live with the state machine (assessment.machine).
+DONE_STATES, OPEN_STATES = machine.DONE_STATES, machine.OPEN_STATES
 # The deadline each kind of unit answers to for its own work (R19).
 KIND_DEADLINES = {
     Kind.GRASSROOTS_CELL: DeadlineLevel.GRASSROOTS,

@@ -29,16 +29,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
-from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessment import machine
 from assessment.cell_year import form_code_for
 from assessment.models import (
     AssessmentStatus,
-    CellState,
     CellYear,
     GrassrootsYear,
     Level,
@@ -51,7 +50,7 @@ from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
 from assessment.services import period_create, rule_set_for_year
 from members.models import MSG_NOT_A_CELL, Gender, Member
 from members.services import member_transfer
-from organizations.access import can_manage, is_administrator, unit_assignments
+from organizations.access import can_manage, is_administrator
 from organizations.database import ANALYZE_AFTER_ROWS, refresh_statistics
 from organizations.models import (
     CELL_KINDS,
@@ -1075,7 +1074,9 @@ def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str
             record.version += 1
             changed[model].append(record)
         _set_result(record, row)
-        record.state = CellState.DECIDED
+    machine.record_imported(
+        [*new[CellYear], *new[GrassrootsYear], *changed[CellYear], *changed[GrassrootsYear]]
+    )
     for model in (CellYear, GrassrootsYear):
         _save_all(model, new[model], changed[model], UNIT_RESULT_FIELDS, by, reason)
 
@@ -1087,10 +1088,8 @@ def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[i
         hosts.update(
             {cy.cell_id: cy for cy in CellYear.objects.filter(period=period, cell_id__in=chunk)}
         )
-    missing = [
-        CellYear(period=period, cell_id=pk, state=CellState.DECIDED)
-        for pk in sorted(cells - set(hosts))
-    ]
+    missing = [CellYear(period=period, cell_id=pk) for pk in sorted(cells - set(hosts))]
+    machine.record_imported(missing)
     for cell_year in bulk_create_with_history(
         missing, CellYear, default_user=by, default_change_reason=reason
     ):
@@ -1199,26 +1198,8 @@ def workbook_import(
 # --- Who may import, and the web flow's kept file ---------------------------------------------
 
 
-def can_import(user: AbstractBaseUser) -> bool:
-    """An import writes anywhere in a province: administrators, and managers whose scope is a
-    whole province (the provincial organization board)."""
-    return is_administrator(user) or any(
-        a.can_manage and a.organization.is_root() for a in unit_assignments(user)
-    )
-
-
-def visible_import_runs(user: AbstractBaseUser):
-    """A user sees their own runs; an administrator every run."""
-    runs = ImportRun.objects.select_related("user", "confirms")
-    return runs if is_administrator(user) else runs.filter(user=user)
-
-
-def get_import_run_for_user(user: AbstractBaseUser, pk: int) -> ImportRun:
-    """Someone else's run answers 404, as if missing."""
-    try:
-        return visible_import_runs(user).get(pk=pk)
-    except ImportRun.DoesNotExist:
-        raise Http404 from None
+# Who may import and which runs one sees: reports.access (one module for reports' objects).
+from .access import can_import, get_import_run_for_user, visible_import_runs  # noqa: E402,F401
 
 
 def kept_file_path(run: ImportRun) -> Path:

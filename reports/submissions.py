@@ -19,14 +19,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assessment import quota
 from assessment.models import Deadline, DeadlineLevel, Period
-from organizations.access import is_administrator, unit_assignments, visible_organizations
 from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
@@ -61,26 +59,7 @@ def submits_report(unit: Organization) -> bool:
     return unit.kind in REPORT_LEVELS
 
 
-def can_submit_report(user: AbstractBaseUser, unit: Organization) -> bool:
-    """The unit's own board (the superior committee's board, the province's organization
-    board) submits its report; an administrator may stand in."""
-    role = REPORT_ROLES.get(unit.kind)
-    return role is not None and (
-        is_administrator(user)
-        or any(a.role == role and a.organization == unit for a in unit_assignments(user))
-    )
-
-
-def get_submission_for_user(user: AbstractBaseUser, pk: int) -> ReportSubmission:
-    """A report is seen by whoever sees its unit; outside the scope it answers 404."""
-    submission = (
-        ReportSubmission.objects.select_related("unit", "period__rule_set", "submitted_by")
-        .filter(unit__in=visible_organizations(user).values("pk"), pk=pk)
-        .first()
-    )
-    if submission is None:
-        raise Http404
-    return submission
+from .access import can_submit_report, get_submission_for_user  # noqa: E402,F401
 
 
 def report_due(unit: Organization, period: Period) -> datetime.date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from organizations.access import get_organization_for_user
 from organizations.models import Kind, Organization
 
 from . import submissions
+from .access import get_reporting_unit_for_user
 from .models import ReportSubmission
 from .reminders import calendar_build
 
@@ -60,12 +61,7 @@ class CutoffForm(forms.Form):
 
 
 def _reporting_unit(request, pk: int, *, write: bool = False) -> Organization:
-    unit = get_organization_for_user(request.user, pk)
-    if not submissions.submits_report(unit):
-        raise Http404
-    if write and not submissions.can_submit_report(request.user, unit):
-        raise PermissionDenied
-    return unit
+    return get_reporting_unit_for_user(request.user, pk, write=write)
 
 
 @login_required

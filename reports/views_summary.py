@@ -4,7 +4,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -13,6 +13,7 @@ from assessment.models import Period
 from organizations.access import get_organization_for_user
 
 from . import exports, jobs
+from .access import get_export_job_for_user
 from .models import ExportJob, ExportKind, ExportState
 from .summary import summary_build
 
@@ -77,12 +78,7 @@ def export_view(request, year: int, pk: int, kind: str):
 
 
 def _job_for_user(request, pk: int) -> ExportJob:
-    """A job is its requester's, and only while the unit is still in their scope."""
-    job = get_object_or_404(
-        ExportJob.objects.select_related("unit", "period"), pk=pk, user=request.user
-    )
-    get_organization_for_user(request.user, job.unit_id)
-    return job
+    return get_export_job_for_user(request.user, pk)
 
 
 @login_required

@@ -106,6 +106,8 @@ EXPECTED = {
         codes(member=403, secretary=403),
     ),
     "assessment:cell_year": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    # Opening the cell's year (issue 12, fault 8): the secretary's explicit step.
+    "assessment:cell_year_open": ("cell", NOT_ALLOWED | {"anonymous": 302}, CELL_ENTRY_REDIRECT),
     "assessment:inputs": ("cell", READ, CELL_ENTRY_FORM),
     "assessment:cell_report": ("cell", READ, CELL_ENTRY_REDIRECT),
     "assessment:meeting": ("cell", READ, CELL_ENTRY_FORM),

@@ -154,6 +154,7 @@ def test_the_meeting_page_runs_the_same_queries_for_10_and_60_members(
 ):
     client = login(secretary)
     MemberFactory.create_batch(10, cell=tree.c1)
+    work.cell_year_open(period=period, cell=tree.c1)  # an explicit step (issue 12, fault 8)
     small = _meeting_queries(client, tree.c1)
     MemberFactory.create_batch(50, cell=tree.c1)
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
@@ -283,17 +284,27 @@ def test_an_empty_post_is_a_post(login, roster, tree, secretary):
     assert response.context["form"].is_bound and response.context["form"].errors
 
 
-def test_looking_at_a_cell_records_nobody_as_its_author(
-    login, period, tree, c1_members, district_board
+def test_looking_at_a_cell_writes_nothing_and_opening_is_attributed(
+    login, period, tree, c1_members, district_board, secretary, alice_member
 ):
+    """Issue 12, fault 8: a lookup is read only; opening the cell's year is an explicit step
+    of the secretary's, recorded with their name."""
     from assessment.models import Meeting, MemberAssessment
 
     client = login(district_board)
-    assert client.get(reverse("assessment:cell_year", args=[2025, tree.c1.pk])).status_code == 200
-    assert client.get(reverse("assessment:meeting", args=[2025, tree.c1.pk])).status_code == 200
+    page = client.get(reverse("assessment:cell_year", args=[2025, tree.c1.pk]))
+    assert page.status_code == 200 and 'data-testid="cell-unopened"' in page.content.decode()
+    assert 'data-testid="open-cell-year"' not in page.content.decode()  # not the board's step
+    assert client.get(reverse("assessment:meeting", args=[2025, tree.c1.pk])).status_code == 404
+    assert login(alice_member.user).get(reverse("home")).status_code == 200
     for model in (CellYear, Meeting, MemberAssessment):
-        assert not model.history.filter(history_user=district_board).exists(), model
-    assert CellYear.history.filter(history_user__isnull=True).exists()
+        assert not model.objects.exists() and not model.history.exists(), model
+    response = login(secretary).post(reverse("assessment:cell_year_open", args=[2025, tree.c1.pk]))
+    assert response.status_code == 302
+    cell_year = CellYear.objects.get(cell=tree.c1)
+    assert cell_year.history.get().history_user == secretary
+    assert cell_year.assessments.count() == len(c1_members) + 1
+    assert {h.history_user for h in MemberAssessment.history.all()} == {secretary}
 
 
 def test_a_score_with_a_decimal_comma_is_read(login, roster, tree, secretary):

@@ -222,7 +222,7 @@ def test_a_closed_year_changes_only_by_a_rerating(period, tree, committee, locke
             cell_year=locked[0].cell_year,
             choices={locked[0].pk: Choice(level["HTNV"], note="x")},
             by=committee,
-        )
+        ).raise_refusals()
     assert error.value.code == "closed"
     rerating = corrections.member_rerate(
         assessment=locked[0],

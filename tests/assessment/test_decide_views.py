@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessment.models import CellState, CellYear, Decision, Level
 
+from .tables import table_post
 from .test_decisions import submitted_cell
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +23,9 @@ def test_the_preview_shows_the_quota_as_the_levels_on_the_page_would_make_it(
     client = login(committee)
     page = client.get(decide_url(tree.c2))
     assert 'data-testid="quota-exceeded"' not in page.content.decode()
-    rows = page.context["rows"]
+    rows = [row for row, _ in page.context["rows"]]
     excellent = Level.objects.get(rule_set__code="QD366-2025", code="HTXSNV")
-    what_if = {f"level_{row.assessment.pk}": row.level.pk for row in rows}
-    what_if[f"level_{rows[0].assessment.pk}"] = excellent.pk
+    what_if = table_post(page, {rows[0].assessment.pk: {"level": excellent.pk}})
     preview = client.post(
         decide_url(tree.c2, "assessment:decide_preview"), what_if, HTTP_HX_REQUEST="true"
     )
@@ -44,10 +44,9 @@ def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
 ):
     cell_year = submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
     client = login(committee)
-    rows = client.get(decide_url(tree.c1)).context["rows"]
-    response = client.post(
-        decide_url(tree.c1), {f"level_{r.assessment.pk}": r.level.pk for r in rows}
-    )
+    page = client.get(decide_url(tree.c1))
+    rows = [row for row, _ in page.context["rows"]]
+    response = client.post(decide_url(tree.c1), table_post(page))
     assert response.status_code == 302
     response = client.post(
         decide_url(tree.c1, "assessment:decision_issue"),
@@ -78,10 +77,10 @@ def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
 def test_a_row_error_is_shown_on_the_row(login, period, tree, secretary, committee):
     submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
     client = login(committee)
-    rows = client.get(decide_url(tree.c1)).context["rows"]
+    page = client.get(decide_url(tree.c1))
+    rows = [row for row, _ in page.context["rows"]]
     completed = Level.objects.get(rule_set__code="QD366-2025", code="HTNV")
-    data = {f"level_{r.assessment.pk}": r.level.pk for r in rows}
-    data[f"level_{rows[0].assessment.pk}"] = completed.pk  # no reason given
+    data = table_post(page, {rows[0].assessment.pk: {"level": completed.pk}})  # no reason
     response = client.post(decide_url(tree.c1), data)
     assert response.status_code == 200
     assert rows[0].assessment.pk in response.context["errors"]
@@ -122,11 +121,10 @@ def test_the_committee_decides_its_cells_and_the_pdf_lists_them(
     decided_cell(period, tree.c2, secretary, committee, 2, {"HTTNV": 2})
     client = login(committee)
     url = reverse("assessment:decide_cells", args=[2025, tree.g1.pk])
-    rows = client.get(url).context["rows"]
+    page = client.get(url)
+    rows = [row for row, _ in page.context["rows"]]
     assert [r.cell_year.cell.code for r in rows] == ["C1", "C2"]
-    assert (
-        client.post(url, {f"level_{r.cell_year.pk}": r.level.pk for r in rows}).status_code == 302
-    )
+    assert client.post(url, table_post(page)).status_code == 302
     response = client.post(
         reverse("assessment:decide_cells_issue", args=[2025, tree.g1.pk]),
         {

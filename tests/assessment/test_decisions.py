@@ -8,17 +8,23 @@ from django.core.exceptions import ValidationError
 
 from assessment import cell_year as work
 from assessment import decisions
+from assessment.access import can_enter_cell_work
 from assessment.decisions import Choice
 from assessment.models import CellState
 from members.models import DisciplineRecord
+from organizations.models import Role
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, assign
 
 pytestmark = pytest.mark.django_db
 
 
 def submitted_cell(period, cell, secretary, n, votes):
-    """A cell whose n members were all proposed at `votes` (e.g. {"HTTNV": n})."""
+    """A cell whose n members were all proposed at `votes` (e.g. {"HTTNV": n}); `secretary`
+    is made the cell's secretary, the role the machine asks of who submits."""
+    if not can_enter_cell_work(secretary, cell):
+        assign(secretary, Role.CELL_SECRETARY, cell)
+        del secretary._xeploai_assignments  # the per-request cache of roles
     members = MemberFactory.create_batch(n, cell=cell)
     cell_year = work.cell_year_open(period=period, cell=cell)
     meeting = work.meeting_for(cell_year)
@@ -47,7 +53,7 @@ def submitted_cell(period, cell, secretary, n, votes):
 def accept_proposals(cell_year, by, overrides=None):
     choices = {a.pk: Choice(a.proposed_level) for a in cell_year.assessments.all()}
     choices.update(overrides or {})
-    decisions.member_levels_decide(cell_year=cell_year, choices=choices, by=by)
+    decisions.member_levels_decide(cell_year=cell_year, choices=choices, by=by).raise_refusals()
 
 
 def issue(cell_year, by, **kw):
@@ -131,7 +137,9 @@ def test_r6_the_state_level_caps_and_cannot_be_overridden(
 def test_a_cell_not_yet_submitted_cannot_be_decided(period, tree, committee, c1_members, level):
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
     with pytest.raises(ValidationError) as error:
-        decisions.member_levels_decide(cell_year=cell_year, choices={}, by=committee)
+        decisions.member_levels_decide(
+            cell_year=cell_year, choices={}, by=committee
+        ).raise_refusals()
     assert error.value.code == "state"
 
 
@@ -219,7 +227,7 @@ def test_an_issued_decision_locks_its_levels_at_the_service_level(
             cell_year=cell_year,
             by=committee,
             choices={first.pk: Choice(level["HTXSNV"], note="đổi")},
-        )
+        ).raise_refusals()
     assert error.value.code == "locked"
     with pytest.raises(ValidationError):
         issue(cell_year, committee)
@@ -253,7 +261,7 @@ def test_r17_a_decision_is_reopened_only_with_a_reason_and_keeps_its_history(
         cell_year=cell_year,
         by=committee,
         choices={first.pk: Choice(level["HTNV"], note="Sửa theo kết luận kiểm tra")},
-    )
+    ).raise_refusals()
     second = issue(cell_year, committee)
     assert (decision.number, second.number) == (1, 2)
     with pytest.raises(ValidationError):
@@ -290,7 +298,7 @@ def test_r8_a_cell_is_decided_after_its_members(period, tree, secretary, committ
             period=period,
             by=committee,
             choices={cell_year.pk: Choice(level["HTTNV"])},
-        )
+        ).raise_refusals()
     accept_proposals(cell_year, committee)
     issue(cell_year, committee)
     decisions.cell_levels_decide(
@@ -298,7 +306,7 @@ def test_r8_a_cell_is_decided_after_its_members(period, tree, secretary, committ
         period=period,
         by=committee,
         choices={cell_year.pk: Choice(level["HTTNV"])},
-    )
+    ).raise_refusals()
     cell_year.refresh_from_db()
     assert cell_year.decided_level == level["HTTNV"]
 
@@ -325,14 +333,14 @@ def test_r7_2025_an_excellent_cell_has_no_disciplined_leader(
             period=period,
             by=committee,
             choices={cell_year.pk: Choice(level["HTXSNV"])},
-        )
+        ).raise_refusals()
     assert "R7" in str(error.value)
     decisions.cell_levels_decide(
         grassroots=tree.g1,
         period=period,
         by=committee,
         choices={cell_year.pk: Choice(level["HTTNV"], note="Cấp ủy viên bị kỷ luật")},
-    )
+    ).raise_refusals()
 
 
 def test_the_cells_decision_is_numbered_after_the_members_and_locks(
@@ -345,7 +353,7 @@ def test_the_cells_decision_is_numbered_after_the_members_and_locks(
         period=period,
         by=committee,
         choices={c1.pk: Choice(level["HTTNV"]), c2.pk: Choice(level["HTTNV"])},
-    )
+    ).raise_refusals()
     decision = issue_cells(committee, period, tree)
     assert (decision.number, decision.kind) == (3, "units")  # after two members' decisions
     assert set(decision.cell_years.all()) == {c1, c2}
@@ -355,7 +363,7 @@ def test_the_cells_decision_is_numbered_after_the_members_and_locks(
             period=period,
             by=committee,
             choices={c1.pk: Choice(level["HTXSNV"], note="x")},
-        )
+        ).raise_refusals()
     assert error.value.code == "locked"
 
 
@@ -383,11 +391,11 @@ def test_r8_the_cell_may_not_be_rated_below_its_head(period, tree, secretary, co
             period=period,
             by=committee,
             choices={cell_year.pk: Choice(level["HTTNV"])},
-        )
+        ).raise_refusals()
     assert "R8" in str(error.value)
     decisions.cell_levels_decide(
         grassroots=tree.g1,
         period=period,
         by=committee,
         choices={cell_year.pk: Choice(level["HTXSNV"], note="Chi bộ tiêu biểu")},
-    )
+    ).raise_refusals()

@@ -12,6 +12,7 @@ from assessment.models import CellState, CellYear
 from members.models import DisciplineRecord
 from organizations.models import Notification, Organization
 
+from .tables import table_post
 from .test_decisions import decided_cell
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def g1_done(period, tree, secretary, committee, level):
         period=period,
         by=committee,
         choices={cy.pk: Choice(level["HTTNV"]) for cy in cells},
-    )
+    ).raise_refusals()
     decisions.cells_decision_issue(
         grassroots=tree.g1,
         period=period,
@@ -82,7 +83,7 @@ def test_the_board_decides_and_issues_and_the_levels_lock(
         period=period,
         by=district_board,
         choices={year.pk: Choice(level["HTTNV"])},
-    )
+    ).raise_refusals()
     decision = grassroots.grassroots_decision_issue(
         superior=tree.district_a,
         period=period,
@@ -104,7 +105,7 @@ def test_the_board_decides_and_issues_and_the_levels_lock(
             period=period,
             by=district_board,
             choices={year.pk: Choice(level["HTXSNV"], note="x")},
-        )
+        ).raise_refusals()
 
 
 def test_r7_an_excellent_organization_has_no_disciplined_leader(
@@ -132,7 +133,7 @@ def test_r7_an_excellent_organization_has_no_disciplined_leader(
             period=period,
             by=district_board,
             choices={year.pk: Choice(level["HTXSNV"])},
-        )
+        ).raise_refusals()
 
 
 def test_r17_the_board_returns_with_a_reason(
@@ -169,10 +170,10 @@ def test_through_the_pages_the_board_decides_and_the_pdf_lists_the_organization(
     assert response.status_code == 302
     board = login(district_board)
     url = reverse("assessment:superior", args=[2025, tree.district_a.pk])
-    [row] = board.get(url).context["rows"]
-    assert (
-        board.post(url, {f"level_{row.grassroots_year.pk}": level["HTTNV"].pk}).status_code == 302
-    )
+    page = board.get(url)
+    [(row, _)] = page.context["rows"]
+    changes = {row.grassroots_year.pk: {"level": level["HTTNV"].pk}}
+    assert board.post(url, table_post(page, changes)).status_code == 302
     board.post(
         reverse("assessment:superior_issue", args=[2025, tree.district_a.pk]),
         {

@@ -33,7 +33,7 @@ def g1_decided_by_district(period, tree, secretary, committee, district_board, l
         period=period,
         by=district_board,
         choices={year.pk: Choice(level["HTTNV"])},
-    )
+    ).raise_refusals()
     return grassroots.grassroots_decision_issue(
         superior=tree.district_a, period=period, by=district_board, **DOC
     )
@@ -76,7 +76,7 @@ def test_8b_the_province_decides_commune_committees_in_their_own_quota_group(
         period=period,
         by=provincial,
         choices={commune.pk: Choice(level["HTXSNV"])},
-    )
+    ).raise_refusals()
     with pytest.raises(ValidationError) as error:
         grassroots.grassroots_decision_issue(
             superior=tree.province, period=period, by=provincial, **DOC
@@ -113,7 +113,7 @@ def test_8b_through_the_pages_with_roles(
     assert GrassrootsYear.objects.get(organization=tree.district_a).state == CellState.SUBMITTED
     board = login(provincial)
     page = board.get(reverse("assessment:superior", args=[2025, tree.province.pk]))
-    assert [r.grassroots_year.organization for r in page.context["rows"]] == [tree.district_a]
+    assert [r.grassroots_year.organization for r, _ in page.context["rows"]] == [tree.district_a]
     assert (
         login(district_board)
         .get(reverse("assessment:superior", args=[2025, tree.province.pk]))

@@ -24,6 +24,7 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     log_in(page, "secretary")
     page.goto(f"{live_server.url}/units/{tree.c1.pk}/")
     page.get_by_test_id("cell-year-link").click()
+    page.get_by_test_id("open-cell-year").click()  # an explicit step (issue 12, fault 8)
     expect(page.get_by_test_id("roster")).to_contain_text(NAMES[0])
 
     page.goto(f"{base}/meeting/")

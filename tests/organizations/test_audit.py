@@ -61,7 +61,7 @@ def test_boards_search_their_subtree_and_others_are_refused(
         cell_year=cell_year,
         choices={cell_year.assessments.get().pk: Choice(level["HTTNV"])},
         by=committee,
-    )
+    ).raise_refusals()
     url = reverse("organizations:audit")
     page = login(provincial).get(url, {"q": "committee"})
     events = list(page.context["page"])

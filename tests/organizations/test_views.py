@@ -206,6 +206,9 @@ def test_page_queries_do_not_grow_with_units_or_members(
 
 
 def test_a_member_is_led_from_home_to_their_own_self_review(login, period, tree, alice_member):
+    from assessment.cell_year import cell_year_open
+
+    cell_year_open(period=period, cell=tree.c1)  # the cell opens its year (issue 12, fault 8)
     response = login(alice_member.user).get(reverse("home"))
     assessment = response.context["own_assessment"]
     assert assessment.member == alice_member

@@ -59,6 +59,7 @@ from reports.exports import classification_list_xlsx
 from reports.imports import HEADERS, MAX_FILE_BYTES
 from reports.models import ImportRun
 
+from ..assessment.tables import table_post
 from ..assessment.test_decisions import accept_proposals, issue, submitted_cell
 from ..reports.test_imports import workbook
 
@@ -649,11 +650,10 @@ def test_a_decided_level_other_than_the_proposal_needs_a_reason(
 ):
     row = decided.assessments.order_by("pk").first()
     client = login(committee)
+    url = reverse("assessment:decide", args=[2025, tree.c2.pk])
+    data = table_post(client.get(url), {row.pk: {"level": level["HTNV"].pk, "note": "   "}})
     with nothing_written():
-        response = client.post(
-            reverse("assessment:decide", args=[2025, tree.c2.pk]),
-            {f"level_{row.pk}": level["HTNV"].pk, f"note_{row.pk}": "   "},
-        )
+        response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["errors"] == {row.pk: [vi(decisions.MSG_NOTE_NEEDED)]}
     assert html.escape(vi(decisions.MSG_NOTE_NEEDED)) in response.content.decode()
@@ -662,14 +662,15 @@ def test_a_decided_level_other_than_the_proposal_needs_a_reason(
 def test_a_decision_note_with_a_null_character_is_refused(login, tree, decided, committee, level):
     row = decided.assessments.order_by("pk").first()
     client = login(committee)
+    url = reverse("assessment:decide", args=[2025, tree.c2.pk])
+    page = client.get(url)
+    data = table_post(page, {row.pk: {"level": level["HTNV"].pk, "note": "Sai\x00"}})
+    field = next(f for f in page.context["table"].forms if f.initial["id"] == row.pk)
     with nothing_written():
-        response = client.post(
-            reverse("assessment:decide", args=[2025, tree.c2.pk]),
-            {f"level_{row.pk}": level["HTNV"].pk, f"note_{row.pk}": "Sai\x00"},
-        )
+        response = client.post(url, data)
     # refused before any view reads it (organizations/middleware.py), naming the field
     assert response.status_code == 400
-    assert f"note_{row.pk}" in response.content.decode()
+    assert field.add_prefix("note") in response.content.decode()
     assert_vietnamese(response.context["message"])
 
 

@@ -1,0 +1,654 @@
+"""The state machines of the assessed subjects, declared in one place (STYLE.md rule 8).
+
+Subjects: the assessment year (`Period`), the cell's year (`CellYear`, steps 2–7), the
+grassroots organization's year (`GrassrootsYear`, steps 7–8 and 8b), and decisions on members
+and on units (`Decision`). Each transition names its sources and target, who may take it, the
+guards that must hold (the year open, lower levels first R8, the rule checks of every row a
+decision lists, the quota R10–R12, a written reason R17) and its effects (fields set, the
+history row with its author and reason, the notice to the next actor). `take()` is the only
+code that assigns a state; a test greps the source for any other.
+
+A small transition table rather than django-fsm-2: a refusal here must say *why* in the user's
+language (django-fsm's conditions are booleans and raise a bare TransitionNotAllowed), the
+guards need the acting user and other rows, and a transition's work (numbering a decision,
+locking the rows it lists) runs between its guards and its state change, in the caller's
+transaction (`then=`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Kind, Organization, Role
+from organizations.notifications import notify, users_with_role
+
+from .models import (
+    CellState,
+    CellYear,
+    Decision,
+    DecisionKind,
+    DecisionState,
+    GrassrootsYear,
+    Period,
+    PeriodState,
+)
+
+# The one home of "still open" and "done" for a cell's or an organization's year.
+OPEN_STATES = frozenset({CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED})
+DONE_STATES = frozenset({CellState.SUBMITTED, CellState.DECIDED})
+NEW = ""  # the state of a decision not yet saved
+
+MSG_STATE = _("“%(transition)s” is not possible: the state is “%(state)s”.")
+MSG_WHO = _("You do not hold the role that may take the step “%(transition)s”.")
+MSG_YEAR_CLOSED = _(
+    "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
+)
+MSG_REASON = _("Give a written reason.")
+MSG_REASON_LONG = _("A reason may hold at most %(max)s characters.")
+REASON_MAX = 5000
+MSG_CHECKLIST = _("The submission checklist is not complete.")
+MSG_PROPOSED = _("Propose the organization's own level.")
+MSG_LOWER_FIRST = _(
+    "Every cell's members and every subordinate cell must be decided by an issued decision "
+    "before the organization submits its own level (R8: lower first)."
+)
+MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
+MSG_NOTHING = _("There is nothing decided to issue.")
+MSG_UNDECIDED = _("%(n)s rows have no decided level yet.")
+MSG_ROW = _("%(row)s: %(problem)s")
+MSG_QUOTA = _(
+    "%(excellent)s excellent of a base of %(base)s exceeds the %(cap)s%% quota (at most "
+    "%(allowed)s): give a justification or a decision raising the cap (R12)."
+)
+MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
+MSG_RERATING_FINAL = _(
+    "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
+)
+MSG_HIGHER_FIRST = _(
+    "A decision above depends on these levels (R8: lower first): reopen it, or have the "
+    "organization's report returned, first."
+)
+
+
+class Refused(ValidationError):
+    """A transition that may not be taken; `messages` say why, in the active language, and
+    `code` names the first failing check ("state", "who", or the guard's code)."""
+
+    def __init__(self, found: list[tuple[str, str]]):
+        super().__init__([ValidationError(message, code=code) for code, message in found])
+        self.code = found[0][0]
+
+
+Guard = Callable[[Any, dict], Iterable[str]]
+
+
+def guard(code: str):
+    """Name a guard's refusals with `code` (tests and callers tell refusals apart by it)."""
+
+    def mark(function: Guard) -> Guard:
+        function.code = code
+        return function
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any  # a lazy translation: the step as the interface names it
+    source: frozenset[str]
+    target: str
+    who: Callable[[Any, Any], bool] | None  # (user, row) → may take it; None: the system
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Callable[[Any, dict], None], ...] = ()  # fields set before the save
+    notices: tuple[Callable[[Any, dict], None], ...] = ()  # after the save
+    bump: bool = True  # a new version for optimistic locking (R17: the row changed)
+
+
+@dataclass(frozen=True)
+class Machine:
+    subject: str
+    states: type
+    transitions: dict[str, Transition] = field(default_factory=dict)
+
+
+# --- Who (DOMAIN.md section 6: the actor of each step) ------------------------------------------
+
+
+def _access():
+    from . import access  # access reads the models too; imported when first asked
+
+    return access
+
+
+def _secretary(user, cell_year: CellYear) -> bool:
+    return _access().can_enter_cell_work(user, cell_year.cell)
+
+
+def _participant(user, cell_year: CellYear) -> bool:
+    """The cell's work starts with the secretary's entry or a member's own self-review."""
+    from members.models import Member
+
+    return (
+        _secretary(user, cell_year)
+        or Member.objects.filter(user=user, cell=cell_year.cell_id).exists()
+    )
+
+
+def _committee(user, cell_year: CellYear) -> bool:
+    return _access().can_decide_cell_work(user, cell_year.cell)
+
+
+def _own_committee(user, row: GrassrootsYear) -> bool:
+    return _access().can_submit_grassroots(user, row.organization)
+
+
+def _deciding_board(user, row: GrassrootsYear) -> bool:
+    """Only the board of the superior that decides this unit (fault 3 of issue 12)."""
+    superior = Organization.objects.deciding_superior(row.organization)
+    return _access().can_decide_for_superior(user, superior)
+
+
+def _issuer_board(user, decision: Decision) -> bool:
+    issuer = decision.issuer
+    if decision.kind == DecisionKind.UNITS and issuer.decides_grassroots:
+        return _access().can_decide_for_superior(user, issuer)
+    if decision.kind == DecisionKind.RERATING:
+        return True  # rerating_grounds_for_user decides who re-rates (R9)
+    return _access().can_decide_cell_work(user, issuer)
+
+
+def _year_board(user, period: Period) -> bool:
+    return _access().can_manage_years(user)
+
+
+# --- Guards --------------------------------------------------------------------------------------
+
+
+def _period_of(row) -> Period:
+    return row if isinstance(row, Period) else row.period
+
+
+@guard("closed")
+def year_open(row, ctx) -> Iterable[str]:
+    period = _period_of(row)
+    if not period.is_open():
+        yield str(MSG_YEAR_CLOSED % {"year": period.year})
+
+
+@guard("reason")
+def reason_given(row, ctx) -> Iterable[str]:
+    reason = (ctx.get("reason") or "").strip()
+    if not reason:
+        yield str(MSG_REASON)
+    elif len(reason) > REASON_MAX:
+        yield str(MSG_REASON_LONG % {"max": REASON_MAX})
+
+
+@guard("checklist")
+def checklist_complete(row: CellYear, ctx) -> Iterable[str]:
+    from . import cell_year as work
+
+    summary = work.meeting_summary(work.meeting_for(row))
+    failing = [i for i in work.submission_checklist(row, summary) if i.blocking and not i.ok]
+    if failing:
+        yield str(MSG_CHECKLIST)
+        yield from (
+            f"{item.label} ({item.detail})" if item.detail else item.label for item in failing
+        )
+
+
+@guard("proposed")
+def level_proposed(row: GrassrootsYear, ctx) -> Iterable[str]:
+    if ctx.get("proposed_level", row.proposed_level) is None:
+        yield str(MSG_PROPOSED)
+
+
+@guard("order")
+def lower_levels_done(row: GrassrootsYear, ctx) -> Iterable[str]:
+    from . import grassroots
+
+    if not grassroots.lower_levels_done(row.organization, row.period):
+        yield str(MSG_LOWER_FIRST)
+
+
+@guard("unlisted")
+def members_listed(row: CellYear, ctx) -> Iterable[str]:
+    """A cell's members are decided when the decision being issued lists every one of them."""
+    decision = ctx.get("decision")
+    open_rows = row.assessments.to_assess().exclude(decision=decision) if decision else None
+    if decision is None or open_rows.exists():
+        yield str(MSG_UNLISTED)
+
+
+@guard("unlisted")
+def listed(row: GrassrootsYear, ctx) -> Iterable[str]:
+    if not row.decision_id:
+        yield str(MSG_UNLISTED)
+
+
+@guard("undecided")
+def rows_decided(decision: Decision, ctx) -> Iterable[str]:
+    """A decision lists at least one row, and every row it lists has a decided level."""
+    rows = ctx["problems"]
+    undecided = [row for row in rows if row.decided_level_id is None]
+    if not rows:
+        yield str(MSG_NOTHING)
+    elif undecided:
+        yield str(MSG_UNDECIDED % {"n": len(undecided)})
+
+
+@guard("locked")
+def rows_unlocked(decision: Decision, ctx) -> Iterable[str]:
+    for locking in {row.decision for row in ctx["problems"] if row.decision_id}:
+        yield str(MSG_LOCKED % {"decision": locking})
+
+
+def _name(row) -> str:
+    if isinstance(row, CellYear):
+        return row.cell.name
+    if isinstance(row, GrassrootsYear):
+        return row.organization.name
+    return row.member.full_name
+
+
+@guard("rows")
+def rows_pass_checks(decision: Decision, ctx) -> Iterable[str]:
+    """Issuing runs every check that saving runs, on the rows as they stand: a decided level, a
+    reason for a level other than the proposal, the rule checks R3–R7 with their written
+    overrides, and R8 (members before their cell) (faults 1 and 2 of issue 12)."""
+    for row, found in ctx["problems"].items():
+        if row.decided_level_id is not None:
+            for problem in found:
+                yield str(MSG_ROW % {"row": _name(row), "problem": problem})
+
+
+@guard("quota")
+def quota_holds(decision: Decision, ctx) -> Iterable[str]:
+    """R10–R12: above the cap only with a written justification (or a raised cap)."""
+    check = ctx["check"]
+    if not check.ok and not (ctx.get("quota_justification") or "").strip():
+        from .decisions import percent_text
+
+        yield str(
+            MSG_QUOTA
+            % {
+                "excellent": check.excellent,
+                "base": check.base,
+                "cap": percent_text(check.cap_percent),
+                "allowed": check.allowed,
+            }
+        )
+
+
+@guard("rerating")
+def reratings_final(decision: Decision, ctx) -> Iterable[str]:
+    if decision.kind == DecisionKind.RERATING:
+        yield str(MSG_RERATING_FINAL)
+
+
+@guard("order")
+def nothing_above_relies(decision: Decision, ctx) -> Iterable[str]:
+    from .decisions import higher_locked
+
+    if higher_locked(decision):
+        yield str(MSG_HIGHER_FIRST)
+
+
+@guard("locked")
+def not_locked(row: GrassrootsYear, ctx) -> Iterable[str]:
+    if row.decision_id:
+        yield str(MSG_LOCKED % {"decision": row.decision})
+
+
+# --- Effects -------------------------------------------------------------------------------------
+
+
+def _submitted(row, ctx) -> None:
+    row.submitted_at, row.return_reason = timezone.now(), ""
+
+
+def _returned(row, ctx) -> None:
+    row.return_reason = ctx["reason"].strip()
+
+
+def _reopened(decision: Decision, ctx) -> None:
+    decision.reopen_reason = ctx["reason"].strip()
+
+
+def _notify(users, text, url) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(users=users, text=str(text), url=url)
+
+
+def _tell_committee(row: CellYear, ctx) -> None:
+    _notify(
+        users_with_role(Role.GRASSROOTS_COMMITTEE, Organization.objects.grassroots_of(row.cell)),
+        _("%(cell)s submitted its review and proposed levels for %(year)s.")
+        % {"cell": row.cell.name, "year": row.period.year},
+        reverse("assessment:decide", args=[row.period.year, row.cell_id]),
+    )
+
+
+def _tell_secretary(row: CellYear, ctx) -> None:
+    _notify(
+        users_with_role(Role.CELL_SECRETARY, row.cell),
+        _("The grassroots committee returned the work of %(cell)s: %(reason)s")
+        % {"cell": row.cell.name, "reason": row.return_reason},
+        reverse("assessment:cell_year", args=[row.period.year, row.cell_id]),
+    )
+
+
+def _tell_members(row: CellYear, ctx) -> None:
+    decision = ctx["decision"]
+    _notify(
+        [
+            *users_with_role(Role.CELL_SECRETARY, row.cell),
+            *[
+                a.member.user
+                for a in decision.assessments.select_related("member__user")
+                if a.member.user_id
+            ],
+        ],
+        _("Decision %(decision)s on the levels of %(cell)s was issued.")
+        % {"decision": decision, "cell": row.cell.name},
+        reverse("assessment:decision_pdf", args=[decision.pk]),
+    )
+
+
+def _tell_superior(row: GrassrootsYear, ctx) -> None:
+    superior = Organization.objects.deciding_superior(row.organization)
+    role = Role.SUPERIOR_BOARD if superior.kind == Kind.SUPERIOR else Role.PROVINCIAL_BOARD
+    _notify(
+        users_with_role(role, superior),
+        _("%(unit)s submitted its report and proposed level for %(year)s.")
+        % {"unit": row.organization.name, "year": row.period.year},
+        reverse("assessment:superior", args=[row.period.year, superior.pk]),
+    )
+
+
+def _tell_organization(row: GrassrootsYear, ctx) -> None:
+    role = (
+        Role.SUPERIOR_BOARD
+        if row.organization.kind == Kind.SUPERIOR
+        else (Role.GRASSROOTS_COMMITTEE)
+    )
+    _notify(
+        users_with_role(role, row.organization),
+        _("The superior committee returned the report of %(unit)s: %(reason)s")
+        % {"unit": row.organization.name, "reason": row.return_reason},
+        reverse("assessment:grassroots_year", args=[row.period.year, row.organization_id]),
+    )
+
+
+# --- The machines --------------------------------------------------------------------------------
+
+_EDITABLE = OPEN_STATES
+
+PERIOD = Machine(
+    _("assessment year"),
+    PeriodState,
+    {
+        "close": Transition(
+            "close",
+            _("Close the year"),
+            frozenset({PeriodState.OPEN}),
+            PeriodState.CLOSED,
+            _year_board,
+        ),
+    },
+)
+
+CELL_YEAR = Machine(
+    _("cell's year"),
+    CellState,
+    {
+        "start": Transition(
+            "start",
+            _("Start the cell's work"),
+            frozenset({CellState.NOT_STARTED}),
+            CellState.IN_PROGRESS,
+            None,  # a side step of a write its view allowed
+            (year_open,),
+            bump=False,
+        ),
+        "submit": Transition(
+            "submit",
+            _("Submit to the grassroots committee"),
+            _EDITABLE,
+            CellState.SUBMITTED,
+            _secretary,
+            (year_open, checklist_complete),
+            (_submitted,),
+            (_tell_committee,),
+        ),
+        "return": Transition(
+            "return",
+            _("Return the work to the cell"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.RETURNED,
+            _committee,
+            (year_open, reason_given),
+            (_returned,),
+            (_tell_secretary,),
+        ),
+        "decide": Transition(
+            "decide",
+            _("Issue the decision on the members"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.DECIDED,
+            _committee,
+            (year_open, members_listed),
+            (),
+            (_tell_members,),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the members' decision"),
+            frozenset({CellState.DECIDED}),
+            CellState.SUBMITTED,
+            _committee,
+            (year_open, reason_given),
+        ),
+        # Results of a past year imported from a workbook (reports.imports): already decided.
+        "record": Transition(
+            "record",
+            _("Record an imported result"),
+            frozenset({NEW, *CellState.values}),
+            CellState.DECIDED,
+            None,
+        ),
+    },
+)
+
+GRASSROOTS_YEAR = Machine(
+    _("organization's year"),
+    CellState,
+    {
+        "submit": Transition(
+            "submit",
+            _("Submit the report to the superior committee"),
+            _EDITABLE,
+            CellState.SUBMITTED,
+            _own_committee,
+            (year_open, level_proposed, lower_levels_done),
+            (_submitted,),
+            (_tell_superior,),
+        ),
+        "return": Transition(
+            "return",
+            _("Return the report to the organization"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.RETURNED,
+            _deciding_board,
+            (year_open, reason_given, not_locked),
+            (_returned,),
+            (_tell_organization,),
+        ),
+        "decide": Transition(
+            "decide",
+            _("Issue the decision on the organization"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.DECIDED,
+            _deciding_board,
+            (year_open, listed),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the decision on the organization"),
+            frozenset({CellState.DECIDED}),
+            CellState.SUBMITTED,
+            _deciding_board,
+            (year_open, reason_given),
+        ),
+        "record": Transition(
+            "record",
+            _("Record an imported result"),
+            frozenset({NEW, *CellState.values}),
+            CellState.DECIDED,
+            None,
+        ),
+    },
+)
+
+_ISSUE_GUARDS = (year_open, rows_decided, rows_unlocked, rows_pass_checks, quota_holds)
+_REOPEN = Transition(
+    "reopen",
+    _("Reopen the decision"),
+    frozenset({DecisionState.ISSUED}),
+    DecisionState.REOPENED,
+    _issuer_board,
+    (reratings_final, year_open, reason_given, nothing_above_relies),
+    (_reopened,),
+)
+
+MEMBERS_DECISION = Machine(
+    _("decision on members"),
+    DecisionState,
+    {
+        "issue": Transition(
+            "issue",
+            _("Issue the decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            _ISSUE_GUARDS,
+        ),
+        "reopen": _REOPEN,
+    },
+)
+UNITS_DECISION = Machine(
+    _("decision on organizations"),
+    DecisionState,
+    {
+        "issue": Transition(
+            "issue",
+            _("Issue the decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            _ISSUE_GUARDS,
+        ),
+        "reopen": _REOPEN,
+    },
+)
+RERATING_DECISION = Machine(
+    _("re-rating decision"),
+    DecisionState,
+    {
+        # R9: a closed year too; the checks of a re-rating are corrections.member_rerate's.
+        "issue": Transition(
+            "issue",
+            _("Issue the re-rating decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+        ),
+        "reopen": _REOPEN,  # always refused: a re-rating is final
+    },
+)
+
+MACHINES: dict[Any, Machine] = {
+    Period: PERIOD,
+    CellYear: CELL_YEAR,
+    GrassrootsYear: GRASSROOTS_YEAR,
+    (Decision, DecisionKind.MEMBERS): MEMBERS_DECISION,
+    (Decision, DecisionKind.UNITS): UNITS_DECISION,
+    (Decision, DecisionKind.RERATING): RERATING_DECISION,
+}
+
+
+def machine_for(row: Model) -> Machine:
+    if isinstance(row, Decision):
+        return MACHINES[(Decision, row.kind)]
+    return MACHINES[type(row)]
+
+
+def _state(row: Model) -> str:
+    return row.state if row.pk else NEW
+
+
+def refusals(row: Model, name: str, *, by, **context) -> list[tuple[str, str]]:
+    """Why `by` may not take transition `name` on `row` now, as (code, translated message)
+    pairs; empty when it may."""
+    transition = machine_for(row).transitions[name]
+    state = _state(row)
+    if state not in transition.source:
+        label = dict(machine_for(row).states.choices).get(state, state or "—")
+        return [("state", str(MSG_STATE % {"transition": transition.label, "state": label}))]
+    if transition.who is not None and by is not None and not transition.who(by, row):
+        return [("who", str(MSG_WHO % {"transition": transition.label}))]
+    found = []
+    for check in transition.guards:
+        found.extend((check.code, message) for message in check(row, context))
+    return found
+
+
+def may(row: Model, name: str, *, by, **context) -> bool:
+    return not refusals(row, name, by=by, **context)
+
+
+def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
+    """Take transition `name` on `row` (locked by the caller, inside its transaction).
+
+    Runs the guards on the rows as they stand and raises `Refused` (the reasons, translated)
+    when one fails; else calls `then(row)` (the transition's own work: numbering a decision,
+    locking its rows), sets the target state and the transition's fields, saves the row with
+    the author and reason in its history, and sends the transition's notices. Returns what
+    `then` returned, else the row."""
+    context["reason"] = reason
+    found = refusals(row, name, by=by, **context)
+    if found:
+        raise Refused(found)
+    transition = machine_for(row).transitions[name]
+    result = then(row) if then is not None else row
+    row.state = transition.target
+    for effect in transition.effects:
+        effect(row, context)
+    if transition.bump and row.pk and hasattr(row, "version"):
+        row.version += 1
+    row._history_user = by
+    row._change_reason = reason or str(transition.label)
+    row.save()
+    for notice in transition.notices:
+        notice(row, context)
+    return result
+
+
+def record_imported(rows: Iterable[CellYear | GrassrootsYear]) -> None:
+    """Mark rows of imported past results decided, before their bulk save (reports.imports)."""
+    for row in rows:
+        row.state = machine_for(row).transitions["record"].target
+
+
+def is_done(row: CellYear | GrassrootsYear | None) -> bool:
+    return row is not None and row.state in DONE_STATES
