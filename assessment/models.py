@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.models import Kind
+
 
 class Bilingual(models.Model):
     """Rule-set rows carry both names; the interface picks by the active language."""
@@ -918,3 +920,50 @@ class GrassrootsYear(Versioned):
     def is_editable(self) -> bool:
         """The organization may (re)submit its report: open year, not submitted or decided."""
         return self.period.is_open() and self.state in EDITABLE_CELL_STATES
+
+
+class UnitSnapshot(models.Model):
+    """Where a unit sat in the tree in one closed assessment year (R22): a 2024 report still
+    shows its districts after they were dissolved on 1/7/2025. Written once, when the year is
+    closed (or its past results are imported); an open year follows the live tree.
+
+    The frozen tree belongs with the year; the table keeps the name it had when it lived in
+    organizations (migrations organizations 0005 / assessment 0009 move the state only)."""
+
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.CASCADE,
+        related_name="unit_snapshots",
+        verbose_name=_("year"),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        verbose_name=_("party organization"),
+    )
+    path = models.CharField(_("path that year"), max_length=255)
+    depth = models.PositiveSmallIntegerField(_("depth that year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        db_table = "organizations_unitsnapshot"
+        verbose_name = _("unit in a year's tree")
+        verbose_name_plural = _("units in a year's tree")
+        ordering = ["period", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "organization"], name="unique_unit_snapshot"),
+            models.UniqueConstraint(fields=["period", "path"], name="unique_snapshot_path"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "path"],
+                name="snapshot_path_prefix",
+                opclasses=["", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.name}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Deadline, Period, PeriodState, RuleSet
 from .rule_sets import original, rule_set_clone
+from .tree_years import tree_snapshot_take_on_commit
 
 MSG_YEAR_EXISTS = _("The year %(year)s already exists.")
 MSG_RULE_SET_YEAR = _("The rule set “%(rule_set)s” does not cover the year %(year)s.")
@@ -68,6 +69,8 @@ def period_create(
     )
     period._history_user = by
     period.save()
+    if state == PeriodState.CLOSED:
+        tree_snapshot_take_on_commit(period=period)
     Deadline.objects.bulk_create(
         Deadline(period=period, level=default.level, due=default.date_for(year))
         for default in rule_set.deadline_defaults.all()
@@ -93,11 +96,12 @@ MSG_NOT_OPEN = _("Only an open year can be closed.")
 @transaction.atomic
 def period_close(*, period: Period, by: AbstractBaseUser | None) -> Period:
     """Close a year: its results change from now on only by re-rating decisions (R9), and its
-    tree is frozen for its reports (organizations.history, R22)."""
+    tree is frozen for its reports (assessment.tree_years, R22)."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state != PeriodState.OPEN:
         raise ValidationError(MSG_NOT_OPEN, code="state")
     period.state = PeriodState.CLOSED
     period._history_user = by
     period.save()
+    tree_snapshot_take_on_commit(period=period)
     return period

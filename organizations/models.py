@@ -354,49 +354,6 @@ class AuditEvent(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.get_action_display()}"
 
 
-class UnitSnapshot(models.Model):
-    """Where a unit sat in the tree in one closed assessment year (R22): a 2024 report still
-    shows its districts after they were dissolved on 1/7/2025. Written once, when the year is
-    closed (or its past results are imported); an open year follows the live tree."""
-
-    period = models.ForeignKey(
-        "assessment.Period",
-        on_delete=models.CASCADE,
-        related_name="unit_snapshots",
-        verbose_name=_("year"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        related_name="snapshots",
-        verbose_name=_("party organization"),
-    )
-    path = models.CharField(_("path that year"), max_length=255)
-    depth = models.PositiveSmallIntegerField(_("depth that year"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    code = models.CharField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=255)
-
-    class Meta:
-        verbose_name = _("unit in a year's tree")
-        verbose_name_plural = _("units in a year's tree")
-        ordering = ["period", "path"]
-        constraints = [
-            models.UniqueConstraint(fields=["period", "organization"], name="unique_unit_snapshot"),
-            models.UniqueConstraint(fields=["period", "path"], name="unique_snapshot_path"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["period", "path"],
-                name="snapshot_path_prefix",
-                opclasses=["", "varchar_pattern_ops"],
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period}: {self.name}"
-
-
 class SuccessionKind(models.TextChoices):
     MERGE = "merge", _("Merged into")
     SPLIT = "split", _("Split into")

@@ -7,7 +7,7 @@ unit, then one per child unit.
 
 Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (a fixed
 number of queries whatever the size of the subtree), on the tree of that year: a closed year's
-frozen snapshot (organizations.UnitSnapshot), else today's tree. An open year counts the units
+frozen snapshot (assessment.UnitSnapshot), else today's tree. An open year counts the units
 and members that exist now, and those without a record yet as not yet classified; a closed year
 counts its records only. Percentages are computed from the counts, never stored (R24).
 """
@@ -33,9 +33,10 @@ from assessment.models import (
     MemberAssessment,
     Period,
     ReviewInput,
+    UnitSnapshot,
 )
 from members.models import Member
-from organizations.models import GRASSROOTS_KINDS, Kind, Organization, UnitSnapshot
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 SECTIONS = ("grassroots", "cells", "members")
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:

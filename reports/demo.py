@@ -24,8 +24,7 @@ from members.models import (
     StatusKind,
     StatusPeriod,
 )
-
-from .models import Assignment, Kind, Organization, Role
+from organizations.models import Assignment, Kind, Organization, Role
 
 DEMO_PASSWORD = "XepLoai@2025"
 BATCH = 5000

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import seed_results
 from assessment.models import Period
-from organizations.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
 from organizations.models import CELL_KINDS, Assignment, Organization
+from reports.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
 
 
 class Command(BaseCommand):
