@@ -371,3 +371,31 @@ def _create_users(plan: Plan) -> list[DemoAccount]:
     Assignment.objects.create(user=member.user, role=Role.MEMBER, organization=cell)
     accounts.append(DemoAccount("dangvien1", Role.MEMBER, cell.name))
     return accounts
+
+
+ACTING_ROLE = {
+    Kind.PROVINCE: Role.PROVINCIAL_BOARD,
+    Kind.SUPERIOR: Role.SUPERIOR_BOARD,
+    Kind.GRASSROOTS_COMMITTEE: Role.GRASSROOTS_COMMITTEE,
+    Kind.GRASSROOTS_CELL: Role.CELL_SECRETARY,
+    Kind.SUBORDINATE_CELL: Role.CELL_SECRETARY,
+}
+
+
+def demo_actor():
+    """Who acts for a unit in the seeded chain: the demo account holding the unit's role there
+    (dangbo1 decides for its committee, captren1 for its commune…), else the administrator
+    account. Returns a function Organization → user."""
+    holders = {
+        (a.organization_id, a.role): a.user
+        for a in Assignment.objects.current().select_related("user")
+    }
+    fallback = get_user_model().objects.get(username="quantri")
+
+    def actor(unit: Organization):
+        role = ACTING_ROLE.get(unit.kind)
+        if unit.kind == Kind.GRASSROOTS_CELL:  # it decides its members as a committee would
+            role = Role.GRASSROOTS_COMMITTEE if (unit.pk, role) not in holders else role
+        return holders.get((unit.pk, role), fallback)
+
+    return actor

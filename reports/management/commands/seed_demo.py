@@ -1,11 +1,12 @@
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.demo import seed_results
+from assessment.demo import seed_results, seed_results_bulk
 from assessment.models import Period
 from organizations.models import CELL_KINDS, Assignment, Organization
-from reports.demo import DEMO_PASSWORD, SCALES, DemoAccount, seed_demo
+from reports.demo import DEMO_PASSWORD, SCALES, DemoAccount, demo_actor, seed_demo
 
 
 class Command(BaseCommand):
@@ -20,7 +21,15 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="PERCENT",
-            help="Decide this share of the cells and their members (not the demo accounts' cells).",
+            help="Run the chain for this share of the cells: meetings, votes, submissions and "
+            "issued decisions up to the province where all below is done (not the demo "
+            "accounts' cells).",
+        )
+        parser.add_argument(
+            "--bulk-results",
+            action="store_true",
+            help="Write the results' end state with bulk inserts instead of the chain (the "
+            "province scale of the benchmarks: no history rows).",
         )
         parser.add_argument(
             "--skip-if-present",
@@ -28,7 +37,7 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds organizations.",
         )
 
-    def handle(self, *args, scale, year, seed, results, skip_if_present, **options):
+    def handle(self, *args, scale, year, seed, results, bulk_results, skip_if_present, **options):
         if Organization.objects.exists():
             if skip_if_present:
                 self.stdout.write("Dữ liệu mẫu đã có; bỏ qua. (Demo data already present.)")
@@ -47,9 +56,19 @@ class Command(BaseCommand):
                     "organization_id", flat=True
                 )
             )
-            decided = seed_results(
-                period=Period.objects.get(year=year), percent=results, seed=seed, keep=keep
-            )
+            period = Period.objects.get(year=year)
+            if bulk_results:
+                decided = seed_results_bulk(
+                    period=period,
+                    percent=results,
+                    seed=seed,
+                    keep=keep,
+                    by=get_user_model().objects.get(username="quantri"),
+                )
+            else:
+                decided = seed_results(
+                    period=period, percent=results, seed=seed, keep=keep, actor=demo_actor()
+                )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
