@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.audited_history import AuditedHistoryManager
 from organizations.models import Kind
 
 
@@ -134,7 +135,7 @@ class RuleSet(Bilingual):
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("rule set")
@@ -312,7 +313,7 @@ class Period(models.Model):
     )
 
     objects = PeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("assessment year")
@@ -333,7 +334,7 @@ class Deadline(models.Model):
     level = models.CharField(_("step"), max_length=20, choices=DeadlineLevel.choices)
     due = models.DateField(_("due date"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("deadline")
@@ -460,7 +461,7 @@ class CellYear(Versioned):
     return_reason = models.TextField(_("reason for return"), blank=True)
 
     objects = CellYearQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("cell year")
@@ -573,7 +574,7 @@ class MemberAssessment(Versioned):
     )
 
     objects = MemberAssessmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("member assessment")
@@ -630,7 +631,7 @@ class ReviewInput(models.Model):
         verbose_name=_("recorded by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("review input")
@@ -663,7 +664,7 @@ class Meeting(Versioned):
         default=BallotForm.SHOW_OF_HANDS,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("review meeting")
@@ -683,7 +684,7 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"), default=True)
     absence_reason = models.CharField(_("reason for absence"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("attendance")
@@ -713,7 +714,7 @@ class Tally(Versioned):
     votes = models.JSONField(_("votes per level"), default=dict, blank=True)
     commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("tally")
@@ -795,7 +796,7 @@ class Decision(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("decision")
@@ -903,7 +904,7 @@ class GrassrootsYear(Versioned):
         verbose_name=_("decision"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("grassroots organization year")

@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from .audited_history import AuditedHistoryManager
+
 
 class Kind(models.TextChoices):
     """Kinds of party organization; the values are the codes used in workbooks (issue 5)."""
@@ -118,7 +120,7 @@ class Organization(MP_Node):
     active_to = models.DateField(_("active to"), null=True, blank=True)
 
     objects = OrganizationManager()
-    history = HistoricalRecords(excluded_fields=["numchild"])
+    history = HistoricalRecords(excluded_fields=["numchild"], history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("party organization")
@@ -238,7 +240,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("role assignment")
@@ -381,7 +383,7 @@ class Succession(models.Model):
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("succession of units")
