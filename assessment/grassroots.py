@@ -114,7 +114,23 @@ def grassroots_return(*, grassroots_year: GrassrootsYear, reason: str, by) -> Gr
     if row.state != CellState.SUBMITTED or not reason.strip() or row.decision_id:
         raise ValidationError(MSG_RETURN, code="state")
     row.state, row.return_reason = CellState.RETURNED, reason.strip()
-    return save_attributed(row, by, reason=reason.strip())
+    save_attributed(row, by, reason=reason.strip())
+    _notify_return(row)  # R17: the return hands the work back; its authors are told (issue 12)
+    return row
+
+
+def _notify_return(row: GrassrootsYear) -> None:
+    """The organization's committee (a commune committee's board for step 8b) is told why."""
+    role = (
+        Role.SUPERIOR_BOARD if row.organization.kind == Kind.SUPERIOR else Role.GRASSROOTS_COMMITTEE
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=users_with_role(role, row.organization),
+            text=_("The superior committee returned the report of %(unit)s: %(reason)s")
+            % {"unit": row.organization.name, "reason": row.return_reason},
+            url=reverse("assessment:grassroots_year", args=[row.period.year, row.organization_id]),
+        )
 
 
 @dataclass

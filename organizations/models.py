@@ -277,6 +277,11 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def unsent(self, *, since) -> NotificationQuerySet:
+        """Notices created since `since` (an aware datetime) not e-mailed yet to a user who has
+        an address: the broker was down when they were saved, or sending failed."""
+        return self.filter(emailed_at__isnull=True, created_at__gte=since).exclude(user__email="")
+
 
 class Notification(models.Model):
     """An in-app notice to one user; e-mailed by a Celery task (issue 4, item 8)."""

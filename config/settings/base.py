@@ -191,11 +191,22 @@ REMINDERS_EVERY_SECONDS = float(env("REMINDERS_EVERY_SECONDS", "3600"))
 # Test hook, never set in production: pins the reminder task's "today" (YYYY-MM-DD) so that a
 # test can run a real beat and worker on a chosen day (tests/reports/test_reminders.py).
 REMINDERS_TODAY = env("REMINDERS_TODAY")
+# Notices saved while the broker was down (or whose e-mail failed) are e-mailed by the beat's
+# sweep, organizations.tasks.send_unsent_notification_emails: every ten minutes, notices up to
+# two days old, at most 500 a run.
+NOTIFICATION_RETRY_EVERY_SECONDS = float(env("NOTIFICATION_RETRY_EVERY_SECONDS", "600"))
+NOTIFICATION_RETRY_HOURS = int(env("NOTIFICATION_RETRY_HOURS", "48"))
+NOTIFICATION_RETRY_BATCH = 500
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "reports.tasks.send_deadline_reminders",
         "schedule": REMINDERS_EVERY_SECONDS,
         "options": {"expires": REMINDERS_EVERY_SECONDS},
+    },
+    "notification-emails-retry": {
+        "task": "organizations.tasks.send_unsent_notification_emails",
+        "schedule": NOTIFICATION_RETRY_EVERY_SECONDS,
+        "options": {"expires": NOTIFICATION_RETRY_EVERY_SECONDS},
     },
 }
 
