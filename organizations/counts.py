@@ -15,6 +15,12 @@ def prefix_length(depth: int) -> int:
     return depth * Organization.steplen
 
 
+def path_prefix(path: str, length: int) -> Substr:
+    """The expression every grouping by tree path uses: the first `length` characters of the
+    path field `path` (a lookup such as "cell__path"), i.e. the ancestor at that length."""
+    return Substr(path, 1, length)
+
+
 def counts_by_path(rows: QuerySet, *, path: str, depth: int, **aggregates) -> dict:
     """`rows` grouped by the ancestor at `depth` of the unit their `path` field names.
 
@@ -22,7 +28,7 @@ def counts_by_path(rows: QuerySet, *, path: str, depth: int, **aggregates) -> di
     returns {ancestor path: count of rows} or, given named aggregates (Count/Sum expressions),
     {ancestor path: {name: value}}. One query."""
     grouped = (
-        rows.annotate(tree_prefix=Substr(path, 1, prefix_length(depth)))
+        rows.annotate(tree_prefix=path_prefix(path, prefix_length(depth)))
         .order_by()
         .values("tree_prefix")
     )

@@ -10,7 +10,8 @@ size of the subtree (STYLE.md rule 7).
 
 Words, as in the rest of the app: a cell's work is *done* once submitted (then decided); a
 returned cell is open again. R19: done work is late when submitted after its level's deadline,
-open work is late once the deadline has passed (`assessment.rules.is_late`). A cell answers to
+open work is late once the deadline has passed (`assessment.progress`, the one home of these
+rules). A cell answers to
 the cells' meeting deadline, a grassroots organization to the grassroots decision deadline
 (its own submission follows its decisions on every cell, R8), a superior committee that
 submits its own level to the superior deadline. Members are counted as reports/summary.py
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Left, Length, Substr
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ from assessment.models import (
     MemberAssessment,
     Period,
 )
+from assessment.progress import DONE_STATES, late_q, not_on_roster, on_time_q
 from assessment.quota import percent
 from members.models import Member
 from organizations.counts import counts_by_path
@@ -49,8 +51,6 @@ from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 # How many late units the page lists; the rest is a count.
 LATE_SHOWN = 20
-DONE_STATES = (CellState.SUBMITTED, CellState.DECIDED)
-OPEN_STATES = (CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED)
 # The deadline each kind of unit answers to for its own work (R19).
 KIND_DEADLINES = {
     Kind.GRASSROOTS_CELL: DeadlineLevel.GRASSROOTS,
@@ -320,32 +320,6 @@ def _superior_counts(steps: dict[int, OwnWork]) -> OrganizationCounts:
 # --- R19 in SQL -------------------------------------------------------------------------------
 
 
-def late_q(relation: str, *, due: datetime.date | None, today: datetime.date) -> Q:
-    """R19 for the rows of a query, as `rules.is_late` decides it for one record: done work
-    submitted after the day, or (once the day has passed) work still open. `relation` names
-    the year's record, which may be missing (a cell nobody has opened yet is not started)."""
-    if due is None:
-        return Q(pk__in=[])
-    late = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": due})
-    if rules.is_late(done_at=None, due=due, today=today):
-        late |= _open_q(relation)
-    return late
-
-
-def on_time_q(relation: str, *, due: datetime.date | None) -> Q:
-    done = Q(**{f"{relation}__state__in": DONE_STATES})
-    if due is None:
-        return done
-    return done & (
-        Q(**{f"{relation}__submitted_at__isnull": True})
-        | Q(**{f"{relation}__submitted_at__date__lte": due})
-    )
-
-
-def _open_q(relation: str) -> Q:
-    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__state__in": OPEN_STATES})
-
-
 def _with_year(queryset: QuerySet, kind: str, period: Period) -> QuerySet:
     """Units joined to their record of the year (LEFT JOIN, one row per unit) as `year_row`."""
     related = "cell_years" if kind == "cells" else "grassroots_years"
@@ -401,13 +375,8 @@ def _add(into, other) -> None:
 
 
 def _grouped(queryset: QuerySet, path: str, length: int, cls, **counts) -> list[tuple[str, object]]:
-    rows = (
-        queryset.annotate(prefix=Substr(path, 1, length))
-        .order_by()
-        .values("prefix")
-        .annotate(**counts)
-    )
-    return [(row.pop("prefix"), cls(**row)) for row in rows]
+    grouped = counts_by_path(queryset, path=path, depth=length // Organization.steplen, **counts)
+    return [(prefix, cls(**row)) for prefix, row in grouped.items()]
 
 
 def _cell_counts(unit, period, length, due, today) -> list[tuple[str, CellCounts]]:
@@ -466,11 +435,8 @@ def _member_counts(unit, period, length) -> list[tuple[str, MemberCounts]]:
         decided=Count("id", filter=Q(decided_level__isnull=False)),
     )
     if period.is_open():
-        not_drawn = (
-            Member.objects.current().in_subtree(unit).exclude(assessments__cell_year__period=period)
-        )
-        # Not on a roster yet: still to be assessed as far as anyone knows (the roster, when the
-        # cell opens its year, may find some not classified), so progress shows them as open.
+        not_drawn = not_on_roster(Member.objects.in_subtree(unit), period)
+        # Not on a roster yet: still to be assessed (assessment.progress).
         counted += _grouped(
             not_drawn, "cell__path", length, MemberCounts, total=Count("id"), to_assess=Count("id")
         )

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, FilteredRelation, Q, Value
-from django.db.models.functions import Substr
 from django.http import Http404
 
 from assessment import quota
@@ -35,7 +34,9 @@ from assessment.models import (
     ReviewInput,
     UnitSnapshot,
 )
+from assessment.progress import not_on_roster
 from members.models import Member
+from organizations.counts import path_prefix
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 SECTIONS = ("grassroots", "cells", "members")
@@ -283,7 +284,7 @@ def _merge(into: Section, other: Section) -> None:
 def _grouped(queryset, path_field: str, length: int, *, commendations: bool = True):
     commended = Count("id", filter=Q(commendation_proposed=True)) if commendations else Value(0)
     return (
-        queryset.annotate(prefix=Substr(path_field, 1, length))
+        queryset.annotate(prefix=path_prefix(path_field, length))
         .order_by()
         .values_list("prefix", "status", "reason_code", "decided_level_id")
         .annotate(n=Count("id"), commended=commended)
@@ -329,17 +330,15 @@ def _not_started(unit: Organization, period: Period, length: int):
     }
     for section, queryset in queries.items():
         for prefix, n in (
-            queryset.annotate(prefix=Substr("path", 1, length))
+            queryset.annotate(prefix=path_prefix("path", length))
             .order_by()
             .values_list("prefix")
             .annotate(n=Count("id"))
         ):
             yield section, prefix, n
     members = (
-        Member.objects.current()
-        .filter(cell__path__startswith=unit.path)
-        .exclude(assessments__cell_year__period=period)
-        .annotate(prefix=Substr("cell__path", 1, length))
+        not_on_roster(Member.objects.in_subtree(unit), period)
+        .annotate(prefix=path_prefix("cell__path", length))
         .order_by()
         .values_list("prefix")
         .annotate(n=Count("id"))
@@ -355,7 +354,7 @@ def _prompted(tree: YearTree, path: str, length: int):
         "cell_year__cell",
     )
     prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
-        prefix=Substr(path_field, 1, length)
+        prefix=path_prefix(path_field, length)
     )
     persons = (
         prompts.filter(assessment__isnull=False)
