@@ -280,6 +280,31 @@ def seed_results(
     return decided
 
 
+def backdate(*, period: Period, on: datetime.date) -> None:
+    """A past year seeded today: the services stamped submissions and decisions with today's
+    clock; move those stamps to the year's own review dates (submitted on `on`, the cells a week
+    before their deadline), so the past year reads as it went, on time."""
+    stamp = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9, 0)))
+    CellYear.objects.filter(period=period).exclude(submitted_at=None).update(submitted_at=stamp)
+    GrassrootsYear.objects.filter(period=period).exclude(submitted_at=None).update(
+        submitted_at=stamp + datetime.timedelta(days=5)
+    )
+    Decision.objects.filter(period=period).update(issued_at=stamp + datetime.timedelta(days=10))
+
+
+def deadlines_ahead(*, period: Period, today: datetime.date, by=None) -> None:
+    """The demo of the year under review shows no deadline passed: a deadline on or before
+    `today` (the demo run early in the year, or in January) moves after it, keeping the order
+    of the cascade (R19), one week apart."""
+    after = today
+    for deadline in period.deadlines.order_by("due"):
+        if deadline.due <= after:
+            deadline.due = after + datetime.timedelta(days=7)
+            deadline._history_user = by
+            deadline.save()
+        after = deadline.due
+
+
 def _all_members_decided(unit: Organization, period: Period) -> bool:
     cells = Organization.objects.in_subtree(unit).cells()
     years = CellYear.objects.for_period(period).filter(cell__in=cells)

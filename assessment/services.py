@@ -27,6 +27,18 @@ def rule_set_for_year(year: int) -> RuleSet | None:
     return None
 
 
+# R19: the central report on a year is due by 1 March of the next year; until then that year's
+# review is the one under way.
+REVIEW_ENDS = (3, 1)  # (month, day) of the next year
+
+
+def year_under_review(today: datetime.date) -> int:
+    """The assessment year whose review is under way on `today` (R19): the current calendar
+    year from 1 March, the previous one before (its reports run until 1 March). 30/11/2026 →
+    2026; 15/01/2027 → 2026."""
+    return today.year if (today.month, today.day) >= REVIEW_ENDS else today.year - 1
+
+
 @transaction.atomic
 def period_create(
     *,

@@ -332,7 +332,10 @@ def _accounts(units: list[Organization]) -> list[tuple[str, str, Organization]]:
 
 
 @transaction.atomic
-def seed_demo(*, scale: str, year: int, seed: int) -> list[DemoAccount]:
+def seed_demo(*, scale: str, year: int, seed: int, history: int = 0) -> list[DemoAccount]:
+    """The tree, members and demo accounts of a province, and the assessment years from
+    `year - history` to `year`, opened in order (each with the rules in force). Returns the
+    accounts."""
     plan = Builder(scale=SCALES[scale], year=year, seed=seed).build()
     Organization.objects.bulk_create(plan.units, batch_size=BATCH)
     for member in plan.members:
@@ -342,8 +345,9 @@ def seed_demo(*, scale: str, year: int, seed: int) -> list[DemoAccount]:
         row.member_id = row.member.pk
     StatusPeriod.objects.bulk_create(plan.statuses, batch_size=BATCH)
     DisciplineRecord.objects.bulk_create(plan.disciplines, batch_size=BATCH)
-    if not Period.objects.filter(year=year).exists():
-        period_create(year=year, by=None)
+    for past in range(year - history, year + 1):
+        if not Period.objects.filter(year=past).exists():
+            period_create(year=past, by=None)
     return _create_users(plan)
 
 

@@ -88,6 +88,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite of the demo (issue 19): write-ahead log so readers never block the writer,
+# a busy timeout so a save waits for the one before it instead of failing with "database is
+# locked", and transactions that take the write lock when they begin (a deferred one that reads
+# first and then writes cannot wait: SQLite refuses it at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,  # seconds
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
