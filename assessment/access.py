@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from members.access import visible_members
 from organizations.access import (
     get_organization_for_user,
     is_administrator,
     unit_assignments,
-    visible_members,
     visible_organizations,
 )
 from organizations.models import Kind, Organization, Role

@@ -18,6 +18,7 @@ from .models import (
     ReviewInput,
     RuleSet,
     Tally,
+    UnitSnapshot,
 )
 
 
@@ -167,3 +168,11 @@ class ReratingAdmin(admin.ModelAdmin):
     list_display = ["decision", "assessment", "previous_level", "level", "commendation_flagged"]
     search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
     raw_id_fields = ["decision", "assessment", "previous_decision"]
+
+
+@admin.register(UnitSnapshot)
+class UnitSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["period", "code", "name", "kind", "path"]
+    list_filter = ["period", "kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["organization"]

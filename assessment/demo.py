@@ -1,29 +1,45 @@
-"""Demo results: decided levels for a share of the cells of a demo province, so that the
-progress dashboard, the summary table and the exports have figures to show, and the benchmarks
-have a province's worth of rows. Deterministic for a seed. The cells of the demo accounts stay
-untouched, so the walk-through from the cell's first step still works."""
+"""Demo results made by the real chain (issue 12, fault 6): each chosen cell holds its meeting,
+votes and submits; its grassroots organization's committee decides its members and issues a
+numbered decision; once all its cells are decided the committee decides and issues the cells'
+levels and reports its own level upward; a superior committee whose organizations have all
+reported decides and issues their levels, and then reports its own level to the province (step
+8b), which decides in turn. Every row is written by the services the pages use, so what the demo
+leaves is what the chain would leave: issued, numbered decisions, nothing stuck half-way.
+
+Deterministic for a seed. The cells in `keep` (the demo accounts' own cells) stay untouched, so
+the walk-through from the cell's first step still works."""
 
 from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
 
+from . import cell_year as work
+from . import decisions, grassroots
+from .decisions import Choice
 from .models import (
     AssessmentStatus,
     CanonicalLevel,
     CellState,
     CellYear,
+    Decision,
+    DecisionKind,
     GrassrootsYear,
+    InputKind,
+    Level,
     MemberAssessment,
     Period,
 )
 
-BATCH = 2000
 # Shares of each canonical level among assessed members, and among units.
 MEMBER_SHARES = {
     CanonicalLevel.EXCELLENT: 12,
@@ -37,26 +53,310 @@ UNIT_SHARES = {
     CanonicalLevel.COMPLETED: 18,
     CanonicalLevel.NOT_COMPLETED: 2,
 }
-# Status codes are the KPL reason codes (R13).
-STATUS_REASONS = set(StatusKind.values)
+JUSTIFICATION = "Đơn vị có nhiều thành tích nổi bật trong năm (đề nghị của cấp ủy)."
+NOTE_LOWER = "Chưa đủ điều kiện ở mức đề xuất; cấp ủy quyết định mức thấp hơn liền kề."
+REPORT = "Báo cáo kiểm điểm tập thể năm {year}: hoàn thành các nhiệm vụ trọng tâm."
+
+Actor = Callable[[Organization], object]  # the user who acts for a unit
 
 
-def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> int:
-    """Decide `percent` % of the cells (not those in `keep`, by pk) and their members; decide a
-    grassroots organization's own level when all its cells are decided. Returns members."""
+class Chain:
+    """Drives one year's chain through the services, as the demo's people would."""
+
+    def __init__(self, *, period: Period, seed: int, actor: Actor, on: datetime.date):
+        self.period, self.actor, self.on = period, actor, on
+        self.rng = random.Random(seed)
+        self.levels = {lv.maps_to: lv for lv in period.rule_set.levels.order_by("-rank")}
+        self.member_levels = {
+            lv.maps_to: lv for lv in period.rule_set.levels.for_members().order_by("-rank")
+        }
+        self.unit_levels = {
+            lv.maps_to: lv for lv in period.rule_set.levels.for_organizations().order_by("-rank")
+        }
+
+    def pick(self, shares: dict, levels: dict[str, Level]) -> Level:
+        return levels[self.rng.choices(list(shares), weights=list(shares.values()))[0]]
+
+    # --- step 2-6: the cell ----------------------------------------------------------------
+
+    @transaction.atomic
+    def cell_meets(self, cell: Organization, *, submit: bool) -> CellYear:
+        """The cell's year up to the votes (and, with `submit`, its submission)."""
+        by = self.actor(cell)
+        cell_year = work.cell_year_open(period=self.period, cell=cell)
+        work.cell_report_save(
+            cell_year=cell_year,
+            data={
+                "report_strengths": REPORT.format(year=self.period.year),
+                "report_sent_on": self.on - datetime.timedelta(days=5),
+            },
+            by=by,
+            version=None,
+        )
+        meeting = work.meeting_for(cell_year)
+        work.meeting_save(
+            meeting=meeting,
+            data={"held_on": self.on, "chair": "Bí thư chi bộ", "recorder": "Phó Bí thư"},
+            by=by,
+            version=None,
+        )
+        summary = work.meeting_summary(meeting)
+        for member in summary.voters:
+            work.attendance_set(
+                meeting=meeting, member=member, present=True, absence_reason="", by=by
+            )
+        summary = work.meeting_summary(meeting)
+        assessments = list(
+            cell_year.assessments.filter(status=AssessmentStatus.ASSESS).select_related("member")
+        )
+        for assessment in assessments:
+            if assessment.member_id in summary.away:  # R13 (2025–): the host cell's comment
+                work.review_input_add(
+                    cell_year=cell_year,
+                    assessment=assessment,
+                    by=by,
+                    kind=InputKind.HOST_COMMENT,
+                    source="Chi bộ nơi sinh hoạt tạm thời",
+                    given_on=self.on - datetime.timedelta(days=10),
+                    text="Đồng chí chấp hành tốt quy định nơi sinh hoạt tạm thời.",
+                )
+        subjects = [(None, self.unit_target(cell))] + [
+            (a, self.member_target(a)) for a in assessments
+        ]
+        for assessment, level in subjects:
+            work.tally_save(
+                meeting=meeting,
+                assessment=assessment,
+                votes={level.code: summary.present},
+                commendation_proposed=False,
+                by=by,
+                version=None,
+            )
+        if submit:
+            cell_year = work.cell_submit(cell_year=cell_year, by=by)
+        return cell_year
+
+    def member_target(self, assessment) -> Level:
+        records = assessment.member.discipline_records.all()
+        disciplined = any(r.decided_on.year == self.period.year for r in records)
+        if disciplined:  # R4: the cell proposes what the rule asks
+            return self.member_levels[CanonicalLevel.NOT_COMPLETED]
+        return self.pick(MEMBER_SHARES, self.member_levels)
+
+    def unit_target(self, unit: Organization) -> Level:
+        return self.pick(UNIT_SHARES, self.unit_levels)
+
+    # --- step 7: the grassroots committee ----------------------------------------------------
+
+    def document(self, unit: Organization) -> dict:
+        return {
+            "signed_on": self.on,
+            "signer_name": "Nguyễn Văn Thư",
+            "signer_title": "Bí thư" if unit.kind != Kind.PROVINCE else "Phó Bí thư Thường trực",
+            "quota_justification": JUSTIFICATION,  # kept only when the quota is exceeded (R12)
+        }
+
+    @transaction.atomic
+    def members_decide(self, cell_year: CellYear) -> None:
+        unit = Organization.objects.grassroots_of(cell_year.cell)
+        by = self.actor(unit)
+        choices = {
+            a.pk: Choice(a.proposed_level)
+            for a in cell_year.assessments.filter(status=AssessmentStatus.ASSESS)
+        }
+        decisions.member_levels_decide(cell_year=cell_year, choices=choices, by=by)
+        decisions.members_decision_issue(cell_year=cell_year, by=by, **self.document(unit))
+
+    @transaction.atomic
+    def cells_decide(self, unit: Organization) -> None:
+        by = self.actor(unit)
+        rows = decisions.cell_rows(unit, self.period)
+        self.decide_with_fallback(
+            rows=[(row.cell_year, row.cell_year.proposed_level) for row in rows],
+            decide=lambda choices: decisions.cell_levels_decide(
+                grassroots=unit, period=self.period, choices=choices, by=by
+            ),
+        )
+        decisions.cells_decision_issue(
+            grassroots=unit, period=self.period, by=by, **self.document(unit)
+        )
+
+    def decide_with_fallback(self, *, rows, decide) -> None:
+        """Decide each row at its proposal; a row a rule check refuses (R7, R8) is decided one
+        level lower with a reason, as a committee would."""
+        choices = {row.pk: Choice(level) for row, level in rows}
+        for _attempt in range(len(self.unit_levels)):
+            try:
+                decide(choices)
+                return
+            except ValidationError as error:
+                refused = {int(pk) for pk in error.message_dict if pk.isdigit()}
+                if not refused:
+                    raise
+                for pk in refused:  # the others were rolled back with the refusal: all again
+                    choices[pk] = Choice(self.lower(choices[pk].level), note=NOTE_LOWER)
+        raise ValidationError("no level passes the checks")  # pragma: no cover
+
+    def lower(self, level: Level) -> Level:
+        ranked = sorted(self.unit_levels.values(), key=lambda lv: lv.rank)
+        index = ranked.index(level)
+        return ranked[min(index + 1, len(ranked) - 1)]
+
+    # --- step 7 → 8 → 8b: reports upward and the superiors' decisions -----------------------
+
+    @transaction.atomic
+    def report_upward(self, unit: Organization) -> None:
+        year = grassroots.grassroots_year_open(period=self.period, organization=unit)
+        grassroots.grassroots_submit(
+            grassroots_year=year,
+            report=REPORT.format(year=self.period.year),
+            proposed_level=self.unit_target(unit),
+            by=self.actor(unit),
+        )
+
+    @transaction.atomic
+    def superior_decides(self, superior: Organization) -> None:
+        by = self.actor(superior)
+        rows = grassroots.unit_rows(superior, self.period)
+        self.decide_with_fallback(
+            rows=[(row.grassroots_year, row.grassroots_year.proposed_level) for row in rows],
+            decide=lambda choices: grassroots.grassroots_levels_decide(
+                superior=superior, period=self.period, choices=choices, by=by
+            ),
+        )
+        grassroots.grassroots_decision_issue(
+            superior=superior, period=self.period, by=by, **self.document(superior)
+        )
+
+
+def seed_results(
+    *,
+    period: Period,
+    percent: int,
+    seed: int,
+    keep: Iterable[int],
+    actor: Actor,
+    on: datetime.date | None = None,
+    submitted_percent: int = 0,
+    meeting_percent: int = 0,
+) -> int:
+    """Run the chain for `percent` % of the cells (never those whose pk is in `keep`): cells
+    decided by their committee's issued decision, then every organization whose cells are all
+    decided reports upward and is decided by its superior, up to the province (R8: lower first).
+    Of the other cells, `submitted_percent` % submit and wait for their committee and
+    `meeting_percent` % hold their meeting without submitting yet.
+
+    `actor(unit)` gives the user who acts for a unit; `on` is the date of the meetings and
+    decisions (default: the period's 10 December). Returns the number of members decided."""
+    on = on or datetime.date(period.year, 12, 10)
+    chain = Chain(period=period, seed=seed, actor=actor, on=on)
+    keep = set(keep)
+    cells = [c for c in Organization.objects.filter(kind__in=CELL_KINDS).order_by("path")]
+    decided = 0
+    for cell in cells:
+        if cell.pk in keep:
+            continue
+        roll = chain.rng.randrange(100)
+        if roll < percent:
+            cell_year = chain.cell_meets(cell, submit=True)
+            chain.members_decide(cell_year)
+            decided += cell_year.assessments.filter(status=AssessmentStatus.ASSESS).count()
+        elif roll < percent + submitted_percent:
+            chain.cell_meets(cell, submit=True)
+        elif roll < percent + submitted_percent + meeting_percent:
+            chain.cell_meets(cell, submit=False)
+    for unit in Organization.objects.filter(kind__in=GRASSROOTS_KINDS).order_by("path"):
+        if unit.kind == Kind.GRASSROOTS_COMMITTEE and _all_members_decided(unit, period):
+            chain.cells_decide(unit)
+        if grassroots.lower_levels_done(unit, period):
+            chain.report_upward(unit)
+    for superior in Organization.objects.filter(kind=Kind.SUPERIOR).order_by("path"):
+        if _all_reported(superior, period):
+            chain.superior_decides(superior)
+            chain.report_upward(superior)  # step 8b: its own level to the province
+    for province in Organization.objects.filter(kind=Kind.PROVINCE):
+        if _all_reported(province, period):
+            chain.superior_decides(province)
+    return decided
+
+
+def backdate(*, period: Period, on: datetime.date) -> None:
+    """A past year seeded today: the services stamped submissions and decisions with today's
+    clock; move those stamps to the year's own review dates (submitted on `on`, the cells a week
+    before their deadline), so the past year reads as it went, on time."""
+    stamp = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9, 0)))
+    CellYear.objects.filter(period=period).exclude(submitted_at=None).update(submitted_at=stamp)
+    GrassrootsYear.objects.filter(period=period).exclude(submitted_at=None).update(
+        submitted_at=stamp + datetime.timedelta(days=5)
+    )
+    Decision.objects.filter(period=period).update(issued_at=stamp + datetime.timedelta(days=10))
+
+
+def deadlines_ahead(*, period: Period, today: datetime.date, by=None) -> None:
+    """The demo of the year under review shows no deadline passed: a deadline on or before
+    `today` (the demo run early in the year, or in January) moves after it, keeping the order
+    of the cascade (R19), one week apart."""
+    after = today
+    for deadline in period.deadlines.order_by("due"):
+        if deadline.due <= after:
+            deadline.due = after + datetime.timedelta(days=7)
+            deadline._history_user = by
+            deadline.save()
+        after = deadline.due
+
+
+def _all_members_decided(unit: Organization, period: Period) -> bool:
+    cells = Organization.objects.in_subtree(unit).cells()
+    years = CellYear.objects.for_period(period).filter(cell__in=cells)
+    return years.count() == cells.count() and not years.exclude(state=CellState.DECIDED).exists()
+
+
+def _all_reported(superior: Organization, period: Period) -> bool:
+    """Every unit `superior` decides for has reported (and none is decided yet)."""
+    below = Organization.objects.filter(
+        path__startswith=superior.path,
+        depth=superior.depth + 1,
+        kind__in=grassroots.decided_kinds(superior),
+    )
+    years = GrassrootsYear.objects.filter(period=period, organization__in=below)
+    return (
+        below.exists()
+        and years.filter(state=CellState.SUBMITTED).count() == below.count()
+        and not years.filter(decision__isnull=False).exists()
+    )
+
+
+BATCH = 2000
+STATUS_REASONS = set(StatusKind.values)  # the KPL reason codes (R13)
+
+
+def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int], by) -> int:
+    """The end state of seed_results written with bulk inserts, for the province scale of the
+    benchmarks and the export worker's test (100,000 members in seconds, where the chain takes
+    an hour): `percent` % of the cells (not those in `keep`, by pk) decided with their members,
+    each by an issued, numbered members' decision of its grassroots organization; the cells of
+    a grassroots committee whose cells are all decided by an issued cells' decision; such a
+    grassroots organization by an issued decision of its superior. Issued by `by` (a user).
+    No history rows: use seed_results wherever people will work on the data. Returns members."""
     rng = random.Random(seed)
     levels = {lv.maps_to: lv for lv in period.rule_set.levels.order_by("-rank")}
 
     def pick(shares) -> object:
         return levels[rng.choices(list(shares), weights=list(shares.values()))[0]]
 
+    existing = set(CellYear.objects.filter(period=period).values_list("cell_id", flat=True))
     cells = [
         c
         for c in Organization.objects.filter(kind__in=CELL_KINDS).order_by("path")
-        if c.pk not in keep and rng.randrange(100) < percent
+        if c.pk not in keep and c.pk not in existing and rng.randrange(100) < percent
     ]
     chosen = {c.pk for c in cells}
-    existing = set(CellYear.objects.filter(period=period).values_list("cell_id", flat=True))
+    units = _grassroots_paths()
+    complete: dict[str, bool] = {}  # a grassroots organization whose cells are all chosen
+    for pk, path in Organization.objects.filter(kind__in=CELL_KINDS).values_list("pk", "path"):
+        owner = _owner(path, units)
+        if owner:
+            complete[owner] = complete.get(owner, True) and pk in chosen
     # Submitted on time: a week before the cells' default deadline (20/12).
     submitted = timezone.make_aware(datetime.datetime(period.year, 12, 13, 9, 0))
     cell_years = [
@@ -65,11 +365,26 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
             cell=cell,
             state=CellState.DECIDED,
             submitted_at=submitted,
-            **_unit_level(cell.kind == Kind.SUBORDINATE_CELL and pick(UNIT_SHARES)),
+            **_unit_level(
+                cell.kind == Kind.SUBORDINATE_CELL and pick(UNIT_SHARES),
+                decided=complete.get(_owner(cell.path, units), False),
+            ),
         )
         for cell in cells
-        if cell.pk not in existing
     ]
+    members_decisions = dict(
+        zip(
+            [cy.cell_id for cy in cell_years],
+            _issue_bulk(period, cell_years, by, issuer_of=units, kind=DecisionKind.MEMBERS),
+            strict=True,
+        )
+    )
+    decided_cells = [cy for cy in cell_years if cy.decided_level is not None]
+    grouped = _issue_bulk(
+        period, decided_cells, by, issuer_of=units, kind=DecisionKind.UNITS, one_each=False
+    )
+    for cell_year, decision in zip(decided_cells, grouped, strict=True):
+        cell_year.decision = decision
     CellYear.objects.bulk_create(cell_years, batch_size=BATCH)
     by_cell = {cy.cell_id: cy for cy in cell_years}
     day = period.assessment_date
@@ -82,22 +397,20 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
     for member_id, cell_id in (
         Member.objects.current().filter(cell_id__in=by_cell).values_list("pk", "cell_id")
     ):
+        common = {"cell_year": by_cell[cell_id], "member_id": member_id}
         status = status_of.get(member_id)
-        if status in STATUS_REASONS:
+        if status in STATUS_REASONS:  # not classified: no level, so no decision lists them
             rows.append(
                 MemberAssessment(
-                    cell_year=by_cell[cell_id],
-                    member_id=member_id,
-                    status=AssessmentStatus.NOT_CLASSIFIED,
-                    reason_code=status,
+                    **common, status=AssessmentStatus.NOT_CLASSIFIED, reason_code=status
                 )
             )
             continue
         level = pick(MEMBER_SHARES)
         rows.append(
             MemberAssessment(
-                cell_year=by_cell[cell_id],
-                member_id=member_id,
+                **common,
+                decision=members_decisions[cell_id],
                 self_level=level,
                 proposed_level=level,
                 decided_level=level,
@@ -106,16 +419,6 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
             )
         )
     MemberAssessment.objects.bulk_create(rows, batch_size=BATCH)
-    # A grassroots organization is decided when every cell below it is.
-    step = Organization.steplen
-    units = dict(Organization.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("path", "pk"))
-    complete: dict[str, bool] = {}
-    for pk, path in Organization.objects.filter(kind__in=CELL_KINDS).values_list("pk", "path"):
-        owner = next(
-            (path[:end] for end in range(len(path), 0, -step) if path[:end] in units), None
-        )
-        if owner:
-            complete[owner] = complete.get(owner, True) and pk in chosen
     decided = set(
         GrassrootsYear.objects.filter(period=period).values_list("organization_id", flat=True)
     )
@@ -133,11 +436,76 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
                     decided_level=level,
                 )
             )
+    superiors = dict(
+        Organization.objects.filter(kind__in=[Kind.SUPERIOR, Kind.PROVINCE]).values_list(
+            "path", "pk"
+        )
+    )
+    issued = _issue_bulk(
+        period, grassroots, by, issuer_of=superiors, kind=DecisionKind.UNITS, one_each=False
+    )
+    for row, decision in zip(grassroots, issued, strict=True):
+        row.decision = decision
     GrassrootsYear.objects.bulk_create(grassroots, batch_size=BATCH)
     return len(rows)
 
 
-def _unit_level(level) -> dict:
+def _grassroots_paths() -> dict[str, int]:
+    return dict(Organization.objects.filter(kind__in=GRASSROOTS_KINDS).values_list("path", "pk"))
+
+
+def _owner(path: str, owners: dict[str, int]) -> str | None:
+    """The path of the nearest unit at or above `path` that is one of `owners` (by path)."""
+    step = Organization.steplen
+    return next((path[:end] for end in range(len(path), 0, -step) if path[:end] in owners), None)
+
+
+def _issue_bulk(
+    period, rows, by, *, issuer_of: dict[str, int], kind: str, one_each: bool = True
+) -> list[Decision]:
+    """Issued, numbered decisions for unit rows (cell or grassroots years), inserted in bulk:
+    one per row (`one_each`: a members' decision per cell) or one per issuing body, the nearest
+    ancestor of the row's unit among `issuer_of` (by path). Returns the decision of each row."""
+    paths = dict(
+        Organization.objects.filter(pk__in=[_unit_id(r) for r in rows]).values_list("pk", "path")
+    )
+    numbers = dict(
+        Decision.objects.filter(period=period)
+        .values("issuer_id")
+        .annotate(n=Max("number"))
+        .values_list("issuer_id", "n")
+    )
+    shared: dict[int, Decision] = {}
+    result = []
+    for row in rows:
+        issuer = issuer_of[_owner(paths[_unit_id(row)], issuer_of)]
+        if one_each or issuer not in shared:
+            numbers[issuer] = numbers.get(issuer, 0) + 1
+            shared[issuer] = Decision(
+                period=period,
+                issuer_id=issuer,
+                number=numbers[issuer],
+                kind=kind,
+                signed_on=datetime.date(period.year, 12, 28),
+                signer_name="Nguyễn Văn Thư",
+                signer_title="Bí thư",
+                quota_cap_percent=period.rule_set.quota_percent,
+                issued_by=by,
+            )
+        result.append(shared[issuer])
+    Decision.objects.bulk_create({id(d): d for d in result}.values(), batch_size=BATCH)
+    return result
+
+
+def _unit_id(row) -> int:
+    return row.cell_id if isinstance(row, CellYear) else row.organization_id
+
+
+def _unit_level(level, *, decided: bool) -> dict:
     if not level:
         return {}
-    return {"self_level": level, "proposed_level": level, "decided_level": level}
+    return {
+        "self_level": level,
+        "proposed_level": level,
+        "decided_level": level if decided else None,
+    }

@@ -41,6 +41,7 @@ from .models import (
     Period,
     PeriodState,
 )
+from .tree_years import tree_snapshot_take_on_commit
 
 # The one home of "still open" and "done" for a cell's or an organization's year.
 OPEN_STATES = frozenset({CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.RETURNED})
@@ -390,6 +391,11 @@ def _tell_organization(row: GrassrootsYear, ctx) -> None:
     )
 
 
+def _freeze_tree(period: Period, ctx) -> None:
+    """A closed year keeps the tree as it stands (R22), once the close commits."""
+    tree_snapshot_take_on_commit(period=period)
+
+
 # --- The machines --------------------------------------------------------------------------------
 
 _EDITABLE = OPEN_STATES
@@ -404,6 +410,7 @@ PERIOD = Machine(
             frozenset({PeriodState.OPEN}),
             PeriodState.CLOSED,
             _year_board,
+            notices=(_freeze_tree,),
         ),
     },
 )

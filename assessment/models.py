@@ -14,6 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.audited_history import AuditedHistoryManager
+from organizations.models import Kind
+
 
 class Bilingual(models.Model):
     """Rule-set rows carry both names; the interface picks by the active language."""
@@ -132,7 +135,7 @@ class RuleSet(Bilingual):
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("rule set")
@@ -310,7 +313,7 @@ class Period(models.Model):
     )
 
     objects = PeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("assessment year")
@@ -331,7 +334,7 @@ class Deadline(models.Model):
     level = models.CharField(_("step"), max_length=20, choices=DeadlineLevel.choices)
     due = models.DateField(_("due date"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("deadline")
@@ -461,7 +464,7 @@ class CellYear(Versioned):
     return_reason = models.TextField(_("reason for return"), blank=True)
 
     objects = CellYearQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("cell year")
@@ -576,7 +579,7 @@ class MemberAssessment(Versioned):
     )
 
     objects = MemberAssessmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("member assessment")
@@ -640,7 +643,7 @@ class ReviewInput(models.Model):
         verbose_name=_("recorded by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("review input")
@@ -673,7 +676,7 @@ class Meeting(Versioned):
         default=BallotForm.SHOW_OF_HANDS,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("review meeting")
@@ -693,7 +696,7 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"), default=True)
     absence_reason = models.CharField(_("reason for absence"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("attendance")
@@ -723,7 +726,7 @@ class Tally(Versioned):
     votes = models.JSONField(_("votes per level"), default=dict, blank=True)
     commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("tally")
@@ -805,7 +808,7 @@ class Decision(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("decision")
@@ -913,7 +916,7 @@ class GrassrootsYear(Versioned):
         verbose_name=_("decision"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("grassroots organization year")
@@ -930,3 +933,50 @@ class GrassrootsYear(Versioned):
     def is_editable(self) -> bool:
         """The organization may (re)submit its report: open year, not submitted or decided."""
         return self.period.is_open() and self.state in _open_states()
+
+
+class UnitSnapshot(models.Model):
+    """Where a unit sat in the tree in one closed assessment year (R22): a 2024 report still
+    shows its districts after they were dissolved on 1/7/2025. Written once, when the year is
+    closed (or its past results are imported); an open year follows the live tree.
+
+    The frozen tree belongs with the year; the table keeps the name it had when it lived in
+    organizations (migrations organizations 0005 / assessment 0009 move the state only)."""
+
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.CASCADE,
+        related_name="unit_snapshots",
+        verbose_name=_("year"),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        verbose_name=_("party organization"),
+    )
+    path = models.CharField(_("path that year"), max_length=255)
+    depth = models.PositiveSmallIntegerField(_("depth that year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        db_table = "organizations_unitsnapshot"
+        verbose_name = _("unit in a year's tree")
+        verbose_name_plural = _("units in a year's tree")
+        ordering = ["period", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "organization"], name="unique_unit_snapshot"),
+            models.UniqueConstraint(fields=["period", "path"], name="unique_snapshot_path"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "path"],
+                name="snapshot_path_prefix",
+                opclasses=["", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.name}"

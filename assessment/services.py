@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Deadline, Period, PeriodState, RuleSet
 from .rule_sets import original, rule_set_clone
+from .tree_years import tree_snapshot_take_on_commit
 
 MSG_YEAR_EXISTS = _("The year %(year)s already exists.")
 MSG_RULE_SET_YEAR = _("The rule set “%(rule_set)s” does not cover the year %(year)s.")
@@ -24,6 +25,18 @@ def rule_set_for_year(year: int) -> RuleSet | None:
         if rule_set.covers(year):
             return rule_set
     return None
+
+
+# R19: the central report on a year is due by 1 March of the next year; until then that year's
+# review is the one under way.
+REVIEW_ENDS = (3, 1)  # (month, day) of the next year
+
+
+def year_under_review(today: datetime.date) -> int:
+    """The assessment year whose review is under way on `today` (R19): the current calendar
+    year from 1 March, the previous one before (its reports run until 1 March). 30/11/2026 →
+    2026; 15/01/2027 → 2026."""
+    return today.year if (today.month, today.day) >= REVIEW_ENDS else today.year - 1
 
 
 @transaction.atomic
@@ -68,6 +81,8 @@ def period_create(
     )
     period._history_user = by
     period.save()
+    if state == PeriodState.CLOSED:
+        tree_snapshot_take_on_commit(period=period)
     Deadline.objects.bulk_create(
         Deadline(period=period, level=default.level, due=default.date_for(year))
         for default in rule_set.deadline_defaults.all()
@@ -93,7 +108,7 @@ MSG_NOT_OPEN = _("Only an open year can be closed.")
 @transaction.atomic
 def period_close(*, period: Period, by: AbstractBaseUser | None) -> Period:
     """Close a year: its results change from now on only by re-rating decisions (R9), and its
-    tree is frozen for its reports (organizations.history, R22)."""
+    tree is frozen for its reports (assessment.tree_years, R22)."""
     from . import machine
 
     period = Period.objects.select_for_update().get(pk=period.pk)

@@ -16,7 +16,7 @@ from organizations.access import get_organization_for_user, visible_organization
 from organizations.models import Organization
 
 from . import cell_year as work
-from . import corrections, decisions, grassroots, rules
+from . import corrections, decisions, grassroots
 from .access import (
     can_decide_cell_work,
     can_decide_for_superior,
@@ -53,6 +53,7 @@ from .models import (
     Tally,
 )
 from .pdf import render_decision, render_minutes
+from .progress import record_is_late
 
 HISTORY_ROWS = 30
 
@@ -546,11 +547,7 @@ def inbox_view(request, year: int, pk: int):
     rows = []
     for cell in Organization.objects.in_subtree(unit).cells():
         cell_year = cell_years.get(cell.pk)
-        late = rules.is_late(
-            done_at=cell_year.submitted_at if cell_year else None,
-            due=deadline.due if deadline else None,
-            today=today,
-        )
+        late = record_is_late(cell_year, due=deadline.due if deadline else None, today=today)
         rows.append(
             {"cell": cell, "cell_year": cell_year, "members": members.get(cell.pk, 0), "late": late}
         )

@@ -59,7 +59,16 @@ def setup(reuse: bool) -> None:
         subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
         run_manage("migrate", "-v0")
         started = time.perf_counter()
-        run_manage("seed_demo", "--scale", "province", "--year", "2025", "--results", "100")
+        run_manage(
+            "seed_demo",
+            "--scale",
+            "province",
+            "--year",
+            "2025",
+            "--results",
+            "100",
+            "--bulk-results",
+        )
         print(f"seeded the province in {time.perf_counter() - started:.1f} s", flush=True)
 
 

@@ -3,10 +3,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from organizations.views import home
+import members.urls
+import organizations.urls
+from reports import views_units
+
+# Pages that show everything about a unit or a member live at the top layer (reports) and keep
+# their names in the lower apps' namespaces.
+organization_pages = [
+    path("tree/", views_units.tree, name="tree"),
+    path("tree/<int:pk>/", views_units.tree, name="subtree"),
+    path("units/<int:pk>/", views_units.unit_detail, name="unit"),
+    *organizations.urls.urlpatterns,
+]
+member_pages = [
+    path("members/<int:pk>/", views_units.member_detail, name="member"),
+    *members.urls.urlpatterns,
+]
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", views_units.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -16,8 +31,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("organizations.urls")),
-    path("", include("members.urls")),
+    path("", include((organization_pages, "organizations"))),
+    path("", include((member_pages, "members"))),
     path("", include("assessment.urls")),
     path("", include("reports.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.audited_history import AuditedHistoryManager
 from organizations.models import CELL_KINDS, Organization
 
 MSG_ADMISSION_FUTURE = _("The admission date cannot be in the future.")
@@ -75,7 +76,7 @@ class Member(models.Model):
     )
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("party member")
@@ -140,7 +141,7 @@ class StatusPeriod(models.Model):
     )
 
     objects = StatusPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("status period")
@@ -179,7 +180,7 @@ class DisciplineRecord(models.Model):
     )
     reason = models.TextField(_("reason"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("discipline record")

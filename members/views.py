@@ -5,39 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from organizations.access import (
-    can_manage,
-    get_member_for_user,
-    get_organization_for_user,
-    visible_organizations,
-)
-from reports.years import member_years
+from members.access import get_member_for_user
+from organizations.access import get_organization_for_user, visible_organizations
 
 from .forms import MemberForm, TransferForm
 from .services import member_transfer
-
-HISTORY_ROWS = 20
-
-
-@login_required
-@require_safe
-def member_detail(request, pk: int):
-    member = get_member_for_user(request.user, pk)
-    return render(
-        request,
-        "members/member_detail.html",
-        {
-            "member": member,
-            "status_periods": member.status_periods.all(),
-            "discipline_records": member.discipline_records.all(),
-            "transfers": member.transfers.select_related("from_cell", "to_cell", "recorded_by"),
-            "history": member.history.select_related("history_user")[:HISTORY_ROWS],
-            "can_manage": can_manage(request.user, member.cell),
-            "years": member_years(member),
-        },
-    )
 
 
 @login_required

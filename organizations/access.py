@@ -1,8 +1,9 @@
 """Who sees and changes what: a role on a unit covers the unit's subtree (STYLE.md rule 3).
 
-Every view fetches organizations and members through these helpers. An object outside the
-user's scope answers 404, exactly like a missing one, so nobody learns what exists elsewhere;
-one the user sees but whose role may not change it answers 403.
+Every view fetches organizations through these helpers (and members through members.access,
+which applies the same rule). An object outside the user's scope answers 404, exactly like a
+missing one, so nobody learns what exists elsewhere; one the user sees but whose role may not
+change it answers 403.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-
-from members.models import Member, MemberQuerySet
 
 from .models import Assignment, Organization, OrganizationQuerySet, Role
 
@@ -44,13 +43,13 @@ def unit_assignments(user: AbstractBaseUser) -> list[Assignment]:
     return [a for a in _assignments(user) if a.role in UNIT_ROLES]
 
 
-def _subtree_filter(roots: list[Organization], prefix: str = "") -> Q | None:
+def subtree_filter(roots: list[Organization], prefix: str = "") -> Q | None:
     if not roots:
         return None
     return reduce(or_, (Q(**{f"{prefix}path__startswith": root.path}) for root in roots))
 
 
-def _roots(user: AbstractBaseUser, *, write: bool) -> list[Organization]:
+def role_roots(user: AbstractBaseUser, *, write: bool) -> list[Organization]:
     return [a.organization for a in unit_assignments(user) if a.can_manage or not write]
 
 
@@ -58,7 +57,7 @@ def visible_organizations(user: AbstractBaseUser, *, write: bool = False) -> Org
     """Units the user may see (or, with `write`, manage)."""
     if is_administrator(user):
         return Organization.objects.all()
-    condition = _subtree_filter(_roots(user, write=write))
+    condition = subtree_filter(role_roots(user, write=write))
     if condition is None:
         return Organization.objects.none()
     return Organization.objects.filter(condition)
@@ -79,33 +78,7 @@ def get_organization_for_user(
 def can_manage(user: AbstractBaseUser, organization: Organization) -> bool:
     if is_administrator(user):
         return True
-    return any(root.contains(organization) for root in _roots(user, write=True))
-
-
-def visible_members(user: AbstractBaseUser, *, write: bool = False) -> MemberQuerySet:
-    """Members in the user's subtrees, and the user's own member record (read only)."""
-    members = Member.objects.select_related("cell")
-    if is_administrator(user):
-        return members.all()
-    conditions = []
-    subtree = _subtree_filter(_roots(user, write=write), prefix="cell__")
-    if subtree is not None:
-        conditions.append(subtree)
-    if not write and user.is_authenticated:
-        conditions.append(Q(user=user))
-    if not conditions:
-        return members.none()
-    return members.filter(reduce(or_, conditions))
-
-
-def get_member_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False) -> Member:
-    try:
-        member = visible_members(user).get(pk=pk)
-    except Member.DoesNotExist:
-        raise Http404 from None
-    if write and not can_manage(user, member.cell):
-        raise PermissionDenied
-    return member
+    return any(root.contains(organization) for root in role_roots(user, write=True))
 
 
 AUDIT_ROLES = frozenset({Role.PROVINCIAL_BOARD, Role.SUPERIOR_BOARD})
@@ -121,4 +94,4 @@ def visible_audit_events(user: AbstractBaseUser):
     roots = [a.organization for a in unit_assignments(user) if a.role in AUDIT_ROLES]
     if not roots:
         raise PermissionDenied
-    return AuditEvent.objects.filter(_subtree_filter(roots, prefix="unit_"))
+    return AuditEvent.objects.filter(subtree_filter(roots, prefix="unit_"))

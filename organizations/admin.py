@@ -9,7 +9,6 @@ from .models import (
     Notification,
     Organization,
     Succession,
-    UnitSnapshot,
 )
 
 
@@ -54,14 +53,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(UnitSnapshot)
-class UnitSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["period", "code", "name", "kind", "path"]
-    list_filter = ["period", "kind"]
-    search_fields = ["code", "name"]
-    raw_id_fields = ["organization"]
 
 
 @admin.register(Succession)

@@ -7,9 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("organizations".capitalize())
 
     def ready(self) -> None:
-        from . import (
-            audit,  # noqa: F401  (connects the audit trail's signal receivers)
-            history,
-        )
-
-        history.connect()  # a closed year freezes its tree
+        from . import audit  # noqa: F401  (connects the audit trail's signal receivers)

@@ -1,53 +1,40 @@
-"""Subtree counts for pages, aggregated in the database by GROUP BY on the tree path.
-
-One query per distinct depth among the nodes shown, so a page's query count does not grow with
-the number of units or members (STYLE.md rule 7).
-"""
+"""Counts grouped by tree path (STYLE.md rule 7): the one way pages and reports add rows up per
+unit of the tree. A subtree is a path prefix, so "how many rows under each unit at depth d" is one
+GROUP BY on the first d × steplen characters of the path, whatever the number of units."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
-
-from members.models import Member
 
 from .models import Organization
 
 
-@dataclass(frozen=True)
-class SubtreeCounts:
-    members: int = 0
-    cells: int = 0
+def prefix_length(depth: int) -> int:
+    """The length of the path of a unit at `depth` (1 = the root), in characters."""
+    return depth * Organization.steplen
 
 
-def subtree_counts(root: Organization, nodes: Iterable[Organization]) -> dict[int, SubtreeCounts]:
-    """Members and cells under each of `nodes` (all inside `root`'s subtree), keyed by node pk."""
-    nodes = list(nodes)
-    steplen = Organization.steplen
-    result: dict[int, SubtreeCounts] = {}
-    for depth in sorted({node.depth for node in nodes}):
-        length = depth * steplen
-        members = dict(
-            Member.objects.current()
-            .in_subtree(root)
-            .annotate(prefix=Substr("cell__path", 1, length))
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-        )
-        cells = dict(
-            Organization.objects.in_subtree(root)
-            .cells()
-            .annotate(prefix=Substr("path", 1, length))
-            .order_by()
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-        )
-        for node in nodes:
-            if node.depth == depth:
-                result[node.pk] = SubtreeCounts(
-                    members=members.get(node.path, 0), cells=cells.get(node.path, 0)
-                )
-    return result
+def path_prefix(path: str, length: int) -> Substr:
+    """The expression every grouping by tree path uses: the first `length` characters of the
+    path field `path` (a lookup such as "cell__path"), i.e. the ancestor at that length."""
+    return Substr(path, 1, length)
+
+
+def counts_by_path(rows: QuerySet, *, path: str, depth: int, **aggregates) -> dict:
+    """`rows` grouped by the ancestor at `depth` of the unit their `path` field names.
+
+    Takes a QuerySet, the lookup of a tree path on it ("path", "cell__path"…) and a depth;
+    returns {ancestor path: count of rows} or, given named aggregates (Count/Sum expressions),
+    {ancestor path: {name: value}}. One query."""
+    grouped = (
+        rows.annotate(tree_prefix=path_prefix(path, prefix_length(depth)))
+        .order_by()
+        .values("tree_prefix")
+    )
+    if not aggregates:
+        return dict(grouped.annotate(n=Count("pk")).values_list("tree_prefix", "n"))
+    return {
+        row.pop("tree_prefix"): row
+        for row in grouped.annotate(**aggregates).values("tree_prefix", *aggregates)
+    }

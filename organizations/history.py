@@ -1,10 +1,7 @@
-"""The tree by year (issue 6, R22). A closed year keeps the tree as it was (UnitSnapshot), so
-its reports do not change when units are moved, merged or dissolved later; restructurings
-(1/7/2025: districts dissolved, grassroots organizations moved under commune committees or the
-province, provinces merged) are recorded as Successions so year-on-year views can follow a unit.
-
-An open year follows the live tree; its snapshot is taken when it is closed (or when past
-results are imported for it, which creates it closed)."""
+"""Restructurings of the tree (issue 6, R22): 1/7/2025 dissolved the districts, moved grassroots
+organizations under commune committees or the province and merged provinces. Each step is
+recorded as a Succession so year-on-year views can follow a unit. (A closed year's frozen tree,
+UnitSnapshot, belongs with the year: assessment.tree_years.)"""
 
 from __future__ import annotations
 
@@ -13,36 +10,12 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, Succession, SuccessionKind, UnitSnapshot
+from .models import Organization, Succession, SuccessionKind
 
 MSG_CYCLE = _("A unit cannot move under itself or its own descendant.")
 MSG_NOT_EMPTY = _("Move the units under %(unit)s before dissolving it.")
-
-
-def tree_snapshot_take(*, period) -> int:
-    """Freeze the tree for `period`: every unit active on its assessment date, as placed now.
-    Taken once; a second call keeps the first snapshot."""
-    if UnitSnapshot.objects.filter(period=period).exists():
-        return 0
-    units = Organization.objects.all().active_on(period.assessment_date)
-    rows = UnitSnapshot.objects.bulk_create(
-        UnitSnapshot(
-            period=period,
-            organization_id=pk,
-            path=path,
-            depth=depth,
-            kind=kind,
-            code=code,
-            name=name,
-        )
-        for pk, path, depth, kind, code, name in units.values_list(
-            "pk", "path", "depth", "kind", "code", "name"
-        ).iterator(chunk_size=5000)
-    )
-    return len(rows)
 
 
 @transaction.atomic
@@ -123,18 +96,3 @@ def predecessors_of(unit: Organization) -> list[Organization]:
                 seen[s.predecessor.pk] = s.predecessor
                 frontier.append(s.predecessor)
     return list(seen.values())
-
-
-def _freeze_on_close(sender, instance, **kwargs) -> None:
-    from assessment.models import PeriodState
-
-    if instance.state == PeriodState.CLOSED:
-        period = instance
-        # After commit: units written in the same transaction (an import) are in the tree.
-        transaction.on_commit(lambda: tree_snapshot_take(period=period))
-
-
-def connect() -> None:
-    from assessment.models import Period
-
-    post_save.connect(_freeze_on_close, sender=Period, dispatch_uid="freeze-tree-on-close")

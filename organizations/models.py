@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from .audited_history import AuditedHistoryManager
+
 
 class Kind(models.TextChoices):
     """Kinds of party organization; the values are the codes used in workbooks (issue 5)."""
@@ -125,7 +127,7 @@ class Organization(MP_Node):
     active_to = models.DateField(_("active to"), null=True, blank=True)
 
     objects = OrganizationManager()
-    history = HistoricalRecords(excluded_fields=["numchild"])
+    history = HistoricalRecords(excluded_fields=["numchild"], history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("party organization")
@@ -245,7 +247,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("role assignment")
@@ -281,6 +283,11 @@ class Assignment(models.Model):
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+    def unsent(self, *, since) -> NotificationQuerySet:
+        """Notices created since `since` (an aware datetime) not e-mailed yet to a user who has
+        an address: the broker was down when they were saved, or sending failed."""
+        return self.filter(emailed_at__isnull=True, created_at__gte=since).exclude(user__email="")
 
 
 class Notification(models.Model):
@@ -361,49 +368,6 @@ class AuditEvent(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.get_action_display()}"
 
 
-class UnitSnapshot(models.Model):
-    """Where a unit sat in the tree in one closed assessment year (R22): a 2024 report still
-    shows its districts after they were dissolved on 1/7/2025. Written once, when the year is
-    closed (or its past results are imported); an open year follows the live tree."""
-
-    period = models.ForeignKey(
-        "assessment.Period",
-        on_delete=models.CASCADE,
-        related_name="unit_snapshots",
-        verbose_name=_("year"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        related_name="snapshots",
-        verbose_name=_("party organization"),
-    )
-    path = models.CharField(_("path that year"), max_length=255)
-    depth = models.PositiveSmallIntegerField(_("depth that year"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    code = models.CharField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=255)
-
-    class Meta:
-        verbose_name = _("unit in a year's tree")
-        verbose_name_plural = _("units in a year's tree")
-        ordering = ["period", "path"]
-        constraints = [
-            models.UniqueConstraint(fields=["period", "organization"], name="unique_unit_snapshot"),
-            models.UniqueConstraint(fields=["period", "path"], name="unique_snapshot_path"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["period", "path"],
-                name="snapshot_path_prefix",
-                opclasses=["", "varchar_pattern_ops"],
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period}: {self.name}"
-
-
 class SuccessionKind(models.TextChoices):
     MERGE = "merge", _("Merged into")
     SPLIT = "split", _("Split into")
@@ -431,7 +395,7 @@ class Succession(models.Model):
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
     class Meta:
         verbose_name = _("succession of units")

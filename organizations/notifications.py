@@ -1,6 +1,7 @@
 """Notices to the next actor (issue 4, item 8): a row per user, then e-mail by a Celery task
 queued once the transaction commits. A broker that is down never fails the request: the notices
-are already saved and shown in the app, and the e-mails wait for the next sweep."""
+are already saved and shown in the app, and the e-mails wait for the beat's sweep
+(tasks.send_unsent_notification_emails)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,3 +36,18 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             raise
         sent += 1
     return sent
+
+
+@shared_task(acks_late=True)
+def send_unsent_notification_emails() -> int:
+    """The periodic sweep (celery beat, NOTIFICATION_RETRY_EVERY_SECONDS): e-mail the notices
+    that were saved while the broker was down, or whose sending failed past its retries, up to
+    NOTIFICATION_RETRY_HOURS old. Each is claimed as in send_notification_emails, so a notice
+    whose own task runs at the same time is sent once. Returns the number sent."""
+    since = timezone.now() - datetime.timedelta(hours=settings.NOTIFICATION_RETRY_HOURS)
+    ids = list(
+        Notification.objects.unsent(since=since)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: settings.NOTIFICATION_RETRY_BATCH]
+    )
+    return send_notification_emails(ids) if ids else 0

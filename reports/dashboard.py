@@ -10,7 +10,8 @@ size of the subtree (STYLE.md rule 7).
 
 Words, as in the rest of the app: a cell's work is *done* once submitted (then decided); a
 returned cell is open again. R19: done work is late when submitted after its level's deadline,
-open work is late once the deadline has passed (`assessment.rules.is_late`). A cell answers to
+open work is late once the deadline has passed (`assessment.progress`, the one home of these
+rules). A cell answers to
 the cells' meeting deadline, a grassroots organization to the grassroots decision deadline
 (its own submission follows its decisions on every cell, R8), a superior committee that
 submits its own level to the superior deadline. Members are counted as reports/summary.py
@@ -21,15 +22,16 @@ has not been drawn yet.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Left, Length, Substr
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment import machine, rules
+from assessment import rules
 from assessment.models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -41,14 +43,14 @@ from assessment.models import (
     MemberAssessment,
     Period,
 )
+from assessment.progress import DONE_STATES, late_q, not_on_roster, on_time_q
 from assessment.quota import percent
 from members.models import Member
+from organizations.counts import counts_by_path
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 # How many late units the page lists; the rest is a count.
 LATE_SHOWN = 20
-# The state sets live with the state machine (assessment.machine).
-DONE_STATES, OPEN_STATES = machine.DONE_STATES, machine.OPEN_STATES
 # The deadline each kind of unit answers to for its own work (R19).
 KIND_DEADLINES = {
     Kind.GRASSROOTS_CELL: DeadlineLevel.GRASSROOTS,
@@ -282,7 +284,10 @@ def dashboard_build(
     today = today or timezone.localdate()
     deadlines = list(Deadline.objects.filter(period=period).order_by("due"))
     due = {d.level: d.due for d in deadlines}
-    head, rows = unit_rows(unit=unit, period=period, due=due, today=today)
+    steps = superior_steps(
+        unit=unit, period=period, due=due.get(DeadlineLevel.SUPERIOR), today=today
+    )
+    head, rows = unit_rows(unit=unit, period=period, due=due, today=today, superior_work=steps)
     previous = Period.objects.filter(year=period.year - 1).first()
     return Dashboard(
         unit=unit,
@@ -290,40 +295,29 @@ def dashboard_build(
         today=today,
         head=head,
         rows=rows,
-        deadlines=deadline_progress(head=head, deadlines=deadlines, today=today),
+        deadlines=deadline_progress(
+            head=head,
+            deadlines=deadlines,
+            today=today,
+            superiors=_superior_counts(steps),
+        ),
         late=late_units(unit=unit, period=period, due=due, today=today, head=head),
         this_year=level_distribution(unit=unit, period=period),
         last_year=level_distribution(unit=unit, period=previous) if previous else None,
     )
 
 
-# --- R19 in SQL -------------------------------------------------------------------------------
-
-
-def late_q(relation: str, *, due: datetime.date | None, today: datetime.date) -> Q:
-    """R19 for the rows of a query, as `rules.is_late` decides it for one record: done work
-    submitted after the day, or (once the day has passed) work still open. `relation` names
-    the year's record, which may be missing (a cell nobody has opened yet is not started)."""
-    if due is None:
-        return Q(pk__in=[])
-    late = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": due})
-    if rules.is_late(done_at=None, due=due, today=today):
-        late |= _open_q(relation)
-    return late
-
-
-def on_time_q(relation: str, *, due: datetime.date | None) -> Q:
-    done = Q(**{f"{relation}__state__in": DONE_STATES})
-    if due is None:
-        return done
-    return done & (
-        Q(**{f"{relation}__submitted_at__isnull": True})
-        | Q(**{f"{relation}__submitted_at__date__lte": due})
+def _superior_counts(steps: dict[int, OwnWork]) -> OrganizationCounts:
+    done = [w for w in steps.values() if w.state == CellState.DECIDED]
+    return OrganizationCounts(
+        total=len(steps),
+        done=len(done),
+        on_time=sum(1 for w in done if not w.late),
+        late=sum(1 for w in steps.values() if w.late),
     )
 
 
-def _open_q(relation: str) -> Q:
-    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__state__in": OPEN_STATES})
+# --- R19 in SQL -------------------------------------------------------------------------------
 
 
 def _with_year(queryset: QuerySet, kind: str, period: Period) -> QuerySet:
@@ -343,8 +337,10 @@ def unit_rows(
     period: Period,
     due: dict[str, datetime.date],
     today: datetime.date,
+    superior_work: dict[int, OwnWork] | None = None,
 ) -> tuple[Row, list[Row]]:
-    """The unit's row (its whole subtree) and one row per child unit."""
+    """The unit's row (its whole subtree) and one row per child unit; `superior_work` is
+    superior_steps for the unit when the caller has it already."""
     children = list(Organization.objects.in_subtree(unit).filter(depth=unit.depth + 1))
     length = (unit.depth + 1) * Organization.steplen
     by_prefix = {unit.path: Row(unit), **{child.path: Row(child) for child in children}}
@@ -360,7 +356,9 @@ def unit_rows(
         _add(row_of(prefix).grassroots, counts)
     for prefix, counts in _member_counts(unit, period, length):
         _add(row_of(prefix).members, counts)
-    own = own_work(units=[unit, *children], period=period, due=due, today=today)
+    own = own_work(
+        units=[unit, *children], period=period, due=due, today=today, superior_work=superior_work
+    )
     for row in by_prefix.values():
         row.own = own.get(row.unit.pk)
 
@@ -377,13 +375,8 @@ def _add(into, other) -> None:
 
 
 def _grouped(queryset: QuerySet, path: str, length: int, cls, **counts) -> list[tuple[str, object]]:
-    rows = (
-        queryset.annotate(prefix=Substr(path, 1, length))
-        .order_by()
-        .values("prefix")
-        .annotate(**counts)
-    )
-    return [(row.pop("prefix"), cls(**row)) for row in rows]
+    grouped = counts_by_path(queryset, path=path, depth=length // Organization.steplen, **counts)
+    return [(prefix, cls(**row)) for prefix, row in grouped.items()]
 
 
 def _cell_counts(unit, period, length, due, today) -> list[tuple[str, CellCounts]]:
@@ -442,11 +435,8 @@ def _member_counts(unit, period, length) -> list[tuple[str, MemberCounts]]:
         decided=Count("id", filter=Q(decided_level__isnull=False)),
     )
     if period.is_open():
-        not_drawn = (
-            Member.objects.current().in_subtree(unit).exclude(assessments__cell_year__period=period)
-        )
-        # Not on a roster yet: still to be assessed as far as anyone knows (the roster, when the
-        # cell opens its year, may find some not classified), so progress shows them as open.
+        not_drawn = not_on_roster(Member.objects.in_subtree(unit), period)
+        # Not on a roster yet: still to be assessed (assessment.progress).
         counted += _grouped(
             not_drawn, "cell__path", length, MemberCounts, total=Count("id"), to_assess=Count("id")
         )
@@ -459,14 +449,29 @@ def own_work(
     period: Period,
     due: dict[str, datetime.date],
     today: datetime.date,
+    superior_work: dict[int, OwnWork] | None = None,
 ) -> dict[int, OwnWork]:
     """Each unit's own record of the year, on time or late against its level's deadline; a
-    returned record is open again, its earlier submission void."""
+    returned record is open again, its earlier submission void. A superior committee's own
+    work is its step 8 (superior_steps). `units` start with the one whose subtree holds the
+    others."""
     records = _own_records(units, period)
     result = {}
+
+    @functools.cache
+    def steps() -> dict[int, OwnWork]:  # every superior under the first unit, at once
+        if superior_work is not None:
+            return superior_work
+        return superior_steps(
+            unit=units[0], period=period, due=due.get(DeadlineLevel.SUPERIOR), today=today
+        )
+
     for unit in units:
         level = KIND_DEADLINES.get(unit.kind)
         if level is None:
+            continue
+        if unit.kind == Kind.SUPERIOR:  # its step is its decision on the organizations below
+            result[unit.pk] = steps()[unit.pk]
             continue
         state, submitted_at = records.get(unit.pk, (CellState.NOT_STARTED, None))
         done_at = submitted_at if state in DONE_STATES else None
@@ -477,6 +482,56 @@ def own_work(
             due=due.get(level),
             late=rules.is_late(done_at=done_at, due=due.get(level), today=today),
         )
+    return result
+
+
+def superior_steps(
+    *, unit: Organization, period: Period, due: datetime.date | None, today: datetime.date
+) -> dict[int, OwnWork]:
+    """Step 8 of each superior committee in `unit`'s subtree (the unit itself included): its
+    decision on the grassroots organizations directly below it. Done (decided) once each of
+    them is locked by an issued decision, on the day of the last one; in progress while some
+    have reported or been decided; late against the superior committees' deadline (R19).
+    Returns {superior pk: OwnWork}; two queries (one more per further depth of superiors)."""
+    superiors = list(
+        Organization.objects.filter(path__startswith=unit.path, kind=Kind.SUPERIOR).only(
+            "pk", "path", "depth"
+        )
+    )
+    result = {}
+    for depth in {s.depth for s in superiors}:
+        below = _with_year(
+            Organization.objects.filter(
+                path__startswith=unit.path[: depth * Organization.steplen],
+                depth=depth + 1,
+                kind__in=GRASSROOTS_KINDS,
+            ),
+            "grassroots",
+            period,
+        )
+        grouped = counts_by_path(
+            below,
+            path="path",
+            depth=depth,
+            total=Count("pk"),
+            reported=Count("pk", filter=Q(year_row__state__in=DONE_STATES)),
+            locked=Count("pk", filter=Q(year_row__decision__isnull=False)),
+            last=Max("year_row__decision__issued_at"),
+        )
+        for superior in (s for s in superiors if s.depth == depth):
+            row = grouped.get(superior.path, {"total": 0, "reported": 0, "locked": 0})
+            if row["total"] and row["locked"] == row["total"]:
+                state, done_at = CellState.DECIDED, row["last"]
+            else:
+                state = CellState.IN_PROGRESS if row["reported"] else CellState.NOT_STARTED
+                done_at = None
+            result[superior.pk] = OwnWork(
+                state=state,
+                submitted_at=done_at,
+                level=DeadlineLevel.SUPERIOR,
+                due=due,
+                late=rules.is_late(done_at=done_at, due=due, today=today),
+            )
     return result
 
 
@@ -500,10 +555,15 @@ def _own_records(units: list[Organization], period: Period) -> dict[int, tuple]:
 
 
 def deadline_progress(
-    *, head: Row, deadlines: list[Deadline], today: datetime.date
+    *,
+    head: Row,
+    deadlines: list[Deadline],
+    today: datetime.date,
+    superiors: OrganizationCounts | None = None,
 ) -> list[DeadlineProgress]:
-    """Every deadline of the year; the cells' and the grassroots organizations' with their
-    figures (the other steps are not tracked in the app)."""
+    """Every deadline of the year; the cells', the grassroots organizations' and the superior
+    committees' (`superiors`, their step 8) with their figures (the other steps are not
+    tracked in the app)."""
     result = []
     for deadline in deadlines:
         days_left = (deadline.due - today).days
@@ -511,6 +571,8 @@ def deadline_progress(
             counts, done = head.cells, head.cells.done
         elif deadline.level == DeadlineLevel.GRASSROOTS and head.grassroots.total:
             counts, done = head.grassroots, head.grassroots.done
+        elif deadline.level == DeadlineLevel.SUPERIOR and superiors and superiors.total:
+            counts, done = superiors, superiors.done
         else:
             result.append(DeadlineProgress(deadline.level, deadline.due, days_left))
             continue

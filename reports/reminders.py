@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Min, Q
-from django.db.models.functions import Left, Length, Substr
+from django.db.models.functions import Left, Length
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,9 @@ from assessment.models import (
     Period,
     PeriodState,
 )
+from assessment.progress import DONE_STATES, not_on_roster
 from members.models import Member
+from organizations.counts import path_prefix
 from organizations.models import (
     CELL_KINDS,
     GRASSROOTS_KINDS,
@@ -163,7 +165,7 @@ def open_work(*, period: Period, level: str) -> list[OpenWork]:
 
 
 def _open_cells(period: Period) -> list[OpenWork]:
-    done = CellYear.objects.filter(period=period, state__in=dashboard.DONE_STATES)
+    done = CellYear.objects.filter(period=period, state__in=DONE_STATES)
     cells = Organization.objects.cells().exclude(pk__in=done.values("cell"))
     unvoted = _counts(
         MemberAssessment.objects.filter(
@@ -175,12 +177,7 @@ def _open_cells(period: Period) -> list[OpenWork]:
         "cell_year__cell",
     )
     # Current members of a cell whose roster for the year is not drawn yet have no votes either.
-    not_drawn = _counts(
-        Member.objects.current()
-        .filter(cell__in=cells)
-        .exclude(assessments__cell_year__period=period),
-        "cell",
-    )
+    not_drawn = _counts(not_on_roster(Member.objects.filter(cell__in=cells), period), "cell")
     result = []
     for cell in cells:
         n = unvoted.get(cell.pk, 0) + not_drawn.get(cell.pk, 0)
@@ -190,7 +187,7 @@ def _open_cells(period: Period) -> list[OpenWork]:
 
 def _open_grassroots(period: Period) -> list[OpenWork]:
     organizations = Organization.objects.filter(kind__in=GRASSROOTS_KINDS)
-    done = GrassrootsYear.objects.filter(period=period, state__in=dashboard.DONE_STATES)
+    done = GrassrootsYear.objects.filter(period=period, state__in=DONE_STATES)
     own_open = set(
         organizations.exclude(pk__in=done.values("organization")).values_list("pk", flat=True)
     )
@@ -201,7 +198,7 @@ def _open_grassroots(period: Period) -> list[OpenWork]:
     # cells on the path prefix of each depth grassroots organizations stand at.
     for depth in {org.depth for org in by_path.values()}:
         for prefix, n in (
-            submitted.annotate(prefix=Substr("cell__path", 1, depth * Organization.steplen))
+            submitted.annotate(prefix=path_prefix("cell__path", depth * Organization.steplen))
             .order_by()
             .values_list("prefix")
             .annotate(n=Count("id"))

@@ -7,7 +7,7 @@ unit, then one per child unit.
 
 Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (a fixed
 number of queries whatever the size of the subtree), on the tree of that year: a closed year's
-frozen snapshot (organizations.UnitSnapshot), else today's tree. An open year counts the units
+frozen snapshot (assessment.UnitSnapshot), else today's tree. An open year counts the units
 and members that exist now, and those without a record yet as not yet classified; a closed year
 counts its records only. Percentages are computed from the counts, never stored (R24).
 """
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, FilteredRelation, Q, Value
-from django.db.models.functions import Substr
 from django.http import Http404
 
 from assessment import quota
@@ -32,9 +31,12 @@ from assessment.models import (
     MemberAssessment,
     Period,
     ReviewInput,
+    UnitSnapshot,
 )
+from assessment.progress import not_on_roster
 from members.models import Member
-from organizations.models import GRASSROOTS_KINDS, Kind, Organization, UnitSnapshot
+from organizations.counts import path_prefix
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
@@ -269,7 +271,7 @@ def _merge(into: Section, other: Section) -> None:
 def _grouped(queryset, path_field: str, length: int, *, commendations: bool = True):
     commended = Count("id", filter=Q(commendation_proposed=True)) if commendations else Value(0)
     return (
-        queryset.annotate(prefix=Substr(path_field, 1, length))
+        queryset.annotate(prefix=path_prefix(path_field, length))
         .order_by()
         .values_list("prefix", "status", "reason_code", "decided_level_id")
         .annotate(n=Count("id"), commended=commended)
@@ -315,17 +317,15 @@ def _not_started(unit: Organization, period: Period, length: int):
     }
     for section, queryset in queries.items():
         for prefix, n in (
-            queryset.annotate(prefix=Substr("path", 1, length))
+            queryset.annotate(prefix=path_prefix("path", length))
             .order_by()
             .values_list("prefix")
             .annotate(n=Count("id"))
         ):
             yield section, prefix, n
     members = (
-        Member.objects.current()
-        .filter(cell__path__startswith=unit.path)
-        .exclude(assessments__cell_year__period=period)
-        .annotate(prefix=Substr("cell__path", 1, length))
+        not_on_roster(Member.objects.in_subtree(unit), period)
+        .annotate(prefix=path_prefix("cell__path", length))
         .order_by()
         .values_list("prefix")
         .annotate(n=Count("id"))
@@ -341,7 +341,7 @@ def _prompted(tree: YearTree, path: str, length: int):
         "cell_year__cell",
     )
     prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
-        prefix=Substr(path_field, 1, length)
+        prefix=path_prefix(path_field, length)
     )
     persons = (
         prompts.filter(assessment__isnull=False)

@@ -88,6 +88,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded SQLite of the demo (issue 19): write-ahead log so readers never block the writer,
+# a busy timeout so a save waits for the one before it instead of failing with "database is
+# locked", and transactions that take the write lock when they begin (a deferred one that reads
+# first and then writes cannot wait: SQLite refuses it at once).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,  # seconds
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -191,11 +202,22 @@ REMINDERS_EVERY_SECONDS = float(env("REMINDERS_EVERY_SECONDS", "3600"))
 # Test hook, never set in production: pins the reminder task's "today" (YYYY-MM-DD) so that a
 # test can run a real beat and worker on a chosen day (tests/reports/test_reminders.py).
 REMINDERS_TODAY = env("REMINDERS_TODAY")
+# Notices saved while the broker was down (or whose e-mail failed) are e-mailed by the beat's
+# sweep, organizations.tasks.send_unsent_notification_emails: every ten minutes, notices up to
+# two days old, at most 500 a run.
+NOTIFICATION_RETRY_EVERY_SECONDS = float(env("NOTIFICATION_RETRY_EVERY_SECONDS", "600"))
+NOTIFICATION_RETRY_HOURS = int(env("NOTIFICATION_RETRY_HOURS", "48"))
+NOTIFICATION_RETRY_BATCH = 500
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {
         "task": "reports.tasks.send_deadline_reminders",
         "schedule": REMINDERS_EVERY_SECONDS,
         "options": {"expires": REMINDERS_EVERY_SECONDS},
+    },
+    "notification-emails-retry": {
+        "task": "organizations.tasks.send_unsent_notification_emails",
+        "schedule": NOTIFICATION_RETRY_EVERY_SECONDS,
+        "options": {"expires": NOTIFICATION_RETRY_EVERY_SECONDS},
     },
 }
 

@@ -4,8 +4,7 @@ others read the list only."""
 import pytest
 from django.urls import reverse
 
-from assessment.models import Period, PeriodState, RuleSet
-from organizations.models import UnitSnapshot
+from assessment.models import Period, PeriodState, RuleSet, UnitSnapshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

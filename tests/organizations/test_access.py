@@ -2,11 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from members.access import get_member_for_user, visible_members
 from organizations.access import (
     can_manage,
-    get_member_for_user,
     get_organization_for_user,
-    visible_members,
     visible_organizations,
 )
 from organizations.models import Assignment, Role

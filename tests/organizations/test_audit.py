@@ -89,3 +89,65 @@ def test_no_one_edits_or_deletes_an_event(login, administrator, secretary):
     assert client.post(change, {"reason": "sửa"}).status_code == 403
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk, reason="").exists()
+
+
+def test_every_historical_model_audits_its_bulk_writes():
+    """Fault 9's kind: any model whose history can be written in bulk feeds the audit trail."""
+    from django.apps import apps
+
+    from organizations.audited_history import AuditedHistoryManager
+
+    audited = [
+        model
+        for model in apps.get_models()
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
+    assert len(audited) >= 15
+    for model in audited:
+        assert isinstance(model.history, AuditedHistoryManager), model
+
+
+def test_a_workbook_import_appears_in_the_audit_with_actor_and_before_after(
+    tree, tmp_path, provincial, c1_members, login
+):
+    """Issue 12, fault 9: the import writes members in bulk; each creation and each change is
+    in /audit/ with the importer, the time and the values before and after."""
+    from members.models import Member
+    from reports.imports import workbook_import
+
+    from ..reports.test_imports import workbook
+
+    member = c1_members[0]
+    old_name = member.full_name
+    path = workbook(
+        tmp_path / "nhap.xlsx",
+        DangVien=[
+            (member.card_number, "Tên Mới", "17/05/1980", "Nam", "C1", "26/03/2010", "26/03/2011"),
+            ("900000077", "Đảng Viên Mới", "01/02/1990", "Nữ", "C1", "03/02/2015", "03/02/2016"),
+        ],
+    )
+    result = workbook_import(file=path, by=provincial)
+    assert result.ok
+    created = Member.objects.get(card_number="900000077")
+    events = AuditEvent.objects.filter(actor=provincial)
+    change = events.get(action=AuditAction.CHANGE, object_id=str(member.pk))
+    assert {"field": "full_name", "old": old_name, "new": "Tên Mới"} in change.changes
+    assert "nhap.xlsx" in change.reason
+    assert change.unit_path == tree.c1.path and change.at is not None
+    assert events.filter(action=AuditAction.CREATE, object_id=str(created.pk)).exists()
+    page = login(provincial).get(reverse("organizations:audit"), {"q": "Tên Mới"})
+    assert "Tên Mới" in page.content.decode()  # on /audit/, searchable
+
+
+def test_drawing_a_roster_appears_in_the_audit(period, tree, secretary, c1_members):
+    """The roster of a cell's year is written in bulk: one audit event per member's record."""
+    from assessment import cell_year as work
+
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+    assessments = list(cell_year.assessments.all())
+    assert len(assessments) == len(c1_members)
+    for assessment in assessments:
+        event = AuditEvent.objects.get(
+            action=AuditAction.CREATE, object_id=str(assessment.pk), object_repr=str(assessment)
+        )
+        assert event.unit_path == tree.c1.path and event.at is not None

@@ -3,8 +3,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from members.models import DisciplineRecord, Member, StatusPeriod
-from organizations.demo import DEMO_PASSWORD
 from organizations.models import Assignment, Kind, Organization, Role
+from reports.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_it_refuses_a_database_that_has_data_unless_told_to_skip():
 def test_each_demo_account_sees_only_its_own_subtree(client):
     from django.urls import reverse
 
-    from organizations.access import visible_members
+    from members.access import visible_members
 
     call_command("seed_demo", "--scale", "tiny")
     for assignment in Assignment.objects.select_related("user", "organization"):

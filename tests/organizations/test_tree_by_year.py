@@ -17,9 +17,11 @@ from assessment.models import (
     Period,
     PeriodState,
     RuleSet,
+    UnitSnapshot,
 )
+from assessment.services import period_close
 from organizations.history import predecessors_of, units_restructure
-from organizations.models import Kind, Organization, SuccessionKind, UnitSnapshot
+from organizations.models import Kind, Organization, SuccessionKind
 from reports.summary import summary_build, summary_json
 from reports.years import member_years, unit_years
 from tests.factories import MemberFactory, OrganizationFactory
@@ -56,7 +58,10 @@ def year_2024(tree, django_capture_on_commit_callbacks):
     rule_set = rule_set_for(2024)
     level = levels(rule_set)
     period = Period.objects.create(
-        year=2024, rule_set=rule_set, assessment_date=datetime.date(2024, 12, 1)
+        year=2024,
+        rule_set=rule_set,
+        assessment_date=datetime.date(2024, 12, 1),
+        state=PeriodState.OPEN,
     )
     people = {
         "c1": MemberFactory.create_batch(3, cell=tree.c1),
@@ -68,8 +73,7 @@ def year_2024(tree, django_capture_on_commit_callbacks):
         period=period, organization=tree.g1, state=CellState.DECIDED, decided_level=level["good"]
     )
     with django_capture_on_commit_callbacks(execute=True):
-        period.state = PeriodState.CLOSED
-        period.save()
+        period = period_close(period=period, by=None)
     return period, people
 
 

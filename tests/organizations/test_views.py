@@ -83,7 +83,7 @@ def test_tree_shows_only_the_users_subtree_with_counts(login, tree, district_boa
 def test_a_large_tree_shows_fewer_levels_and_links_to_branches(
     login, tree, provincial, monkeypatch
 ):
-    monkeypatch.setattr("organizations.views.TREE_MAX_ROWS", 3)
+    monkeypatch.setattr("reports.views_units.TREE_MAX_ROWS", 3)
     response = login(provincial).get(reverse("organizations:tree"))
     [(root, rows, last_depth)] = response.context["trees"]
     assert [node.code for node, _ in rows] == ["P", "A", "B"]

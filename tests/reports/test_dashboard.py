@@ -325,7 +325,8 @@ def test_deadline_progress_for_cells_and_grassroots_organizations(period, tree, 
         2,
         9,
     )
-    assert by_level["superior"].total is None  # not tracked
+    superior = by_level["superior"]  # step 8: both districts still to decide (due 31/12)
+    assert (superior.total, superior.on_time, superior.late_done, superior.open) == (2, 0, 0, 2)
 
 
 def test_levels_this_year_against_last_year(period, tree, year, year_2024):
@@ -367,11 +368,11 @@ def test_the_chart_figures_are_the_table_figures(period, tree, year, year_2024):
         "decided": [1, 0],
     }
     deadlines = {s["key"]: s["data"] for s in data["deadlines"]["series"]}
-    assert deadlines == {
-        "on_time": [2, 1],
-        "late_done": [1, 0],
-        "open_late": [3, 0],
-        "open": [0, 2],
+    assert deadlines == {  # cells, grassroots organizations, superior committees (step 8)
+        "on_time": [2, 1, 0],
+        "late_done": [1, 0, 0],
+        "open_late": [3, 0, 0],
+        "open": [0, 2, 2],
     }
     levels = {s["label"]: (s["data"], s["counts"]) for s in data["levels"]["series"]}
     assert levels == {
@@ -481,3 +482,45 @@ def test_the_page_runs_the_same_queries_for_6_and_66_cells(
     assert count() == small
     with django_assert_max_num_queries(20):
         assert progress(client, tree.province).status_code == 200
+
+
+def test_a_superior_that_issued_its_decision_is_done_and_its_step_is_tracked(
+    period, tree, secretary, committee, district_board, level, login, provincial
+):
+    """Issue 12, fault 11: the commune committee that has issued its decision on its
+    grassroots organizations shows as done (not "not started, late"), and the superior
+    committees' deadline is followed like the others."""
+    from assessment import grassroots
+    from assessment.decisions import Choice
+    from assessment.models import DeadlineLevel
+
+    from ..assessment.test_grassroots import g1_done
+
+    year = g1_done(period, tree, secretary, committee, level)
+    grassroots.grassroots_submit(
+        grassroots_year=year, report="Báo cáo", proposed_level=level["HTTNV"], by=committee
+    )
+    grassroots.grassroots_levels_decide(
+        superior=tree.district_a,
+        period=period,
+        choices={year.pk: Choice(level["HTTNV"])},
+        by=district_board,
+    )
+    decision = grassroots.grassroots_decision_issue(
+        superior=tree.district_a,
+        period=period,
+        by=district_board,
+        signed_on=datetime.date(2025, 12, 30),
+        signer_name="A",
+        signer_title="Bí thư",
+    )
+    dashboard = dashboard_build(unit=tree.province, period=period)
+    rows = {row.unit.pk: row for row in dashboard.rows}
+    done = rows[tree.district_a.pk].own
+    assert (done.state, done.submitted_at) == (CellState.DECIDED, decision.issued_at)
+    assert rows[tree.district_b.pk].own.state == CellState.NOT_STARTED
+    [step] = [d for d in dashboard.deadlines if d.level == DeadlineLevel.SUPERIOR]
+    assert step.total == 2 and step.on_time + step.late_done == 1
+    html = login(provincial).get(reverse("reports:progress", args=[2025, tree.province.pk]))
+    row = html.content.decode().split('data-testid="deadline-superior"')[1].split("</tr>")[0]
+    assert "không theo dõi" not in row and "not tracked" not in row

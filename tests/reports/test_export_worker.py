@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_builds_the_province_list_while_the_page_shows_progress(worker):  # noqa: F811
     _, process = worker
     ensure_seeded()  # an earlier transactional test may have flushed the seeded rule set
-    call_command("seed_demo", scale="province", year=2025, seed=1, results=90)
+    call_command("seed_demo", scale="province", year=2025, seed=1, results=90, bulk_results=True)
     province = Organization.objects.get(code="T01")
     expected = MemberAssessment.objects.count()
     assert expected > 80_000

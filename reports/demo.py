@@ -24,8 +24,7 @@ from members.models import (
     StatusKind,
     StatusPeriod,
 )
-
-from .models import Assignment, Kind, Organization, Role
+from organizations.models import Assignment, Kind, Organization, Role
 
 DEMO_PASSWORD = "XepLoai@2025"
 BATCH = 5000
@@ -333,7 +332,10 @@ def _accounts(units: list[Organization]) -> list[tuple[str, str, Organization]]:
 
 
 @transaction.atomic
-def seed_demo(*, scale: str, year: int, seed: int) -> list[DemoAccount]:
+def seed_demo(*, scale: str, year: int, seed: int, history: int = 0) -> list[DemoAccount]:
+    """The tree, members and demo accounts of a province, and the assessment years from
+    `year - history` to `year`, opened in order (each with the rules in force). Returns the
+    accounts."""
     plan = Builder(scale=SCALES[scale], year=year, seed=seed).build()
     Organization.objects.bulk_create(plan.units, batch_size=BATCH)
     for member in plan.members:
@@ -343,8 +345,9 @@ def seed_demo(*, scale: str, year: int, seed: int) -> list[DemoAccount]:
         row.member_id = row.member.pk
     StatusPeriod.objects.bulk_create(plan.statuses, batch_size=BATCH)
     DisciplineRecord.objects.bulk_create(plan.disciplines, batch_size=BATCH)
-    if not Period.objects.filter(year=year).exists():
-        period_create(year=year, by=None)
+    for past in range(year - history, year + 1):
+        if not Period.objects.filter(year=past).exists():
+            period_create(year=past, by=None)
     return _create_users(plan)
 
 
@@ -372,3 +375,31 @@ def _create_users(plan: Plan) -> list[DemoAccount]:
     Assignment.objects.create(user=member.user, role=Role.MEMBER, organization=cell)
     accounts.append(DemoAccount("dangvien1", Role.MEMBER, cell.name))
     return accounts
+
+
+ACTING_ROLE = {
+    Kind.PROVINCE: Role.PROVINCIAL_BOARD,
+    Kind.SUPERIOR: Role.SUPERIOR_BOARD,
+    Kind.GRASSROOTS_COMMITTEE: Role.GRASSROOTS_COMMITTEE,
+    Kind.GRASSROOTS_CELL: Role.CELL_SECRETARY,
+    Kind.SUBORDINATE_CELL: Role.CELL_SECRETARY,
+}
+
+
+def demo_actor():
+    """Who acts for a unit in the seeded chain: the demo account holding the unit's role there
+    (dangbo1 decides for its committee, captren1 for its commune…), else the administrator
+    account. Returns a function Organization → user."""
+    holders = {
+        (a.organization_id, a.role): a.user
+        for a in Assignment.objects.current().select_related("user")
+    }
+    fallback = get_user_model().objects.get(username="quantri")
+
+    def actor(unit: Organization):
+        role = ACTING_ROLE.get(unit.kind)
+        if unit.kind == Kind.GRASSROOTS_CELL:  # it decides its members as a committee would
+            role = Role.GRASSROOTS_COMMITTEE if (unit.pk, role) not in holders else role
+        return holders.get((unit.pk, role), fallback)
+
+    return actor
