@@ -278,6 +278,22 @@ class ReturnForm(forms.Form):
     )
 
 
+class GrassrootsSubmitForm(ErrorsNameTheirField, forms.Form):
+    """Steps 7 → 8 (8b): the organization's own report and proposed level. A missing level is
+    the machine's refusal (machine.level_proposed), said with the others."""
+
+    report = forms.CharField(
+        label=capfirst(_("review report")), required=False, max_length=20000, widget=TEXT_AREA
+    )
+    proposed_level = forms.ModelChoiceField(
+        label=capfirst(_("proposed level")), queryset=Level.objects.none(), required=False
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_level"].queryset = levels
+
+
 class DecisionIssueForm(ErrorsNameTheirField, forms.Form):
     signed_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
     signer_name = forms.CharField(label=capfirst(_("signer")), max_length=120)

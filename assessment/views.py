@@ -32,6 +32,7 @@ from .access import (
 from .forms import (
     CellReportForm,
     DecisionIssueForm,
+    GrassrootsSubmitForm,
     MeetingForm,
     MemberDecisionTable,
     RerateForm,
@@ -862,13 +863,14 @@ def grassroots_year_view(request, year: int, pk: int):
     if request.method == "POST":
         if not can_submit_grassroots(request.user, unit):
             raise PermissionDenied
-        levels = {str(lv.pk): lv for lv in period.rule_set.levels.for_organizations()}
+        form = GrassrootsSubmitForm(request.POST, levels=period.rule_set.levels.for_organizations())
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, "; ".join(errors))
+            return redirect("assessment:grassroots_year", year=year, pk=pk)
         try:
             grassroots.grassroots_submit(
-                grassroots_year=grassroots_year,
-                report=request.POST.get("report", "")[:20000],
-                proposed_level=levels.get(request.POST.get("proposed_level", "")),
-                by=request.user,
+                grassroots_year=grassroots_year, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))

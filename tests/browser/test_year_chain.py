@@ -168,7 +168,7 @@ def test_the_whole_year_and_the_reopen_chain(browser, live_server, log_in, tree,
     decide_and_issue(
         province, f"{years}/superiors/{tree.province.pk}/", "save-unit-levels", "issue-units"
     )
-    province.goto(f"{years}/units/{commune.pk}/summary/")
+    province.goto(f"{years}/units/{tree.province.pk}/summary/")
     expect(province.locator("main")).to_contain_text("100,00")
     expect(province.locator("main")).not_to_contain_text("33,33")
     assert Decision.objects.filter(state=DecisionState.ISSUED).count() == 3
@@ -199,7 +199,7 @@ def test_the_whole_year_and_the_reopen_chain(browser, live_server, log_in, tree,
     decide_and_issue(
         province, f"{years}/superiors/{tree.province.pk}/", "save-unit-levels", "issue-units"
     )
-    province.goto(f"{years}/units/{commune.pk}/summary/")
+    province.goto(f"{years}/units/{tree.province.pk}/summary/")
     expect(province.locator("main")).to_contain_text("33,33")  # 1 excellent of 3 members
     province.screenshot(path=str(artifacts / "year-chain-summary.png"), full_page=True)
 

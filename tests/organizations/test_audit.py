@@ -8,6 +8,7 @@ from django.urls import reverse
 from assessment.decisions import Choice, member_levels_decide
 from organizations.models import AuditAction, AuditEvent
 
+from ..assessment.tables import table_post
 from ..assessment.test_decisions import submitted_cell
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,12 @@ def test_a_level_change_is_recorded_with_actor_address_and_values(
     cell_year = submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})
     assessment = cell_year.assessments.get()
     client = login(committee)
+    url = reverse("assessment:decide", args=[2025, tree.c1.pk])
     response = client.post(
-        reverse("assessment:decide", args=[2025, tree.c1.pk]),
-        {f"level_{assessment.pk}": level["HTNV"].pk, f"note_{assessment.pk}": "Còn hạn chế"},
+        url,
+        table_post(
+            client.get(url), {assessment.pk: {"level": level["HTNV"].pk, "note": "Còn hạn chế"}}
+        ),
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code in (200, 302)
