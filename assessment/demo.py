@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from members.models import Member, StatusKind, StatusPeriod
-from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
+from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
 
 from . import cell_year as work
 from . import decisions, grassroots
@@ -57,7 +57,9 @@ JUSTIFICATION = "Đơn vị có nhiều thành tích nổi bật trong năm (đ�
 NOTE_LOWER = "Chưa đủ điều kiện ở mức đề xuất; cấp ủy quyết định mức thấp hơn liền kề."
 REPORT = "Báo cáo kiểm điểm tập thể năm {year}: hoàn thành các nhiệm vụ trọng tâm."
 
-Actor = Callable[[Organization], object]  # the user who acts for a unit
+# Who submits a unit's own report upward: its committee (a commune committee's board, step 8b).
+REPORTING_ROLE = {Kind.SUPERIOR: Role.SUPERIOR_BOARD}
+Actor = Callable[..., object]  # (unit, role=None) → the user who acts for a unit
 
 
 class Chain:
@@ -159,7 +161,7 @@ class Chain:
     @transaction.atomic
     def members_decide(self, cell_year: CellYear) -> None:
         unit = Organization.objects.grassroots_of(cell_year.cell)
-        by = self.actor(unit)
+        by = self.actor(unit, Role.GRASSROOTS_COMMITTEE)  # the committee decides (step 7)
         choices = {
             a.pk: Choice(a.proposed_level)
             for a in cell_year.assessments.filter(status=AssessmentStatus.ASSESS)
@@ -211,7 +213,8 @@ class Chain:
             grassroots_year=year,
             report=REPORT.format(year=self.period.year),
             proposed_level=self.unit_target(unit),
-            by=self.actor(unit),
+            # its committee reports (a commune committee's board for step 8b)
+            by=self.actor(unit, REPORTING_ROLE.get(unit.kind, Role.GRASSROOTS_COMMITTEE)),
         )
 
     @transaction.atomic

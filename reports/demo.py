@@ -396,10 +396,10 @@ def demo_actor():
     }
     fallback = get_user_model().objects.get(username="quantri")
 
-    def actor(unit: Organization):
-        role = ACTING_ROLE.get(unit.kind)
-        if unit.kind == Kind.GRASSROOTS_CELL:  # it decides its members as a committee would
-            role = Role.GRASSROOTS_COMMITTEE if (unit.pk, role) not in holders else role
+    def actor(unit: Organization, role: str | None = None):
+        """`role` asks for a holder of that role (a grassroots cell's committee decides its
+        members' levels, its secretary enters the cell's work)."""
+        role = role or ACTING_ROLE.get(unit.kind)
         return holders.get((unit.pk, role), fallback)
 
     return actor
