@@ -135,16 +135,6 @@ def _secretary(user, cell_year: CellYear) -> bool:
     return _access().can_enter_cell_work(user, cell_year.cell)
 
 
-def _participant(user, cell_year: CellYear) -> bool:
-    """The cell's work starts with the secretary's entry or a member's own self-review."""
-    from members.models import Member
-
-    return (
-        _secretary(user, cell_year)
-        or Member.objects.filter(user=user, cell=cell_year.cell_id).exists()
-    )
-
-
 def _committee(user, cell_year: CellYear) -> bool:
     return _access().can_decide_cell_work(user, cell_year.cell)
 
@@ -606,7 +596,8 @@ def _state(row: Model) -> str:
 
 def refusals(row: Model, name: str, *, by, **context) -> list[tuple[str, str]]:
     """Why `by` may not take transition `name` on `row` now, as (code, translated message)
-    pairs; empty when it may."""
+    pairs; empty when it may. The state is checked first, then who (`by` None: a step of the
+    system, e.g. a management command, whose caller answers for it), then every guard."""
     transition = machine_for(row).transitions[name]
     state = _state(row)
     if state not in transition.source:
@@ -655,7 +646,3 @@ def record_imported(rows: Iterable[CellYear | GrassrootsYear]) -> None:
     """Mark rows of imported past results decided, before their bulk save (reports.imports)."""
     for row in rows:
         row.state = machine_for(row).transitions["record"].target
-
-
-def is_done(row: CellYear | GrassrootsYear | None) -> bool:
-    return row is not None and row.state in DONE_STATES
