@@ -24,7 +24,7 @@ from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
 
 from . import cell_year as work
-from . import decisions, grassroots
+from . import decisions, grassroots, machine
 from .decisions import Choice
 from .models import (
     AssessmentStatus,
@@ -366,7 +366,6 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
         CellYear(
             period=period,
             cell=cell,
-            state=CellState.DECIDED,
             submitted_at=submitted,
             **_unit_level(
                 cell.kind == Kind.SUBORDINATE_CELL and pick(UNIT_SHARES),
@@ -388,6 +387,7 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     )
     for cell_year, decision in zip(decided_cells, grouped, strict=True):
         cell_year.decision = decision
+    machine.record_imported(cell_years)  # decided, as the chain would leave them
     CellYear.objects.bulk_create(cell_years, batch_size=BATCH)
     by_cell = {cy.cell_id: cy for cy in cell_years}
     day = period.assessment_date
@@ -433,7 +433,6 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
                 GrassrootsYear(
                     period=period,
                     organization_id=units[path],
-                    state=CellState.DECIDED,
                     submitted_at=submitted + datetime.timedelta(days=15),
                     proposed_level=level,
                     decided_level=level,
@@ -449,6 +448,7 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     )
     for row, decision in zip(grassroots, issued, strict=True):
         row.decision = decision
+    machine.record_imported(grassroots)
     GrassrootsYear.objects.bulk_create(grassroots, batch_size=BATCH)
     return len(rows)
 
