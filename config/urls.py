@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("assessment.urls")),
     path("", include("reports.urls")),
+    path("api/", include("reports.urls_api")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -74,6 +74,11 @@ SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
 
+# The read-only API: anonymous answers 401 (token authentication), any write 405.
+API_READ = codes(anonymous=401)
+API_UNIT_READ = codes(anonymous=401, member=404)
+API_WRITE = codes(default=405, anonymous=401)
+
 # name: (object kind, GET, POST)
 EXPECTED = {
     "home": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
@@ -189,6 +194,14 @@ EXPECTED = {
     ),
     "assessment:years": (None, codes(), YEAR_MANAGER | {"provincial": 200, "admin": 200}),
     "assessment:year_close": ("year", NOT_ALLOWED | {"anonymous": 302}, YEAR_MANAGER),
+    "api:unit-list": (None, API_READ, API_WRITE),
+    "api:unit-detail": ("unit", API_UNIT_READ, API_WRITE),
+    "api:member-list": (None, API_READ, API_WRITE),
+    "api:member-detail": ("member", API_READ, API_WRITE),
+    "api:results": ("cell", API_UNIT_READ, API_WRITE),
+    "api:summary": ("cell", API_UNIT_READ, API_WRITE),
+    "api:schema": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
+    "api:docs": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
