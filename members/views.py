@@ -2,20 +2,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from organizations.access import (
+    can_create_accounts,
     can_manage,
     get_member_for_user,
     get_organization_for_user,
+    grantable_roles,
     visible_organizations,
 )
+from organizations.models import Role
 from reports.years import member_years
 
-from .forms import MemberForm, TransferForm
+from .accounts import OfficerAccount, account_candidates, officer_accounts_create
+from .forms import MemberForm, OfficerAccountFormSet, TransferForm
 from .services import member_transfer
 
 HISTORY_ROWS = 20
@@ -86,3 +90,49 @@ def member_transfer_view(request, pk: int):
             messages.success(request, _("The transfer was recorded."))
             return redirect("members:member", pk=member.pk)
     return render(request, "members/transfer_form.html", {"form": form, "member": member})
+
+
+@login_required
+def officer_accounts(request, pk: int):
+    """Accounts for a unit's officers in bulk: pick members and roles; one transaction; the
+    temporary passwords are shown once, on the answer to the POST (never stored in clear)."""
+    unit = get_organization_for_user(request.user, pk)
+    if not can_create_accounts(request.user, unit):
+        raise PermissionDenied
+    candidates = {m.pk: m for m in account_candidates(unit)}
+    roles = [(role, Role(role).label) for role in grantable_roles(request.user, unit)]
+    initial = [
+        {"member": m.pk, "role": roles[0][0], "username": m.card_number}
+        for m in candidates.values()
+    ]
+    formset = OfficerAccountFormSet(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        form_kwargs={"roles": roles},
+    )
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            OfficerAccount(candidates[f["member"]], f["role"], f["username"], f["email"])
+            for f in formset.cleaned_data
+            if f.get("create") and f["member"] in candidates
+        ]
+        try:
+            created = officer_accounts_create(unit=unit, rows=rows, by=request.user)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            response = render(
+                request, "members/officer_accounts_done.html", {"unit": unit, "created": created}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    rows = [(form, candidates.get(_int(form["member"].value()))) for form in formset]
+    return render(
+        request,
+        "members/officer_accounts.html",
+        {"unit": unit, "formset": formset, "rows": rows},
+    )
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value).isdigit() else None

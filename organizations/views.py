@@ -16,6 +16,7 @@ from reports.submissions import submits_report
 from reports.years import unit_years
 
 from .access import (
+    can_create_accounts,
     can_manage,
     get_organization_for_user,
     unit_assignments,
@@ -112,6 +113,7 @@ def unit_detail(request, pk: int):
             "page": page,
             "query": query,
             "can_manage": can_manage(request.user, unit),
+            "can_create_accounts": can_create_accounts(request.user, unit),
             "period": Period.objects.open().first(),
             "years": unit_years(unit),
             "canonical_levels": CanonicalLevel.choices,

@@ -87,6 +87,11 @@ EXPECTED = {
     "password_change": (None, codes(), codes()),
     "password_change_done": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "set_language": (None, codes(default=302), codes(default=302)),
+    # Password reset: open to everyone (an empty POST shows the form again; a bad link says so).
+    "password_reset": (None, codes(anonymous=200), codes(anonymous=200)),
+    "password_reset_done": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
+    "password_reset_confirm": ("reset", codes(anonymous=200), codes(anonymous=200)),
+    "password_reset_complete": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "organizations:tree": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "organizations:notifications": (None, codes(), codes(default=302)),
     "organizations:audit": (
@@ -99,6 +104,12 @@ EXPECTED = {
     "organizations:unit_create": ("unit", UNIT_WRITE, UNIT_WRITE),
     "organizations:unit_edit": ("unit", UNIT_WRITE, UNIT_WRITE),
     "members:member_create": ("unit", UNIT_WRITE, UNIT_WRITE),
+    # Accounts for a unit's officers: the boards and the administrator.
+    "members:officer_accounts": (
+        "unit",
+        codes(member=404, secretary=403, committee=403),
+        codes(member=404, secretary=403, committee=403),
+    ),
     "members:member": ("member", READ_OWN, NOT_ALLOWED | {"anonymous": 302}),
     "members:member_edit": (
         "member",
@@ -205,7 +216,7 @@ EXPECTED = {
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
-GLOBAL_KINDS = {None, "year"}
+GLOBAL_KINDS = {None, "year", "reset"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -362,6 +373,7 @@ def args_for(kind, scope):
         "job": [scope.job.pk],
         "import_run": [scope.import_run.pk],
         "year": [2024],
+        "reset": ["MQ", "set-password"],
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
     }[kind]

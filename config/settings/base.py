@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_ratelimit",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.PasswordChangeRequiredMiddleware",
     "organizations.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -222,6 +224,16 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password reset requests (organizations/views_accounts.py, django-ratelimit): at most this many
+# an hour from one address and for one e-mail address; past it the form says so and sends
+# nothing. The counters live in the cache: in production a shared one (Redis, production.py).
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+# The demo and the tests run one process with the local-memory cache; production.py sets a
+# shared one (Redis through django-redis) and silences nothing.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# A reset link is good for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Content security policy: everything from our own origin, no inline script or style anywhere
 # (htmx is told not to inject its indicator style, see base.html).

@@ -34,3 +34,11 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A cache every process shares: django-ratelimit counts password reset requests in it.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env("CACHE_URL", "redis://127.0.0.1:6379/1"),
+    }
+}
+SILENCED_SYSTEM_CHECKS = []
