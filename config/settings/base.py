@@ -216,6 +216,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Quiet history (organizations/history_bursts.py): saves of one row by one user less than this
+# many seconds apart are one history row (votes typed as you go); 0 keeps one row per save.
+HISTORY_COALESCE_SECONDS = float(env("HISTORY_COALESCE_SECONDS", "60"))
 
 # Login throttling (django-axes): after 5 failures for one username from one address, that pair
 # is locked for an hour; administrators see and clear attempts and locks in the admin.
