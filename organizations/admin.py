@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -15,10 +16,12 @@ from .models import (
     Succession,
     UnitSnapshot,
 )
+from .resources import UnitResource
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(ImportExportMixin, TreeAdmin, SimpleHistoryAdmin):
+    resource_classes = [UnitResource]
     form = movenodeform_factory(Organization)
     list_display = ["name", "code", "kind", "active_from", "active_to"]
     list_filter = ["kind"]

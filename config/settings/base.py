@@ -216,6 +216,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin's import of units and members (django-import-export): one transaction per file,
+# nothing written unless every row is clean; the admin's own staff check guards it.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Quiet history (organizations/history_bursts.py): saves of one row by one user less than this
 # many seconds apart are one history row (votes typed as you go); 0 keeps one row per save.
 HISTORY_COALESCE_SECONDS = float(env("HISTORY_COALESCE_SECONDS", "60"))
