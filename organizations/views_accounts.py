@@ -4,6 +4,7 @@ is throttled per address and per e-mail like the sign-in is per user name and ad
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.utils.decorators import method_decorator
@@ -60,4 +61,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         password_change_clear(user=form.user)
+        # The holder proved they own the address: django-axes' lock on their name is lifted.
+        axes_reset(username=form.user.get_username())
         return response

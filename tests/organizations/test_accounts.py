@@ -4,9 +4,11 @@ throttle, the first-sign-in password change, and accounts for a unit's officers 
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.test import override_settings
 
 from members.models import Member
 from organizations.accounts import SESSION_KEY
@@ -60,6 +62,20 @@ def test_password_reset_end_to_end(client, lan):
     client.logout()
     again = client.get(link, follow=True)
     assert again.context["validlink"] is False
+
+
+@override_settings(AXES_ENABLED=True)
+def test_a_reset_unlocks_an_account_the_login_throttle_locked(client, lan):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "lan", "sai-mat-khau")
+    locked = log_in(client, "lan", PASSWORD)
+    assert locked.status_code == 429
+    assert 'href="/accounts/reset/"' in locked.content.decode()
+    client.post("/accounts/reset/", {"email": "lan.nguyen@example.vn"})
+    link = LINK.search(mail.outbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert log_in(client, "lan", NEW_PASSWORD)["Location"] == "/"
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, lan):
