@@ -99,8 +99,10 @@ def officer_accounts(request, pk: int):
     unit = get_organization_for_user(request.user, pk)
     if not can_create_accounts(request.user, unit):
         raise PermissionDenied
-    candidates = {m.pk: m for m in account_candidates(unit)}
     roles = [(role, Role(role).label) for role in grantable_roles(request.user, unit)]
+    if not roles:  # a partial committee: no role sits on it
+        return render(request, "members/officer_accounts.html", {"unit": unit, "rows": []})
+    candidates = {m.pk: m for m in account_candidates(unit)}
     initial = [
         {"member": m.pk, "role": roles[0][0], "username": m.card_number}
         for m in candidates.values()
@@ -110,6 +112,7 @@ def officer_accounts(request, pk: int):
         initial=initial,
         form_kwargs={"roles": roles},
     )
+    errors = []
     if request.method == "POST" and formset.is_valid():
         rows = [
             OfficerAccount(candidates[f["member"]], f["role"], f["username"], f["email"])
@@ -119,7 +122,7 @@ def officer_accounts(request, pk: int):
         try:
             created = officer_accounts_create(unit=unit, rows=rows, by=request.user)
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
+            errors = error.messages
         else:
             response = render(
                 request, "members/officer_accounts_done.html", {"unit": unit, "created": created}
@@ -130,7 +133,7 @@ def officer_accounts(request, pk: int):
     return render(
         request,
         "members/officer_accounts.html",
-        {"unit": unit, "formset": formset, "rows": rows},
+        {"unit": unit, "formset": formset, "rows": rows, "roles": roles, "errors": errors},
     )
 
 

@@ -219,12 +219,13 @@ def test_a_bad_row_writes_nothing_and_is_named(client, tree, district_board, off
         url, rows_post([{**first, "username": "pho"}, {**second, "username": "bithu1"}])
     )
     assert answer.status_code == 200
-    errors = answer.context["formset"].non_form_errors()
+    errors = answer.context["errors"]
     assert errors == ["Dòng 2 (Phó Bí Thư): tên đăng nhập “bithu1” đã có người dùng."]
+    assert errors[0] in answer.content.decode()
     twice = client.post(
         url, rows_post([{**first, "username": "pho"}, {**second, "username": "PHO"}])
     )
-    assert "Dòng 2 (Phó Bí Thư)" in twice.context["formset"].non_form_errors()[0]
+    assert "Dòng 2 (Phó Bí Thư)" in twice.context["errors"][0]
     # Only an administrator makes administrators: the choice is refused on the row.
     escalate = client.post(
         url, rows_post([{**first, "username": "x1", "role": Role.ADMINISTRATOR}])
@@ -232,6 +233,17 @@ def test_a_bad_row_writes_nothing_and_is_named(client, tree, district_board, off
     assert escalate.context["formset"].forms[0].errors["role"]
     assert not get_user_model().objects.filter(username__in=["pho", "PHO", "x1"]).exists()
     assert Member.objects.filter(pk__in=[o.pk for o in officers], user__isnull=False).count() == 0
+
+
+def test_a_unit_that_takes_no_role_says_so(client, tree, district_board):
+    from organizations.models import Kind
+    from tests.factories import OrganizationFactory
+
+    partial = OrganizationFactory(code="BP", kind=Kind.PARTIAL_COMMITTEE, parent=tree.g1)
+    MemberFactory(cell=OrganizationFactory(parent=partial), holds_leadership_post=True)
+    client.force_login(district_board)
+    answer = client.get(f"/units/{partial.pk}/accounts/")
+    assert answer.status_code == 200 and 'data-testid="no-candidates"' in answer.content.decode()
 
 
 def test_only_boards_make_accounts_and_only_in_their_subtree(
