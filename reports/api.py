@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import get_period
-from assessment.models import MemberAssessment
+from assessment.models import CellYear, GrassrootsYear, MemberAssessment
 from organizations.access import (
     get_member_for_user,
     get_organization_for_user,
@@ -27,7 +27,12 @@ from organizations.access import (
     visible_organizations,
 )
 
-from .serializers import MemberSerializer, ResultSerializer, UnitSerializer
+from .serializers import (
+    MemberSerializer,
+    ResultSerializer,
+    UnitResultSerializer,
+    UnitSerializer,
+)
 from .summary import summary_json
 
 UNDER = OpenApiParameter(
@@ -107,6 +112,46 @@ class ResultList(generics.ListAPIView):
             )
             .order_by("cell_year__cell__path", "member__full_name", "pk")
         )
+
+
+class UnitResultList(generics.ListAPIView):
+    """Units' results of a year in a unit's subtree (today's tree): cells and grassroots
+    organizations, by tree path. Two queries whatever the number of units."""
+
+    serializer_class = UnitResultSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        unit = get_organization_for_user(self.request.user, self.kwargs["pk"])
+        period = get_period(self.kwargs["year"])
+        related = ("period", "proposed_level", "decided_level", "decision")
+        cells = CellYear.objects.filter(period=period, cell__path__startswith=unit.path)
+        grassroots = GrassrootsYear.objects.filter(
+            period=period, organization__path__startswith=unit.path
+        )
+        rows = [_unit_result(r, r.cell) for r in cells.select_related("cell", *related)]
+        rows += [
+            _unit_result(r, r.organization)
+            for r in grassroots.select_related("organization", *related)
+        ]
+        return sorted(rows, key=lambda row: row["path"])
+
+
+def _unit_result(row, unit) -> dict:
+    return {
+        "path": unit.path,
+        "unit": unit.pk,
+        "unit_code": unit.code,
+        "unit_name": unit.name,
+        "kind": unit.kind,
+        "year": row.period.year,
+        "state": row.state,
+        "status": row.status,
+        "reason_code": row.reason_code,
+        "proposed_level": row.proposed_level.code if row.proposed_level else None,
+        "decided_level": row.decided_level.code if row.decided_level else None,
+        "decision_number": row.decision.number if row.decision else None,
+    }
 
 
 class SummaryView(APIView):

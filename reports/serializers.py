@@ -76,3 +76,20 @@ class ResultSerializer(serializers.ModelSerializer):
             "commendation_proposed",
             "decision_number",
         ]
+
+
+class UnitResultSerializer(serializers.Serializer):
+    """One unit's result in a year: a cell's (form 01, the cell's vote) or a grassroots
+    organization's; levels by rule-set code, the decision that fixed the level, if any."""
+
+    unit = serializers.IntegerField()
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    state = serializers.CharField()
+    status = serializers.CharField()
+    reason_code = serializers.CharField(allow_blank=True)
+    proposed_level = serializers.CharField(allow_null=True)
+    decided_level = serializers.CharField(allow_null=True)
+    decision_number = serializers.IntegerField(allow_null=True)

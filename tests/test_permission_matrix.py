@@ -210,6 +210,7 @@ EXPECTED = {
     "api:member-list": (None, API_READ, API_WRITE),
     "api:member-detail": ("member", API_READ, API_WRITE),
     "api:results": ("cell", API_UNIT_READ, API_WRITE),
+    "api:unit_results": ("cell", API_UNIT_READ, API_WRITE),
     "api:summary": ("cell", API_UNIT_READ, API_WRITE),
     "api:schema": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "api:docs": (None, codes(anonymous=200), codes(default=405, anonymous=405)),

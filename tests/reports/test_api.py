@@ -62,6 +62,7 @@ def test_it_answers_404_for_another_provinces_unit_member_results_and_summary(
         f"/api/units/{other_cell.pk}/",
         f"/api/members/{other_member.pk}/",
         f"/api/years/2025/units/{other_cell.pk}/results/",
+        f"/api/years/2025/units/{other_cell.pk}/unit-results/",
         f"/api/years/2025/units/{other_cell.pk}/summary/",
         f"/api/units/?under={other_province.pk}",
         f"/api/members/?under={other_cell.pk}",
@@ -111,6 +112,18 @@ def test_a_years_results_carry_levels_by_code(api, tree, committee, year_2025):
     assert {row["cell_code"] for row in body["results"]} == {"C1"}
     assert body["results"][0]["year"] == 2025
     assert client.get(f"/api/years/1999/units/{tree.g1.pk}/results/").status_code == 404
+
+
+def test_a_years_unit_results_list_cells_and_grassroots_organizations(
+    api, tree, district_board, year_2025
+):
+    client = api(district_board)
+    body = client.get(f"/api/years/2025/units/{tree.district_a.pk}/unit-results/").json()
+    rows = {row["unit_code"]: row for row in body["results"]}
+    assert list(rows) == ["G1", "C1", "C2"]  # by tree path
+    assert rows["G1"]["decided_level"] == "HTTNV" and rows["C1"]["decided_level"] == "HTXSNV"
+    assert rows["C2"]["status"] == "kpl" and rows["C2"]["reason_code"] == "moi_thanh_lap"
+    assert "path" not in rows["G1"]
 
 
 def test_the_summary_is_the_summary_tables_figures(api, tree, district_board, year_2025):
