@@ -46,6 +46,7 @@ class CreatedAccount:
     username: str
     role_label: str
     password: str  # the temporary password, in clear: shown once, never stored
+    email: str = ""
 
 
 def account_candidates(unit: Organization) -> MemberQuerySet:
@@ -83,7 +84,7 @@ def officer_accounts_create(
             Assignment.objects.create(user=user, role=row.role, organization=unit)
             password_change_require(user=user)
             created.append(
-                CreatedAccount(row.member, user.username, Role(row.role).label, password)
+                CreatedAccount(row.member, user.username, Role(row.role).label, password, row.email)
             )
     return created
 

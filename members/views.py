@@ -15,6 +15,7 @@ from organizations.access import (
     grantable_roles,
     visible_organizations,
 )
+from organizations.accounts import account_welcome_send
 from organizations.models import Role
 from reports.years import member_years
 
@@ -124,6 +125,9 @@ def officer_accounts(request, pk: int):
         except ValidationError as error:
             errors = error.messages
         else:
+            for account in created:
+                if account.email:
+                    account_welcome_send(email=account.email, request=request)
             response = render(
                 request, "members/officer_accounts_done.html", {"unit": unit, "created": created}
             )

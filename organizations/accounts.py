@@ -3,6 +3,7 @@ reset requests. The views are Django's own (organizations/views_accounts.py subc
 
 from __future__ import annotations
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import AbstractBaseUser
 
 from .models import Profile
@@ -34,3 +35,16 @@ def reset_email_key(group: str, request) -> str:
     """django-ratelimit's key for reset requests per e-mail address, case folded, so that
     `A@x.vn` and `a@x.vn` count as one address."""
     return (request.POST.get("email") or "").strip().casefold()
+
+
+def account_welcome_send(*, email: str, request) -> None:
+    """E-mail the holder of a newly made account at `email` a one-day link to choose their own
+    password (Django's reset token; the same link a forgotten password gets)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="registration/account_made_subject.txt",
+            email_template_name="registration/account_made_email.txt",
+        )

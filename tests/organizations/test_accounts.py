@@ -200,6 +200,9 @@ def test_a_board_makes_officer_accounts_in_bulk_shown_once(client, tree, distric
     assert Assignment.objects.get(user=user).organization == tree.g1
     assert Profile.objects.get(user=user).must_change_password is True
     assert created[0].password in answer.content.decode()
+    assert [m.to for m in mail.outbox] == [["bt@example.vn"]]  # only the row with an address
+    assert "bithu1" in mail.outbox[0].body and LINK.search(mail.outbox[0].body)
+    assert created[0].password not in mail.outbox[0].body
     assert Assignment.history.filter(user=user).first().history_user == district_board
 
     client.logout()
