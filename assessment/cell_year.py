@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, StatusKind, StatusPeriod
+from organizations.history_bursts import history_save_coalesced
 from organizations.models import Organization
 
 from . import machine, rules
@@ -396,7 +397,8 @@ def tally_save(
     row.votes = {code: n for code, n in votes.items() if n is not None}
     row.commendation_proposed = commendation_proposed
     _mark_in_progress(cell_year, by)
-    return save_attributed(row, by)
+    row.version += 1
+    return history_save_coalesced(row, by=by)  # votes typed in a burst: one history row
 
 
 @dataclass

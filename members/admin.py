@@ -1,7 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import DisciplineRecord, Member, StatusPeriod, Transfer
+from .resources import MemberResource
 
 
 class StatusPeriodInline(admin.TabularInline):
@@ -15,7 +17,9 @@ class DisciplineRecordInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
+    list_select_related = ["cell"]
     list_display = ["full_name", "card_number", "cell", "admission_date", "full_membership_date"]
     list_filter = ["gender", "holds_leadership_post", "is_state_employee", "cell__kind"]
     search_fields = ["full_name", "card_number", "cell__code", "cell__name"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +66,34 @@ class TransferForm(forms.Form):
         self.fields["to_cell"].queryset = cells
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Transfer")))
+
+
+class OfficerAccountForm(forms.Form):
+    """One row of the bulk accounts page: a member, whether to make their account, and how."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    create = forms.BooleanField(label=capfirst(_("make an account")), required=False)
+    role = forms.ChoiceField(label=capfirst(_("role")), choices=())
+    username = forms.CharField(
+        label=capfirst(_("user name")),
+        max_length=150,
+        required=False,
+        validators=[UnicodeUsernameValidator()],
+    )
+    email = forms.EmailField(label=capfirst(_("e-mail")), required=False)
+
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("create") and not data.get("username"):
+            self.add_error("username", forms.Field.default_error_messages["required"])
+        return data
+
+
+OfficerAccountFormSet = forms.formset_factory(OfficerAccountForm, extra=0)

@@ -7,6 +7,7 @@ from . import views
 app_name = "members"
 urlpatterns = [
     path("units/<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("units/<int:pk>/accounts/", views.officer_accounts, name="officer_accounts"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/transfer/", views.member_transfer_view, name="member_transfer"),
 ]

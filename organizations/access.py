@@ -95,3 +95,27 @@ def visible_audit_events(user: AbstractBaseUser):
     if not roots:
         raise PermissionDenied
     return AuditEvent.objects.filter(subtree_filter(roots, prefix="unit_"))
+
+
+# Who makes accounts for a unit's officers (issue 19, item 3): the boards and the administrator.
+ACCOUNT_ROLES = frozenset({Role.PROVINCIAL_BOARD, Role.SUPERIOR_BOARD})
+
+
+def can_create_accounts(user: AbstractBaseUser, unit: Organization) -> bool:
+    if is_administrator(user):
+        return True
+    return any(
+        a.role in ACCOUNT_ROLES and a.organization.contains(unit) for a in unit_assignments(user)
+    )
+
+
+def grantable_roles(user: AbstractBaseUser, unit: Organization) -> list[str]:
+    """The roles `user` may give on `unit`: those the unit's kind takes (models.ROLE_KINDS);
+    only an administrator makes administrators."""
+    from .models import ROLE_KINDS
+
+    return [
+        role
+        for role in Role.values
+        if unit.kind in ROLE_KINDS[role] and (role != Role.ADMINISTRATOR or is_administrator(user))
+    ]

@@ -1,19 +1,26 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .accounts import password_change_require
 from .models import (
     Assignment,
     AuditEvent,
     Notification,
     Organization,
+    Profile,
     Succession,
 )
+from .resources import UnitResource
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(ImportExportMixin, TreeAdmin, SimpleHistoryAdmin):
+    resource_classes = [UnitResource]
     form = movenodeform_factory(Organization)
     list_display = ["name", "code", "kind", "active_from", "active_to"]
     list_filter = ["kind"]
@@ -61,3 +68,33 @@ class SuccessionAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
     raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "must_change_password"]
+    list_filter = ["must_change_password"]
+    search_fields = ["user__username", "user__first_name", "user__email"]
+    raw_id_fields = ["user"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    extra = 0
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's user admin; an account an administrator makes here must choose its own password
+    at the first sign-in (issue 19, item 3)."""
+
+    inlines = [ProfileInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_change_require(user=obj)

@@ -6,8 +6,14 @@ answer is a 400 page naming the field, in the user's language, and nothing is wr
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .accounts import SESSION_KEY
 
 
 class RefuseNullCharactersMiddleware:
@@ -48,3 +54,27 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Until a user whose account was made for them has chosen a password (the flag is put in
+    the session at sign-in, organizations/views_accounts.py), every page sends them to the
+    password change page; logging out, switching the language and static files still work."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(SESSION_KEY) and not self._allowed(request.path):
+            messages.warning(
+                request, _("Your account was made for you: choose your own password first.")
+            )
+            return redirect("password_change")
+        return self.get_response(request)
+
+    def _allowed(self, path: str) -> bool:
+        if path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return True
+        return path in {reverse(name) for name in self.ALLOWED}

@@ -404,3 +404,27 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
+
+
+class Profile(models.Model):
+    """What the app keeps about an account beyond Django's user: whether its holder must choose
+    a new password at the next sign-in (accounts made by an administrator or in bulk)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    must_change_password = models.BooleanField(
+        _("must change the password at the next sign-in"), default=False
+    )
+
+    history = HistoricalRecords(history_manager=AuditedHistoryManager)
+
+    class Meta:
+        verbose_name = _("account profile")
+        verbose_name_plural = _("account profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -17,6 +17,7 @@ from members.access import get_member_for_user, visible_members
 from members.counts import subtree_counts
 from members.models import Member
 from organizations.access import (
+    can_create_accounts,
     can_manage,
     get_organization_for_user,
     unit_assignments,
@@ -111,6 +112,7 @@ def unit_detail(request, pk: int):
             "page": page,
             "query": query,
             "can_manage": can_manage(request.user, unit),
+            "can_create_accounts": can_create_accounts(request.user, unit),
             "period": Period.objects.open().first(),
             "years": unit_years(unit),
             "canonical_levels": CanonicalLevel.choices,

@@ -74,6 +74,11 @@ SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
 
+# The read-only API: anonymous answers 401 (token authentication), any write 405.
+API_READ = codes(anonymous=401)
+API_UNIT_READ = codes(anonymous=401, member=404)
+API_WRITE = codes(default=405, anonymous=401)
+
 # name: (object kind, GET, POST)
 EXPECTED = {
     "home": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
@@ -82,6 +87,11 @@ EXPECTED = {
     "password_change": (None, codes(), codes()),
     "password_change_done": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "set_language": (None, codes(default=302), codes(default=302)),
+    # Password reset: open to everyone (an empty POST shows the form again; a bad link says so).
+    "password_reset": (None, codes(anonymous=200), codes(anonymous=200)),
+    "password_reset_done": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
+    "password_reset_confirm": ("reset", codes(anonymous=200), codes(anonymous=200)),
+    "password_reset_complete": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "organizations:tree": (None, codes(), NOT_ALLOWED | {"anonymous": 302}),
     "organizations:notifications": (None, codes(), codes(default=302)),
     "organizations:audit": (
@@ -94,6 +104,12 @@ EXPECTED = {
     "organizations:unit_create": ("unit", UNIT_WRITE, UNIT_WRITE),
     "organizations:unit_edit": ("unit", UNIT_WRITE, UNIT_WRITE),
     "members:member_create": ("unit", UNIT_WRITE, UNIT_WRITE),
+    # Accounts for a unit's officers: the boards and the administrator.
+    "members:officer_accounts": (
+        "unit",
+        codes(member=404, secretary=403, committee=403),
+        codes(member=404, secretary=403, committee=403),
+    ),
     "members:member": ("member", READ_OWN, NOT_ALLOWED | {"anonymous": 302}),
     "members:member_edit": (
         "member",
@@ -188,10 +204,19 @@ EXPECTED = {
     ),
     "assessment:years": (None, codes(), YEAR_MANAGER | {"provincial": 200, "admin": 200}),
     "assessment:year_close": ("year", NOT_ALLOWED | {"anonymous": 302}, YEAR_MANAGER),
+    "api:unit-list": (None, API_READ, API_WRITE),
+    "api:unit-detail": ("unit", API_UNIT_READ, API_WRITE),
+    "api:member-list": (None, API_READ, API_WRITE),
+    "api:member-detail": ("member", API_READ, API_WRITE),
+    "api:results": ("cell", API_UNIT_READ, API_WRITE),
+    "api:unit_results": ("cell", API_UNIT_READ, API_WRITE),
+    "api:summary": ("cell", API_UNIT_READ, API_WRITE),
+    "api:schema": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
+    "api:docs": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
-GLOBAL_KINDS = {None, "year"}
+GLOBAL_KINDS = {None, "year", "reset"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -348,6 +373,7 @@ def args_for(kind, scope):
         "job": [scope.job.pk],
         "import_run": [scope.import_run.pk],
         "year": [2024],
+        "reset": ["MQ", "set-password"],
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
     }[kind]

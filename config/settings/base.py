@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_ratelimit",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "organizations",
     "members",
     "assessment",
@@ -50,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.PasswordChangeRequiredMiddleware",
     "organizations.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -232,6 +238,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin's import of units and members (django-import-export): one transaction per file,
+# nothing written unless every row is clean; the admin's own staff check guards it.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Quiet history (organizations/history_bursts.py): saves of one row by one user less than this
+# many seconds apart are one history row (votes typed as you go); 0 keeps one row per save.
+HISTORY_COALESCE_SECONDS = float(env("HISTORY_COALESCE_SECONDS", "60"))
 
 # Login throttling (django-axes): after 5 failures for one username from one address, that pair
 # is locked for an hour; administrators see and clear attempts and locks in the admin.
@@ -240,6 +253,16 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password reset requests (organizations/views_accounts.py, django-ratelimit): at most this many
+# an hour from one address and for one e-mail address; past it the form says so and sends
+# nothing. The counters live in the cache: in production a shared one (Redis, production.py).
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+# The demo and the tests run one process with the local-memory cache; production.py sets a
+# shared one (Redis through django-redis) and silences nothing.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# A reset link is good for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Content security policy: everything from our own origin, no inline script or style anywhere
 # (htmx is told not to inject its indicator style, see base.html).
@@ -256,4 +279,28 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
+}
+
+# The read-only JSON API under /api/ (reports/api.py): a token or the browser's session, the same
+# role-and-subtree access as the pages, paginated lists; its OpenAPI schema at /api/schema/ and
+# Swagger UI at /api/docs/, served from our own static files (drf-spectacular-sidecar), no CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", "2000/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "XếpLoại API",
+    "DESCRIPTION": "Read-only: units, members, a year's results and the summary table.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

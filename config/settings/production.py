@@ -45,3 +45,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A cache every process shares: django-ratelimit counts password reset requests in it.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env("CACHE_URL", "redis://127.0.0.1:6379/1"),
+    }
+}
+SILENCED_SYSTEM_CHECKS = []

@@ -302,8 +302,9 @@ def test_r18_the_proposal_follows_the_cumulative_majority(period, tree, secretar
 
 
 def test_a_stale_tally_save_is_a_conflict_and_keeps_the_newer_votes(
-    period, tree, secretary, committee
+    period, tree, secretary, committee, settings
 ):
+    settings.HISTORY_COALESCE_SECONDS = 0  # one history row per save (see test_quiet_history)
     everyone = members(tree, 5)
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
     meeting = hold_meeting(cell_year, secretary, present=everyone)

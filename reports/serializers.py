@@ -1,0 +1,95 @@
+"""What the read-only API (reports/api.py) returns for each object kind: plain fields and codes,
+never the interface's translated labels, so that other systems can rely on them."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessment.models import MemberAssessment
+from members.models import Member
+from organizations.models import Organization
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A unit of the party tree; `path` is its materialized path (a unit's subtree is every unit
+    whose path starts with it) and `depth` 1 for a province."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "code", "name", "kind", "path", "depth", "active_from", "active_to"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    cell_code = serializers.CharField(source="cell.code", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "card_number",
+            "full_name",
+            "birth_date",
+            "gender",
+            "cell",
+            "cell_code",
+            "admission_date",
+            "full_membership_date",
+            "holds_leadership_post",
+            "is_state_employee",
+            "outside_political_system",
+            "left_on",
+        ]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    """One member's result in a year: status (R13–R14), the levels by rule-set code (R1), and the
+    decision that fixed the level, if any."""
+
+    year = serializers.IntegerField(source="cell_year.period.year", read_only=True)
+    cell = serializers.IntegerField(source="cell_year.cell_id", read_only=True)
+    cell_code = serializers.CharField(source="cell_year.cell.code", read_only=True)
+    card_number = serializers.CharField(source="member.card_number", read_only=True)
+    full_name = serializers.CharField(source="member.full_name", read_only=True)
+    self_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    proposed_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decided_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decision_number = serializers.IntegerField(
+        source="decision.number", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = MemberAssessment
+        fields = [
+            "id",
+            "year",
+            "member",
+            "card_number",
+            "full_name",
+            "cell",
+            "cell_code",
+            "status",
+            "reason_code",
+            "self_score",
+            "self_level",
+            "proposed_level",
+            "decided_level",
+            "commendation_proposed",
+            "decision_number",
+        ]
+
+
+class UnitResultSerializer(serializers.Serializer):
+    """One unit's result in a year: a cell's (form 01, the cell's vote) or a grassroots
+    organization's; levels by rule-set code, the decision that fixed the level, if any."""
+
+    unit = serializers.IntegerField()
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    state = serializers.CharField()
+    status = serializers.CharField()
+    reason_code = serializers.CharField(allow_blank=True)
+    proposed_level = serializers.CharField(allow_null=True)
+    decided_level = serializers.CharField(allow_null=True)
+    decision_number = serializers.IntegerField(allow_null=True)
