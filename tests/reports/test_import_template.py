@@ -6,7 +6,9 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from organizations.models import Kind
 from reports import imports
 from reports.import_template import FIRST_LIST_COLUMN, LIST_COLUMNS, SHEET_GUIDE
 from reports.imports import (
@@ -92,7 +94,10 @@ def check(book, provincial):
 
 
 def test_names_picked_for_units_and_members_are_read(template, provincial):
-    fill(template, SHEET_UNITS, {COL_KIND: drop_down(template, SHEET_UNITS, COL_KIND)[2]})
+    with translation.override("vi"):
+        committee = str(Kind.GRASSROOTS_COMMITTEE.label)
+    assert committee in drop_down(template, SHEET_UNITS, COL_KIND)
+    fill(template, SHEET_UNITS, {COL_KIND: committee})
     fill(template, SHEET_MEMBERS, {COL_GENDER: "Nữ"})
     del template[SHEET_RESULTS]
     assert check(template, provincial) == []
