@@ -66,7 +66,7 @@ def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
         ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert "QUYẾT ĐỊNH" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    assert "1-QĐ/G1" in text and "Trần Văn Bí" in text
+    assert "01-QĐ/ĐU" in text and "Trần Văn Bí" in text
     for row in rows:
         assert row.assessment.member.full_name in text
     assert text.count("Hoàn thành tốt nhiệm vụ") == 3
