@@ -383,7 +383,7 @@ def _minutes(cell_year: CellYear, meeting, summary) -> Document:
             f"thức: {summary.full_members}, đảng viên dự bị: {len(probationary)}."
         ),
         Para(
-            f"- Đảng viên chính thức được tính để biểu quyết (R15): {summary.counted}; có mặt: "
+            f"- Đảng viên chính thức được tính để biểu quyết: {summary.counted}; có mặt: "
             f"{len(present)} ({percent(len(present), summary.counted)} %); vắng mặt: "
             f"{len(absent)}. Số đảng viên có mặt {quorum} tỷ lệ theo quy định."
         ),
@@ -449,7 +449,12 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
     counted = summary.counted
     result: list = [
         Para(
-            f"Tỷ lệ phần trăm tính trên {counted} đảng viên chính thức được tính (R18).",
+            f"Tỷ lệ phần trăm tính trên {counted} đảng viên chính thức được tính. "
+            + "; ".join(
+                f"{level.short_name}: {level.name_vi}"
+                for level in rule_set.levels.for_members().order_by("rank")
+            )
+            + ".",
             style="note",
         )
     ]
@@ -477,10 +482,10 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
             [
                 Cell("STT", rowspan=2),
                 Cell("Họ và tên" if group[0][2] else "Tổ chức đảng", rowspan=2),
-                *[Cell(level.name_vi, colspan=2) for level in levels],
+                *[Cell(level.short_name, colspan=2) for level in levels],
                 Cell("Đề nghị xếp loại", rowspan=2),
             ],
-            [c for _level in levels for c in ("Số phiếu", "%")],
+            [c for _level in levels for c in ("Phiếu", "%")],
         ]
         rows = []
         for number, name, key, _levels in group:
@@ -491,15 +496,15 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
                 n = int(votes.get(level.code) or 0)
                 cells += [Cell(str(n), align="right"), Cell(percent(n, counted), align="right")]
             proposal = summary.proposals.get(key)
-            cells.append(proposal.name_vi if proposal else "")
+            cells.append(Cell(proposal.short_name if proposal else "", align="center"))
             rows.append(cells)
-        width = 50 / (2 * len(levels))
+        width = 56 / (2 * len(levels))
         result += [
             Para(title, style="plain", bold=True),
             Table(
                 header=header,
                 rows=rows,
-                widths=[6, 22, *[width] * (2 * len(levels)), 22],
+                widths=[6, 26, *[width] * (2 * len(levels)), 12],
                 size=10.5,
             ),
         ]
