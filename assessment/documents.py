@@ -471,6 +471,7 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
     member_levels = list(rule_set.levels.for_members().order_by("rank"))
     for i, a in enumerate(assessments.order_by("member__full_name", "pk"), start=1):
         subjects.append((i, a.member.full_name, a.pk, member_levels))
+    starred = False
     for title, group in (
         ("1. Tập thể chi bộ", subjects[:1]),
         ("2. Đảng viên", subjects[1:]),
@@ -496,7 +497,9 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
                 n = int(votes.get(level.code) or 0)
                 cells += [Cell(str(n), align="right"), Cell(percent(n, counted), align="right")]
             proposal = summary.proposals.get(key)
-            cells.append(Cell(proposal.short_name if proposal else "", align="center"))
+            star = " (*)" if tally and tally.commendation_proposed else ""
+            cells.append(Cell((proposal.short_name if proposal else "") + star, align="center"))
+            starred = starred or bool(star)
             rows.append(cells)
         width = 56 / (2 * len(levels))
         result += [
@@ -508,6 +511,8 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
                 size=10.5,
             ),
         ]
+    if starred:
+        result.append(Para("(*) Được hội nghị đề nghị khen thưởng.", style="note"))
     return result
 
 

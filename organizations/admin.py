@@ -16,9 +16,9 @@ from .models import (
 @admin.register(Organization)
 class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
     form = movenodeform_factory(Organization)
-    list_display = ["name", "code", "kind", "active_from", "active_to"]
+    list_display = ["name", "code", "kind", "document_symbol", "active_from", "active_to"]
     list_filter = ["kind"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "official_name"]
 
 
 @admin.register(Assignment)
