@@ -189,7 +189,7 @@ def _members_document(decision: Decision) -> Document:
         Table(
             header=[["STT", "Họ và tên", "Chi bộ", "Xếp loại chất lượng"]],
             rows=_member_rows(listed),
-            widths=[8, 34, 30, 28],
+            widths=[7, 31, 26, 36],
         ),
         Para("Quyết định có hiệu lực kể từ ngày ký.", lead="Điều 2."),
         Para(
@@ -738,7 +738,7 @@ def _notice(cy: CellYear) -> Document | None:
                 ]
                 for i, a in enumerate(listed, start=1)
             ],
-            widths=[8, 40, 30, 22],
+            widths=[7, 36, 36, 21],
         ),
         Para(
             f"Số đảng viên không xếp loại hoặc chưa xếp loại: {not_assessed['n']}.",

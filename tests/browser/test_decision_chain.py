@@ -106,7 +106,7 @@ def test_from_a_submitted_cell_to_the_superior_decision(
     text = pdf_text(page, f"{live_server.url}/decisions/{Decision.objects.get().pk}.pdf")
     for name in top:
         assert name in text
-    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 4
+    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 5  # the count by level, then each row
 
     page.goto(f"{base}/cells/{tree.c2.pk}/decide/")
     page.get_by_test_id("save-levels").click()

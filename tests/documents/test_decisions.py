@@ -181,3 +181,34 @@ def test_the_signer_and_date_default_from_the_units_last_decision(
     assert form.initial["signer_title"] == "Bí thư Đảng ủy"
     assert form.initial["signed_on"] == datetime.date.today()
     assert last_signer(signing.g2) == {"signed_on": datetime.date.today()}
+
+
+def test_the_word_copy_is_a4_with_the_prescribed_margins_and_font(
+    period, signing, secretary, committee
+):
+    import io
+
+    from docx import Document as WordDocument
+    from docx.shared import Mm, Pt
+
+    from organizations.documents import render_docx
+
+    cell_year = submitted_cell(period, signing.c1, secretary, 2, {"HTTNV": 2})
+    accept_proposals(cell_year, committee)
+    word = WordDocument(io.BytesIO(render_docx(decision_document(issue(cell_year, committee)))))
+    section = word.sections[0]
+    sizes = {
+        "page_width": 210,
+        "page_height": 297,
+        "left_margin": 30,
+        "right_margin": 15,
+        "top_margin": 20,
+        "bottom_margin": 20,
+    }
+    for name, mm in sizes.items():  # Word stores twentieths of a point: within 0.1 mm
+        assert abs(getattr(section, name) - Mm(mm)) < Mm(0.1), name
+    normal = word.styles["Normal"].font
+    assert (normal.name, normal.size) == ("Times New Roman", Pt(14))
+    assert section.different_first_page_header_footer  # numbers from the second page
+    grid = word.tables[1]  # the heading is table 0, the list table 1
+    assert grid.rows[0]._tr.trPr.xpath("./w:tblHeader")  # the header row repeats
