@@ -125,5 +125,6 @@ def summary_document(summary: Summary) -> Document:
                 Signature("", "TRƯỞNG BAN", ""),
             ],
             landscape=True,
+            keep_last=2,  # Biểu 6F with its note stays with the signatures
             filename=f"bieu-tong-hop-{unit.code}-{year}",
         )
