@@ -212,3 +212,21 @@ def test_the_word_copy_is_a4_with_the_prescribed_margins_and_font(
     assert section.different_first_page_header_footer  # numbers from the second page
     grid = word.tables[1]  # the heading is table 0, the list table 1
     assert grid.rows[0]._tr.trPr.xpath("./w:tblHeader")  # the header row repeats
+
+
+def test_english_interface_gives_the_same_vietnamese_decision(
+    client, login, period, signing, secretary, committee
+):
+    from .conftest import docx_text
+
+    cell_year = submitted_cell(period, signing.c1, secretary, 2, {"HTTNV": 2})
+    accept_proposals(cell_year, committee)
+    decision = issue(cell_year, committee)
+    login(committee)
+    url = reverse("assessment:decision_document", args=[decision.pk, "docx"])
+    vietnamese = docx_text(client.get(url).content)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = docx_text(client.get(url).content)
+    assert english == vietnamese
+    good = Level.objects.get(rule_set=period.rule_set, code="HTTNV")
+    assert good.name_vi in english and good.name_en not in english
