@@ -237,6 +237,14 @@ def check_symbol_unique(unit: Organization, parent: Organization | None = None) 
         )
 
 
+def head_signature(head: str, *, signer_title: str = "", signer_name: str = "") -> Signature:
+    """The signature of an agency run by its head (the organization board): the head signs
+    under the head's title; a deputy ("Phó …") signs "K/T <HEAD>" over the deputy's title."""
+    title = signer_title.strip() or head
+    deputy = title.lower().startswith("phó")
+    return Signature(f"K/T {head.upper()}" if deputy else "", title, signer_name.strip())
+
+
 # --- Numbers, dates, names ------------------------------------------------------------------------
 
 

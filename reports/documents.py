@@ -15,6 +15,7 @@ from organizations.documents import (
     Para,
     Signature,
     Table,
+    head_signature,
     heading_for,
     official_name,
     symbol,
@@ -60,8 +61,11 @@ def _summary_table(table: dict) -> Table:
     return Table(header=header, rows=rows, size=8)
 
 
-def summary_document(summary: Summary) -> Document:
-    """The summary table and Biểu 6F of `summary.unit` for `summary.period` as one document."""
+def summary_document(
+    summary: Summary, *, preparer: str = "", signer_title: str = "", signer_name: str = ""
+) -> Document:
+    """The summary table and Biểu 6F of `summary.unit` for `summary.period` as one document;
+    the names are left blank to be written by hand unless given; a deputy head signs "K/T"."""
     with translation.override("vi"):
         unit, year = summary.unit, summary.period.year
         tables = summary_tables(summary)
@@ -121,8 +125,8 @@ def summary_document(summary: Summary) -> Document:
             ),
             body=body,
             signatures=[
-                Signature("", "NGƯỜI LẬP BIỂU", ""),
-                Signature("", "TRƯỞNG BAN", ""),
+                Signature("", "NGƯỜI LẬP BIỂU", preparer.strip()),
+                head_signature("TRƯỞNG BAN", signer_title=signer_title, signer_name=signer_name),
             ],
             landscape=True,
             keep_last=2,  # Biểu 6F with its note stays with the signatures

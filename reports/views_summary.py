@@ -57,7 +57,9 @@ def summary_document_view(request, year: int, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     unit = get_organization_for_user(request.user, pk)
-    return response(summary_document(summary_build(unit=unit, period=get_period(year))), fmt)
+    names = {k: request.GET.get(k, "")[:120] for k in ("preparer", "signer_title", "signer_name")}
+    summary = summary_build(unit=unit, period=get_period(year))
+    return response(summary_document(summary, **names), fmt)
 
 
 @login_required
