@@ -25,6 +25,8 @@ from .models import (
 )
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+MSG_MEETING_END = _("The meeting must end after it starts.")
+MSG_BALLOTS_VALID = _("There cannot be more valid ballots than ballots issued.")
 # A long report or self-review runs to a few pages; a pasted megabyte is a mistake, refused with a
 # message on its field rather than stored.
 TEXT_MAX = 20000
@@ -101,8 +103,28 @@ class VersionedForm(forms.ModelForm):
 class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
-        fields = ["held_on", "place", "chair", "recorder", "ballot_form"]
-        widgets = {"held_on": DateInput()}
+        fields = [
+            "held_on",
+            "started_at",
+            "ended_at",
+            "place",
+            "chair",
+            "recorder",
+            "guests",
+            "ballot_form",
+            "counting_committee",
+            "ballots_issued",
+            "ballots_valid",
+            "discussion",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "started_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ended_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "guests": forms.Textarea(attrs={"rows": 2}),
+            "counting_committee": forms.Textarea(attrs={"rows": 2}),
+            "discussion": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +132,16 @@ class MeetingForm(VersionedForm):
 
     def clean_held_on(self):
         return _review_date(self, "held_on", self.instance.cell_year.period.year)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("started_at"), cleaned.get("ended_at")
+        if start and end and end <= start:
+            self.add_error("ended_at", MSG_MEETING_END)
+        issued, valid = cleaned.get("ballots_issued"), cleaned.get("ballots_valid")
+        if issued is not None and valid is not None and valid > issued:
+            self.add_error("ballots_valid", MSG_BALLOTS_VALID)
+        return cleaned
 
 
 class CellReportForm(VersionedForm):
@@ -317,6 +349,13 @@ class DecisionIssueForm(ErrorsNameTheirField, forms.Form):
         max_length=255,
     )
 
+    def __init__(self, *args, issuer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if issuer is not None and not self.is_bound:
+            from .documents import last_signer
+
+            self.initial = last_signer(issuer) | self.initial
+
 
 class RerateForm(forms.Form):
     """R9, form 03: re-rating one member's past result."""
@@ -330,8 +369,12 @@ class RerateForm(forms.Form):
     signer_name = forms.CharField(label=capfirst(_("signer")), max_length=120)
     signer_title = forms.CharField(label=capfirst(_("signer's title")), max_length=120)
 
-    def __init__(self, *args, grounds, levels, **kwargs):
+    def __init__(self, *args, grounds, levels, issuer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if issuer is not None and not self.is_bound:
+            from .documents import last_signer
+
+            self.initial = last_signer(issuer) | self.initial
         self.fields["grounds"].choices = [
             (value, label) for value, label in ReratingGrounds.choices if value in grounds
         ]

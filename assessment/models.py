@@ -675,6 +675,15 @@ class Meeting(Versioned):
         choices=BallotForm.choices,
         default=BallotForm.SHOW_OF_HANDS,
     )
+    # What the minutes record (issue 17): times, guests, the discussion, and for a secret ballot
+    # the counting committee and the ballots issued and valid.
+    started_at = models.TimeField(_("start time"), null=True, blank=True)
+    ended_at = models.TimeField(_("end time"), null=True, blank=True)
+    guests = models.TextField(_("invited guests"), blank=True)
+    discussion = models.TextField(_("discussion"), blank=True)
+    counting_committee = models.TextField(_("vote-counting committee"), blank=True)
+    ballots_issued = models.PositiveSmallIntegerField(_("ballots issued"), null=True, blank=True)
+    ballots_valid = models.PositiveSmallIntegerField(_("valid ballots"), null=True, blank=True)
 
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
@@ -821,7 +830,9 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}-QĐ/{self.issuer.code} ({self.period})"
+        from .documents import decision_number
+
+        return f"{decision_number(self)} ({self.period})"
 
 
 class Rerating(models.Model):

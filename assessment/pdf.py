@@ -1,18 +1,18 @@
-"""PDF documents of the cell's year, rendered by WeasyPrint from templates/reports/pdf/."""
+"""PDF documents of the cell's year: kept for callers of the first version; both now go through
+the one base layout of issue 17 (assessment/documents.py)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
+from organizations.documents import render_pdf
+
+from . import documents
 
 
 def render_minutes(context: dict) -> bytes:
-    """The review meeting's minutes (biên bản), in the party's document layout (R25)."""
-    html = render_to_string("reports/pdf/minutes.html", context)
-    return HTML(string=html).write_pdf()
+    """The review meeting's minutes (biên bản) of `context["cell_year"]`, as PDF bytes."""
+    return render_pdf(documents.minutes_document(context["cell_year"]))
 
 
-def render_decision(decision, listed) -> bytes:
-    """A decision (quyết định) on members' levels, in the party's document layout (R25)."""
-    html = render_to_string("reports/pdf/decision.html", {"decision": decision, "listed": listed})
-    return HTML(string=html).write_pdf()
+def render_decision(decision, listed=None) -> bytes:
+    """A decision (quyết định) as PDF bytes; `listed` is no longer needed (read from the rows)."""
+    return render_pdf(documents.decision_document(decision))

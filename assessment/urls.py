@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_years
+from . import views, views_documents, views_years
 
 app_name = "assessment"
 urlpatterns = [
@@ -15,7 +15,29 @@ urlpatterns = [
         name="attendance",
     ),
     path("years/<int:year>/cells/<int:pk>/meeting/tally/", views.tally_view, name="tally"),
-    path("years/<int:year>/cells/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
+    path(
+        "years/<int:year>/cells/<int:pk>/minutes.pdf", views_documents.minutes_view, name="minutes"
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/minutes.<str:fmt>",
+        views_documents.minutes_view,
+        name="minutes_document",
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/report.<str:fmt>",
+        views_documents.cell_report_view,
+        name="cell_report_document",
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/notice.<str:fmt>",
+        views_documents.notice_view,
+        name="notice_document",
+    ),
+    path(
+        "assessments/<int:pk>/self-review.<str:fmt>",
+        views_documents.self_review_view,
+        name="self_review_document",
+    ),
     path("years/<int:year>/cells/<int:pk>/submit/", views.submit_view, name="submit"),
     path("years/<int:year>/cells/<int:pk>/return/", views.return_view, name="return"),
     path("years/<int:year>/units/<int:pk>/cells/", views.inbox_view, name="inbox"),
@@ -40,7 +62,8 @@ urlpatterns = [
         views.decision_issue_view,
         name="decision_issue",
     ),
-    path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>.pdf", views_documents.decision_view, name="decision_pdf"),
+    path("decisions/<int:pk>.<str:fmt>", views_documents.decision_view, name="decision_document"),
     path("decisions/<int:pk>/reopen/", views.decision_reopen_view, name="decision_reopen"),
     path(
         "years/<int:year>/grassroots/<int:pk>/", views.grassroots_year_view, name="grassroots_year"

@@ -231,6 +231,7 @@ def rerate_view(request, pk: int):
         request.POST if request.method == "POST" else None,
         grounds=grounds,
         levels=rule_set.levels.for_members().order_by("rank"),
+        issuer=assessment.decision.issuer if assessment.decision_id else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -603,7 +604,7 @@ def _decide_context(cell_year, rows, *, errors=None, what_if=None, table=None):
         "grassroots": grassroots,
         "all_decided": bool(rows) and all(r.assessment.decided_level_id for r in rows),
         "decisions": Decision.objects.filter(assessments__cell_year=cell_year).distinct(),
-        "issue_form": DecisionIssueForm(),
+        "issue_form": DecisionIssueForm(issuer=grassroots),
     }
 
 
@@ -832,7 +833,7 @@ def decide_cells_view(request, year: int, pk: int):
             "decisions": Decision.objects.filter(
                 issuer=grassroots, period=period, kind=DecisionKind.UNITS
             ),
-            "issue_form": DecisionIssueForm(),
+            "issue_form": DecisionIssueForm(issuer=grassroots),
         },
     )
 
@@ -942,7 +943,7 @@ def superior_view(request, year: int, pk: int):
             "all_decided": bool(rows) and all(r.grassroots_year.decided_level_id for r in rows),
             "pending": [r for r in rows if not r.grassroots_year.decision_id],
             "decisions": Decision.objects.filter(issuer=superior, period=period),
-            "issue_form": DecisionIssueForm(),
+            "issue_form": DecisionIssueForm(issuer=superior),
         },
     )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .documents import check_symbol_unique
 from .models import ALLOWED_PARENTS, Kind, Organization
 
 
@@ -21,7 +22,17 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["code", "name", "kind", "active_from", "active_to"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "active_from",
+            "active_to",
+            "official_name",
+            "document_symbol",
+            "place_name",
+            "heading_superior",
+        ]
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
 
     def __init__(self, *args, parent: Organization | None = None, **kwargs):
@@ -50,4 +61,10 @@ class OrganizationForm(forms.ModelForm):
                 probe.check_parent(self.parent)
             except ValidationError as error:
                 self.add_error("kind", error.message_dict["kind"])
+        if not self.instance.pk and cleaned.get("document_symbol") and self.parent is not None:
+            probe = Organization(document_symbol=cleaned["document_symbol"])
+            try:
+                check_symbol_unique(probe, self.parent)
+            except ValidationError as error:
+                self.add_error("document_symbol", error.message_dict["document_symbol"])
         return cleaned

@@ -125,6 +125,31 @@ class Organization(MP_Node):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
+    # How the unit signs its documents (issue 17, Hướng dẫn 36-HD/VPTW): organizations/documents.py
+    official_name = models.CharField(
+        _("official name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The issuing committee as it signs, e.g. “Đảng ủy phường Kinh Bắc”."),
+    )
+    document_symbol = models.CharField(
+        _("symbol in document numbers"),
+        max_length=20,
+        blank=True,
+        help_text=_("E.g. ĐU, HU, TU, CB: “Số 01-QĐ/ĐU”. Unique among the units of one superior."),
+    )
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The place name in the date line, e.g. “Kinh Bắc, ngày 18 tháng 12 năm 2025”."),
+    )
+    heading_superior = models.CharField(
+        _("superior's line in the heading"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. “Đảng bộ tỉnh Bắc Ninh”; empty: derived from the parent unit."),
+    )
 
     objects = OrganizationManager()
     history = HistoricalRecords(excluded_fields=["numchild"], history_manager=AuditedHistoryManager)
@@ -174,6 +199,9 @@ class Organization(MP_Node):
     def clean(self) -> None:
         if self.active_from and self.active_to and self.active_to < self.active_from:
             raise ValidationError({"active_to": MSG_DATES})
+        from .documents import check_symbol_unique
+
+        check_symbol_unique(self)
 
     def check_parent(self, parent: Organization | None) -> None:
         """Raise a translated ValidationError when this unit's kind may not sit under `parent`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,7 @@ from members.models import (
     StatusKind,
     StatusPeriod,
 )
+from organizations.documents import DEFAULT_SYMBOLS, official_name
 from organizations.models import Assignment, Kind, Organization, Role
 
 DEMO_PASSWORD = "XepLoai@2025"
@@ -167,8 +169,11 @@ class Builder:
         self.plan = Plan()
         self.assessment_date = datetime.date(year, 12, 1)
         self.card = 0
+        self.symbols: dict[str, set[str]] = {}  # symbols taken under each parent (issue 17)
 
-    def unit(self, parent: Organization | None, kind: str, code: str, name: str) -> Organization:
+    def unit(
+        self, parent: Organization | None, kind: str, code: str, name: str, place: str = ""
+    ) -> Organization:
         parent_path = parent.path if parent else ""
         depth = parent.depth + 1 if parent else 1
         n = self.plan.children.get(parent_path, 0) + 1
@@ -183,16 +188,17 @@ class Builder:
         )
         if parent:
             parent.numchild += 1
+        _signing(node, parent, place, self.symbols.setdefault(parent_path, set()))
         self.plan.units.append(node)
         return node
 
     def build(self) -> Plan:
         since_2025 = self.year >= 2025
-        province = self.unit(None, Kind.PROVINCE, "T01", "Đảng bộ tỉnh Sông Hồng")
+        province = self.unit(None, Kind.PROVINCE, "T01", "Đảng bộ tỉnh Sông Hồng", "Sông Hồng")
         for s in range(1, self.scale.superiors + 1):
             place = f"{self.rng.choice(PLACES)} {s}"
             name = f"Đảng ủy xã {place}" if since_2025 else f"Huyện ủy {place}"
-            superior = self.unit(province, Kind.SUPERIOR, f"T01-S{s:03d}", name)
+            superior = self.unit(province, Kind.SUPERIOR, f"T01-S{s:03d}", name, place)
             for g in range(1, self.rng.randint(*self.scale.grassroots_per_superior) + 1):
                 self.grassroots(superior, f"{superior.code}-G{g:02d}")
         for g in range(1, self.scale.direct_grassroots + 1):
@@ -203,7 +209,7 @@ class Builder:
         place = self.rng.choice(PLACES)
         if self.rng.random() < self.scale.committee_share:
             name = self.rng.choice(COMMITTEE_NAMES).format(p=place)
-            committee = self.unit(parent, Kind.GRASSROOTS_COMMITTEE, code, name)
+            committee = self.unit(parent, Kind.GRASSROOTS_COMMITTEE, code, name, place)
             holder = committee
             if self.rng.random() < 0.15:
                 holder = self.unit(
@@ -214,7 +220,7 @@ class Builder:
                 self.members_of(self.unit(holder, Kind.SUBORDINATE_CELL, f"{code}-C{c:02d}", name))
         else:
             name = self.rng.choice(GRASSROOTS_CELL_NAMES).format(p=place)
-            self.members_of(self.unit(parent, Kind.GRASSROOTS_CELL, code, name))
+            self.members_of(self.unit(parent, Kind.GRASSROOTS_CELL, code, name, place))
 
     def members_of(self, cell: Organization) -> None:
         for _ in range(self.rng.randint(*self.scale.members_per_cell)):
@@ -309,6 +315,29 @@ class DemoAccount:
     username: str
     role: str
     unit: str
+
+
+def _signing(node: Organization, parent: Organization | None, place: str, taken: set[str]) -> None:
+    """How a demo unit signs its documents (issue 17): its committee's name, its place name
+    (its own, else its parent's) and a symbol unique among its parent's units: the plain one
+    (ĐU, CB, HU…) for the first, then with the initials of what tells it apart ("ĐUBV" for
+    "Đảng bộ Bệnh viện An Phú", "CBT2" for "Chi bộ thôn 2")."""
+    place = place or (parent.place_name if parent else "")
+    node.place_name = re.sub(r"\s+\d+$", "", place)
+    if node.kind == Kind.PROVINCE:
+        node.official_name = node.name.replace("Đảng bộ tỉnh", "Tỉnh ủy")
+    else:
+        node.official_name = official_name(node)
+    base = "HU" if node.name.startswith("Huyện ủy") else DEFAULT_SYMBOLS[node.kind]
+    rest = re.sub(r"^(Đảng bộ|Đảng ủy|Chi bộ|Huyện ủy)\s*", "", node.name)
+    rest = rest.replace(place, "").replace(place.rsplit(" ", 1)[0], "").split()
+    initials = "".join(w if w.isupper() or w.isdigit() else w[0].upper() for w in rest)
+    symbol, n = base, 1
+    while symbol in taken:
+        n += 1
+        symbol = f"{base}{initials}" + (str(n) if n > 2 else "")
+    taken.add(symbol)
+    node.document_symbol = symbol
 
 
 def _first(units: list[Organization], kind: str, under: Organization | None = None):

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -339,19 +338,12 @@ def summary_tables(summary: Summary) -> list[dict]:
 
 
 def summary_pdf(summary: Summary) -> bytes:
-    from weasyprint import HTML
+    """The summary and Biểu 6F as an official document (issue 17): reports/documents.py."""
+    from organizations.documents import render_pdf
 
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
-            "reports/pdf/summary.html",
-            {
-                "summary": summary,
-                "tables": summary_tables(summary),
-                "review_counts": review_count_rows(summary),
-                "today": timezone.localdate(),
-            },
-        )
-    return HTML(string=html).write_pdf()
+    from .documents import summary_document
+
+    return render_pdf(summary_document(summary))
 
 
 # --- The classification list, streamed ----------------------------------------------------------

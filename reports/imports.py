@@ -61,6 +61,7 @@ from organizations.models import (
 )
 from organizations.services import organization_add_child
 
+from .imports_signing import SIGNING_COLUMNS, apply_signing, read_signing
 from .models import ImportRun
 
 # Checked before the workbook is opened: a larger file is refused without being read.
@@ -288,7 +289,8 @@ def _read_sheet(worksheet, name: str, errors: Errors) -> Sheet:
             errors.add(name, 1, column, MSG_MISSING_HEADER)
         elif header.count(column) > 1:
             errors.add(name, 1, column, MSG_DUPLICATE_HEADER)
-    positions = {c: header.index(c) for c in HEADERS[name] if c in header}
+    optional = tuple(SIGNING_COLUMNS) if name == SHEET_UNITS else ()
+    positions = {c: header.index(c) for c in (*HEADERS[name], *optional) if c in header}
     data = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
@@ -408,6 +410,7 @@ class UnitRow:
     parent_code: str
     existing: Organization | None = None
     ok: bool = True
+    signing: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -506,6 +509,9 @@ def _parse_units(sheet: Sheet, errors: Errors) -> dict[str, UnitRow]:
         kind_text = _text(values.get(COL_KIND))
         row = UnitRow(number, code, name, kinds.get(_key(kind_text)), parent)
         place = (SHEET_UNITS, number)
+        row.signing = read_signing(
+            values, lambda column, at=place, **p: errors.add(*at, column, MSG_TOO_LONG, **p)
+        )
         if not code:
             errors.add(*place, COL_CODE, MSG_REQUIRED)
             continue
@@ -985,12 +991,14 @@ def _write_units(plan: Plan, by, reason: str) -> dict[str, Organization]:
     units = dict(plan.organizations)
     for row in plan.units:
         if row.existing is not None:
-            if row.existing.name != row.name:
+            changed = apply_signing(row.existing, row.signing)
+            if row.existing.name != row.name or changed:
                 row.existing.name = row.name
                 row.existing._history_user, row.existing._change_reason = by, reason
-                row.existing.save(update_fields=["name"])
+                row.existing.save(update_fields=["name", *changed])
             continue
         unit = Organization(code=row.code, name=row.name, kind=row.kind)
+        apply_signing(unit, row.signing)
         unit._change_reason = reason
         parent = units[row.parent_code] if row.parent_code else None
         units[row.code] = organization_add_child(parent=parent, unit=unit, by=by)

@@ -48,6 +48,22 @@ def summary_view(request, year: int, pk: int):
 
 
 @login_required
+@require_safe
+def summary_document_view(request, year: int, pk: int, fmt: str):
+    """The summary and Biểu 6F as the organization board's document, PDF or .docx (issue 17)."""
+    from organizations.documents import FORMATS, response
+
+    from .documents import summary_document
+
+    if fmt not in FORMATS:
+        raise Http404
+    unit = get_organization_for_user(request.user, pk)
+    names = {k: request.GET.get(k, "")[:120] for k in ("preparer", "signer_title", "signer_name")}
+    summary = summary_build(unit=unit, period=get_period(year))
+    return response(summary_document(summary, **names), fmt)
+
+
+@login_required
 @require_POST
 def export_view(request, year: int, pk: int, kind: str):
     """A small scope downloads at once; a large one becomes a background job."""

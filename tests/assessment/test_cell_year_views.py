@@ -1,4 +1,5 @@
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -213,7 +214,8 @@ def test_the_minutes_pdf_holds_names_and_levels(login, period, tree, secretary):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BIÊN BẢN" in text
     for name in ("Đặng Thị Hồng", "Vũ Văn Quyết", "Ngô Minh Tâm"):
         assert name in text
-    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 3
+    # each member's row ends with the proposal's short name (issue 17's minutes)
+    assert len(re.findall(r"(Đặng Thị Hồng|Vũ Văn Quyết|Ngô Minh Tâm) .*HTXSNV", text)) == 3
     assert "12/12/2025" in text
 
 
@@ -359,7 +361,7 @@ def test_the_minutes_name_the_absent_and_star_only_commendations(login, period, 
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
-    assert "Vắng mặt: Cao Văn Vắng (Ốm)." in text
+    assert "Đảng viên vắng mặt: Cao Văn Vắng (Ốm)." in text
     assert "đề nghị khen thưởng" not in text
 
 

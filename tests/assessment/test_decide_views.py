@@ -65,10 +65,10 @@ def test_the_committee_decides_issues_and_the_pdf_lists_names_and_levels(
         ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert "QUYẾT ĐỊNH" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    assert "1-QĐ/G1" in text and "Trần Văn Bí" in text
+    assert "01-QĐ/ĐU" in text and "Trần Văn Bí" in text
     for row in rows:
         assert row.assessment.member.full_name in text
-    assert text.count("Hoàn thành tốt nhiệm vụ") == 3
+    assert text.count("Hoàn thành tốt nhiệm vụ") == 4  # the count by level, then each row
 
     secretary_view = login(secretary).get(reverse("assessment:decision_pdf", args=[decision.pk]))
     assert secretary_view.status_code == 200  # the cell concerned sees its result
@@ -140,4 +140,4 @@ def test_the_committee_decides_its_cells_and_the_pdf_lists_them(
         ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert "Chi bộ thôn 1" in text and "Chi bộ thôn 2" in text
-    assert text.count("Hoàn thành tốt nhiệm vụ") == 2
+    assert text.count("Hoàn thành tốt nhiệm vụ") == 3  # the count by level, then each row

@@ -1,5 +1,6 @@
 """Issue 3's acceptance: the secretary runs the meeting in Chromium, end to end."""
 
+import re
 import subprocess
 
 import pytest
@@ -69,8 +70,9 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     ).stdout.decode()
     for name in NAMES:
         assert name in text
-    assert text.count("Hoàn thành tốt nhiệm vụ") == 5
-    assert "Hoàn thành xuất sắc nhiệm vụ" in text  # the cell
+    # each row (the cell, then every member) ends with its proposal's short name (issue 17)
+    assert len(re.findall(r"HTTNV\s*$", text, re.M)) == 5
+    assert re.search(r"Tập thể .*HTXSNV\s*$", text, re.M)  # the cell
 
     page.goto(f"{base}/")
     page.get_by_test_id("confirm").check()

@@ -106,25 +106,25 @@ def test_from_a_submitted_cell_to_the_superior_decision(
     expect(page.locator(".alert-danger")).to_contain_text("R12")  # blocked without a reason
     issue(page, justification="Chi bộ có 4 đồng chí lập thành tích xuất sắc cấp tỉnh")
     page.get_by_test_id("issue").click()
-    expect(page.get_by_test_id("decisions")).to_contain_text("1-QĐ/G1")
+    expect(page.get_by_test_id("decisions")).to_contain_text("01-QĐ/ĐU")
     page.screenshot(path=str(artifacts / "decide-members.png"), full_page=True)
     text = pdf_text(page, f"{live_server.url}/decisions/{Decision.objects.get().pk}.pdf")
     for name in top:
         assert name in text
-    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 4
+    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 5  # the count by level, then each row
 
     page.goto(f"{base}/cells/{tree.c2.pk}/decide/")
     page.get_by_test_id("save-levels").click()
     issue(page, justification="Giữ nguyên quyết định của Đảng ủy")
     page.get_by_test_id("issue").click()
-    expect(page.get_by_test_id("decisions")).to_contain_text("2-QĐ/G1")
+    expect(page.get_by_test_id("decisions")).to_contain_text("02-QĐ/ĐU")
 
     # Then its cells, then its own report and level.
     page.goto(f"{base}/units/{tree.g1.pk}/cells/decide/")
     page.get_by_test_id("save-cell-levels").click()
     issue(page)
     page.get_by_test_id("issue-cells").click()
-    expect(page.locator("body")).to_contain_text("3-QĐ/G1")
+    expect(page.locator("body")).to_contain_text("03-QĐ/ĐU")
     page.goto(f"{base}/grassroots/{tree.g1.pk}/")
     page.fill("#report", "Đảng bộ hoàn thành tốt nhiệm vụ năm 2025.")
     page.select_option("#proposed_level", label="Hoàn thành tốt nhiệm vụ")
@@ -139,7 +139,7 @@ def test_from_a_submitted_cell_to_the_superior_decision(
     board.get_by_test_id("save-unit-levels").click()
     issue(board)
     board.get_by_test_id("issue-units").click()
-    expect(board.locator("body")).to_contain_text("1-QĐ/A")
+    expect(board.locator("body")).to_contain_text("01-QĐ/ĐU")
     decision = Decision.objects.get(issuer=tree.district_a)
     text = pdf_text(board, f"{live_server.url}/decisions/{decision.pk}.pdf")
     assert "Đảng bộ xã G1" in text and "Hoàn thành tốt nhiệm vụ" in text

@@ -1,0 +1,134 @@
+"""The summary table (R23–R24) and Biểu 6F (R28) as official documents (issue 17): headed by the
+organization board (BAN TỔ CHỨC) under its committee, with a number left for the office to fill,
+the place and date, the preparer ("NGƯỜI LẬP BIỂU") and the head ("TRƯỞNG BAN"); landscape A4
+with header rows repeated on every page. Rendered by the one base layout (PDF and .docx)."""
+
+from __future__ import annotations
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+
+from organizations.documents import (
+    Cell,
+    Document,
+    Para,
+    Signature,
+    Table,
+    head_signature,
+    heading_for,
+    official_name,
+    symbol,
+)
+
+from .exports import review_count_rows, summary_tables
+from .summary import Summary
+
+
+def _value(value, kind: str) -> Cell:
+    if value is None:
+        return Cell("—", align="right")
+    text = number_format(value, 2, use_l10n=True) if kind == "percent" else intcomma(value)
+    return Cell(str(text), align="right")
+
+
+def _summary_table(table: dict) -> Table:
+    levels, kpl, cpl = table["levels"], table["not_classified"], table["pending"]
+    header = [
+        [
+            Cell("Tổ chức đảng", rowspan=2),
+            Cell("Tổng số", rowspan=2),
+            Cell("Đã đánh giá", rowspan=2),
+            Cell("Không xếp loại", colspan=len(kpl) + 1),
+            Cell("Chưa xếp loại", colspan=len(cpl) + 1),
+            *[Cell(level.short_name, colspan=2) for level in levels],
+            Cell("Tỷ lệ HTXSNV (%)", rowspan=2),
+            Cell("Đề nghị khen thưởng", rowspan=2),
+            Cell("Được gợi ý kiểm điểm", rowspan=2),
+        ],
+        [
+            "Tổng",
+            *[str(label) for label in kpl],
+            "Tổng",
+            *[str(label) for label in cpl],
+            *[c for _level in levels for c in ("Số lượng", "%")],
+        ],
+    ]
+    rows = [
+        [Cell(row["name"], bold=row["head"]), *[_value(v, k) for v, k in row["values"]]]
+        for row in table["rows"]
+    ]
+    return Table(header=header, rows=rows, size=8)
+
+
+def summary_document(
+    summary: Summary, *, preparer: str = "", signer_title: str = "", signer_name: str = ""
+) -> Document:
+    """The summary table and Biểu 6F of `summary.unit` for `summary.period` as one document;
+    the names are left blank to be written by hand unless given; a deputy head signs "K/T"."""
+    with translation.override("vi"):
+        unit, year = summary.unit, summary.period.year
+        tables = summary_tables(summary)
+        body: list = []
+        for i, table in enumerate(tables, start=1):
+            body += [Para(f"{i}. {table['title']}", style="heading"), _summary_table(table)]
+        body += [
+            Para(f"BIỂU 6F-BTCTW: SỐ LIỆU KIỂM ĐIỂM NĂM {year}", style="heading"),
+            Table(
+                header=[
+                    [
+                        "Tổ chức đảng",
+                        "Đối tượng",
+                        "Phải kiểm điểm",
+                        "Đã kiểm điểm",
+                        "Chưa kiểm điểm",
+                        "Chưa kiểm điểm, theo lý do",
+                        "Được gợi ý kiểm điểm",
+                    ]
+                ],
+                rows=[
+                    [
+                        unit_name,
+                        str(obj),
+                        Cell(intcomma(due), align="right"),
+                        Cell(intcomma(done), align="right"),
+                        Cell(intcomma(missing), align="right"),
+                        reasons,
+                        Cell(intcomma(prompted), align="right"),
+                    ]
+                    for unit_name, obj, due, done, missing, reasons, prompted in review_count_rows(
+                        summary
+                    )
+                ],
+                widths=[22, 14, 10, 10, 10, 24, 10],
+                size=9,
+            ),
+            Para(
+                "Tỷ lệ phần trăm tính trên số đã đánh giá, làm tròn đến hai chữ số thập phân.",
+                style="note",
+            ),
+        ]
+        return Document(
+            heading=heading_for(
+                unit,
+                number=None,
+                kind="BC",
+                day=timezone.localdate(),
+                superior=official_name(unit),
+                issuer="BAN TỔ CHỨC",
+                symbol_text=f"BTC{symbol(unit)}",
+            ),
+            title="BIỂU TỔNG HỢP",
+            subtitle=(
+                "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên "
+                f"năm {year}"
+            ),
+            body=body,
+            signatures=[
+                Signature("", "NGƯỜI LẬP BIỂU", preparer.strip()),
+                head_signature("TRƯỞNG BAN", signer_title=signer_title, signer_name=signer_name),
+            ],
+            landscape=True,
+            keep_last=2,  # Biểu 6F with its note stays with the signatures
+            filename=f"bieu-tong-hop-{unit.code}-{year}",
+        )
