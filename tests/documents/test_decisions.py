@@ -15,6 +15,7 @@ from assessment.models import Decision, Level, MemberAssessment
 from organizations.documents import render_pdf
 from organizations.models import Kind, Organization
 
+from ..assessment.tables import table_post
 from ..assessment.test_decisions import accept_proposals, issue, issue_cells, submitted_cell
 from ..factories import UserFactory
 from .conftest import pdf_pages, save_pngs
@@ -120,13 +121,8 @@ def test_a_units_decision_lists_the_cells(login, period, signing, secretary, com
         accept_proposals(cell_year, committee)
         issue(cell_year, committee)
     client = login(committee)
-    rows = client.get(reverse("assessment:decide_cells", args=[2025, signing.g1.pk])).context[
-        "rows"
-    ]
-    client.post(
-        reverse("assessment:decide_cells", args=[2025, signing.g1.pk]),
-        {f"level_{r.cell_year.pk}": r.level.pk for r in rows},
-    )
+    cells_url = reverse("assessment:decide_cells", args=[2025, signing.g1.pk])
+    client.post(cells_url, table_post(client.get(cells_url)))  # the proposals, as loaded
     decision = issue_cells(committee, period, signing)
     pages, docx = both("assessment:decision_document", [decision.pk], "decision-units")
     text = "\n".join(pages)
