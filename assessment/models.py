@@ -918,3 +918,15 @@ class GrassrootsYear(Versioned):
     def is_editable(self) -> bool:
         """The organization may (re)submit its report: open year, not submitted or decided."""
         return self.period.is_open() and self.state in EDITABLE_CELL_STATES
+
+
+# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
+# Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+from .models_meetings import (  # noqa: E402, F401
+    AbsenceReason,
+    CellMeeting,
+    CellMeetingAttendance,
+    CellMeetingKind,
+    MeetingInspection,
+    MeetingRuleSet,
+)
