@@ -23,6 +23,7 @@ from organizations.notifications import notify, users_with_role
 
 from . import quota, rules
 from .cell_year import save_attributed
+from .meetings import inspection_problems
 from .models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -484,9 +485,11 @@ def cell_levels_decide(
         rows=cell_years,
         choices=choices,
         by=by,
-        problems=lambda row, level: [
-            c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking
-        ],
+        problems=lambda row, level: (
+            [c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking]
+            # issue 16 (R21): the committee inspects a cell's meetings before classifying it
+            + inspection_problems(cell=row.cell, period=period)
+        ),
     )
 
 

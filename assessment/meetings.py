@@ -61,10 +61,6 @@ MSG_INSPECTION_MISSING = _(
 )
 MSG_INSPECTION_FUTURE = _("An inspection cannot be recorded before it takes place.")
 MSG_INSPECTION_YEAR = _("The inspection of the meetings of %(year)s takes place from that year on.")
-MSG_FLAGGED = _(
-    "Absent without good reason in %(months)s months of the year: the Party Statute (art. 8) "
-    "asks the cell to consider removal."
-)
 
 NOT_ON_ROSTER_KINDS = (StatusKind.EXEMPTION, StatusKind.SUSPENSION, StatusKind.TEMPORARY_TRANSFER)
 
@@ -571,10 +567,6 @@ def attendance_by_member(
     }
 
 
-def flagged_message(attendance: MemberAttendance) -> str:
-    return str(MSG_FLAGGED % {"months": attendance.unexcused_months})
-
-
 # --- The committee's inspection ----------------------------------------------------------------
 
 
@@ -625,6 +617,6 @@ def meeting_inspection_record(
         recorded_by=by,
     )
     inspection._history_user = by
-    inspection.full_clean()
+    inspection.full_clean(exclude=["recorded_by"])
     inspection.save()
     return inspection

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from assessment import cell_year as work
 from assessment import decisions
 from assessment.decisions import Choice
+from assessment.meetings import meeting_inspection_record
 from assessment.models import CellState
 from members.models import DisciplineRecord
 
@@ -41,6 +42,15 @@ def submitted_cell(period, cell, secretary, n, votes):
             by=secretary,
             version=None,
         )
+    # R21 (issue 16): the committee inspects the cell's meetings before classifying the cell
+    meeting_inspection_record(
+        cell=cell,
+        period=period,
+        inspected_on=datetime.date(2025, 12, 12),
+        inspector="Ủy ban kiểm tra",
+        findings="Sinh hoạt đều đặn",
+        by=None,
+    )
     return work.cell_submit(cell_year=cell_year, by=secretary)
 
 
