@@ -34,6 +34,7 @@ def cell_meetings(cell_year):
     return {
         "record": meetings.cell_meeting_year(cell=cell, year=period.year),
         "members": [(m, attendance.get(m.pk)) for m in members],
+        "any_flagged": any(a.flagged for a in attendance.values()),
         "period": period,
         "cell": cell,
     }
