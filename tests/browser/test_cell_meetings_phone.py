@@ -91,4 +91,12 @@ def test_a_secretary_records_a_monthly_meeting_of_20_in_under_ten_taps(
         ["1", "0", "0", "1"]
     )
     page.screenshot(path=artifacts / "meeting-phone-decide.png", full_page=True)
+
+    # The committee's meetings dashboard draws the month chart from the same figures.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/years/2025/units/{tree.g1.pk}/meetings/")
+    expect(page.get_by_test_id("held")).to_contain_text("1 / 0")
+    expect(page.get_by_test_id("months").locator("tbody tr").nth(9)).to_contain_text("90,00 %")
+    page.wait_for_function("window.Chart && Chart.getChart(document.querySelector('canvas'))")
+    page.screenshot(path=artifacts / "meetings-dashboard.png", full_page=True)
     context.close()

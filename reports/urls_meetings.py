@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_meetings
+
+urlpatterns = [
+    path(
+        "years/<int:year>/units/<int:pk>/meetings/",
+        views_meetings.meetings_dashboard_view,
+        name="meetings_dashboard",
+    ),
+]
