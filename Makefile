@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-test services demo test lint benchmark
+.PHONY: install install-test services demo test lint benchmark benchmark-meetings
 
 install:
 	scripts/bootstrap.sh install
@@ -31,3 +31,6 @@ lint:
 
 benchmark: install-test services
 	$(PY) benchmarks/run.py
+
+benchmark-meetings: install-test services  # issue 16: a year of meetings, province scale
+	$(PY) benchmarks/meetings.py
