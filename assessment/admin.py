@@ -167,3 +167,6 @@ class ReratingAdmin(admin.ModelAdmin):
     list_display = ["decision", "assessment", "previous_level", "level", "commendation_flagged"]
     search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
     raw_id_fields = ["decision", "assessment", "previous_decision"]
+
+
+from . import admin_meetings  # noqa: E402, F401  (issue 16)
