@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -317,25 +317,6 @@ def with_counts(meetings: QuerySet) -> QuerySet:
     )
 
 
-def meets_quality_q(rules: MeetingRuleSet | None) -> Q:
-    """A filter for meetings (annotated by `with_counts`) that meet every criterion of `rules`:
-    attendance above the threshold, no unexcused absence, long enough, every content
-    criterion met. Without rules no meeting is judged (matches none)."""
-    if rules is None:
-        return Q(pk__in=[])
-    condition = Q(n_roster__gt=0) & Q(
-        n_present__gt=F("n_roster") * rules.min_attendance_percent / 100
-    )
-    if rules.no_unexcused_absence:
-        condition &= Q(n_unexcused=0)
-    if rules.min_duration_minutes:
-        condition &= Q(duration_minutes__gte=rules.min_duration_minutes)
-    codes = [c["code"] for c in rules.content_criteria]
-    if codes:
-        condition &= Q(criteria__contains=dict.fromkeys(codes, True))
-    return condition
-
-
 @dataclass
 class QualityCheck:
     code: str
@@ -458,12 +439,98 @@ def year_level(rules: MeetingRuleSet | None, record: CellMeetingYear) -> dict | 
     return None
 
 
+@dataclass
+class FigureRow:
+    """Meetings of one cell, month and kind: how many, their attendance rows, and how many
+    met every quality criterion."""
+
+    cell: int
+    month: int
+    kind: str
+    meetings: int
+    roster: int
+    present: int
+    quality: int
+
+
+# One scan of the attendance: per meeting (CTE `a`), then per cell, month and kind. The quality
+# condition is `meeting_quality`'s, written in SQL (tests/assessment/test_meetings.py checks
+# that both agree); the ORM cannot group on an aggregate of aggregates.
+FIGURES_SQL = """
+WITH m AS (
+    SELECT m.id, m.cell_id, m.kind, EXTRACT(MONTH FROM m.held_on)::int AS month,
+           ({content}) AS content_ok
+    FROM assessment_cellmeeting m
+    JOIN organizations_organization o ON o.id = m.cell_id
+    WHERE {where} AND m.held_on BETWEEN %(start)s AND %(end)s
+), a AS (
+    SELECT a.meeting_id,
+           COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE a.present) AS p,
+           COUNT(*) FILTER (WHERE NOT a.present AND a.absence_reason = 'unexcused') AS u
+    FROM assessment_cellmeetingattendance a
+    JOIN m ON m.id = a.meeting_id
+    GROUP BY a.meeting_id
+)
+SELECT m.cell_id, m.month, m.kind, COUNT(*),
+       COALESCE(SUM(a.n), 0), COALESCE(SUM(a.p), 0),
+       COUNT(*) FILTER (
+           WHERE m.content_ok AND a.n > 0 AND a.p * 100 > %(percent)s * a.n
+                 AND (NOT %(no_unexcused)s OR a.u = 0)
+       )
+FROM m LEFT JOIN a ON a.meeting_id = m.id
+GROUP BY m.cell_id, m.month, m.kind
+"""
+
+
+def meeting_figures(
+    *, year: int, cells: list[int] | None = None, root: Organization | None = None
+) -> list[FigureRow]:
+    """Meetings, attendance and meetings of quality (rules in force in `year`) by cell, month
+    and kind, for the cells `cells` or every cell under `root`. One query, one scan of the
+    attendance rows, whatever their number."""
+    rules = meeting_rules_for(year)
+    content, params = (
+        ["TRUE"],
+        {
+            "start": datetime.date(year, 1, 1),
+            "end": datetime.date(year, 12, 31),
+            "percent": rules.min_attendance_percent if rules else Decimal(100),
+            "no_unexcused": bool(rules and rules.no_unexcused_absence),
+        },
+    )
+    if rules is None:
+        content = ["FALSE"]
+    else:
+        if rules.min_duration_minutes:
+            content.append("COALESCE(m.duration_minutes, 0) >= %(minutes)s")
+            params["minutes"] = rules.min_duration_minutes
+        codes = [c["code"] for c in rules.content_criteria]
+        if codes:
+            content.append("m.criteria @> %(criteria)s::jsonb")
+            params["criteria"] = json.dumps(dict.fromkeys(codes, True))
+    if root is not None:
+        where, params["path"] = "o.path LIKE %(path)s", root.path + "%"
+    else:
+        where, params["cells"] = "m.cell_id = ANY(%(cells)s)", list(cells or [])
+    sql = FIGURES_SQL.format(content=" AND ".join(content), where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [FigureRow(*row) for row in cursor.fetchall()]
+
+
 def cells_meeting_years(
-    *, cells: Iterable[int], year: int, today: datetime.date | None = None
+    *,
+    cells: Iterable[int],
+    year: int,
+    today: datetime.date | None = None,
+    root: Organization | None = None,
+    figures: list[FigureRow] | None = None,
 ) -> dict[int, CellMeetingYear]:
     """The meeting record of each cell (by pk) in `year`: held by kind, due, of quality,
-    attendance, the level, and whether its inspection exists. Three queries for any number of
-    cells and meetings."""
+    attendance, the level, and whether its inspection exists. `root`, when every cell lies
+    under it, filters on the tree path; `figures` reuses a `meeting_figures` result. Three
+    queries for any number of cells and meetings."""
     cells = list(cells)
     rules = meeting_rules_for(year)
     months = months_due(year, today)
@@ -473,34 +540,25 @@ def cells_meeting_years(
         pk: CellMeetingYear(rules, regular_due=regular_due, thematic_due=thematic_due)
         for pk in cells
     }
-    meetings = with_counts(CellMeeting.objects.filter(cell__in=cells, held_on__year=year))
-    per_cell = (
-        meetings.order_by()
-        .values("cell")
-        .annotate(
-            regular=Count("pk", filter=Q(kind=CellMeetingKind.REGULAR)),
-            thematic=Count("pk", filter=Q(kind=CellMeetingKind.THEMATIC)),
-            quality=Count("pk", filter=meets_quality_q(rules)),
-        )
-    )
-    for row in per_cell:
-        record = result[row["cell"]]
-        record.regular_held, record.thematic_held = row["regular"], row["thematic"]
-        record.quality_met = row["quality"]
-    attendance = (
-        CellMeetingAttendance.objects.filter(meeting__cell__in=cells, meeting__held_on__year=year)
-        .order_by()
-        .values("meeting__cell")
-        .annotate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
-    )
-    for row in attendance:
-        record = result[row["meeting__cell"]]
-        record.roster_total, record.present_total = row["n"], row["present"]
-    inspected = set(
-        MeetingInspection.objects.filter(cell__in=cells, period__year=year).values_list(
-            "cell_id", flat=True
-        )
-    )
+    if figures is None:
+        figures = meeting_figures(year=year, cells=cells, root=root)
+    for row in figures:
+        record = result.get(row.cell)
+        if record is None:
+            continue
+        if row.kind == CellMeetingKind.REGULAR:
+            record.regular_held += row.meetings
+        else:
+            record.thematic_held += row.meetings
+        record.quality_met += row.quality
+        record.roster_total += row.roster
+        record.present_total += row.present
+    inspections = MeetingInspection.objects.filter(period__year=year)
+    if root is not None:
+        inspections = inspections.filter(cell__path__startswith=root.path)
+    else:
+        inspections = inspections.filter(cell__in=cells)
+    inspected = set(inspections.values_list("cell_id", flat=True))
     for pk, record in result.items():
         record.level = year_level(rules, record)
         record.inspected = pk in inspected

@@ -163,7 +163,15 @@ class CellMeetingAttendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="unique_meeting_member")
         ]
-        indexes = [models.Index(fields=["member"], name="cell_meeting_att_member")]
+        indexes = [
+            models.Index(fields=["member"], name="cell_meeting_att_member"),
+            # The few unexcused absences, read by the Statute's three-month flag (R21).
+            models.Index(
+                fields=["member", "meeting"],
+                condition=models.Q(present=False, absence_reason="unexcused"),
+                name="cell_meeting_att_unexcused",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.present}"

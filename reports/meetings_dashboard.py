@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -20,17 +20,19 @@ from openpyxl.styles import Alignment, Font
 
 from assessment.meetings import (
     CellMeetingYear,
+    FigureRow,
     cells_meeting_years,
+    meeting_figures,
     meeting_rules_for,
     percent,
 )
 from assessment.models import (
     AbsenceReason,
-    CellMeeting,
     CellMeetingAttendance,
     CellMeetingKind,
     Period,
 )
+from members.models import Member
 from organizations.models import Organization
 
 LIST_LIMIT = 50  # rows of each list on the page; the counts cover them all
@@ -131,10 +133,10 @@ def _cells(unit: Organization) -> dict[int, tuple[str, str]]:
     return {pk: (name, path) for pk, name, path in rows}
 
 
-def _flagged(unit: Organization, year: int, flag_months: int) -> tuple[list[FlaggedMember], int]:
-    """Members with at least REPEATED unexcused absences in the year, most months first (the
-    first LIST_LIMIT) and how many there are. Two queries."""
-    rows = (
+def _repeated(unit: Organization, year: int):
+    """Per member with an unexcused absence in the year: their count and distinct months
+    (the partial index on unexcused rows keeps this to those rows)."""
+    return (
         CellMeetingAttendance.objects.filter(
             meeting__cell__path__startswith=unit.path,
             meeting__held_on__year=year,
@@ -144,53 +146,50 @@ def _flagged(unit: Organization, year: int, flag_months: int) -> tuple[list[Flag
         .order_by()
         .values("member")
         .annotate(n=Count("pk"), months=Count(ExtractMonth("meeting__held_on"), distinct=True))
-        .filter(n__gte=REPEATED)
     )
-    count = rows.count()
-    top = rows.values("member", "member__full_name", "member__cell__name", "n", "months").order_by(
-        "-months", "-n", "member__full_name"
-    )[:LIST_LIMIT]
-    return [
+
+
+def _flagged(
+    unit: Organization, year: int, flag_months: int
+) -> tuple[list[FlaggedMember], int, int]:
+    """Members with at least REPEATED unexcused absences in the year, most months first (the
+    first LIST_LIMIT), how many there are and how many reach `flag_months`. Two queries."""
+    rows = sorted(
+        (r for r in _repeated(unit, year) if r["n"] >= REPEATED),
+        key=lambda r: (-r["months"], -r["n"], r["member"]),
+    )
+    top = rows[:LIST_LIMIT]
+    names = {
+        m["pk"]: m
+        for m in Member.objects.filter(pk__in=[r["member"] for r in top]).values(
+            "pk", "full_name", "cell__name"
+        )
+    }
+    members = [
         FlaggedMember(
             r["member"],
-            r["member__full_name"],
-            r["member__cell__name"],
+            names[r["member"]]["full_name"],
+            names[r["member"]]["cell__name"],
             r["n"],
             r["months"],
             r["months"] >= flag_months,
         )
         for r in top
-    ], count
+    ]
+    return members, len(rows), sum(1 for r in rows if r["months"] >= flag_months)
 
 
-def _months(unit: Organization, year: int) -> list[MonthRow]:
-    """Meetings by kind and attendance, by month (two queries)."""
+def _months(figures: list[FigureRow]) -> list[MonthRow]:
+    """Meetings by kind and attendance, by month, from the figures by cell and month."""
     months = {m: MonthRow(m) for m in range(1, 13)}
-    meetings = (
-        CellMeeting.objects.in_subtree(unit)
-        .in_year(year)
-        .order_by()
-        .values(month=ExtractMonth("held_on"))
-        .annotate(
-            regular=Count("pk", filter=Q(kind=CellMeetingKind.REGULAR)),
-            thematic=Count("pk", filter=Q(kind=CellMeetingKind.THEMATIC)),
-        )
-    )
-    for row in meetings:
-        months[row["month"]].regular, months[row["month"]].thematic = (
-            row["regular"],
-            row["thematic"],
-        )
-    attendance = (
-        CellMeetingAttendance.objects.filter(
-            meeting__cell__path__startswith=unit.path, meeting__held_on__year=year
-        )
-        .order_by()
-        .values(month=ExtractMonth("meeting__held_on"))
-        .annotate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
-    )
-    for row in attendance:
-        months[row["month"]].roster, months[row["month"]].present = row["n"], row["present"]
+    for row in figures:
+        month = months[row.month]
+        if row.kind == CellMeetingKind.REGULAR:
+            month.regular += row.meetings
+        else:
+            month.thematic += row.meetings
+        month.roster += row.roster
+        month.present += row.present
     return list(months.values())
 
 
@@ -201,7 +200,8 @@ def meetings_dashboard_build(
     year = period.year
     rules = meeting_rules_for(year)
     cells = _cells(unit)
-    records = cells_meeting_years(cells=cells, year=year, today=today)
+    figures = meeting_figures(year=year, root=unit)
+    records = cells_meeting_years(cells=cells, year=year, today=today, root=unit, figures=figures)
     totals = UnitTotals(unit)
     for record in records.values():
         totals.add(record)
@@ -209,8 +209,9 @@ def meetings_dashboard_build(
         (ShortCell(pk, cells[pk][0], r) for pk, r in records.items() if r.short),
         key=lambda c: (c.record.held, c.name),
     )
-    members, repeated = _flagged(unit, year, rules.unexcused_months_flag if rules else 3)
-    totals.flagged = sum(1 for m in members if m.flagged)
+    members, repeated, totals.flagged = _flagged(
+        unit, year, rules.unexcused_months_flag if rules else 3
+    )
     any_record = next(iter(records.values()), None)
     return MeetingsDashboard(
         unit=unit,
@@ -222,7 +223,7 @@ def meetings_dashboard_build(
         short_cells=short[:LIST_LIMIT],
         members=members,
         repeated_count=repeated,
-        months=_months(unit, year),
+        months=_months(figures),
     )
 
 
@@ -233,7 +234,7 @@ def meetings_unit_rows(*, unit: Organization, period: Period) -> list[UnitTotals
     """The unit, then each child unit that holds cells (or is one), with its cells' meeting
     figures (R23's row layout). A constant number of queries."""
     cells = _cells(unit)
-    records = cells_meeting_years(cells=cells, year=period.year)
+    records = cells_meeting_years(cells=cells, year=period.year, root=unit)
     flagged_paths = _flagged_paths(unit, period.year)
     head = UnitTotals(unit)
     below = Organization.objects.in_subtree(unit).filter(depth=unit.depth + 1)
@@ -257,17 +258,7 @@ def _flagged_paths(unit: Organization, year: int) -> list[str]:
     rules = meeting_rules_for(year)
     limit = rules.unexcused_months_flag if rules else 3
     return list(
-        CellMeetingAttendance.objects.filter(
-            meeting__cell__path__startswith=unit.path,
-            meeting__held_on__year=year,
-            present=False,
-            absence_reason=AbsenceReason.UNEXCUSED,
-        )
-        .order_by()
-        .values("member")
-        .annotate(months=Count(ExtractMonth("meeting__held_on"), distinct=True))
-        .filter(months__gte=limit)
-        .values_list("member__cell__path", flat=True)
+        _repeated(unit, year).filter(months__gte=limit).values_list("member__cell__path", flat=True)
     )
 
 

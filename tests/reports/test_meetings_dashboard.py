@@ -73,8 +73,9 @@ def _queries(client, url) -> int:
 def test_the_query_count_does_not_grow_with_the_meetings(login, tree, period, district_board):
     client = login(district_board)
     url = reverse("reports:meetings_dashboard", args=[2025, tree.district_a.pk])
-    MemberFactory.create_batch(3, cell=tree.c1)
-    meet(tree.c1, D(2025, 1, 7))
+    first = MemberFactory.create_batch(3, cell=tree.c1)
+    meet(tree.c1, D(2025, 1, 7), {first[0].pk: AbsenceReason.UNEXCUSED})
+    meet(tree.c1, D(2025, 1, 20), {first[0].pk: AbsenceReason.UNEXCUSED}, kind="thematic")
     small = _queries(client, url)
     for cell in (tree.c2, tree.c3):
         members = MemberFactory.create_batch(6, cell=cell)
