@@ -473,7 +473,7 @@ WITH m AS (
     GROUP BY a.meeting_id
 )
 SELECT m.cell_id, m.month, m.kind, COUNT(*),
-       COALESCE(SUM(a.n), 0), COALESCE(SUM(a.p), 0),
+       COALESCE(SUM(a.n), 0)::bigint, COALESCE(SUM(a.p), 0)::bigint,
        COUNT(*) FILTER (
            WHERE m.content_ok AND a.n > 0 AND a.p * 100 > %(percent)s * a.n
                  AND (NOT %(no_unexcused)s OR a.u = 0)

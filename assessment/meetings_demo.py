@@ -111,6 +111,12 @@ def meetings_seed(*, year: int, months: int = 12, seed: int = 1) -> dict[str, in
         for member in rosters.get(meeting.cell_id, ())
     )
     written = _copy(rows) if connection.vendor == "postgresql" else _bulk(rows)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather them later: without them the planner
+        # takes a million new rows for a handful.
+        with connection.cursor() as cursor:
+            for model in (CellMeeting, CellMeetingAttendance):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"meetings": len(meetings), "attendance": written, "cells": len(cells)}
 
 

@@ -167,7 +167,7 @@ class CellMeetingAttendance(models.Model):
             models.Index(fields=["member"], name="cell_meeting_att_member"),
             # The few unexcused absences, read by the Statute's three-month flag (R21).
             models.Index(
-                fields=["member", "meeting"],
+                fields=["meeting", "member"],
                 condition=models.Q(present=False, absence_reason="unexcused"),
                 name="cell_meeting_att_unexcused",
             ),

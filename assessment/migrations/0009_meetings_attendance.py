@@ -229,7 +229,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='cellmeetingattendance',
-            index=models.Index(condition=models.Q(('absence_reason', 'unexcused'), ('present', False)), fields=['member', 'meeting'], name='cell_meeting_att_unexcused'),
+            index=models.Index(condition=models.Q(('absence_reason', 'unexcused'), ('present', False)), fields=['meeting', 'member'], name='cell_meeting_att_unexcused'),
         ),
         migrations.AddConstraint(
             model_name='cellmeetingattendance',
