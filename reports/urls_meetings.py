@@ -8,4 +8,5 @@ urlpatterns = [
         views_meetings.meetings_dashboard_view,
         name="meetings_dashboard",
     ),
+    path("imports/meetings/", views_meetings.meetings_import_view, name="meetings_import"),
 ]

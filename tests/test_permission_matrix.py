@@ -195,6 +195,7 @@ EXPECTED = {
     "assessment:cell_meeting": ("cell_meeting", READ, CELL_ENTRY_FORM),
     "assessment:meeting_inspection": ("cell", DECIDE, DECIDE),
     "reports:meetings_dashboard": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:meetings_import": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.

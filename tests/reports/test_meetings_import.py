@@ -143,3 +143,25 @@ def test_the_command_checks_and_imports(tree, people, tmp_path):
     assert CellMeeting.objects.count() == 1
     with pytest.raises(CommandError):
         call_command("import_meetings", str(path), stdout=out, stderr=io.StringIO())
+
+
+def test_the_page_checks_then_imports_for_an_importer_only(
+    login, tree, people, provincial, committee
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("reports:meetings_import")
+    assert login(committee).get(url).status_code == 403
+    client = login(provincial)
+    data = workbook(
+        [("C1", "05/01/2025", "thuong_ky"), ("C9", "05/02/2025", "thuong_ky")]
+    ).getvalue()
+    bad = client.post(url, {"file": SimpleUploadedFile("s.xlsx", data)})
+    assert 'data-testid="import-errors"' in bad.content.decode() and "C9" in bad.content.decode()
+    good = workbook([("C1", "05/01/2025", "thuong_ky")]).getvalue()
+    checked = client.post(url, {"file": SimpleUploadedFile("s.xlsx", good)})
+    assert 'data-testid="import-counts"' in checked.content.decode()
+    assert not CellMeeting.objects.exists()
+    client.post(url, {"file": SimpleUploadedFile("s.xlsx", good), "write": "on"})
+    assert CellMeeting.objects.get().recorded_by == provincial
