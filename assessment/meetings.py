@@ -333,6 +333,10 @@ class MeetingQuality:
     def meets(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
+    @property
+    def failing(self) -> list[QualityCheck]:
+        return [c for c in self.checks if not c.ok]
+
 
 def percent(part: int, whole: int) -> Decimal | None:
     """part / whole as a percent rounded half up to two decimals (R24's rule); None if whole=0."""
