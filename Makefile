@@ -18,6 +18,7 @@ services:
 demo: install
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py seed_demo --scale tiny --year 2025 --seed 1 --results 60 --skip-if-present
+	$(PY) manage.py seed_meetings --year 2025 --seed 1 --skip-if-present
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST)
 

@@ -517,10 +517,31 @@ def meeting_figures(
         where, params["path"] = "o.path LIKE %(path)s", root.path + "%"
     else:
         where, params["cells"] = "m.cell_id = ANY(%(cells)s)", list(cells or [])
+    if connection.vendor != "postgresql":
+        return _figures_portable(year=year, cells=cells, root=root, rules=rules)
     sql = FIGURES_SQL.format(content=" AND ".join(content), where=where)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [FigureRow(*row) for row in cursor.fetchall()]
+
+
+def _figures_portable(*, year, cells, root, rules) -> list[FigureRow]:
+    """`meeting_figures` for the demo's SQLite: counts per meeting in the database, the quality
+    of each meeting by `meeting_quality`, summed per cell, month and kind."""
+    meetings = CellMeeting.objects.filter(held_on__year=year)
+    if root is not None:
+        meetings = meetings.filter(cell__path__startswith=root.path)
+    else:
+        meetings = meetings.filter(cell__in=list(cells or []))
+    rows: dict[tuple[int, int, str], FigureRow] = {}
+    for meeting in with_counts(meetings).order_by():
+        key = (meeting.cell_id, meeting.held_on.month, meeting.kind)
+        row = rows.setdefault(key, FigureRow(*key, 0, 0, 0, 0))
+        row.meetings += 1
+        row.roster += meeting.n_roster
+        row.present += meeting.n_present
+        row.quality += meeting_quality(meeting, rules).meets
+    return list(rows.values())
 
 
 def cells_meeting_years(

@@ -19,7 +19,15 @@ from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import Organization
 
 from .meetings import criteria_labels, meeting_rules_for
-from .models import AbsenceReason, CellMeeting, CellMeetingAttendance, CellMeetingKind
+from .models import (
+    AbsenceReason,
+    CellMeeting,
+    CellMeetingAttendance,
+    CellMeetingKind,
+    CellYear,
+    MeetingInspection,
+    Period,
+)
 
 BATCH = 5000
 # Shares of the roster absent at a meeting, by reason; a few members miss often without reason.
@@ -111,13 +119,19 @@ def meetings_seed(*, year: int, months: int = 12, seed: int = 1) -> dict[str, in
         for member in rosters.get(meeting.cell_id, ())
     )
     written = _copy(rows) if connection.vendor == "postgresql" else _bulk(rows)
+    inspected = _inspections(year)
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather them later: without them the planner
         # takes a million new rows for a handful.
         with connection.cursor() as cursor:
             for model in (CellMeeting, CellMeetingAttendance):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return {"meetings": len(meetings), "attendance": written, "cells": len(cells)}
+    return {
+        "meetings": len(meetings),
+        "attendance": written,
+        "cells": len(cells),
+        "inspections": inspected,
+    }
 
 
 def _present(reason: str) -> tuple[bool, str]:
@@ -150,3 +164,24 @@ def _bulk(rows) -> int:
             n += len(CellMeetingAttendance.objects.bulk_create(batch))
             batch = []
     return n + len(CellMeetingAttendance.objects.bulk_create(batch))
+
+
+def _inspections(year: int) -> int:
+    """The committee inspected the meetings of every cell it decided (R21: before deciding)."""
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        return 0
+    decided = CellYear.objects.filter(period=period, decided_level__isnull=False).exclude(
+        cell__meeting_inspections__period=period
+    )
+    rows = MeetingInspection.objects.bulk_create(
+        MeetingInspection(
+            period=period,
+            cell_id=cell_id,
+            inspected_on=datetime.date(year, 12, 15),
+            inspector="Ủy ban Kiểm tra Đảng ủy",
+            findings="Chi bộ duy trì sinh hoạt định kỳ; biên bản ghi chép đầy đủ.",
+        )
+        for cell_id in decided.values_list("cell_id", flat=True)
+    )
+    return len(rows)

@@ -272,3 +272,20 @@ def test_an_inspection_cannot_precede_its_year(tree, period, committee):
             findings="Y",
             by=committee,
         )
+
+
+def test_the_demo_database_path_gives_the_same_figures(tree, cell20):
+    """SQLite (make demo) takes the portable path; on PostgreSQL both must agree."""
+    meet(tree.c1, D(2025, 2, 3), {cell20[0].pk: AbsenceReason.UNEXCUSED})
+    meet(tree.c1, D(2025, 3, 3), duration_minutes=60)
+    meet(tree.c1, D(2025, 4, 3))
+    meet(tree.c1, D(2025, 4, 23), kind=CellMeetingKind.THEMATIC)
+    rules = meetings.meeting_rules_for(2025)
+
+    def key(row):
+        return (row.cell, row.month, row.kind)
+
+    sql = sorted(meetings.meeting_figures(year=2025, root=tree.province), key=key)
+    portable = meetings._figures_portable(year=2025, cells=None, root=tree.province, rules=rules)
+    assert sql == sorted(portable, key=key)
+    assert sum(r.quality for r in sql) == 2

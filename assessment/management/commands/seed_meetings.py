@@ -33,5 +33,5 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{counts['meetings']} meetings, {counts['attendance']} attendance rows for "
-            f"{counts['cells']} cells in {seconds:.1f} s"
+            f"{counts['cells']} cells, {counts['inspections']} inspections in {seconds:.1f} s"
         )
