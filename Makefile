@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-test services demo serve test lint benchmark mutation
+.PHONY: install install-test services demo serve test lint benchmark benchmark-meetings mutation
 
 install:
 	scripts/bootstrap.sh install
@@ -21,6 +21,7 @@ DEMO_ARGS ?= --scale tiny --seed 1 --history 2 --results 30 --submitted 15 --mee
 demo: install
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --skip-if-present
+	$(PY) manage.py seed_meetings --seed 1 --skip-if-present
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST)
 
@@ -53,3 +54,6 @@ mutation: install
 	$(PY) -m mutmut run --max-children 2 >mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }; \
 	echo "mutmut run: $$(( $$(date +%s) - start )) s"
 	$(PY) tests/mutation/report.py
+
+benchmark-meetings: install-test services  # issue 16: a year of meetings, province scale
+	$(PY) benchmarks/meetings.py

@@ -171,3 +171,35 @@ def can_manage_years(user: AbstractBaseUser) -> bool:
     return is_administrator(user) or any(
         a.role == Role.PROVINCIAL_BOARD for a in unit_assignments(user)
     )
+
+
+# --- The cell's meetings (issue 16) --------------------------------------------------------------
+
+
+def get_meetings_cell_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> Organization:
+    """A cell whose meetings the user reads (anyone whose scope holds it) or, with `write`,
+    records (its secretary; an administrator may stand in): 404 outside the scope or for a unit
+    that is not a cell, 403 inside it without the role."""
+    cell = get_organization_for_user(user, pk)
+    if not cell.is_cell:
+        raise Http404
+    if write and not can_enter_cell_work(user, cell):
+        raise PermissionDenied
+    return cell
+
+
+def get_cell_meeting_for_user(
+    user: AbstractBaseUser, year: int, cell_pk: int, pk: int, *, write: bool = False
+):
+    """One meeting of a cell in `year`, through `get_meetings_cell_for_user`."""
+    from .models import CellMeeting
+
+    cell = get_meetings_cell_for_user(user, cell_pk, write=write)
+    return get_object_or_404(
+        CellMeeting.objects.select_related("cell", "recorded_by"),
+        pk=pk,
+        cell=cell,
+        held_on__year=year,
+    )

@@ -176,3 +176,6 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["period", "kind"]
     search_fields = ["code", "name"]
     raw_id_fields = ["organization"]
+
+
+from . import admin_meetings  # noqa: E402, F401  (issue 16)

@@ -19,6 +19,7 @@ from organizations.models import Kind, Organization
 
 from . import machine, quota, rules
 from .cell_year import Conflict, _locked, save_attributed
+from .meetings import inspection_problems
 from .models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -528,11 +529,13 @@ def cells_quota(
 
 def _cell_problems(grassroots: Organization, period: Period):
     """`problems(row, level)` for the subordinate cells: R7 and R8 (members first, the head
-    not above the cell), as the rows stand below them."""
+    not above the cell), as the rows stand below them, and R21: the committee inspects a cell's
+    meetings before classifying it (issue 16). Saving and issuing both ask it."""
     below = _below(_cell_years(grassroots, period), period.year)
-    return lambda row, level: [
-        c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking
-    ]
+    return lambda row, level: (
+        [c.message for c in unit_checks(row, level, period.rule_set, below) if c.blocking]
+        + inspection_problems(cell=row.cell, period=period)
+    )
 
 
 @transaction.atomic

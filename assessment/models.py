@@ -991,3 +991,15 @@ class UnitSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.name}"
+
+
+# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
+# Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+from .models_meetings import (  # noqa: E402, F401
+    AbsenceReason,
+    CellMeeting,
+    CellMeetingAttendance,
+    CellMeetingKind,
+    MeetingInspection,
+    MeetingRuleSet,
+)

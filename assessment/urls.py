@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents, views_years
+from . import views, views_documents, views_meetings, views_years
 
 app_name = "assessment"
 urlpatterns = [
@@ -84,4 +84,26 @@ urlpatterns = [
     path("assessments/<int:pk>/rerate/", views.rerate_view, name="rerate"),
     path("years/", views_years.years_view, name="years"),
     path("years/<int:year>/close/", views_years.year_close_view, name="year_close"),
+]
+
+# Issue 16: the cell's meetings through the year.
+urlpatterns += [
+    path(
+        "years/<int:year>/cells/<int:pk>/meetings/", views_meetings.meetings_view, name="meetings"
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/meetings/new/",
+        views_meetings.meeting_new_view,
+        name="cell_meeting_new",
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/meetings/<int:meeting_pk>/",
+        views_meetings.meeting_edit_view,
+        name="cell_meeting",
+    ),
+    path(
+        "years/<int:year>/cells/<int:pk>/meetings/inspection/",
+        views_meetings.inspection_view,
+        name="meeting_inspection",
+    ),
 ]

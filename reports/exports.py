@@ -25,6 +25,7 @@ from assessment import rules
 from assessment.models import AssessmentStatus, MemberAssessment, Period
 from organizations.models import GRASSROOTS_KINDS, Organization
 
+from .meetings_dashboard import meetings_sheet
 from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -303,6 +304,7 @@ def summary_xlsx(summary: Summary) -> bytes:
         for name, title in zip(SECTIONS, ("ToChucCoSo", "ChiBoTrucThuoc", "DangVien"), strict=True):
             _section_sheet(wb, summary, name, title)
         _review_counts_sheet(wb, summary)
+        meetings_sheet(wb, summary)  # issue 16: the cells' meetings
         out = io.BytesIO()
         wb.save(out)
     return out.getvalue()

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("reports.urls_imports")),
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_deadlines")),
+    path("", include("reports.urls_meetings")),  # issue 16
 ]

@@ -38,6 +38,11 @@ def ensure_seeded() -> None:
     if RuleSet.objects.filter(code__in=codes).count() < len(codes):
         current.seed(apps, None)
         eras.seed(apps, None)
+    from assessment.meetings import meeting_rules_load_defaults
+    from assessment.models import MeetingRuleSet
+
+    if not MeetingRuleSet.objects.exists():  # issue 16's meeting rules, seeded by 0009
+        meeting_rules_load_defaults()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
 from assessment.grassroots import grassroots_year_open
-from assessment.models import Decision, MemberAssessment, Period
+from assessment.models import CellMeeting, Decision, MemberAssessment, Period
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -228,6 +228,13 @@ EXPECTED = {
     "api:summary": ("cell", API_UNIT_READ, API_WRITE),
     "api:schema": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
     "api:docs": (None, codes(anonymous=200), codes(default=405, anonymous=405)),
+    # Issue 16: the cell's meetings, their inspection and the meetings dashboard.
+    "assessment:meetings": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:cell_meeting_new": ("cell", CELL_ENTRY_FORM, CELL_ENTRY_FORM),
+    "assessment:cell_meeting": ("cell_meeting", READ, CELL_ENTRY_FORM),
+    "assessment:meeting_inspection": ("cell", DECIDE, DECIDE),
+    "reports:meetings_dashboard": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:meetings_import": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
@@ -265,6 +272,7 @@ class Scope:
     import_run: object = None
     submission: object = None
     province: object = None
+    cell_meeting: object = None
 
 
 @pytest.fixture
@@ -345,6 +353,12 @@ def world(
     outside.submission = report_submit(
         unit=other_superior, period=period, by=administrator, signer_name="A", signer_title="B"
     )
+    inside.cell_meeting = own.cell_meeting = CellMeeting.objects.create(
+        cell=tree.c1, held_on=datetime.date(2025, 3, 3)
+    )
+    outside.cell_meeting = CellMeeting.objects.create(
+        cell=other_cell, held_on=datetime.date(2025, 3, 3)
+    )
     return users, inside, own, outside
 
 
@@ -394,6 +408,7 @@ def args_for(kind, scope):
         "reset": ["MQ", "set-password"],
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
+        "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
     }[kind]
 
 

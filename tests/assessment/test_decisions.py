@@ -10,6 +10,7 @@ from assessment import cell_year as work
 from assessment import decisions
 from assessment.access import can_enter_cell_work
 from assessment.decisions import Choice
+from assessment.meetings import meeting_inspection_record
 from assessment.models import CellState
 from members.models import DisciplineRecord
 from organizations.models import Role
@@ -47,6 +48,15 @@ def submitted_cell(period, cell, secretary, n, votes):
             by=secretary,
             version=None,
         )
+    # R21 (issue 16): the committee inspects the cell's meetings before classifying the cell
+    meeting_inspection_record(
+        cell=cell,
+        period=period,
+        inspected_on=datetime.date(2025, 12, 12),
+        inspector="Ủy ban kiểm tra",
+        findings="Sinh hoạt đều đặn",
+        by=None,
+    )
     return work.cell_submit(cell_year=cell_year, by=secretary)
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from assessment import cell_year as work
 from assessment.access import can_enter_cell_work
+from assessment.meetings import meeting_inspection_record
 from assessment.models import Decision
 from organizations.models import Role
 from tests.factories import MemberFactory, assign
@@ -52,6 +53,15 @@ def submit_cell(period, cell, secretary, names, member_level, cell_level):
         commendation_proposed=False,
         by=secretary,
         version=None,
+    )
+    # R21 (issue 16): the committee inspects the cell's meetings before classifying the cell
+    meeting_inspection_record(
+        cell=cell,
+        period=period,
+        inspected_on=datetime.date(2025, 12, 12),
+        inspector="Ủy ban kiểm tra",
+        findings="Sinh hoạt đều đặn",
+        by=None,
     )
     return work.cell_submit(cell_year=cell_year, by=secretary)
 

@@ -62,7 +62,7 @@ def test_the_command_names_a_missing_year_or_unit(tree, period):
 def test_the_workbook_holds_the_same_figures_as_numbers(tree, year_2025):
     summary = summary_build(unit=tree.district_a, period=year_2025)
     wb = load_workbook(io.BytesIO(exports.summary_xlsx(summary)))
-    assert wb.sheetnames == ["ToChucCoSo", "ChiBoTrucThuoc", "DangVien", "Bieu6F"]
+    assert wb.sheetnames == ["ToChucCoSo", "ChiBoTrucThuoc", "DangVien", "Bieu6F", "SinhHoatChiBo"]
     ws = wb["DangVien"]
     assert ws["A1"].value == tree.district_a.name.upper()
     assert ws.cell(1, ws.max_column // 2 + 1).value == "ĐẢNG CỘNG SẢN VIỆT NAM"
