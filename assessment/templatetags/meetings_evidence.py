@@ -43,7 +43,9 @@ def cell_meetings(cell_year):
 @register.inclusion_tag("assessment/meetings/partials/cells_evidence.html")
 def cells_meetings(rows, period):
     """Beside each cell's proposal (the committee's cells page): its meeting quality and
-    whether the inspection the rules require exists. `rows` have a `cell_year`."""
+    whether the inspection the rules require exists. `rows` have a `cell_year`, or are the
+    decide table's (row, form) pairs."""
+    rows = [row[0] if isinstance(row, tuple) else row for row in rows]
     cells = [row.cell_year.cell for row in rows]
     records = meetings.cells_meeting_years(cells=[c.pk for c in cells], year=period.year)
     return {
