@@ -39,6 +39,23 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def new_page(browser, live_server):
+    """Another signed-out browser (its own cookies) for a second user in the same test."""
+    contexts = []
+
+    def _new_page(width: int = 1280, height: int = 900):
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
