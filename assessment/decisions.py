@@ -39,17 +39,23 @@ from .models import (
 
 MSG_NOT_SUBMITTED = _("The cell has not submitted its work.")
 MSG_PERIOD_CLOSED = _(
-    "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
+    "The year %(year)s is not open: a decided result is corrected by a re-rating decision."
 )
 MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
 MSG_NOTE_NEEDED = _("A level different from the cell's proposal needs a reason.")
 MSG_OVERRIDE_NEEDED = _("This rule check needs a written reason to be overridden.")
 MSG_UNDECIDED = _("%(n)s members have no decided level yet.")
+MSG_UNDECIDED_UNITS = _("%(n)s party organizations have no decided level yet.")
 MSG_QUOTA = _(
-    "%(excellent)s excellent of a base of %(base)s exceeds the %(cap)s%% quota (at most "
-    "%(allowed)s): give a justification or a decision raising the cap (R12)."
+    "%(excellent)s members rated excellent of a base of %(base)s members exceed the %(cap)s%% "
+    "quota (at most %(allowed)s): give a justification or a decision raising the cap."
 )
-MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%% (R10).")
+MSG_QUOTA_UNITS = _(
+    "%(excellent)s party organizations rated excellent of a base of %(base)s party "
+    "organizations exceed the %(cap)s%% quota (at most %(allowed)s): give a justification or a "
+    "decision raising the cap."
+)
+MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%%.")
 MSG_CAP_REFERENCE = _("A raised cap needs the reference of the decision that raised it.")
 
 
@@ -301,12 +307,10 @@ MSG_REOPEN_REASON = _("Give the reason for reopening the decision.")
 MSG_REASON_LONG = _("A reason may hold at most %(max)s characters.")
 REASON_MAX = 5000
 MSG_NOT_ISSUED = _("Only an issued decision can be reopened.")
-MSG_RERATING_FINAL = _(
-    "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
-)
+MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
 MSG_HIGHER_FIRST = _(
-    "A decision above depends on these levels (R8: lower first): reopen it, or have the "
-    "organization's report returned, first."
+    "A decision above depends on these levels (lower levels are decided first): reopen it, or "
+    "have the organization's report returned, first."
 )
 
 
@@ -372,7 +376,7 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
 
 # --- Step 7 for subordinate cells (R7) ----------------------------------------------------------
 
-MSG_MEMBERS_FIRST = _("Decide and issue the levels of the cell's members first (R8: lower first).")
+MSG_MEMBERS_FIRST = _("Decide and issue the levels of the cell's members first.")
 
 
 @dataclass
@@ -551,7 +555,7 @@ def units_decision_issue(
     rows = [row for row in pending() if not row.decision_id]
     undecided = [row for row in rows if row.decided_level_id is None]
     if not rows or undecided:
-        raise ValidationError(MSG_UNDECIDED, params={"n": len(undecided)}, code="undecided")
+        raise ValidationError(MSG_UNDECIDED_UNITS, params={"n": len(undecided)}, code="undecided")
     cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
     decision = new_decision(
         issuer=issuer,
@@ -589,7 +593,7 @@ def new_decision(
     ensure_open(period)
     if not check.ok and not quota_justification.strip():
         raise ValidationError(
-            MSG_QUOTA,
+            MSG_QUOTA if kind == DecisionKind.MEMBERS else MSG_QUOTA_UNITS,
             code="quota",
             params={
                 "excellent": check.excellent,

@@ -44,7 +44,7 @@ from .models import (
 
 MSG_NOT_DONE = _(
     "Every cell's members and every subordinate cell must be decided by an issued decision "
-    "before the organization submits its own level (R8: lower first)."
+    "before the organization submits its own level."
 )
 MSG_PROPOSED = _("Propose the organization's own level.")
 MSG_EDITABLE = _("This report has been submitted; it can change only after a return.")

@@ -591,7 +591,7 @@ def _save_levels(request, save) -> dict[int, list[str]] | None:
             }
         messages.error(
             request,
-            _("Some levels were not saved; see the rows marked in red.")
+            _("Some levels were not saved; the reasons are shown in their rows.")
             if errors
             else "; ".join(error.messages),
         )
@@ -804,6 +804,20 @@ def decide_cells_issue_view(request, year: int, pk: int):
         ),
     )
     return redirect("assessment:decide_cells", year=year, pk=pk)
+
+
+@login_required
+@require_POST
+def decide_cells_preview_view(request, year: int, pk: int):
+    """The cells' quota as the levels on the page would make it ("what if", R10), live."""
+    grassroots = _grassroots_for_deciding(request, pk)
+    period = get_period(year)
+    pks = [row.cell_year.pk for row in decisions.cell_rows(grassroots, period)]
+    levels_by_pk = {str(lv.pk): lv for lv in period.rule_set.levels.all()}
+    what_if = {k: c.level for k, c in _unit_choices(request.POST, pks, levels_by_pk).items()}
+    check = decisions.cells_quota(grassroots=grassroots, period=period, what_if=what_if)
+    context = {"grassroots": grassroots, "quota": check, "counted": "units"}
+    return render(request, "assessment/partials/quota.html", context)
 
 
 # --- Steps 7 → 8: the grassroots organization's own level, decided by its superior ----------
