@@ -82,3 +82,61 @@ def test_a_laptop_shows_the_whole_navigation_without_a_menu_button(
     log_in(page, "secretary")
     expect(page.get_by_test_id("nav-toggle")).to_be_hidden()
     expect(page.get_by_test_id("logout")).to_be_visible()
+
+
+def tour(tree, member, assessment):
+    """(user, path) of the other pages each role opens in a year."""
+    y = "/years/2025"
+    return [
+        ("secretary", "/"),
+        ("secretary", "/tree/"),
+        ("secretary", f"/units/{tree.c1.pk}/"),
+        ("secretary", f"{y}/cells/{tree.c1.pk}/inputs/"),
+        ("secretary", f"{y}/cells/{tree.c1.pk}/report/"),
+        ("secretary", f"/assessments/{assessment.pk}/"),
+        ("secretary", f"/members/{member.pk}/"),
+        ("secretary", "/notifications/"),
+        ("secretary", "/accounts/password/"),
+        ("secretary", f"{y}/units/{tree.c1.pk}/calendar/"),
+        ("committee", f"{y}/units/{tree.g1.pk}/cells/"),
+        ("committee", f"{y}/grassroots/{tree.g1.pk}/"),
+        ("committee", f"/units/{tree.g1.pk}/new/"),
+        ("committee", f"/units/{tree.c1.pk}/members/new/"),
+        ("committee", f"/members/{member.pk}/edit/"),
+        ("provincial", "/years/"),
+        ("provincial", f"{y}/units/{tree.province.pk}/calendar/"),
+        ("provincial", f"{y}/units/{tree.province.pk}/reports-received/"),
+        ("provincial", f"{y}/units/{tree.district_a.pk}/yearly-report/"),
+        ("provincial", "/audit/"),
+        ("provincial", "/imports/"),
+    ]
+
+
+@pytest.mark.usefixtures("secretary", "committee", "provincial")
+def test_the_other_pages_fit_a_phone(
+    page,
+    new_page,
+    live_server,
+    log_in,
+    tree,
+    year,  # noqa: F811 (the fixture imported above)
+    artifacts,
+):
+    """Every page of the tour at 390 × 844: no sideways scroll (axe-core checks each, too)."""
+    member = year[0]
+    assessment = member.assessments.get()
+    pages, overflowing = {}, []
+    for user, path in tour(tree, member, assessment):
+        if user not in pages:
+            pages[user] = page if not pages else new_page()
+            pages[user].set_viewport_size({"width": 390, "height": 844})
+            log_in(pages[user], user)
+        tab = pages[user]
+        response = tab.goto(f"{live_server.url}{path}")
+        assert response.status == 200, (path, response.status)
+        scroll_width, inner_width = tab.evaluate(OVERFLOW)
+        if scroll_width > inner_width:
+            name = path.strip("/").replace("/", "-") or "home"
+            tab.screenshot(path=str(artifacts / f"overflow-{name}.png"), full_page=True)
+            overflowing.append((path, scroll_width))
+    assert overflowing == []
