@@ -150,3 +150,9 @@ def test_a_cells_decision_over_the_quota_names_party_organizations(
     [message] = refused.value.messages
     assert message.startswith("1 tổ chức đảng hoàn thành xuất sắc nhiệm vụ trên cơ sở 1 tổ chức")
     assert RULE_CODE.findall(message) == []
+
+
+def test_the_quorum_count_says_what_it_counts(login, period, tree, secretary):
+    submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
+    response = login(secretary).get(reverse("assessment:cell_year", args=[2025, tree.c1.pk]))
+    assert "3/3 đảng viên chính thức có mặt" in visible_text(response)
