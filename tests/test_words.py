@@ -156,3 +156,48 @@ def test_the_quorum_count_says_what_it_counts(login, period, tree, secretary):
     submitted_cell(period, tree.c1, secretary, 3, {"HTTNV": 3})
     response = login(secretary).get(reverse("assessment:cell_year", args=[2025, tree.c1.pk]))
     assert "3/3 đảng viên chính thức có mặt" in visible_text(response)
+
+
+LABELS = re.compile(r"<(label|th|legend|button|h[1-6])\b([^>]*)>(.*?)</\1>", re.S)
+
+
+def lower_case_labels(response) -> list[str]:
+    """Visible labels, column heads, headings and buttons that start in lower case."""
+    found = []
+    for _tag, attrs, inner in LABELS.findall(response.content.decode()):
+        if "visually-hidden" in attrs:
+            continue
+        text = html.unescape(re.sub(r"<[^>]+>", " ", inner)).strip()
+        if text and text[0].isalpha() and text[0].islower():
+            found.append(text[:60])
+    return found
+
+
+@pytest.mark.usefixtures("year")
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_labels_start_in_sentence_case(
+    login, tree, secretary, committee, outsider_board, provincial, language
+):
+    y = 2025
+    pages = [
+        (secretary, reverse("assessment:cell_year", args=[y, tree.c1.pk])),
+        (secretary, reverse("assessment:meeting", args=[y, tree.c1.pk])),
+        (committee, reverse("assessment:cell_year", args=[y, tree.c2.pk])),  # return form
+        (committee, reverse("assessment:decide", args=[y, tree.c2.pk])),
+        (committee, reverse("assessment:decide_cells", args=[y, tree.g1.pk])),
+        (committee, reverse("assessment:grassroots_year", args=[y, tree.g1.pk])),
+        (outsider_board, reverse("assessment:superior", args=[y, tree.district_b.pk])),
+        (provincial, reverse("reports:summary", args=[y, tree.province.pk])),
+        (provincial, reverse("reports:progress", args=[y, tree.province.pk])),
+        (provincial, reverse("assessment:years")),
+        (provincial, reverse("organizations:audit")),
+    ]
+    found = {}
+    for user, url in pages:
+        client = login(user)
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if lower := lower_case_labels(response):
+            found[url] = lower
+    assert found == {}
