@@ -38,3 +38,11 @@ def test_focus_is_visible_on_a_link(page, live_server, log_in, tree, secretary):
     expect(skip).to_be_visible()
     outline = skip.evaluate("e => getComputedStyle(e).outlineStyle")
     assert outline != "none"
+    tree_link = page.get_by_role("link", name="Cây tổ chức đảng")
+    for _ in range(10):  # on through the bar, by keyboard only
+        page.keyboard.press("Tab")
+        if tree_link.evaluate("e => e === document.activeElement"):
+            break
+    expect(tree_link).to_be_focused()
+    style = tree_link.evaluate("e => getComputedStyle(e).outline")
+    assert "solid" in style and "255, 255, 255" in style, style  # a white ring on the red bar
