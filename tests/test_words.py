@@ -48,8 +48,9 @@ def assert_plain_words(response) -> None:
 
 
 @pytest.mark.usefixtures("year")
+@pytest.mark.parametrize("language", ["vi", "en"])
 def test_pages_of_the_year_show_no_rule_or_internal_codes(
-    login, tree, secretary, committee, outsider_board, provincial
+    login, tree, secretary, committee, outsider_board, provincial, language
 ):
     y = 2025
     pages = [
@@ -68,7 +69,9 @@ def test_pages_of_the_year_show_no_rule_or_internal_codes(
         (provincial, reverse("assessment:years")),
     ]
     for user, url in pages:
-        response = login(user).get(url)
+        client = login(user)
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        response = client.get(url)
         try:
             assert_plain_words(response)
         except AssertionError as error:
