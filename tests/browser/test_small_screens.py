@@ -18,6 +18,12 @@ pytestmark = [
 
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# The narrowest level menu and vote box in a table, in CSS pixels (none shrinks to a blank).
+NARROWEST = """() => {
+  const widths = (selector) => [...document.querySelectorAll(selector)]
+    .map((e) => e.getBoundingClientRect().width);
+  return [Math.min(...widths(".table select")), Math.min(...widths(".table input[type=number]"))];
+}"""
 
 
 def busy_pages(tree):
@@ -39,7 +45,7 @@ def test_busy_pages_fit_a_phone_and_a_small_laptop(
     browser, page, new_page, live_server, log_in, tree, artifacts
 ):
     pages = {}
-    overflowing = []
+    overflowing, shrunk = [], []
     for user, name, path in busy_pages(tree):
         if user not in pages:
             pages[user] = page if not pages else new_page()
@@ -55,7 +61,11 @@ def test_busy_pages_fit_a_phone_and_a_small_laptop(
             print(f"{name} {width}×{height}: scrollWidth {scroll_width}, innerWidth {inner_width}")
             if scroll_width > inner_width:
                 overflowing.append((name, size, scroll_width, inner_width))
+            menu, box = tab.evaluate(NARROWEST)  # Infinity where the page has none
+            if menu < 112 or box < 64:
+                shrunk.append((name, size, menu, box))
     assert overflowing == []
+    assert shrunk == []
 
 
 def test_the_navigation_collapses_on_a_phone_with_log_out_in_reach(
