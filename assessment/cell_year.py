@@ -475,6 +475,7 @@ class CheckItem:
 
 
 MSG_CHECK_QUORUM = _("The meeting had a quorum")
+MSG_QUORUM_COUNT = _("%(present)s of %(counted)s full members present")
 MSG_CHECK_PROPOSALS = _("Every member to be assessed has a proposed level")
 MSG_CHECK_CELL = _("The cell has a proposed level")
 MSG_CHECK_PENDING = _("Every member not yet classified has a reason")
@@ -514,7 +515,11 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         CheckItem(
             str(MSG_CHECK_MEETING), bool(meeting.held_on and meeting.chair and meeting.recorder)
         ),
-        CheckItem(str(MSG_CHECK_QUORUM), summary.quorum, f"{summary.present}/{summary.counted}"),
+        CheckItem(
+            str(MSG_CHECK_QUORUM),
+            summary.quorum,
+            str(MSG_QUORUM_COUNT) % {"present": summary.present, "counted": summary.counted},
+        ),
         CheckItem(str(MSG_CHECK_PROPOSALS), not missing, ", ".join(missing)),
         CheckItem(str(MSG_CHECK_CELL), summary.proposals.get(None) is not None),
         CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),

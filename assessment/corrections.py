@@ -42,10 +42,10 @@ MSG_SAME_LEVEL = _("The new level is the level already decided.")
 MSG_REASON = _("Give the reason for re-rating.")
 MSG_GROUNDS_2025 = _(
     "Under this year's rules a later discipline counts in the year it is decided; a past result "
-    "is re-rated only when it is found wrong or dishonest (R9)."
+    "is re-rated only when it is found wrong or dishonest."
 )
 MSG_DISCIPLINE_LEVEL = _(
-    "A later discipline re-rates the year to a level of not completed (R9, Hướng dẫn 25)."
+    "A later discipline re-rates the year to a level of not completed (Hướng dẫn 25)."
 )
 MSG_WRONG_LEVEL = _("The level is not one of this year's levels for party members.")
 

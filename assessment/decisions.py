@@ -35,13 +35,13 @@ from .models import (
 
 MSG_NOT_SUBMITTED = _("The cell has not submitted its work.")
 MSG_PERIOD_CLOSED = _(
-    "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
+    "The year %(year)s is not open: a decided result is corrected by a re-rating decision."
 )
 MSG_LOCKED = machine.MSG_LOCKED
 MSG_NOTE_NEEDED = _("A level different from the cell's proposal needs a reason.")
 MSG_OVERRIDE_NEEDED = _("This rule check needs a written reason to be overridden.")
 MSG_UNDECIDED = machine.MSG_UNDECIDED
-MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%% (R10).")
+MSG_CAP_TOO_HIGH = _("The cap can be raised to at most %(max)s%%.")
 MSG_CAP_REFERENCE = _("A raised cap needs the reference of the decision that raised it.")
 
 
@@ -427,7 +427,7 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
 
 # --- Step 7 for subordinate cells (R7) ----------------------------------------------------------
 
-MSG_MEMBERS_FIRST = _("Decide and issue the levels of the cell's members first (R8: lower first).")
+MSG_MEMBERS_FIRST = _("Decide and issue the levels of the cell's members first.")
 
 
 @dataclass

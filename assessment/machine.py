@@ -51,7 +51,7 @@ NEW = ""  # the state of a decision not yet saved
 MSG_STATE = _("“%(transition)s” is not possible: the state is “%(state)s”.")
 MSG_WHO = _("You do not hold the role that may take the step “%(transition)s”.")
 MSG_YEAR_CLOSED = _(
-    "The year %(year)s is not open: a decided result is corrected by a re-rating decision (R9)."
+    "The year %(year)s is not open: a decided result is corrected by a re-rating decision."
 )
 MSG_REASON = _("Give a written reason.")
 MSG_REASON_LONG = _("A reason may hold at most %(max)s characters.")
@@ -60,23 +60,28 @@ MSG_CHECKLIST = _("The submission checklist is not complete.")
 MSG_PROPOSED = _("Propose the organization's own level.")
 MSG_LOWER_FIRST = _(
     "Every cell's members and every subordinate cell must be decided by an issued decision "
-    "before the organization submits its own level (R8: lower first)."
+    "before the organization submits its own level."
 )
 MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to change them.")
 MSG_NOTHING = _("There is nothing decided to issue.")
-MSG_UNDECIDED = _("%(n)s rows have no decided level yet.")
+MSG_UNDECIDED = _("%(n)s members have no decided level yet.")
+MSG_UNDECIDED_UNITS = _("%(n)s party organizations have no decided level yet.")
 MSG_ROW = _("%(row)s: %(problem)s")
+# Each count names what it counts (members, or party organizations for units' decisions).
 MSG_QUOTA = _(
-    "%(excellent)s excellent of a base of %(base)s exceeds the %(cap)s%% quota (at most "
-    "%(allowed)s): give a justification or a decision raising the cap (R12)."
+    "%(excellent)s members rated excellent of a base of %(base)s members exceed the %(cap)s%% "
+    "quota (at most %(allowed)s): give a justification or a decision raising the cap."
+)
+MSG_QUOTA_UNITS = _(
+    "%(excellent)s party organizations rated excellent of a base of %(base)s party "
+    "organizations exceed the %(cap)s%% quota (at most %(allowed)s): give a justification or a "
+    "decision raising the cap."
 )
 MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
-MSG_RERATING_FINAL = _(
-    "A re-rating decision is not reopened; a further re-rating corrects it (R9)."
-)
+MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
 MSG_HIGHER_FIRST = _(
-    "A decision above depends on these levels (R8: lower first): reopen it, or have the "
-    "organization's report returned, first."
+    "A decision above depends on these levels (lower levels are decided first): reopen it, or "
+    "have the organization's report returned, first."
 )
 
 
@@ -235,7 +240,8 @@ def rows_decided(decision: Decision, ctx) -> Iterable[str]:
     if not rows:
         yield str(MSG_NOTHING)
     elif undecided:
-        yield str(MSG_UNDECIDED % {"n": len(undecided)})
+        message = MSG_UNDECIDED if decision.kind == DecisionKind.MEMBERS else MSG_UNDECIDED_UNITS
+        yield str(message % {"n": len(undecided)})
 
 
 @guard("locked")
@@ -271,7 +277,7 @@ def quota_holds(decision: Decision, ctx) -> Iterable[str]:
         from .decisions import percent_text
 
         yield str(
-            MSG_QUOTA
+            (MSG_QUOTA if decision.kind == DecisionKind.MEMBERS else MSG_QUOTA_UNITS)
             % {
                 "excellent": check.excellent,
                 "base": check.base,

@@ -211,17 +211,14 @@ def condition_text(condition: Mapping[str, str]) -> str:
 
 # --- Checks at decision time (issue 4) ---------------------------------------------------------
 
-MSG_STATE_LEVEL = _(
-    "The party level may not be above the state (civil-service) level “%(state)s” (R6)."
-)
-MSG_HEAD_ABOVE_UNIT = _("The head's level may not be above the level of the unit they head (R8).")
-MSG_BELOW_COMPLETED = _("%(n)s units or members below are rated below completed (R7).")
+MSG_STATE_LEVEL = _("The party level may not be above the state (civil-service) level “%(state)s”.")
+MSG_HEAD_ABOVE_UNIT = _("The head's level may not be above the level of the unit they head.")
+MSG_BELOW_COMPLETED = _("%(n)s units or members below are rated below completed.")
 MSG_GOOD_SHARE = _(
-    "Only %(share)s%% of the units or members below are rated good or above; %(min)s%% is "
-    "required (R7)."
+    "Only %(share)s%% of the units or members below are rated good or above; %(min)s%% is required."
 )
 MSG_DISCIPLINE_BELOW = _(
-    "%(n)s subordinate units or leadership members were disciplined this year (R7)."
+    "%(n)s subordinate units or leadership members were disciplined this year."
 )
 
 

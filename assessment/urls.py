@@ -51,6 +51,11 @@ urlpatterns = [
         views.decide_cells_issue_view,
         name="decide_cells_issue",
     ),
+    path(
+        "years/<int:year>/units/<int:pk>/cells/decide/quota/",
+        views.decide_cells_preview_view,
+        name="decide_cells_preview",
+    ),
     path("years/<int:year>/cells/<int:pk>/decide/", views.decide_view, name="decide"),
     path(
         "years/<int:year>/cells/<int:pk>/decide/quota/",

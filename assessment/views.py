@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
@@ -617,6 +618,9 @@ def _table_errors(table) -> dict[int, list[str]]:
     }
 
 
+MSG_ROWS_REFUSED = gettext_lazy("Some levels were not saved; the reasons are shown in their rows.")
+
+
 def _save_levels(request, save) -> dict[int, list[str]] | None:
     """Call `save()` (a table's save, row by row): None when every row passed, else the
     refusals and conflicts by row; the rows that passed are saved either way (fault 5)."""
@@ -632,7 +636,7 @@ def _save_levels(request, save) -> dict[int, list[str]] | None:
             _("%(n)s decided levels were saved.") % {"n": len(outcome.saved)},
         )
     if errors:
-        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        messages.error(request, MSG_ROWS_REFUSED)
         return errors
     if not outcome.saved:
         messages.info(request, _("Nothing changed."))
@@ -642,7 +646,7 @@ def _save_levels(request, save) -> dict[int, list[str]] | None:
 def _save_table(request, table, save) -> dict[int, list[str]] | None:
     """Validate a unit table and save its changed rows: None when all passed, else why not."""
     if not table.is_valid():
-        messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+        messages.error(request, MSG_ROWS_REFUSED)
         return _table_errors(table)
     return _save_levels(request, lambda: save(table.changed_choices()))
 
@@ -674,7 +678,7 @@ def decide_view(request, year: int, pk: int):
         table = _member_table(cell_year, rows, request.POST)
         if not table.is_valid():
             errors = _table_errors(table)
-            messages.error(request, _("Some levels were not saved; see the rows marked in red."))
+            messages.error(request, MSG_ROWS_REFUSED)
         else:
             errors = _save_levels(
                 request,
@@ -849,6 +853,20 @@ def decide_cells_issue_view(request, year: int, pk: int):
         ),
     )
     return redirect("assessment:decide_cells", year=year, pk=pk)
+
+
+@login_required
+@require_POST
+def decide_cells_preview_view(request, year: int, pk: int):
+    """The cells' quota as the levels on the page would make it ("what if", R10), live."""
+    grassroots = _grassroots_for_deciding(request, pk)
+    period = get_period(year)
+    table = _unit_table(period, decisions.cell_rows(grassroots, period), "cell_year", request.POST)
+    table.is_valid()
+    what_if = {pk: choice.level for pk, choice in table.all_choices().items()}
+    check = decisions.cells_quota(grassroots=grassroots, period=period, what_if=what_if)
+    context = {"grassroots": grassroots, "quota": check, "counted": "units"}
+    return render(request, "assessment/partials/quota.html", context)
 
 
 # --- Steps 7 → 8: the grassroots organization's own level, decided by its superior ----------

@@ -156,6 +156,11 @@ EXPECTED = {
         DECIDE_CELLS | {"committee": 302, "admin": 302},
     ),
     "assessment:decide_preview": ("cell", NOT_ALLOWED | {"anonymous": 302}, DECIDE),
+    "assessment:decide_cells_preview": (
+        "grassroots",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE_CELLS,
+    ),
     "assessment:decision_issue": (
         "cell",
         NOT_ALLOWED | {"anonymous": 302},

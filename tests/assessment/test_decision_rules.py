@@ -8,6 +8,7 @@ import pytest
 from assessment import rules
 from assessment.models import RuleSet
 from assessment.rule_sets import load_rule_set, read_definition
+from tests.messages import says
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_r6_a_state_not_completed_caps_the_party_level(levels):
     errors = rules.state_level_errors(
         party_level=levels["HTNV"], state_level=levels["KHTNV"], capped=CAPS
     )
-    assert errors and "R6" in errors[0]
+    assert errors and says(rules.MSG_STATE_LEVEL, errors[0])
     assert (
         rules.state_level_errors(
             party_level=levels["KHTNV"], state_level=levels["KHTNV"], capped=CAPS

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessment import cell_year as work
-from assessment import decisions
+from assessment import decisions, rules
 from assessment.access import can_enter_cell_work
 from assessment.decisions import Choice
 from assessment.meetings import meeting_inspection_record
@@ -16,6 +16,7 @@ from members.models import DisciplineRecord
 from organizations.models import Role
 
 from ..factories import MemberFactory, assign
+from ..messages import says
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_r6_the_state_level_caps_and_cannot_be_overridden(
             committee,
             {employee.pk: Choice(level["HTTNV"], override_note="x", state_level=level["KHTNV"])},
         )
-    assert "R6" in str(error.value)
+    assert says(rules.MSG_STATE_LEVEL, str(error.value))
     accept_proposals(
         cell_year,
         committee,
@@ -344,7 +345,14 @@ def test_r7_2025_an_excellent_cell_has_no_disciplined_leader(
             by=committee,
             choices={cell_year.pk: Choice(level["HTXSNV"])},
         ).raise_refusals()
-    assert "R7" in str(error.value)
+    assert any(
+        says(message, str(error.value))
+        for message in (
+            rules.MSG_BELOW_COMPLETED,
+            rules.MSG_GOOD_SHARE,
+            rules.MSG_DISCIPLINE_BELOW,
+        )
+    )
     decisions.cell_levels_decide(
         grassroots=tree.g1,
         period=period,
@@ -402,7 +410,7 @@ def test_r8_the_cell_may_not_be_rated_below_its_head(period, tree, secretary, co
             by=committee,
             choices={cell_year.pk: Choice(level["HTTNV"])},
         ).raise_refusals()
-    assert "R8" in str(error.value)
+    assert says(rules.MSG_HEAD_ABOVE_UNIT, str(error.value))
     decisions.cell_levels_decide(
         grassroots=tree.g1,
         period=period,

@@ -113,7 +113,7 @@ def test_from_a_submitted_cell_to_the_superior_decision(
     page.get_by_test_id("save-levels").click()
     issue(page)
     page.get_by_test_id("issue").click()
-    expect(page.locator(".alert-danger")).to_contain_text("R12")  # blocked without a reason
+    expect(page.locator(".alert-danger")).to_contain_text("vượt tỷ lệ")  # blocked without a reason
     issue(page, justification="Chi bộ có 4 đồng chí lập thành tích xuất sắc cấp tỉnh")
     page.get_by_test_id("issue").click()
     expect(page.get_by_test_id("decisions")).to_contain_text("01-QĐ/ĐU")
