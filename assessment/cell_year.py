@@ -53,6 +53,7 @@ MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
 MSG_NOT_SUBMITTED = _("Only a submitted cell can be returned.")
 MSG_RETURN_REASON = _("Give the reason for returning the work to the cell.")
 MSG_CHECKLIST = _("The submission checklist is not complete.")
+MSG_DOCUMENTS_MISSING = _("The cell cannot submit yet: %(missing)s.")
 # Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
 # here so that the project's catalogue, which takes precedence, carries its translation.
 MSG_NULL_CHARACTER = _("Null characters are not allowed.")
@@ -414,13 +415,17 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
     active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
     away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
     exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
+    # R18/R13: suspended members neither attend nor vote, and do not count.
+    suspended = set(active.filter(kind=StatusKind.SUSPENSION).values_list("member", flat=True))
+    suspended -= away
     attendance = {a.member_id: a for a in meeting.attendance.all()}
-    voters = [m for m in full if m.pk not in away]
+    voters = [m for m in full if m.pk not in away and m.pk not in suspended]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
     counted = rules.counted_voters(
         full_members=len(full),
         temporarily_away=len(away),
         exempted_absent=len([m for m in voters if m.pk in exempted and m.pk not in present_ids]),
+        suspended=len(suspended),
     )
     rule_set = period.rule_set
     summary = MeetingSummary(
@@ -468,6 +473,9 @@ MSG_CHECK_TALLIES = _("No tally has more votes than the full members present")
 MSG_CHECK_REPORT = _("The cell's report (form 01) is written")
 MSG_CHECK_SELF_REVIEWS = _("Every member to be assessed has a self-review")
 MSG_CHECK_HOST_COMMENT = _("Every member temporarily active elsewhere has a comment from that cell")
+MSG_CHECK_REPORT_SENT = _(
+    "The draft report went to the members at least 3 working days before the meeting"
+)
 
 
 def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
@@ -495,6 +503,14 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
     ]
     without_review = [a.member.full_name for a in to_assess if not a.has_self_review]
     meeting = cell_year.meeting
+    sent_in_time = rules.report_sent_in_time(
+        sent_on=cell_year.report_sent_on, meeting_on=meeting.held_on
+    )
+    sent_detail = (
+        f"{cell_year.report_sent_on:%d/%m/%Y} → {meeting.held_on:%d/%m/%Y}"
+        if sent_in_time is not None
+        else ""
+    )
     return [
         CheckItem(
             str(MSG_CHECK_MEETING), bool(meeting.held_on and meeting.chair and meeting.recorder)
@@ -505,13 +521,11 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),
         CheckItem(str(MSG_CHECK_TALLIES), not too_many, ", ".join(too_many)),
         CheckItem(str(MSG_CHECK_HOST_COMMENT), not uncommented, ", ".join(uncommented)),
-        CheckItem(str(MSG_CHECK_REPORT), bool(cell_year.report_strengths.strip()), blocking=False),
-        CheckItem(
-            str(MSG_CHECK_SELF_REVIEWS),
-            not without_review,
-            ", ".join(without_review),
-            blocking=False,
-        ),
+        # Item 8 of issue 13: the documents are required, not a warning (R26).
+        CheckItem(str(MSG_CHECK_REPORT), bool(cell_year.report_strengths.strip())),
+        CheckItem(str(MSG_CHECK_SELF_REVIEWS), not without_review, ", ".join(without_review)),
+        # R18 (Hướng dẫn 43): shown, not blocking: late work is accepted and marked (R19).
+        CheckItem(str(MSG_CHECK_REPORT_SENT), bool(sent_in_time), sent_detail, blocking=False),
     ]
 
 
@@ -522,6 +536,15 @@ def cell_submit(*, cell_year: CellYear, by) -> CellYear:
     row = _open_cell_year(cell_year.pk)
     meeting = meeting_for(row)
     summary = meeting_summary(meeting)
+    assessed = row.assessments.filter(status=AssessmentStatus.ASSESS).select_related("member")
+    missing = rules.submission_documents_missing(
+        report_written=bool(row.report_strengths.strip()),
+        without_review=[a.member.full_name for a in assessed if not a.has_self_review],
+    )
+    if missing:
+        raise ValidationError(
+            MSG_DOCUMENTS_MISSING, code="checklist", params={"missing": "; ".join(missing)}
+        )
     if not all(item.ok for item in submission_checklist(row, summary) if item.blocking):
         raise ValidationError(MSG_CHECKLIST, code="checklist")
     tallies = {t.assessment_id: t for t in meeting.tallies.all()}

@@ -87,6 +87,8 @@ def member_checks(assessment: MemberAssessment, level: Level | None, rule_set) -
         party_level=level,
         state_level=assessment.state_level,
         capped=frozenset(rule_set.state_level_caps),
+        # A recorded state level says the member works in the state system too.
+        state_employee=assessment.member.is_state_employee or assessment.state_level is not None,
     ):
         checks.append(RowCheck("R6", message, blocking=True))
     return checks
@@ -110,8 +112,10 @@ def grassroots_quota(
     return quota_from_rows(rows, rule_set, what_if, cap_percent)
 
 
-def quota_from_rows(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
-    """Count (pk, decided, proposed) canonical levels, a what-if level replacing some."""
+def quota_from_rows(rows, rule_set, what_if, cap_percent, *, units=False) -> quota.QuotaCheck:
+    """Count (pk, decided, proposed) canonical levels, a what-if level replacing some. For
+    `units` (cells, grassroots organizations) the quota applies only where the era's rules set
+    one (`quota_for_organizations`: not before 2018)."""
     counts = {CanonicalLevel.EXCELLENT: 0, CanonicalLevel.GOOD: 0}
     what_if = what_if or {}
     for pk, decided, proposed in rows:
@@ -123,6 +127,7 @@ def quota_from_rows(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
         good=counts[CanonicalLevel.GOOD],
         cap_percent=cap_percent if cap_percent is not None else rule_set.quota_percent,
         denominator=rule_set.quota_denominator,
+        applies=not units or rule_set.quota_for_organizations,
     )
 
 
@@ -469,7 +474,7 @@ def cells_quota(
         )
         for cy in _cell_years(grassroots, period)
     ]
-    return quota_from_rows(rows, period.rule_set, what_if, cap_percent)
+    return quota_from_rows(rows, period.rule_set, what_if, cap_percent, units=True)
 
 
 @transaction.atomic

@@ -302,12 +302,17 @@ def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False
 def _meeting_context(request, cell_year: CellYear, meeting, form=None):
     summary = work.meeting_summary(meeting)
     rule_set = cell_year.period.rule_set
+    member_levels = list(rule_set.levels.for_members().order_by("rank"))
+    cell_levels = list(rule_set.levels.for_organizations().order_by("rank"))
     return {
         "cell_year": cell_year,
         "meeting": meeting,
         "summary": summary,
         "form": form or MeetingForm(instance=meeting),
-        "member_levels": list(rule_set.levels.for_members().order_by("rank")),
+        "member_levels": member_levels,
+        # Each subject votes on its own levels: before 2018 a cell's differ from a member's.
+        "cell_levels": cell_levels,
+        "split_levels": cell_levels != member_levels,
         "attendance_rows": [(m, summary.attendance.get(m.pk)) for m in summary.voters],
         "tally_rows": _tally_rows(cell_year, summary, meeting),
         "vote_history": Tally.history.filter(meeting_id=meeting.pk).select_related(
@@ -523,7 +528,9 @@ def inbox_view(request, year: int, pk: int):
         cell_year = cell_years.get(cell.pk)
         late = rules.is_late(
             done_at=cell_year.submitted_at if cell_year else None,
-            due=deadline.due if deadline else None,
+            due=rules.unit_due(
+                deadline.due if deadline else None, year_ends_later=cell.year_ends_later
+            ),
             today=today,
         )
         rows.append(

@@ -16,7 +16,7 @@ from .models import (
 @admin.register(Organization)
 class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
     form = movenodeform_factory(Organization)
-    list_display = ["name", "code", "kind", "active_from", "active_to"]
+    list_display = ["name", "code", "kind", "active_from", "active_to", "year_ends_later"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
 

@@ -21,7 +21,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["code", "name", "kind", "active_from", "active_to"]
+        fields = ["code", "name", "kind", "active_from", "active_to", "year_ends_later"]
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
 
     def __init__(self, *args, parent: Organization | None = None, **kwargs):

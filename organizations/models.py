@@ -116,6 +116,13 @@ class Organization(MP_Node):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
+    # R19 (Hướng dẫn 43 §4.1): reviews and ratings end before 31/12, except for units whose
+    # working year ends later, which have until 15/01 of the next year.
+    year_ends_later = models.BooleanField(
+        _("working year ends after 31 December"),
+        default=False,
+        help_text=_("Its reviews and ratings may end by 15 January of the next year (R19)."),
+    )
 
     objects = OrganizationManager()
     history = HistoricalRecords(excluded_fields=["numchild"])

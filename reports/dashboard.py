@@ -300,25 +300,46 @@ def dashboard_build(
 # --- R19 in SQL -------------------------------------------------------------------------------
 
 
+def _by_unit_year(q_for_due, due: datetime.date | None) -> Q:
+    """R19: units whose working year ends later (Organization.year_ends_later) answer to
+    `rules.unit_due`; the query's rows are units."""
+    later = rules.unit_due(due, year_ends_later=True)
+    if later == due:
+        return q_for_due(due)
+    return (Q(year_ends_later=False) & q_for_due(due)) | (
+        Q(year_ends_later=True) & q_for_due(later)
+    )
+
+
 def late_q(relation: str, *, due: datetime.date | None, today: datetime.date) -> Q:
     """R19 for the rows of a query, as `rules.is_late` decides it for one record: done work
     submitted after the day, or (once the day has passed) work still open. `relation` names
     the year's record, which may be missing (a cell nobody has opened yet is not started)."""
     if due is None:
         return Q(pk__in=[])
-    late = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": due})
-    if rules.is_late(done_at=None, due=due, today=today):
-        late |= _open_q(relation)
-    return late
+
+    def late(day: datetime.date) -> Q:
+        q = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": day})
+        if rules.is_late(done_at=None, due=day, today=today):
+            q |= _open_q(relation)
+        return q
+
+    return _by_unit_year(late, due)
 
 
 def on_time_q(relation: str, *, due: datetime.date | None) -> Q:
     done = Q(**{f"{relation}__state__in": DONE_STATES})
     if due is None:
         return done
-    return done & (
-        Q(**{f"{relation}__submitted_at__isnull": True})
-        | Q(**{f"{relation}__submitted_at__date__lte": due})
+    return _by_unit_year(
+        lambda day: (
+            done
+            & (
+                Q(**{f"{relation}__submitted_at__isnull": True})
+                | Q(**{f"{relation}__submitted_at__date__lte": day})
+            )
+        ),
+        due,
     )
 
 
@@ -470,12 +491,13 @@ def own_work(
             continue
         state, submitted_at = records.get(unit.pk, (CellState.NOT_STARTED, None))
         done_at = submitted_at if state in DONE_STATES else None
+        day = rules.unit_due(due.get(level), year_ends_later=unit.year_ends_later)
         result[unit.pk] = OwnWork(
             state=state,
             submitted_at=done_at,
             level=level,
-            due=due.get(level),
-            late=rules.is_late(done_at=done_at, due=due.get(level), today=today),
+            due=day,
+            late=rules.is_late(done_at=done_at, due=day, today=today),
         )
     return result
 
@@ -566,7 +588,10 @@ def late_units(
             )
             .order_by("path")[: limit - len(shown)]
         )
-        shown += [_late_unit(org, level, day, today) for org in late]
+        shown += [
+            _late_unit(org, level, rules.unit_due(day, year_ends_later=org.year_ends_later), today)
+            for org in late
+        ]
     return LateList(units=shown, total=head.grassroots.late + head.cells.late)
 
 

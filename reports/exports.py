@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from assessment import rules
+from assessment import quota, rules
 from assessment.models import AssessmentStatus, MemberAssessment, Period
 from organizations.models import GRASSROOTS_KINDS, Organization
 
@@ -183,7 +183,7 @@ def _section_sheet(wb: Workbook, summary: Summary, name: str, sheet_title: str) 
         head(top + 1, col, _("Number"))
         head(top + 1, col + 1, "%")
         col += 2
-    head(top, col, _("Excellent quota ratio (%)"), rows=2)
+    head(top, col, quota.ratio_label(summary.rule_set.quota_denominator), rows=2)
     head(top, col + 1, _("Commendation proposals"), rows=2)
     head(top, col + 2, _("Given review prompts"), rows=2)
     ws.row_dimensions[top + 1].height = 60
@@ -319,6 +319,7 @@ def summary_tables(summary: Summary) -> list[dict]:
             {
                 "name": name,
                 "title": section_title(name),
+                "ratio_label": quota.ratio_label(summary.rule_set.quota_denominator),
                 "levels": summary.rows[0].sections[name].levels,
                 "not_classified": [reason_label(c) for c in cols.not_classified],
                 "pending": [reason_label(c) for c in cols.pending],

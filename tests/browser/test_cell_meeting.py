@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import CellState, CellYear
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, cell_documents_write
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,6 +71,7 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     assert text.count("Hoàn thành tốt nhiệm vụ") == 5
     assert "Hoàn thành xuất sắc nhiệm vụ" in text  # the cell
 
+    cell_documents_write(CellYear.objects.get(), secretary)  # form 01 and self-reviews
     page.goto(f"{base}/")
     page.get_by_test_id("confirm").check()
     page.get_by_test_id("submit").click()

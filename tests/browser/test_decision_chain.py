@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from assessment import cell_year as work
 from assessment.models import Decision
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, cell_documents_write
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,6 +48,7 @@ def submit_cell(period, cell, secretary, names, member_level, cell_level):
         by=secretary,
         version=None,
     )
+    cell_documents_write(cell_year, secretary)
     return work.cell_submit(cell_year=cell_year, by=secretary)
 
 
