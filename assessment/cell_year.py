@@ -158,11 +158,18 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
         .prefetch_related(Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()))
     )
     existing = {a.member_id: a for a in cell_year.assessments.all()}
-    moved = MemberAssessment.objects.filter(
-        cell_year__period=period,
-        cell_year__state__in=EDITABLE_CELL_STATES,
-        member__in=[m for m in members if m.pk not in existing],
+    _send_away_those_who_left(cell_year, cell)
+    elsewhere = MemberAssessment.objects.filter(
+        cell_year__period=period, member__in=[m for m in members if m.pk not in existing]
     ).exclude(cell_year=cell_year)
+    # R16: one result per person per year. A member whose old cell has submitted or decided
+    # (the move came after the review) keeps that result: no second row here.
+    kept = set(
+        elsewhere.exclude(cell_year__state__in=EDITABLE_CELL_STATES).values_list(
+            "member_id", flat=True
+        )
+    )
+    moved = elsewhere.filter(cell_year__state__in=EDITABLE_CELL_STATES)
     for assessment in moved:
         Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
         assessment.inputs.update(cell_year=cell_year)
@@ -171,6 +178,8 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
         existing[assessment.member_id] = assessment
     new, changed = [], []
     for member in members:
+        if member.pk in kept and member.pk not in existing:
+            continue
         derived = _derived(member, period)
         assessment = existing.get(member.pk)
         if assessment is None:
@@ -194,6 +203,14 @@ def cell_year_open(*, period: Period, cell: Organization) -> CellYear:
     for assessment in changed:
         save_attributed(assessment, None, reason="R13")
     return cell_year
+
+
+def _send_away_those_who_left(cell_year: CellYear, cell: Organization) -> None:
+    """R16: a member who moved to another cell before the review leaves this roster; their row
+    and its inputs go to the new cell's year (opened for them), never a second row."""
+    gone = cell_year.assessments.exclude(member__cell=cell).filter(member__left_on__isnull=True)
+    for cell_id in set(gone.values_list("member__cell", flat=True)):
+        cell_year_open(period=cell_year.period, cell=Organization.objects.get(pk=cell_id))
 
 
 @transaction.atomic

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections import defaultdict
 
 from django.utils import timezone
 
-from members.models import Member, StatusKind, StatusPeriod
+from members.models import Member, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
 
+from . import rules
 from .models import (
     AssessmentStatus,
     CanonicalLevel,
@@ -37,8 +39,6 @@ UNIT_SHARES = {
     CanonicalLevel.COMPLETED: 18,
     CanonicalLevel.NOT_COMPLETED: 2,
 }
-# Status codes are the KPL reason codes (R13).
-STATUS_REASONS = set(StatusKind.values)
 
 
 def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> int:
@@ -72,24 +72,35 @@ def seed_results(*, period: Period, percent: int, seed: int, keep: set[int]) -> 
     ]
     CellYear.objects.bulk_create(cell_years, batch_size=BATCH)
     by_cell = {cy.cell_id: cy for cy in cell_years}
-    day = period.assessment_date
-    status_of = dict(
-        StatusPeriod.objects.overlapping(day, day)
-        .filter(member__cell_id__in=by_cell)
-        .values_list("member_id", "kind")
-    )
+    statuses = defaultdict(list)
+    for status in StatusPeriod.objects.overlapping(
+        datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+    ).filter(member__cell_id__in=by_cell):
+        statuses[status.member_id].append(status)
+    rules_of_year = period.rule_set
     rows = []
-    for member_id, cell_id in (
-        Member.objects.current().filter(cell_id__in=by_cell).values_list("pk", "cell_id")
+    for member_id, cell_id, admitted in (
+        Member.objects.current()
+        .filter(cell_id__in=by_cell)
+        .values_list("pk", "cell_id", "admission_date")
     ):
-        status = status_of.get(member_id)
-        if status in STATUS_REASONS:
+        # The year's own rule set decides who is not classified (R13): a temporary transfer
+        # is rated from 2019 on, the 6-month exclusion applies where the era says so.
+        status = rules.derived_status(
+            admission_date=admitted,
+            statuses=statuses[member_id],
+            assessment_date=period.assessment_date,
+            year=period.year,
+            min_months_since_admission=rules_of_year.min_months_since_admission,
+            temporary_transfer_not_classified=rules_of_year.temporary_transfer_not_classified,
+        )
+        if status.code == AssessmentStatus.NOT_CLASSIFIED:
             rows.append(
                 MemberAssessment(
                     cell_year=by_cell[cell_id],
                     member_id=member_id,
                     status=AssessmentStatus.NOT_CLASSIFIED,
-                    reason_code=status,
+                    reason_code=status.reason,
                 )
             )
             continue

@@ -4,7 +4,8 @@ view at a cut-off date; the calendar; who may see and submit what.
 District A's year, as the reports freeze it:
     C1 (decided): three members decided HTXSNV, HTTNV, HTTNV; G1 decided HTTNV.
 District B has nothing decided and never reports.
-Deadlines (the 2025 defaults): superior committees 31/12/2025 (Hướng dẫn 43 §4.1), province 01/02/2026.
+Deadlines (the 2025 defaults): superior committees 31/12/2025 (Hướng dẫn 43 §4.1),
+province 01/02/2026.
 """
 
 import datetime
