@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, StatusKind, StatusPeriod
+from organizations.collation import name_order
 from organizations.models import Organization, Role
 from organizations.notifications import notify, users_with_role
 
@@ -427,7 +428,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         Member.objects.current()
         .filter(cell=cell_year.cell)
         .full_on(day)
-        .order_by("full_name", "pk")
+        .order_by(*name_order(), "pk")
     )
     active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
     away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))

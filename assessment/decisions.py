@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from organizations.collation import name_order
 from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
@@ -138,7 +139,7 @@ def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
             "member", "proposed_level", "decided_level", "state_level", "self_level", "decision"
         )
         .prefetch_related("member__discipline_records")
-        .order_by("member__full_name", "pk")
+        .order_by(*name_order("member__full_name"), "pk")
     )
 
 
@@ -296,7 +297,7 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
     for assessment in (
         MemberAssessment.objects.filter(decision__in=list(decisions))
         .select_related("member", "decided_level", "cell_year__cell")
-        .order_by("cell_year__cell__path", "member__full_name")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
     ):
         result.setdefault(assessment.decision_id, []).append(assessment)
     return result

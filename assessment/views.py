@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
 from organizations.access import get_organization_for_user, visible_organizations
+from organizations.collation import name_order
 from organizations.models import Organization
 
 from . import cell_year as work
@@ -77,7 +78,7 @@ def cell_year_view(request, year: int, pk: int):
         {
             "cell_year": cell_year,
             "assessments": cell_year.assessments.select_related("member", "self_level").order_by(
-                "member__full_name", "pk"
+                *name_order("member__full_name"), "pk"
             ),
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary),
@@ -276,7 +277,7 @@ def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
         None,
         *cell_year.assessments.to_assess()
         .select_related("member")
-        .order_by("member__full_name", "pk"),
+        .order_by(*name_order("member__full_name"), "pk"),
     ]
     return [
         _tally_row(subject, tallies.get(subject.pk if subject else None), summary)

@@ -13,3 +13,9 @@ class OrganizationsConfig(AppConfig):
         )
 
         history.connect()  # a closed year freezes its tree
+
+        from django.db.backends.signals import connection_created
+
+        from .collation import on_connection_created
+
+        connection_created.connect(on_connection_created)  # Vietnamese order on SQLite

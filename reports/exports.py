@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from assessment import quota, rules
 from assessment.models import AssessmentStatus, MemberAssessment, Period
+from organizations.collation import name_order
 from organizations.models import GRASSROOTS_KINDS, Organization
 
 from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
@@ -366,7 +367,7 @@ def classification_rows(unit: Organization, period: Period):
         MemberAssessment.objects.filter(
             cell_year__period=period, cell_year__cell__path__startswith=unit.path
         )
-        .order_by("cell_year__cell__path", "member__full_name", "pk")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
         .values_list(
             "member__card_number",
             "member__full_name",
