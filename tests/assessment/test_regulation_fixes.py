@@ -345,3 +345,16 @@ def test_r18_the_checklist_shows_the_draft_report_went_out_3_working_days_before
     assert item(monday).ok and item(monday).detail == "08/12/2025 → 12/12/2025"
     assert not item(tuesday).ok and not item(tuesday).blocking
     assert rules.working_days_between(datetime.date(2025, 12, 5), monday) == 0  # a weekend
+
+
+def test_r19_the_dashboard_counts_a_cell_whose_year_ends_later_against_15_01(period, tree):
+    from reports.dashboard import unit_rows
+
+    due = {"cell": datetime.date(2025, 12, 20)}
+    today = datetime.date(2026, 1, 5)
+    head, _rows = unit_rows(unit=tree.g1, period=period, due=due, today=today)
+    assert head.cells.late == 2  # C1 and C2 not started after 20/12
+    tree.c1.year_ends_later = True
+    tree.c1.save()
+    head, _rows = unit_rows(unit=tree.g1, period=period, due=due, today=today)
+    assert head.cells.late == 1  # C1 has until 15/01/2026
