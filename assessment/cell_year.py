@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, StatusKind, StatusPeriod
+from organizations.collation import name_order
 from organizations.history_bursts import history_save_coalesced
 from organizations.models import Organization
 
@@ -47,6 +48,7 @@ MSG_REASON_CODE = _("Choose a reason code for this status.")
 MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
 MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
 MSG_CHECKLIST = machine.MSG_CHECKLIST
+MSG_DOCUMENTS_MISSING = _("The cell cannot submit yet: %(missing)s.")
 # Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
 # here so that the project's catalogue, which takes precedence, carries its translation.
 MSG_NULL_CHARACTER = _("Null characters are not allowed.")
@@ -169,11 +171,18 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
         .prefetch_related(Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()))
     )
     existing = {a.member_id: a for a in cell_year.assessments.all()}
-    moved = MemberAssessment.objects.filter(
-        cell_year__period=period,
-        cell_year__state__in=machine.OPEN_STATES,
-        member__in=[m for m in members if m.pk not in existing],
+    _send_away_those_who_left(cell_year, cell)
+    elsewhere = MemberAssessment.objects.filter(
+        cell_year__period=period, member__in=[m for m in members if m.pk not in existing]
     ).exclude(cell_year=cell_year)
+    # R16: one result per person per year. A member whose old cell has submitted or decided
+    # (the move came after the review) keeps that result: no second row here.
+    kept = set(
+        elsewhere.exclude(cell_year__state__in=machine.OPEN_STATES).values_list(
+            "member_id", flat=True
+        )
+    )
+    moved = elsewhere.filter(cell_year__state__in=machine.OPEN_STATES)
     for assessment in moved:
         Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
         assessment.inputs.update(cell_year=cell_year)
@@ -182,6 +191,8 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
         existing[assessment.member_id] = assessment
     new, changed = [], []
     for member in members:
+        if member.pk in kept and member.pk not in existing:
+            continue
         derived = _derived(member, period)
         assessment = existing.get(member.pk)
         if assessment is None:
@@ -203,6 +214,14 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
     for assessment in changed:
         save_attributed(assessment, by, reason="R13")
     return cell_year
+
+
+def _send_away_those_who_left(cell_year: CellYear, cell: Organization) -> None:
+    """R16: a member who moved to another cell before the review leaves this roster; their row
+    and its inputs go to the new cell's year (opened for them), never a second row."""
+    gone = cell_year.assessments.exclude(member__cell=cell).filter(member__left_on__isnull=True)
+    for cell_id in set(gone.values_list("member__cell", flat=True)):
+        cell_year_open(period=cell_year.period, cell=Organization.objects.get(pk=cell_id))
 
 
 @transaction.atomic
@@ -424,18 +443,22 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         Member.objects.current()
         .filter(cell=cell_year.cell)
         .full_on(day)
-        .order_by("full_name", "pk")
+        .order_by(*name_order(), "pk")
     )
     active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
     away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
     exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
+    # R18/R13: suspended members neither attend nor vote, and do not count.
+    suspended = set(active.filter(kind=StatusKind.SUSPENSION).values_list("member", flat=True))
+    suspended -= away
     attendance = {a.member_id: a for a in meeting.attendance.all()} if meeting.pk else {}
-    voters = [m for m in full if m.pk not in away]
+    voters = [m for m in full if m.pk not in away and m.pk not in suspended]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
     counted = rules.counted_voters(
         full_members=len(full),
         temporarily_away=len(away),
         exempted_absent=len([m for m in voters if m.pk in exempted and m.pk not in present_ids]),
+        suspended=len(suspended),
     )
     rule_set = period.rule_set
     summary = MeetingSummary(
@@ -484,6 +507,9 @@ MSG_CHECK_TALLIES = _("No tally has more votes than the full members present")
 MSG_CHECK_REPORT = _("The cell's report (form 01) is written")
 MSG_CHECK_SELF_REVIEWS = _("Every member to be assessed has a self-review")
 MSG_CHECK_HOST_COMMENT = _("Every member temporarily active elsewhere has a comment from that cell")
+MSG_CHECK_REPORT_SENT = _(
+    "The draft report went to the members at least 3 working days before the meeting"
+)
 
 
 def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
@@ -511,6 +537,14 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
     ]
     without_review = [a.member.full_name for a in to_assess if not a.has_self_review]
     meeting = cell_year.meeting
+    sent_in_time = rules.report_sent_in_time(
+        sent_on=cell_year.report_sent_on, meeting_on=meeting.held_on
+    )
+    sent_detail = (
+        f"{cell_year.report_sent_on:%d/%m/%Y} → {meeting.held_on:%d/%m/%Y}"
+        if sent_in_time is not None
+        else ""
+    )
     return [
         CheckItem(
             str(MSG_CHECK_MEETING), bool(meeting.held_on and meeting.chair and meeting.recorder)
@@ -525,13 +559,11 @@ def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[C
         CheckItem(str(MSG_CHECK_PENDING), not pending, ", ".join(pending)),
         CheckItem(str(MSG_CHECK_TALLIES), not too_many, ", ".join(too_many)),
         CheckItem(str(MSG_CHECK_HOST_COMMENT), not uncommented, ", ".join(uncommented)),
-        CheckItem(str(MSG_CHECK_REPORT), bool(cell_year.report_strengths.strip()), blocking=False),
-        CheckItem(
-            str(MSG_CHECK_SELF_REVIEWS),
-            not without_review,
-            ", ".join(without_review),
-            blocking=False,
-        ),
+        # Item 8 of issue 13: the documents are required, not a warning (R26).
+        CheckItem(str(MSG_CHECK_REPORT), bool(cell_year.report_strengths.strip())),
+        CheckItem(str(MSG_CHECK_SELF_REVIEWS), not without_review, ", ".join(without_review)),
+        # R18 (Hướng dẫn 43): shown, not blocking: late work is accepted and marked (R19).
+        CheckItem(str(MSG_CHECK_REPORT_SENT), bool(sent_in_time), sent_detail, blocking=False),
     ]
 
 

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from organizations.collation import name_order
 from organizations.models import Kind, Organization
 
 from . import machine, quota, rules
@@ -79,6 +80,8 @@ def member_checks(assessment: MemberAssessment, level: Level | None, rule_set) -
         party_level=level,
         state_level=assessment.state_level,
         capped=frozenset(rule_set.state_level_caps),
+        # A recorded state level says the member works in the state system too.
+        state_employee=assessment.member.is_state_employee or assessment.state_level is not None,
     ):
         checks.append(RowCheck("R6", message, blocking=True))
     return checks
@@ -102,8 +105,10 @@ def grassroots_quota(
     return quota_from_rows(rows, rule_set, what_if, cap_percent)
 
 
-def quota_from_rows(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
-    """Count (pk, decided, proposed) canonical levels, a what-if level replacing some."""
+def quota_from_rows(rows, rule_set, what_if, cap_percent, *, units=False) -> quota.QuotaCheck:
+    """Count (pk, decided, proposed) canonical levels, a what-if level replacing some. For
+    `units` (cells, grassroots organizations) the quota applies only where the era's rules set
+    one (`quota_for_organizations`: not before 2018)."""
     counts = {CanonicalLevel.EXCELLENT: 0, CanonicalLevel.GOOD: 0}
     what_if = what_if or {}
     for pk, decided, proposed in rows:
@@ -115,6 +120,7 @@ def quota_from_rows(rows, rule_set, what_if, cap_percent) -> quota.QuotaCheck:
         good=counts[CanonicalLevel.GOOD],
         cap_percent=cap_percent if cap_percent is not None else rule_set.quota_percent,
         denominator=rule_set.quota_denominator,
+        applies=not units or rule_set.quota_for_organizations,
     )
 
 
@@ -125,7 +131,7 @@ def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
             "member", "proposed_level", "decided_level", "state_level", "self_level", "decision"
         )
         .prefetch_related("member__discipline_records")
-        .order_by("member__full_name", "pk")
+        .order_by(*name_order("member__full_name"), "pk")
     )
 
 
@@ -364,7 +370,7 @@ def decided_in(decisions: Iterable[Decision]) -> dict[int, list[MemberAssessment
     for assessment in (
         MemberAssessment.objects.filter(decision__in=list(decisions))
         .select_related("member", "decided_level", "cell_year__cell")
-        .order_by("cell_year__cell__path", "member__full_name")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
     ):
         result.setdefault(assessment.decision_id, []).append(assessment)
     return result
@@ -524,7 +530,7 @@ def cells_quota(
         )
         for cy in _cell_years(grassroots, period)
     ]
-    return quota_from_rows(rows, period.rule_set, what_if, cap_percent)
+    return quota_from_rows(rows, period.rule_set, what_if, cap_percent, units=True)
 
 
 def _cell_problems(grassroots: Organization, period: Period):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
 
 from . import cell_year as work
-from . import decisions, grassroots, machine
+from . import decisions, grassroots, machine, rules
 from .decisions import Choice
 from .models import (
     AssessmentStatus,
@@ -390,22 +391,35 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     machine.record_imported(cell_years)  # decided, as the chain would leave them
     CellYear.objects.bulk_create(cell_years, batch_size=BATCH)
     by_cell = {cy.cell_id: cy for cy in cell_years}
-    day = period.assessment_date
-    status_of = dict(
-        StatusPeriod.objects.overlapping(day, day)
-        .filter(member__cell_id__in=by_cell)
-        .values_list("member_id", "kind")
-    )
+    statuses = defaultdict(list)
+    for status in StatusPeriod.objects.overlapping(
+        datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+    ).filter(member__cell_id__in=by_cell):
+        statuses[status.member_id].append(status)
+    rules_of_year = period.rule_set
     rows = []
-    for member_id, cell_id in (
-        Member.objects.current().filter(cell_id__in=by_cell).values_list("pk", "cell_id")
+    for member_id, cell_id, admitted in (
+        Member.objects.current()
+        .filter(cell_id__in=by_cell)
+        .values_list("pk", "cell_id", "admission_date")
     ):
         common = {"cell_year": by_cell[cell_id], "member_id": member_id}
-        status = status_of.get(member_id)
-        if status in STATUS_REASONS:  # not classified: no level, so no decision lists them
+        # The year's own rule set decides who is not classified (R13): a temporary transfer
+        # is rated from 2019 on, the 6-month exclusion applies where the era says so.
+        status = rules.derived_status(
+            admission_date=admitted,
+            statuses=statuses[member_id],
+            assessment_date=period.assessment_date,
+            year=period.year,
+            min_months_since_admission=rules_of_year.min_months_since_admission,
+            temporary_transfer_not_classified=rules_of_year.temporary_transfer_not_classified,
+        )
+        if status.code == AssessmentStatus.NOT_CLASSIFIED:
             rows.append(
                 MemberAssessment(
-                    **common, status=AssessmentStatus.NOT_CLASSIFIED, reason_code=status
+                    **common,
+                    status=AssessmentStatus.NOT_CLASSIFIED,
+                    reason_code=status.reason,
                 )
             )
             continue

@@ -272,10 +272,16 @@ def units_quotas(
     labels = {False: _("Grassroots organizations"), True: _("Commune and ward committees")}
     return [
         GroupQuota(
-            str(labels[key]), quota_from_rows(groups[key], period.rule_set, None, cap_percent)
+            str(labels[key]),
+            quota_from_rows(groups[key], period.rule_set, None, cap_percent, units=True),
         )
         for key in sorted(groups)
-    ] or [GroupQuota(str(labels[False]), quota_from_rows([], period.rule_set, None, cap_percent))]
+    ] or [
+        GroupQuota(
+            str(labels[False]),
+            quota_from_rows([], period.rule_set, None, cap_percent, units=True),
+        )
+    ]
 
 
 def worst(groups: list[GroupQuota]) -> quota.QuotaCheck:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
+from . import rules
 from .models import (
     CellState,
     CellYear,
@@ -192,8 +193,18 @@ def reason_given(row, ctx) -> Iterable[str]:
 
 @guard("checklist")
 def checklist_complete(row: CellYear, ctx) -> Iterable[str]:
+    """The documents a submission needs (form 01, every assessed member's self-review; issue
+    13 item 8) and the checklist's blocking items (quorum, every proposal voted, R18)."""
     from . import cell_year as work
+    from .models import AssessmentStatus
 
+    assessed = row.assessments.filter(status=AssessmentStatus.ASSESS).select_related("member")
+    missing = rules.submission_documents_missing(
+        report_written=bool(row.report_strengths.strip()),
+        without_review=[a.member.full_name for a in assessed if not a.has_self_review],
+    )
+    if missing:
+        yield str(work.MSG_DOCUMENTS_MISSING % {"missing": "; ".join(missing)})
     summary = work.meeting_summary(work.meeting_for(row))
     failing = [i for i in work.submission_checklist(row, summary) if i.blocking and not i.ok]
     if failing:

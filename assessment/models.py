@@ -80,6 +80,12 @@ class RuleSet(Bilingual):
         choices=QuotaDenominator.choices,
         default=QuotaDenominator.GOOD_OR_ABOVE,
     )
+    # R10 (issue 13 item 5): organizations had no quota before 2018 (Quy định 132 brought it).
+    quota_for_organizations = models.BooleanField(
+        _("the quota applies to organizations too"),
+        default=True,
+        db_default=True,  # earlier seed migrations write rule sets without this field
+    )
     quota_group = models.CharField(
         _("quota group for members"),
         max_length=30,
@@ -193,6 +199,12 @@ class Level(Bilingual):
     )
     vote_threshold_denominator = models.PositiveSmallIntegerField(
         _("vote threshold denominator"), default=2
+    )
+    # "From two thirds up" (reached) or "more than half" (exceeded): rule-set data (R18).
+    vote_threshold_at_least = models.BooleanField(
+        _("reaching the threshold is enough (“from … up”)"),
+        default=False,
+        db_default=False,  # earlier seed migrations write levels without this field
     )
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
 

@@ -39,26 +39,47 @@ def record_is_late(record, *, due: datetime.date | None, today: datetime.date) -
     return rules.is_late(done_at=done_at(record), due=due, today=today)
 
 
+def _by_unit_year(q_for_due, due: datetime.date) -> Q:
+    """R19 (Hướng dẫn 43 §4.1): units whose working year ends later (Organization.
+    year_ends_later) answer to `rules.unit_due`; the rows queried are units."""
+    later = rules.unit_due(due, year_ends_later=True)
+    if later == due:
+        return q_for_due(due)
+    return (Q(year_ends_later=False) & q_for_due(due)) | (
+        Q(year_ends_later=True) & q_for_due(later)
+    )
+
+
 def late_q(relation: str, *, due: datetime.date | None, today: datetime.date) -> Q:
-    """R19 for rows, as record_is_late decides it for one: done work submitted after the day,
+    """R19 for units, as record_is_late decides it for one: done work submitted after the day,
     or (once the day has passed) work still open. `relation` names the year's record from the
-    rows queried; it may be missing (a cell nobody has opened yet is not started)."""
+    units queried; it may be missing (a cell nobody has opened yet is not started)."""
     if due is None:
         return Q(pk__in=[])
-    late = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": due})
-    if rules.is_late(done_at=None, due=due, today=today):
-        late |= open_q(relation)
-    return late
+
+    def late(day: datetime.date) -> Q:
+        q = Q(**{f"{relation}__state__in": DONE_STATES, f"{relation}__submitted_at__date__gt": day})
+        if rules.is_late(done_at=None, due=day, today=today):
+            q |= open_q(relation)
+        return q
+
+    return _by_unit_year(late, due)
 
 
 def on_time_q(relation: str, *, due: datetime.date | None) -> Q:
-    """Rows whose record was done on or before the day (any done record when there is none)."""
+    """Units whose record was done on or before the day (any done record when there is none)."""
     done = Q(**{f"{relation}__state__in": DONE_STATES})
     if due is None:
         return done
-    return done & (
-        Q(**{f"{relation}__submitted_at__isnull": True})
-        | Q(**{f"{relation}__submitted_at__date__lte": due})
+    return _by_unit_year(
+        lambda day: (
+            done
+            & (
+                Q(**{f"{relation}__submitted_at__isnull": True})
+                | Q(**{f"{relation}__submitted_at__date__lte": day})
+            )
+        ),
+        due,
     )
 
 

@@ -53,6 +53,7 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
         "quota_raised_percent": quota.get("raised_percent", 25),
         "quota_denominator": quota.get("denominator", "good_or_above"),
         "quota_group": quota.get("group", "grassroots_organization"),
+        "quota_for_organizations": quota.get("organizations", True),
         "quorum_numerator": quorum[0],
         "quorum_denominator": quorum[1],
         "min_months_since_admission": data.get("min_months_since_admission", 6),
@@ -75,23 +76,26 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
     )
     # Rows are updated in place by code: assessments point at levels, so a definition can be
     # applied again by a later migration without breaking them.
+    level_fields = {f.name for f in models.Level._meta.get_fields()}
     for level in data["levels"]:
         threshold = level.get("vote_threshold", [1, 2])
+        defaults = {
+            "short_name": level.get("short_name", level["code"]),
+            "name_vi": level["name_vi"],
+            "name_en": level["name_en"],
+            "rank": level["rank"],
+            "applies_to": level.get("applies_to", "both"),
+            "maps_to": level["maps_to"],
+            "score_min": level.get("score_min"),
+            "vote_threshold_numerator": threshold[0],
+            "vote_threshold_denominator": threshold[1],
+            "vote_threshold_at_least": level.get("vote_threshold_at_least", False),
+            "conditions": level.get("conditions", []),
+        }
         models.Level.objects.update_or_create(
             rule_set=rule_set,
             code=level["code"],
-            defaults={
-                "short_name": level.get("short_name", level["code"]),
-                "name_vi": level["name_vi"],
-                "name_en": level["name_en"],
-                "rank": level["rank"],
-                "applies_to": level.get("applies_to", "both"),
-                "maps_to": level["maps_to"],
-                "score_min": level.get("score_min"),
-                "vote_threshold_numerator": threshold[0],
-                "vote_threshold_denominator": threshold[1],
-                "conditions": level.get("conditions", []),
-            },
+            defaults={k: v for k, v in defaults.items() if k in level_fields},
         )
     for order, group in enumerate(data.get("criteria", [])):
         group_row, _ = models.CriteriaGroup.objects.update_or_create(

@@ -82,10 +82,16 @@ def derived_status(
     return ASSESS
 
 
-def counted_voters(*, full_members: int, temporarily_away: int, exempted_absent: int) -> int:
+def counted_voters(
+    *, full_members: int, temporarily_away: int, exempted_absent: int, suspended: int = 0
+) -> int:
     """R18 (Quy định 294, 9.3.2): the number that counts is the cell's full members, minus those
-    temporarily active elsewhere and minus exempted members who are absent; not those present."""
-    return max(full_members - temporarily_away - exempted_absent, 0)
+    temporarily active elsewhere, minus exempted members who are absent and minus suspended
+    members (đình chỉ sinh hoạt: they neither attend nor vote, R13); not those present.
+
+    All arguments are head counts of distinct members (a suspended member is not also counted
+    as away or exempted); returns a count ≥ 0."""
+    return max(full_members - temporarily_away - exempted_absent - suspended, 0)
 
 
 def quorum_met(*, present: int, counted: int, numerator: int, denominator: int) -> bool:
@@ -111,20 +117,36 @@ def review_dates(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)
 
 
+def threshold_reached(
+    votes: int, counted: int, *, numerator: int, denominator: int, at_least: bool
+) -> bool:
+    """R18: do `votes` of `counted` members reach numerator/denominator? "More than" (the
+    default: Điều lệ art. 10, "more than half") or, when `at_least`, "from … up" (từ … trở lên).
+    Integer arithmetic: 6 of 9 is exactly two thirds, so it reaches "at least" and not "more"."""
+    if at_least:
+        return votes * denominator >= numerator * counted
+    return votes * denominator > numerator * counted
+
+
 def proposed_level(votes: Mapping[str, int | None], levels: Sequence, *, counted: int):
-    """R18 (Decision): the highest level whose votes for it *or higher* exceed its threshold share
+    """R18 (Decision): the highest level whose votes for it *or higher* reach its threshold share
     of the counted members (more than half by default); None when no level reaches it.
 
-    `levels` are the rule set's levels ordered best first, each with `code` and
-    `vote_threshold_numerator`/`_denominator`.
+    `levels` are the rule set's levels ordered best first, each with `code`,
+    `vote_threshold_numerator`/`_denominator` and `vote_threshold_at_least` (rule-set data:
+    whether the share must be exceeded or only reached).
     """
     if counted <= 0:
         return None
     cumulative = 0
     for level in levels:
         cumulative += votes.get(level.code) or 0
-        if cumulative * level.vote_threshold_denominator > (
-            level.vote_threshold_numerator * counted
+        if threshold_reached(
+            cumulative,
+            counted,
+            numerator=level.vote_threshold_numerator,
+            denominator=level.vote_threshold_denominator,
+            at_least=getattr(level, "vote_threshold_at_least", False),
         ):
             return level
     return None
@@ -212,6 +234,17 @@ def condition_text(condition: Mapping[str, str]) -> str:
 # --- Checks at decision time (issue 4) ---------------------------------------------------------
 
 MSG_STATE_LEVEL = _("The party level may not be above the state (civil-service) level “%(state)s”.")
+MSG_STATE_EXCELLENT_NEEDED = _(
+    "A member who works in the state system can be excellent only if rated excellent as an "
+    "employee; the state level is “%(state)s”."
+)
+MSG_STATE_LEVEL_MISSING = _(
+    "A member who works in the state system can be excellent only if rated excellent as an "
+    "employee; record the state level first."
+)
+MSG_STATE_NOT_COMPLETED = _(
+    "The state level “%(state)s” is not completed, so the party level must be not completed."
+)
 MSG_HEAD_ABOVE_UNIT = _("The head's level may not be above the level of the unit they head.")
 MSG_BELOW_COMPLETED = _("%(n)s units or members below are rated below completed.")
 MSG_GOOD_SHARE = _(
@@ -222,14 +255,36 @@ MSG_DISCIPLINE_BELOW = _(
 )
 
 
-def state_level_errors(*, party_level, state_level, capped: frozenset[str]) -> list[str]:
-    """R6 (Hướng dẫn 21): a state employee's party level may not exceed their state level when
-    that level is one of `capped` (canonical codes; excellent and not completed by default)."""
-    if state_level is None or state_level.maps_to not in capped:
+def state_level_errors(
+    *, party_level, state_level, capped: frozenset[str], state_employee: bool = True
+) -> list[str]:
+    """R6 (Hướng dẫn 21-HD/BTCTW 2019 §2.3a; Hướng dẫn 25, 2023; Hướng dẫn 43, 2025) for a
+    member who works in the state system (`state_employee`), on canonical levels:
+
+    - "excellent" in `capped`: the member can be excellent as a member only if rated excellent
+      as an employee (a good, completed or missing state level refuses an excellent party level);
+    - "not_completed" in `capped`: a not-completed state rating forces not completed.
+
+    `party_level` and `state_level` are Level rows (`maps_to`, `name`), `state_level` may be
+    None; `capped` is the rule set's `state_level_caps` (empty in eras without the rule).
+    Returns the failing conditions as messages, empty when the levels are compatible; a member
+    outside the state system is not checked."""
+    if not state_employee or party_level is None:
         return []
-    if party_level.rank < state_level.rank:
-        return [str(MSG_STATE_LEVEL % {"state": state_level.name})]
-    return []
+    errors = []
+    if "excellent" in capped and party_level.maps_to == "excellent":
+        if state_level is None:
+            errors.append(str(MSG_STATE_LEVEL_MISSING))
+        elif state_level.maps_to != "excellent":
+            errors.append(str(MSG_STATE_EXCELLENT_NEEDED % {"state": state_level.name}))
+    if (
+        "not_completed" in capped
+        and state_level is not None
+        and state_level.maps_to == "not_completed"
+        and party_level.maps_to != "not_completed"
+    ):
+        errors.append(str(MSG_STATE_NOT_COMPLETED % {"state": state_level.name}))
+    return errors
 
 
 def head_level_errors(*, head_level, unit_level) -> list[str]:
@@ -266,6 +321,16 @@ def excellent_unit_errors(*, rule_set, levels_below: list, disciplined_below: in
     return errors
 
 
+def unit_due(due: datetime.date | None, *, year_ends_later: bool) -> datetime.date | None:
+    """R19 (Hướng dẫn 43 §4.1): reviews and ratings end before 31/12; a unit whose working year
+    ends later has until 15/01 of the next year. `due` is the level's deadline of the year;
+    returns the deadline for this unit (never earlier than `due`)."""
+    if due is None or not year_ends_later:
+        return due
+    later = datetime.date(due.year + 1 if due.month >= 7 else due.year, 1, 15)
+    return max(due, later)
+
+
 def is_late(
     *, done_at: datetime.datetime | None, due: datetime.date | None, today: datetime.date
 ) -> bool:
@@ -276,3 +341,48 @@ def is_late(
     if done_at is not None:
         return timezone.localtime(done_at).date() > due
     return today > due
+
+
+# --- The cell's submission (R18, R26; issue 13 item 8) -----------------------------------------
+
+MSG_MISSING_REPORT = _("the cell's report (form 01) is not written")
+MSG_MISSING_SELF_REVIEWS = _(
+    "these members have neither a self-review nor a not-classified or not-yet-classified "
+    "status: %(names)s"
+)
+REPORT_NOTICE_WORKING_DAYS = 3
+
+
+def submission_documents_missing(*, report_written: bool, without_review: Sequence[str]) -> list:
+    """R26 (Quy định 366 art. 17, the dossier) and steps 3–4: a cell submits only with its own
+    report (form 01) and a self-review from every member it assesses; members not classified or
+    not yet classified (R13–R14) need none. `without_review` names the members assessed who
+    have no self-review. Returns what is missing, as messages (empty: nothing missing)."""
+    missing = []
+    if not report_written:
+        missing.append(str(MSG_MISSING_REPORT))
+    if without_review:
+        missing.append(str(MSG_MISSING_SELF_REVIEWS % {"names": ", ".join(without_review)}))
+    return missing
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole working days (Monday to Friday) strictly between `start` and `end`: a report sent
+    on Monday for a Friday meeting has had 3 (Tuesday to Thursday). Public holidays are not
+    known to the application and count as working days."""
+    days, day = 0, start + datetime.timedelta(days=1)
+    while day < end:
+        if day.weekday() < 5:
+            days += 1
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def report_sent_in_time(
+    *, sent_on: datetime.date | None, meeting_on: datetime.date | None
+) -> bool | None:
+    """R18 (Hướng dẫn 43): the collective's draft report goes to the members at least 3 working
+    days before the review meeting. None while either date is unknown, else whether it held."""
+    if sent_on is None or meeting_on is None:
+        return None
+    return working_days_between(sent_on, meeting_on) >= REPORT_NOTICE_WORKING_DAYS

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from members.models import Member
 from organizations.access import get_organization_for_user, visible_organizations
+from organizations.collation import name_order
 from organizations.models import Organization
 
 from . import cell_year as work
-from . import corrections, decisions, grassroots
+from . import corrections, decisions, grassroots, rules
 from .access import (
     can_decide_cell_work,
     can_decide_for_superior,
@@ -92,7 +93,7 @@ def cell_year_view(request, year: int, pk: int):
             "cell_year": cell_year,
             "assessments": cell_year.assessments.select_related(
                 "member", "self_level", "proposed_level", "decided_level", "decision__issuer"
-            ).order_by("member__full_name", "pk"),
+            ).order_by(*name_order("member__full_name"), "pk"),
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary),
             "deadline": deadline,
@@ -304,7 +305,7 @@ def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
         None,
         *cell_year.assessments.to_assess()
         .select_related("member")
-        .order_by("member__full_name", "pk"),
+        .order_by(*name_order("member__full_name"), "pk"),
     ]
     return [
         _tally_row(subject, tallies.get(subject.pk if subject else None), summary)
@@ -330,12 +331,17 @@ def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False
 def _meeting_context(request, cell_year: CellYear, meeting, form=None):
     summary = work.meeting_summary(meeting)
     rule_set = cell_year.period.rule_set
+    member_levels = list(rule_set.levels.for_members().order_by("rank"))
+    cell_levels = list(rule_set.levels.for_organizations().order_by("rank"))
     return {
         "cell_year": cell_year,
         "meeting": meeting,
         "summary": summary,
         "form": form or MeetingForm(instance=meeting),
-        "member_levels": list(rule_set.levels.for_members().order_by("rank")),
+        "member_levels": member_levels,
+        # Each subject votes on its own levels: before 2018 a cell's differ from a member's.
+        "cell_levels": cell_levels,
+        "split_levels": cell_levels != member_levels,
         "attendance_rows": [(m, summary.attendance.get(m.pk)) for m in summary.voters],
         "tally_rows": _tally_rows(cell_year, summary, meeting),
         "vote_history": Tally.history.filter(meeting_id=meeting.pk or 0).select_related(
@@ -550,7 +556,13 @@ def inbox_view(request, year: int, pk: int):
     rows = []
     for cell in Organization.objects.in_subtree(unit).cells():
         cell_year = cell_years.get(cell.pk)
-        late = record_is_late(cell_year, due=deadline.due if deadline else None, today=today)
+        late = record_is_late(
+            cell_year,
+            due=rules.unit_due(
+                deadline.due if deadline else None, year_ends_later=cell.year_ends_later
+            ),
+            today=today,
+        )
         rows.append(
             {"cell": cell, "cell_year": cell_year, "members": members.get(cell.pk, 0), "late": late}
         )

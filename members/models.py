@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,8 @@ MSG_FULL_BEFORE_ADMISSION = _("The full-membership date cannot be before the adm
 MSG_BIRTH_AFTER_ADMISSION = _("The birth date must be before the admission date.")
 MSG_NOT_A_CELL = _("A member belongs to a cell (grassroots cell or subordinate cell).")
 MSG_PERIOD_DATES = _("The end date must not be before the start date.")
-MSG_CARD = _("A party card number has 6 to 20 digits.")
+MSG_CARD = _("A party card number has 6 to 20 digits 0–9, without spaces or other signs.")
+CARD_NUMBER = re.compile(r"[0-9]{6,20}")
 
 
 class Gender(models.TextChoices):
@@ -94,7 +96,9 @@ class Member(models.Model):
     def clean(self) -> None:
         errors = {}
         card = (self.card_number or "").strip()
-        if not (card.isdigit() and 6 <= len(card) <= 20):
+        # ASCII digits only (issue 13 item 11): str.isdigit() also takes full-width "０１２"
+        # and other scripts' digits, which would give one card two records.
+        if not CARD_NUMBER.fullmatch(card):
             errors["card_number"] = MSG_CARD
         if self.admission_date and self.admission_date > timezone.localdate():
             errors["admission_date"] = MSG_ADMISSION_FUTURE

@@ -22,7 +22,15 @@ from .resources import UnitResource
 class OrganizationAdmin(ImportExportMixin, TreeAdmin, SimpleHistoryAdmin):
     resource_classes = [UnitResource]
     form = movenodeform_factory(Organization)
-    list_display = ["name", "code", "kind", "document_symbol", "active_from", "active_to"]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "document_symbol",
+        "active_from",
+        "active_to",
+        "year_ends_later",
+    ]
     list_filter = ["kind"]
     search_fields = ["code", "name", "official_name"]
 

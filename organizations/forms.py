@@ -32,6 +32,7 @@ class OrganizationForm(forms.ModelForm):
             "document_symbol",
             "place_name",
             "heading_superior",
+            "year_ends_later",
         ]
         widgets = {"active_from": DateInput(), "active_to": DateInput()}
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .accounts import SESSION_KEY
+from .text import clean_text
 
 
 class RefuseNullCharactersMiddleware:
@@ -41,6 +42,36 @@ class RefuseNullCharactersMiddleware:
                     )
                     return response.render()
         return self.get_response(request)
+
+
+class NormalizeTextMiddleware:
+    """Issue 13 item 14: every submitted or searched value reaches the views in NFC, without
+    invisible or bidi control characters (organizations.text.clean_text), so that search finds
+    a name typed in decomposed form and duplicates cannot hide behind look-alike characters.
+    Passwords are left exactly as typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+def _cleaned(data):
+    if not data:
+        return data
+    cleaned = data.copy()
+    for name, values in data.lists():
+        if "password" not in name:
+            cleaned.setlist(name, [clean_text(v) if isinstance(v, str) else v for v in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 class VietnameseFirstMiddleware:

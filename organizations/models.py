@@ -150,6 +150,13 @@ class Organization(MP_Node):
         blank=True,
         help_text=_("E.g. “Đảng bộ tỉnh Bắc Ninh”; empty: derived from the parent unit."),
     )
+    # R19 (Hướng dẫn 43 §4.1): reviews and ratings end before 31/12, except for units whose
+    # working year ends later, which have until 15/01 of the next year.
+    year_ends_later = models.BooleanField(
+        _("working year ends after 31 December"),
+        default=False,
+        help_text=_("Its reviews and ratings may end by 15 January of the next year (R19)."),
+    )
 
     objects = OrganizationManager()
     history = HistoricalRecords(excluded_fields=["numchild"], history_manager=AuditedHistoryManager)

@@ -475,12 +475,13 @@ def own_work(
             continue
         state, submitted_at = records.get(unit.pk, (CellState.NOT_STARTED, None))
         done_at = submitted_at if state in DONE_STATES else None
+        day = rules.unit_due(due.get(level), year_ends_later=unit.year_ends_later)
         result[unit.pk] = OwnWork(
             state=state,
             submitted_at=done_at,
             level=level,
-            due=due.get(level),
-            late=rules.is_late(done_at=done_at, due=due.get(level), today=today),
+            due=day,
+            late=rules.is_late(done_at=done_at, due=day, today=today),
         )
     return result
 
@@ -628,7 +629,10 @@ def late_units(
             )
             .order_by("path")[: limit - len(shown)]
         )
-        shown += [_late_unit(org, level, day, today) for org in late]
+        shown += [
+            _late_unit(org, level, rules.unit_due(day, year_ends_later=org.year_ends_later), today)
+            for org in late
+        ]
     return LateList(units=shown, total=head.grassroots.late + head.cells.late)
 
 

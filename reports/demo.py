@@ -230,7 +230,9 @@ class Builder:
         rng, day = self.rng, self.assessment_date
         gender = Gender.MALE if rng.random() < 0.62 else Gender.FEMALE
         name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
-        birth = datetime.date(rng.randint(1950, 2002), rng.randint(1, 12), rng.randint(1, 28))
+        # at least 20 years old in the demo's year (a past year too: issue 13 item 10)
+        youngest = min(2002, self.year - 20)
+        birth = datetime.date(rng.randint(1950, youngest), rng.randint(1, 12), rng.randint(1, 28))
         roll = rng.random()
         if roll < 0.02:  # admitted less than six months before the assessment date
             admission = day - datetime.timedelta(days=rng.randint(20, 170))

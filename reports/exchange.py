@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from assessment.models import AssessmentStatus, CellYear, GrassrootsYear, MemberAssessment, Period
 from members.models import Member
+from organizations.collation import name_order, name_sort_key
 from organizations.models import OWN_LEVEL_KINDS, Kind, Organization
 
 from .imports import (
@@ -98,7 +99,9 @@ def _members(unit: Organization, period: Period | None) -> list[tuple[Member, Or
             cell_year__period=period, cell_year__cell__path__startswith=unit.path
         ).select_related("member", "cell_year__cell"):
             rows.setdefault(a.member_id, (a.member, a.cell_year.cell))
-    return sorted(rows.values(), key=lambda pair: (pair[1].path, pair[0].full_name, pair[0].pk))
+    return sorted(
+        rows.values(), key=lambda pair: (pair[1].path, name_sort_key(pair[0].full_name), pair[0].pk)
+    )
 
 
 def _member_rows(members: list[tuple[Member, Organization]]) -> list[tuple]:
@@ -152,7 +155,7 @@ def _result_rows(unit: Organization, period: Period) -> list[tuple]:
             cell_year__period=period, cell_year__cell__path__startswith=unit.path
         )
         .select_related("member", "decided_level")
-        .order_by("cell_year__cell__path", "member__full_name", "member_id")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "member_id")
     )
     rows += [
         (period.year, TARGET_MEMBER, a.member.card_number, *found)

@@ -21,8 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from assessment import rules
+from assessment import quota, rules
 from assessment.models import AssessmentStatus, MemberAssessment, Period
+from organizations.collation import name_order
 from organizations.models import GRASSROOTS_KINDS, Organization
 
 from .meetings_dashboard import meetings_sheet
@@ -183,7 +184,7 @@ def _section_sheet(wb: Workbook, summary: Summary, name: str, sheet_title: str) 
         head(top + 1, col, _("Number"))
         head(top + 1, col + 1, "%")
         col += 2
-    head(top, col, _("Excellent quota ratio (%)"), rows=2)
+    head(top, col, quota.ratio_label(summary.rule_set.quota_denominator), rows=2)
     head(top, col + 1, _("Commendation proposals"), rows=2)
     head(top, col + 2, _("Given review prompts"), rows=2)
     ws.row_dimensions[top + 1].height = 60
@@ -320,6 +321,7 @@ def summary_tables(summary: Summary) -> list[dict]:
             {
                 "name": name,
                 "title": section_title(name),
+                "ratio_label": quota.ratio_label(summary.rule_set.quota_denominator),
                 "levels": summary.rows[0].sections[name].levels,
                 "not_classified": [reason_label(c) for c in cols.not_classified],
                 "pending": [reason_label(c) for c in cols.pending],
@@ -359,7 +361,7 @@ def classification_rows(unit: Organization, period: Period):
         MemberAssessment.objects.filter(
             cell_year__period=period, cell_year__cell__path__startswith=unit.path
         )
-        .order_by("cell_year__cell__path", "member__full_name", "pk")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
         .values_list(
             "member__card_number",
             "member__full_name",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import unicodedata
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +60,7 @@ from organizations.models import (
     Organization,
 )
 from organizations.services import organization_add_child
+from organizations.text import clean_text
 
 from .imports_signing import SIGNING_COLUMNS, apply_signing, read_signing
 from .models import ImportRun
@@ -235,12 +236,13 @@ def _text(value: Any) -> str:
         value = value.date()
     if isinstance(value, datetime.date):
         return value.strftime(DATE_FORMAT)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return clean_text(str(value)).strip()
 
 
 def _key(value: Any) -> str:
-    """How names are matched: NFC, trimmed, case-folded."""
-    return _text(value).casefold()
+    """How names are matched: NFC without invisible characters, trimmed, inner spaces
+    collapsed, case-folded ("DangVien ", "Số thẻ  đảng viên", "NAM")."""
+    return " ".join(_text(value).split()).casefold()
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -256,55 +258,208 @@ def _date(value: Any) -> datetime.date | None:
     raise ValueError(value)
 
 
+# Issue 13 item 15: the Vietnamese words people write in coded columns, held here so that the
+# import reads them whatever the process's language and whether or not the translation
+# catalogue is compiled. The first word of each is the one error messages suggest.
+VIETNAMESE_WORDS: dict[str, tuple[str, ...]] = {
+    Gender.MALE: ("Nam",),
+    Gender.FEMALE: ("Nữ",),
+    Kind.PROVINCE: ("Tỉnh ủy", "Thành ủy trực thuộc Trung ương"),
+    Kind.SUPERIOR: (
+        "Cấp ủy cấp trên trực tiếp cơ sở",
+        "Cấp trên cơ sở",
+        "Huyện ủy",
+        "Quận ủy",
+        "Thị ủy",
+        "Đảng ủy xã",
+        "Đảng ủy phường",
+        "Đảng ủy trực thuộc",
+    ),
+    Kind.GRASSROOTS_COMMITTEE: ("Đảng bộ cơ sở", "Đảng ủy cơ sở"),
+    Kind.GRASSROOTS_CELL: ("Chi bộ cơ sở",),
+    Kind.PARTIAL_COMMITTEE: ("Đảng bộ bộ phận",),
+    Kind.SUBORDINATE_CELL: ("Chi bộ trực thuộc", "Chi bộ trực thuộc đảng ủy cơ sở"),
+}
+# "Không phân loại" / "Chưa phân loại" in the Xếp loại column, beside the marks KPL and CPL.
+MARK_WORDS = {"không phân loại": "KPL", "chưa phân loại": "CPL"}
+
+
 def _labels(choices) -> dict[str, str]:
-    """Codes and their labels in Vietnamese and English, matched case-insensitively."""
+    """Codes, their English labels and the Vietnamese words people write, matched after
+    trimming and case folding (never through the translation catalogue)."""
     lookup = {}
     for choice in choices:
         lookup[_key(choice.value)] = choice.value
-        for language in ("vi", "en"):
-            with translation.override(language):
-                lookup[_key(str(choice.label))] = choice.value
+        with translation.override("en"):
+            lookup[_key(str(choice.label))] = choice.value
+        for word in VIETNAMESE_WORDS.get(choice.value, ()):
+            lookup[_key(word)] = choice.value
     return lookup
 
 
 def _vi_labels(choices) -> str:
-    with translation.override("vi"):
-        return ", ".join(f"{c.value} ({c.label})" for c in choices)
+    return ", ".join(
+        f"{c.value} ({VIETNAMESE_WORDS.get(c.value, (str(c.label),))[0]})" for c in choices
+    )
 
 
 @dataclass
 class Sheet:
     name: str
     rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, header → value)
+    hidden: bool = False
+    hidden_rows: set[int] = field(default_factory=set)
+    formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # without a value
+    flagged: set[tuple[int, str]] = field(default_factory=set)  # cells already explained
+    cell_errors: Errors = field(default_factory=lambda: Errors())  # checked with the rows
 
 
-def _read_sheet(worksheet, name: str, errors: Errors) -> Sheet:
+# Columns that hold identifiers: a number cell there has lost what was typed (Excel drops the
+# leading zero of 0100001234), so it is refused, never guessed (issue 13 item 11).
+IDENTIFIER_COLUMNS = frozenset({COL_CODE, COL_PARENT, COL_CARD, COL_CELL, COL_ID})
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
+)
+MSG_NUMBER_IDENTIFIER = _(
+    "The cell holds the number %(value)s, not text: Excel drops the leading zeros of numbers, "
+    "so the identifier may have lost some. Format the column as Text and type it again."
+)
+MSG_CELL_ERROR = _(
+    "The cell holds the error %(value)s, not a value: correct the formula or type the value."
+)
+MSG_FORMULA_NO_VALUE = _(
+    "The cell holds the formula %(formula)s but no computed value: open the workbook in Excel, "
+    "let it calculate, save it and upload it again (or type the value)."
+)
+MSG_HIDDEN_ROW = _("(this row is hidden in Excel)")
+MSG_HIDDEN_SHEET = _("(this sheet is hidden in Excel)")
+MSG_DUPLICATE_SHEET = _("The workbook has two sheets named %(sheet)s: %(names)s.")
+MSG_IGNORED_SHEET = _("The sheet “%(sheet)s” is not one the import reads; it was ignored.")
+MSG_IGNORED_COLUMN = _(
+    "Sheet %(sheet)s: the column “%(column)s” is not one the import reads; it was ignored."
+)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _read_sheet(worksheet, name: str, errors: Errors, ignored: list[str]) -> Sheet:
     # The size a file claims for a sheet may be wrong; read every row it really holds.
     worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)
-    # "Số thẻ  đảng viên" with a doubled or non-breaking space is still the column
-    header = [" ".join(_text(v).split()) for v in next(rows, ())]
+    # "Số thẻ  đảng viên" with a doubled or non-breaking space, or " Họ và tên" in capitals,
+    # is still the column: headers are matched after trimming and case folding (item 12).
+    header = [_key(v) for v in next(rows, ())]
+    wanted = {_key(c): c for c in HEADERS[name]}
     for column in HEADERS[name]:
-        if column not in header:
+        if _key(column) not in header:
             errors.add(name, 1, column, MSG_MISSING_HEADER)
-        elif header.count(column) > 1:
+        elif header.count(_key(column)) > 1:
             errors.add(name, 1, column, MSG_DUPLICATE_HEADER)
     optional = tuple(SIGNING_COLUMNS) if name == SHEET_UNITS else ()
-    positions = {c: header.index(c) for c in (*HEADERS[name], *optional) if c in header}
-    data = []
+    wanted = {_key(c): c for c in (*HEADERS[name], *optional)}
+    positions = {wanted[k]: header.index(k) for k in wanted if k in header}
+    for key in header:
+        if key and key not in wanted:
+            ignored.append(str(MSG_IGNORED_COLUMN % {"sheet": name, "column": key}))
+    sheet = Sheet(name, [], hidden=worksheet.sheet_state != "visible")
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             errors.append(file_error(MSG_TOO_MANY_ROWS % {"sheet": name, "max": MAX_ROWS}))
             break
         if all(_text(v) == "" for v in values):
             continue
-        data.append(
-            (
-                number,
-                {c: values[i] if i < len(values) else None for c, i in positions.items()},
-            )
+        row = {c: values[i] if i < len(values) else None for c, i in positions.items()}
+        for column, value in row.items():
+            found = sheet.cell_errors
+            if column in IDENTIFIER_COLUMNS and _is_number(value):
+                found.add(name, number, column, MSG_NUMBER_IDENTIFIER, value=_text(value))
+            elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+                found.add(name, number, column, MSG_CELL_ERROR, value=value.strip())
+            else:
+                continue
+            row[column] = None
+            sheet.flagged.add((number, column))
+        sheet.rows.append((number, row))
+    return sheet
+
+
+DETAIL_MARKS = re.compile(rb'<f[ >/]|<row [^>]*hidden="(?:1|true)"')
+
+
+def _has_formulas_or_hidden_rows(worksheet) -> bool:
+    """Scan the sheet's XML in chunks (never all of it in memory) for a formula or a hidden
+    row."""
+    tail = b""
+    with worksheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            if DETAIL_MARKS.search(tail + chunk):
+                return True
+            tail = chunk[-512:]
+    return False
+
+
+def _cell_details(book, worksheet, sheet: Sheet, positions: dict[str, int]) -> None:
+    """The formulas without a computed value and the hidden rows of `sheet` (item 13), read
+    again from the sheet's XML only when it has formulas or hidden rows: a workbook saved by a
+    program that does not calculate (or with calculation off) keeps formulas without values,
+    which openpyxl's values-only reading gives as empty cells."""
+    from openpyxl.worksheet._reader import WorkSheetParser  # openpyxl's own row parser
+
+    if not _has_formulas_or_hidden_rows(worksheet):
+        return
+    columns = {index + 1: name for name, index in positions.items()}
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=False,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
         )
-    return Sheet(name, data)
+        for number, cells in parser.parse():
+            for cell in cells:
+                column = columns.get(cell["column"])
+                if column and cell["data_type"] == "f":
+                    sheet.formulas[(number, column)] = str(cell["value"])
+        sheet.hidden_rows = {
+            int(r)
+            for r, attrs in parser.row_dimensions.items()
+            if attrs.get("hidden") in ("1", "true")
+        }
+    # A formula with a cached value was read as that value: only empty ones need a word.
+    values = dict(sheet.rows)
+    sheet.formulas = {
+        (n, c): f
+        for (n, c), f in sheet.formulas.items()
+        if n in values and values[n].get(c) is None
+    }
+
+
+def _explained(errors: Errors, sheets: dict[str, Sheet]) -> Errors:
+    """Each error as the cell really is (item 13): "a value is required" for a cell that holds
+    a formula without value says so, is dropped where the cell already has its own message, and
+    an error in a hidden row or sheet says it is hidden, so the user can find it."""
+    result = Errors()
+    for error in errors:
+        sheet = sheets.get(error.sheet)
+        if sheet is None or error.row is None:
+            result.append(error)
+            continue
+        place, message = (error.row, error.column), error.message
+        if message == str(MSG_REQUIRED):
+            if place in sheet.flagged:
+                continue
+            if place in sheet.formulas:
+                message = str(MSG_FORMULA_NO_VALUE % {"formula": sheet.formulas[place]})
+        if error.row in sheet.hidden_rows:
+            message = f"{message} {MSG_HIDDEN_ROW}"
+        if sheet.hidden:
+            message = f"{message} {MSG_HIDDEN_SHEET}"
+        result.append(RowError(error.sheet, error.row, error.column, message))
+    return result
 
 
 def _file_size(file) -> int:
@@ -325,7 +480,7 @@ def _file_name(file) -> str:
     return Path(getattr(file, "name", "") or "").name
 
 
-def _read_workbook(file, errors: Errors) -> dict[str, Sheet]:
+def _read_workbook(file, errors: Errors, ignored: list[str] | None = None) -> dict[str, Sheet]:
     """The known sheets of the workbook; file-wide problems go to `errors`."""
     size = _file_size(file)
     if size == 0:
@@ -346,7 +501,7 @@ def _read_workbook(file, errors: Errors) -> dict[str, Sheet]:
             errors.append(file_error(problem))
             return {}
         handle.seek(0)
-        return _sheets(handle, errors)
+        return _sheets(handle, errors, ignored if ignored is not None else [])
     finally:
         if handle is not file:
             handle.close()
@@ -378,20 +533,39 @@ def _package_problem(handle: IO[bytes]) -> str | None:
     return None
 
 
-def _sheets(handle: IO[bytes], errors: Errors) -> dict[str, Sheet]:
+def _sheets(handle: IO[bytes], errors: Errors, ignored: list[str]) -> dict[str, Sheet]:
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error on a package that is not a workbook
         errors.append(file_error(MSG_NOT_XLSX))
         return {}
+    # Sheet names are matched after trimming and case folding ("DangVien ", "dangvien"); every
+    # other sheet is named in the report as ignored (item 12).
+    known = {_key(name): name for name in HEADERS}
+    found: dict[str, list[str]] = {}
+    for title in book.sheetnames:
+        if _key(title) in known:
+            found.setdefault(known[_key(title)], []).append(title)
+        else:
+            ignored.append(str(MSG_IGNORED_SHEET % {"sheet": title}))
+    sheets = {}
     try:
-        sheets = {n: _read_sheet(book[n], n, errors) for n in HEADERS if n in book.sheetnames}
+        for name, titles in found.items():
+            if len(titles) > 1:
+                names = ", ".join(f"“{t}”" for t in titles)
+                errors.append(file_error(MSG_DUPLICATE_SHEET % {"sheet": name, "names": names}))
+                continue
+            worksheet = book[titles[0]]
+            sheets[name] = _read_sheet(worksheet, name, errors, ignored)
+            header = [_key(v) for v in next(worksheet.iter_rows(values_only=True), ())]
+            positions = {c: header.index(_key(c)) for c in HEADERS[name] if _key(c) in header}
+            _cell_details(book, worksheet, sheets[name], positions)
     except Exception:  # a damaged sheet inside a valid package
         errors.append(file_error(MSG_NOT_XLSX))
         return {}
     finally:
         book.close()
-    if not sheets:
+    if not sheets and not errors:
         errors.append(file_error(MSG_NO_SHEETS % {"sheets": ", ".join(HEADERS)}))
     elif not errors and not any(sheet.rows for sheet in sheets.values()):
         errors.append(file_error(MSG_NO_ROWS))
@@ -439,6 +613,7 @@ class Plan:
 
     errors: Errors
     sheets: set[str]
+    ignored: list[str] = field(default_factory=list)  # sheets and columns not read (item 12)
     units: list[UnitRow] = field(default_factory=list)  # parents before children
     members: list[MemberRow] = field(default_factory=list)
     results: list[ResultRow] = field(default_factory=list)
@@ -758,14 +933,23 @@ class Levels:
             levels = (
                 rule_set.levels.for_members() if member else rule_set.levels.for_organizations()
             )
-            self._cache[key] = {level.code.upper(): level for level in levels.order_by("rank")}
+            found = {level.code.upper(): level for level in levels.order_by("rank")}
+            # Item 15: the level's Vietnamese name or abbreviation, as people write it.
+            for level in levels.order_by("rank"):
+                for word in (level.short_name, level.name_vi):
+                    found.setdefault(" ".join(_text(word).split()).upper(), level)
+            self._cache[key] = found
         return self._cache[key]
 
 
 def _parse_result(number: int, values: dict, plan: Plan, levels: Levels, errors: Errors):
     place = (SHEET_RESULTS, number)
     year, target = _year(values.get(COL_YEAR)), _key(values.get(COL_TARGET))
-    ident, mark = _text(values.get(COL_ID)), _text(values.get(COL_LEVEL)).upper()
+    ident = _text(values.get(COL_ID))
+    mark = (
+        MARK_WORDS.get(_key(values.get(COL_LEVEL)))
+        or " ".join(_text(values.get(COL_LEVEL)).split()).upper()
+    )
     reason = _key(values.get(COL_REASON))
     for column in (COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL):
         if not _text(values.get(column)):
@@ -824,7 +1008,8 @@ def _mark(place, mark, reason, target, rule_set, levels: Levels, errors: Errors)
         return None, None
     codes = levels.of(rule_set, member=target == TARGET_MEMBER)
     if mark not in codes:
-        choices = ", ".join([*codes, MARK_NOT_CLASSIFIED, MARK_PENDING])
+        listed = [c for c, level in codes.items() if c == level.code.upper()]
+        choices = ", ".join([*listed, MARK_NOT_CLASSIFIED, MARK_PENDING])
         errors.add(
             *place,
             COL_LEVEL,
@@ -944,11 +1129,16 @@ def _check_locked(plan: Plan, errors: Errors) -> None:
 
 
 def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
-    """Read and check the whole workbook; nothing is written."""
-    errors = Errors()
-    sheets = _read_workbook(file, errors)
-    plan = Plan(errors=errors, sheets=set(sheets))
+    """Read and check the whole workbook; nothing is written. The plan's `errors` say what is
+    wrong, by sheet, row and column; its `ignored` names the sheets and columns not read."""
+    errors, ignored = Errors(), []
+    sheets = _read_workbook(file, errors, ignored)
+    plan = Plan(errors=errors, sheets=set(sheets), ignored=ignored)
     if errors:
+        for sheet in sheets.values():
+            errors.extend(sheet.cell_errors)
+        plan.errors = _explained(errors, sheets)
+        plan.errors.sort(key=_error_order)
         return plan
     units = _parse_units(sheets[SHEET_UNITS], errors) if SHEET_UNITS in sheets else {}
     result_codes, result_cards = _result_refs(sheets.get(SHEET_RESULTS))
@@ -970,7 +1160,10 @@ def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
         }
         members_rows = {m.card: m for m in plan.members}
         _check_results(sheets[SHEET_RESULTS], units, members_rows, plan, by, errors)
-    errors.sort(key=_error_order)
+    for sheet in sheets.values():
+        errors.extend(sheet.cell_errors)
+    plan.errors = _explained(errors, sheets)
+    plan.errors.sort(key=_error_order)
     return plan
 
 
@@ -1144,8 +1337,11 @@ def _write(plan: Plan, *, by, reason: str) -> None:
 # --- The service ------------------------------------------------------------------------------
 
 
-def _record(*, by, name: str, size: int, dry_run: bool, errors, counts, confirms) -> ImportRun:
+def _record(
+    *, by, name: str, size: int, dry_run: bool, errors, counts, confirms, ignored=()
+) -> ImportRun:
     return ImportRun.objects.create(
+        ignored=list(ignored),
         user=by if by is not None and by.is_authenticated else None,
         file_name=name[: ImportRun._meta.get_field("file_name").max_length],
         size=size,
@@ -1170,6 +1366,7 @@ def workbook_import(
     """
     name, size = file_name or _file_name(file), _file_size(file)
     reason = str(MSG_IMPORT_REASON % {"name": name})
+    plan = None
     try:
         with transaction.atomic():
             plan = workbook_check(file, by=by)
@@ -1186,6 +1383,7 @@ def workbook_import(
                     errors=[],
                     counts=counts,
                     confirms=confirms,
+                    ignored=plan.ignored,
                 )
                 return ImportResult(errors=[], counts=counts, dry_run=False, run=run)
     except (IntegrityError, ValidationError):  # a concurrent change since the check
@@ -1199,6 +1397,7 @@ def workbook_import(
         errors=errors,
         counts=counts,
         confirms=confirms,
+        ignored=plan.ignored if plan is not None else [],
     )
     return ImportResult(errors=errors, counts=counts, dry_run=dry_run, run=run)
 

@@ -79,6 +79,8 @@ class ImportRun(models.Model):
     ok = models.BooleanField(_("without errors"), default=False)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Sheets and columns the import did not read, named so that nothing vanishes unsaid.
+    ignored = models.JSONField(_("ignored sheets and columns"), default=list, blank=True)
     # The dry run whose kept file this run imported (the web flow's confirm step).
     confirms = models.ForeignKey(
         "self",

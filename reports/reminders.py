@@ -638,13 +638,15 @@ def _reporting_progress(
         counts = {"total": 0, "on_time": 0, "late_done": 0, "open_late": 0}
         for org in units:
             counts["total"] += 1
-            is_late = rules.is_late(done_at=org.first_at, due=deadline.due, today=today)
+            # R19: a unit whose working year ends later has until 15/01 (Hướng dẫn 43 §4.1)
+            due = rules.unit_due(deadline.due, year_ends_later=org.year_ends_later)
+            is_late = rules.is_late(done_at=org.first_at, due=due, today=today)
             if org.first_at:
                 counts["late_done" if is_late else "on_time"] += 1
             elif is_late:
                 counts["open_late"] += 1  # not submitted and past the day; else not yet due
             if is_late:
-                late.append(LateReporting(org, deadline.due, org.first_at))
+                late.append(LateReporting(org, due, org.first_at))
         result[deadline.level] = dashboard.DeadlineProgress(
             deadline.level, deadline.due, (deadline.due - today).days, **counts
         )

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from assessment import quota
+from assessment import quota, rules
 from assessment.models import Deadline, DeadlineLevel, Period
 from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
@@ -63,8 +63,11 @@ from .access import can_submit_report, get_submission_for_user  # noqa: E402,F40
 
 
 def report_due(unit: Organization, period: Period) -> datetime.date | None:
+    """The unit's report deadline (R19): its level's, or 15/01 of the next year for a unit whose
+    working year ends later (Hướng dẫn 43 §4.1)."""
     level = REPORT_LEVELS.get(unit.kind)
-    return Deadline.objects.filter(period=period, level=level).values_list("due", flat=True).first()
+    due = Deadline.objects.filter(period=period, level=level).values_list("due", flat=True).first()
+    return rules.unit_due(due, year_ends_later=unit.year_ends_later)
 
 
 def versions_of(unit: Organization, period: Period):

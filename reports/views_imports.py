@@ -82,6 +82,7 @@ def import_run_view(request, pk: int):
             "run": run,
             "errors": [RowError(**error) for error in run.errors],
             "counts": [(COUNT_LABELS.get(k, k), c) for k, c in run.counts.items()],
+            "ignored": run.ignored,
             "can_confirm": is_confirmable(run),
         },
     )

@@ -23,6 +23,7 @@ from organizations.access import (
     unit_assignments,
     visible_organizations,
 )
+from organizations.collation import name_order
 from organizations.models import Kind, Organization
 
 from .submissions import submits_report
@@ -93,7 +94,7 @@ def unit_detail(request, pk: int):
     unit = get_organization_for_user(request.user, pk)
     children = list(Organization.objects.get_children(unit))
     counts = subtree_counts(unit, [unit, *children])
-    members = visible_members(request.user).current().in_subtree(unit).order_by("full_name", "id")
+    members = visible_members(request.user).current().in_subtree(unit).order_by(*name_order(), "id")
     query = request.GET.get("q", "").strip()
     if query:
         members = members.filter(Q(full_name__icontains=query) | Q(card_number__startswith=query))

@@ -32,11 +32,9 @@ def ensure_seeded() -> None:
     from assessment.models import RuleSet
     from assessment.rule_sets import read_definition
 
-    current = import_module("assessment.migrations.0002_seed_rule_set_qd366")
-    eras = import_module("assessment.migrations.0008_rule_sets_all_eras")
-    codes = {read_definition(name)["code"] for name in ("qd366-2025.json", *eras.FILES)}
+    eras = import_module("assessment.migrations.0010_rules_rule_sets_issue13")
+    codes = {read_definition(name)["code"] for name in eras.FILES}
     if RuleSet.objects.filter(code__in=codes).count() < len(codes):
-        current.seed(apps, None)
         eras.seed(apps, None)
     from assessment.meetings import meeting_rules_load_defaults
     from assessment.models import MeetingRuleSet

@@ -48,3 +48,25 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def assign(user, role, organization) -> Assignment:
     return Assignment.objects.create(user=user, role=role, organization=organization)
+
+
+def cell_documents_write(cell_year, by) -> None:
+    """The documents a cell needs before it submits (issue 13 item 8): its report (form 01) and
+    a self-review from every member it assesses."""
+    from assessment import cell_year as work
+
+    work.cell_report_save(
+        cell_year=cell_year,
+        data={"report_strengths": "Hoàn thành các chỉ tiêu của năm."},
+        by=by,
+        version=None,
+    )
+    for assessment in cell_year.assessments.to_assess():
+        work.self_review_save(
+            assessment=assessment,
+            texts={"strengths": "Hoàn thành nhiệm vụ được giao."},
+            scores={},
+            conditions={},
+            by=by,
+            version=None,
+        )

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "organizations.middleware.PasswordChangeRequiredMiddleware",
     "organizations.middleware.RefuseNullCharactersMiddleware",
+    "organizations.middleware.NormalizeTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

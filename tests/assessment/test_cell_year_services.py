@@ -8,7 +8,7 @@ from assessment.models import AssessmentStatus, CellState, InputKind, Tally
 from members.models import DisciplineRecord, StatusKind, StatusPeriod
 from members.services import member_transfer
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, cell_documents_write
 
 pytestmark = pytest.mark.django_db
 MEETING_DAY = datetime.date(2025, 12, 10)
@@ -378,6 +378,7 @@ def complete_meeting(period, tree, secretary, n=4):
             by=secretary,
             version=None,
         )
+    cell_documents_write(cell_year, secretary)
     return cell_year, meeting
 
 

@@ -18,8 +18,9 @@ def decide_url(cell, name="assessment:decide"):
 def test_the_preview_shows_the_quota_as_the_levels_on_the_page_would_make_it(
     login, period, tree, secretary, committee
 ):
-    submitted_cell(period, tree.c1, secretary, 4, {"HTXSNV": 4})
-    submitted_cell(period, tree.c2, secretary, 16, {"HTTNV": 16})
+    # 2025 (R11, Quy định 366 art. 11): the base is those rated good
+    submitted_cell(period, tree.c1, secretary, 3, {"HTXSNV": 3})
+    submitted_cell(period, tree.c2, secretary, 17, {"HTTNV": 17})
     client = login(committee)
     page = client.get(decide_url(tree.c2))
     assert 'data-testid="quota-exceeded"' not in page.content.decode()
@@ -29,9 +30,9 @@ def test_the_preview_shows_the_quota_as_the_levels_on_the_page_would_make_it(
     preview = client.post(
         decide_url(tree.c2, "assessment:decide_preview"), what_if, HTTP_HX_REQUEST="true"
     )
-    assert preview.context["quota"].excellent == 5
+    assert preview.context["quota"].excellent == 4
     assert 'data-testid="quota-exceeded"' in preview.content.decode()
-    assert "25,00 %" in preview.content.decode()  # 5 of 20, decimal comma (R24, R25)
+    assert "25,00 %" in preview.content.decode()  # 4 of 16 good, decimal comma (R24, R25)
     assert (
         not CellYear.objects.get(cell=tree.c2)
         .assessments.filter(decided_level__isnull=False)

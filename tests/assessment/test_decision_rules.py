@@ -35,15 +35,39 @@ def test_r6_a_state_not_completed_caps_the_party_level(levels):
     )
 
 
-def test_r6_other_state_levels_do_not_cap(levels):
+def test_r6_an_excellent_state_employee_needs_an_excellent_state_level(levels):
+    """Hướng dẫn 21 §2.3a: excellent as a member only if excellent as an employee; a good
+    state level (or none recorded) refuses it, and says which condition fails."""
+    good = rules.state_level_errors(
+        party_level=levels["HTXSNV"], state_level=levels["HTTNV"], capped=CAPS
+    )
+    assert good == [str(rules.MSG_STATE_EXCELLENT_NEEDED % {"state": levels["HTTNV"].name})]
+    assert rules.state_level_errors(party_level=levels["HTXSNV"], state_level=None, capped=CAPS)
     assert (
         rules.state_level_errors(
-            party_level=levels["HTXSNV"], state_level=levels["HTTNV"], capped=CAPS
+            party_level=levels["HTXSNV"], state_level=levels["HTXSNV"], capped=CAPS
+        )
+        == []
+    )
+    # a good party level beside a good state level is fine; outside the state system no check
+    assert (
+        rules.state_level_errors(
+            party_level=levels["HTTNV"], state_level=levels["HTTNV"], capped=CAPS
         )
         == []
     )
     assert (
-        rules.state_level_errors(party_level=levels["HTXSNV"], state_level=None, capped=CAPS) == []
+        rules.state_level_errors(
+            party_level=levels["HTXSNV"], state_level=None, capped=CAPS, state_employee=False
+        )
+        == []
+    )
+    # an era without the rule checks nothing
+    assert (
+        rules.state_level_errors(
+            party_level=levels["HTXSNV"], state_level=levels["KHTNV"], capped=frozenset()
+        )
+        == []
     )
 
 

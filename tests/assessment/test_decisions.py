@@ -15,7 +15,7 @@ from assessment.models import CellState
 from members.models import DisciplineRecord
 from organizations.models import Role
 
-from ..factories import MemberFactory, assign
+from ..factories import MemberFactory, assign, cell_documents_write
 from ..messages import says
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def submitted_cell(period, cell, secretary, n, votes):
             by=secretary,
             version=None,
         )
+    cell_documents_write(cell_year, secretary)
     # R21 (issue 16): the committee inspects the cell's meetings before classifying the cell
     meeting_inspection_record(
         cell=cell,
@@ -157,15 +158,16 @@ def test_a_cell_not_yet_submitted_cannot_be_decided(period, tree, committee, c1_
 def test_r10_the_quota_counts_the_whole_grassroots_organization(
     period, tree, secretary, committee, level
 ):
+    # 2025 (R11, Quy định 366 art. 11): the base is those rated good
     c1 = submitted_cell(period, tree.c1, secretary, 4, {"HTXSNV": 4})
-    submitted_cell(period, tree.c2, secretary, 16, {"HTTNV": 16})
+    submitted_cell(period, tree.c2, secretary, 21, {"HTTNV": 21})
     check = decisions.grassroots_quota(grassroots=tree.g1, period=period)
-    assert (check.excellent, check.base, check.ok) == (4, 20, True)  # 4 of 20: allowed
+    assert (check.excellent, check.base, check.ok) == (4, 21, True)  # 4 of 21 good: allowed
     one_more = next(a for a in period.cell_years.get(cell=tree.c2).assessments.all())
     what_if = decisions.grassroots_quota(
         grassroots=tree.g1, period=period, what_if={one_more.pk: level["HTXSNV"]}
     )
-    assert (what_if.excellent, what_if.base, what_if.ok) == (5, 20, False)
+    assert (what_if.excellent, what_if.base, what_if.ok) == (5, 20, False)  # 5 > 20 % of 20
     assert c1.state == CellState.SUBMITTED
 
 
@@ -173,7 +175,7 @@ def test_r12_exceeding_the_quota_needs_a_justification_that_the_decision_keeps(
     period, tree, secretary, committee
 ):
     cell_year = submitted_cell(period, tree.c1, secretary, 5, {"HTXSNV": 5})
-    submitted_cell(period, tree.c2, secretary, 14, {"HTTNV": 14})  # 5 of 19 > 20 %
+    submitted_cell(period, tree.c2, secretary, 19, {"HTTNV": 19})  # 5 of 19 good > 20 %
     accept_proposals(cell_year, committee)
     with pytest.raises(ValidationError) as error:
         issue(cell_year, committee)
@@ -187,7 +189,7 @@ def test_r10_a_recorded_decision_may_raise_the_cap_to_25_percent(
     period, tree, secretary, committee
 ):
     cell_year = submitted_cell(period, tree.c1, secretary, 5, {"HTXSNV": 5})
-    submitted_cell(period, tree.c2, secretary, 15, {"HTTNV": 15})  # 5 of 20 = 25 %
+    submitted_cell(period, tree.c2, secretary, 20, {"HTTNV": 20})  # 5 of 20 good = 25 %
     accept_proposals(cell_year, committee)
     with pytest.raises(ValidationError):
         issue(cell_year, committee, raised_cap_percent=Decimal(30), quota_raise_reference="x")
@@ -391,8 +393,8 @@ def test_r10_the_cells_quota_counts_the_cells_of_the_committee(
     c1 = decided_cell(period, tree.c1, secretary, committee, 2, {"HTXSNV": 2, "HTTNV": 0})
     decided_cell(period, tree.c2, secretary, committee, 2, {"HTTNV": 2})
     check = decisions.cells_quota(grassroots=tree.g1, period=period)
-    # the cells proposed HTXSNV (c1) and HTTNV (c2): 1 of 2 exceeds 20 %
-    assert (check.excellent, check.base, check.ok) == (1, 2, False)
+    # the cells proposed HTXSNV (c1) and HTTNV (c2): 1 of 1 good exceeds 20 %
+    assert (check.excellent, check.base, check.ok) == (1, 1, False)
     assert c1.proposed_level.code == "HTXSNV"
 
 

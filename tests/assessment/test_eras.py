@@ -53,7 +53,8 @@ ERAS = {
         ["TSVM", "HTTNV", "HTNV", "YEU_KEM"],
         ["HTXSNV", "HTTNV", "HTNV", "HTNV_HAN_CHE", "KHTNV"],
     ),
-    "QD132-2018": (2018, 2022, FOUR, FOUR),
+    "QD132-2018": (2018, 2018, FOUR, FOUR),
+    "QD132-2019": (2019, 2022, FOUR, FOUR),
     "QD124-2023": (2023, 2024, FOUR, FOUR),
     "QD366-2025": (2025, None, FOUR, FOUR),
 }
@@ -72,7 +73,7 @@ MAPS_TO = {
     "VPTC": NOT_COMPLETED,
     "KHTNV": NOT_COMPLETED,
 }
-ERA_FILES = import_module("assessment.migrations.0008_rule_sets_all_eras").FILES
+ALL_FILES = import_module("assessment.migrations.0010_rules_rule_sets_issue13").FILES
 
 
 # --- The rule sets ------------------------------------------------------------------------------
@@ -162,10 +163,12 @@ def test_era_settings_follow_the_regulations():
         "QD124-2023"
     }
     assert rules["HD27-2014"].correction_rule == CorrectionRule.WRONG_OR_DISHONEST
-    # R4: 2018–2024 any discipline, cleared when found and remedied by the member
-    for code in ("QD132-2018", "QD124-2023"):
+    # R4: 2018–2024 any discipline; cleared when found and remedied only from 2023 (Quy định 124)
+    for code in ("QD132-2018", "QD132-2019", "QD124-2023"):
         assert not rules[code].discipline_duty_related_only
-        assert rules[code].discipline_cleared_by_remedy
+    assert rules["QD124-2023"].discipline_cleared_by_remedy
+    assert not rules["QD132-2018"].discipline_cleared_by_remedy
+    assert not rules["QD132-2019"].discipline_cleared_by_remedy
     # R7 (Hướng dẫn 21): everyone below at least completed, 80 % at least good
     assert rules["QD132-2018"].excellent_unit_all_completed
     assert rules["QD132-2018"].excellent_unit_min_good_share == 80
@@ -173,9 +176,10 @@ def test_era_settings_follow_the_regulations():
     # R6 from Hướng dẫn 21 on; R13: temporary transfers not classified up to 2024
     assert rules["QD132-2018"].state_level_caps == ["excellent", "not_completed"]
     assert rules["HD27-2017"].state_level_caps == []
+    # R13: temporary transfers not classified only up to 2018 (Hướng dẫn 21 §II.B.6 from 2019)
     up_to_2024 = [code for code in ERAS if code != "QD366-2025"]
-    assert all(rules[code].temporary_transfer_not_classified for code in up_to_2024)
-    assert not rules["QD366-2025"].temporary_transfer_not_classified
+    up_to_2018 = ["HD20-2008", "HD07-2011", "HD27-2014", "HD27-2017", "QD132-2018"]
+    assert [c for c in ERAS if rules[c].temporary_transfer_not_classified] == up_to_2018
     # R10: the 25 % raise is Quy định 366's
     assert rules["QD124-2023"].quota_raised_percent == rules["QD124-2023"].quota_percent == 20
     assert rules["QD366-2025"].quota_raised_percent == 25
@@ -210,7 +214,8 @@ def test_older_plans_have_the_10_2_and_1_3_deadlines():
         (2016, "HD27-2014"),
         (2017, "HD27-2017"),
         (2018, "QD132-2018"),
-        (2022, "QD132-2018"),
+        (2019, "QD132-2019"),
+        (2022, "QD132-2019"),
         (2023, "QD124-2023"),
         (2024, "QD124-2023"),
         (2025, "QD366-2025"),
@@ -225,17 +230,15 @@ def test_the_rule_set_in_force_at_each_boundary(year, code):
 def test_the_migration_seeds_every_era_from_fixtures_and_can_run_again():
     RuleSet.objects.all().delete()
     executor = MigrationExecutor(connection)
-    state = executor.loader.project_state(("assessment", "0008_rule_sets_all_eras"))
-    migration = import_module("assessment.migrations.0008_rule_sets_all_eras")
+    state = executor.loader.project_state(("assessment", "0010_rules_rule_sets_issue13"))
+    migration = import_module("assessment.migrations.0010_rules_rule_sets_issue13")
 
     migration.seed(state.apps, None)
     before = dict(Level.objects.values_list("pk", "code"))
     migration.seed(state.apps, None)
 
-    codes = {read_definition(name)["code"] for name in ERA_FILES}
-    assert (
-        set(RuleSet.objects.values_list("code", flat=True)) == codes == set(ERAS) - {"QD366-2025"}
-    )
+    codes = {read_definition(name)["code"] for name in ALL_FILES}
+    assert set(RuleSet.objects.values_list("code", flat=True)) == codes == set(ERAS)
     assert dict(Level.objects.values_list("pk", "code")) == before  # updated in place
     assert RuleSet.objects.get(code="QD124-2023").correction_rule == "discipline_rerates"
 
@@ -481,7 +484,7 @@ def test_a_2022_workbook_gives_the_four_levels(tmp_path):
     with translation.override("vi"):
         data = summary_json(Organization.objects.get(code="T22"), period)
 
-    assert data["rule_set"] == "QD132-2018"
+    assert data["rule_set"] == "QD132-2019"
     grassroots, members = data["sections"]["grassroots"], data["sections"]["members"]
     assert [(lv["code"], lv["count"], lv["percent"]) for lv in grassroots["levels"]] == [
         ("HTXSNV", 1, 33.33),

@@ -41,7 +41,7 @@ def test_the_quota_and_quorum_are_rule_set_data():
     """R10–R12, R18."""
     rule_set = RuleSet.objects.get(code="QD366-2025")
     assert (rule_set.quota_percent, rule_set.quota_raised_percent) == (20, 25)
-    assert rule_set.quota_denominator == "good_or_above"
+    assert rule_set.quota_denominator == "good_only"  # R11: Quy định 366 art. 11
     assert str(rule_set.quorum) == "2/3"
     assert str(Level.objects.get(rule_set=rule_set, code="HTXSNV").vote_threshold) == "1/2"
 
@@ -62,7 +62,7 @@ def test_opening_a_year_creates_the_default_deadlines():
         DeadlineLevel.STATE_EMPLOYEE: datetime.date(2025, 12, 15),
         DeadlineLevel.CELL: datetime.date(2025, 12, 20),
         DeadlineLevel.GRASSROOTS: datetime.date(2025, 12, 31),
-        DeadlineLevel.SUPERIOR: datetime.date(2026, 1, 15),
+        DeadlineLevel.SUPERIOR: datetime.date(2025, 12, 31),  # R19: Hướng dẫn 43 §4.1
         DeadlineLevel.PROVINCE: datetime.date(2026, 2, 1),
         DeadlineLevel.CENTRAL: datetime.date(2026, 3, 1),
     }

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import CellState, CellYear
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, cell_documents_write
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,6 +74,7 @@ def test_the_secretary_holds_the_meeting_submits_and_gets_it_back(
     assert len(re.findall(r"HTTNV\s*$", text, re.M)) == 5
     assert re.search(r"Tập thể .*HTXSNV\s*$", text, re.M)  # the cell
 
+    cell_documents_write(CellYear.objects.get(), secretary)  # form 01 and self-reviews
     page.goto(f"{base}/")
     page.get_by_test_id("confirm").check()
     page.get_by_test_id("submit").click()

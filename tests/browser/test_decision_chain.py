@@ -11,7 +11,7 @@ from assessment.access import can_enter_cell_work
 from assessment.meetings import meeting_inspection_record
 from assessment.models import Decision
 from organizations.models import Role
-from tests.factories import MemberFactory, assign
+from tests.factories import MemberFactory, assign, cell_documents_write
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,6 +54,7 @@ def submit_cell(period, cell, secretary, names, member_level, cell_level):
         by=secretary,
         version=None,
     )
+    cell_documents_write(cell_year, secretary)
     # R21 (issue 16): the committee inspects the cell's meetings before classifying the cell
     meeting_inspection_record(
         cell=cell,

@@ -1,6 +1,6 @@
 """Reminders before each level's deadline and late notices after it (issue 8, item 1; R19).
 
-The year 2025 (deadlines: cells 20/12, grassroots 31/12, superior committees 15/01/2026, the
+The year 2025 (deadlines: cells 20/12, grassroots 31/12, superior committees 31/12, the
 province's dossier 01/02/2026), with the cast's users and one more secretary:
 
     C1  no record yet, two members without votes   secretary     → work open
@@ -204,8 +204,8 @@ def test_a_reminder_goes_once_to_those_with_open_work_and_none_to_those_done(per
 
 @pytest.mark.django_db
 def test_each_level_reminds_its_own_board(period, cast):
-    reminders_send(today=datetime.date(2025, 12, 24))  # grassroots: 7 days left; cells: late
-    reminders_send(today=datetime.date(2026, 1, 8))  # superior committees: 7 days left
+    # grassroots and (R19, Hướng dẫn 43 §4.1) superior committees: 7 days left; cells: late
+    reminders_send(today=datetime.date(2025, 12, 24))
     reminders_send(today=datetime.date(2026, 1, 25))  # the province: 7 days left
     got = notices()
     g1 = vi(
@@ -222,7 +222,7 @@ def test_each_level_reminds_its_own_board(period, cast):
             MSG_REMINDER,
             unit="Huyện ủy A",
             year=2025,
-            due="15/01/2026",
+            due="31/12/2025",
             step=step("superior"),
             work=work(WORK_YEARLY_REPORT),
         )

@@ -4,7 +4,8 @@ view at a cut-off date; the calendar; who may see and submit what.
 District A's year, as the reports freeze it:
     C1 (decided): three members decided HTXSNV, HTTNV, HTTNV; G1 decided HTTNV.
 District B has nothing decided and never reports.
-Deadlines (the 2025 defaults): superior committees 15/01/2026, province 01/02/2026.
+Deadlines (the 2025 defaults): superior committees 31/12/2025 (Hướng dẫn 43 §4.1),
+province 01/02/2026.
 """
 
 import datetime
@@ -123,9 +124,10 @@ def test_a_correction_is_a_new_version_with_a_reason_and_both_remain(
 def test_r19_on_time_or_late_against_the_levels_deadline(
     period, tree, decided, district_board, outsider_board, provincial
 ):
-    on_time = submit(tree.district_a, period, district_board, now=at(2026, 1, 15, 23))
-    assert (on_time.due, on_time.is_late) == (datetime.date(2026, 1, 15), False)
-    late = submit(tree.district_b, period, outsider_board, now=at(2026, 1, 16, 0))
+    # R19 (Hướng dẫn 43 §4.1): the superior committees' default is 31/12 of the year
+    on_time = submit(tree.district_a, period, district_board, now=at(2025, 12, 31, 23))
+    assert (on_time.due, on_time.is_late) == (datetime.date(2025, 12, 31), False)
+    late = submit(tree.district_b, period, outsider_board, now=at(2026, 1, 1, 0))
     assert late.is_late
     province = submit(tree.province, period, provincial, now=at(2026, 1, 20))
     assert (province.due, province.is_late) == (datetime.date(2026, 2, 1), False)
@@ -155,12 +157,12 @@ def test_only_superior_committees_and_the_province_report_and_only_in_an_open_ye
 def test_the_province_at_the_cutoff_uses_the_submitted_figures_and_lists_who_had_not(
     period, tree, level, decided, district_board
 ):
-    submit(tree.district_a, period, district_board, now=at(2026, 1, 10))
+    submit(tree.district_a, period, district_board, now=at(2025, 12, 28))
     MemberAssessment.objects.filter(pk=decided[0].pk).update(decided_level=level["HTXSNV"])
     submit(tree.district_a, period, district_board, correction_reason="Sửa", now=at(2026, 1, 20))
 
     at_deadline = province_aggregate(province=tree.province, period=period)
-    assert at_deadline.cutoff == datetime.date(2026, 1, 15)
+    assert at_deadline.cutoff == datetime.date(2025, 12, 31)
     a, b = at_deadline.children
     assert (a.unit.code, a.submission.version, b.unit.code, b.submission) == ("A", 1, "B", None)
     assert [c.unit.code for c in at_deadline.missing] == ["B"]
@@ -245,7 +247,9 @@ def test_the_calendar_draws_the_years_deadlines_without_inline_style_or_script(
 
 def test_r19_the_calendar_says_what_is_done_late_and_coming(period, tree, decided, district_board):
     CellYear.objects.create(period=period, cell=tree.c2, state=CellState.IN_PROGRESS)
-    calendar = calendar_build(unit=tree.district_a, period=period, today=datetime.date(2026, 1, 2))
+    calendar = calendar_build(
+        unit=tree.district_a, period=period, today=datetime.date(2025, 12, 28)
+    )
     status = {e.progress.level: e.status for e in calendar.entries}
     assert status == {
         "state_employee": "passed",

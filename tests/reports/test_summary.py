@@ -47,7 +47,8 @@ def test_r23_r24_the_json_of_a_district_is_exactly_the_hand_computed_figures(tre
                 "not_classified": {"total": 1, "by_reason": {"moi_thanh_lap": 1}},
                 "pending": {"total": 0, "by_reason": {}},
                 "levels": levels_json({"HTXSNV": (1, 100.0)}),
-                "quota": {"excellent": 1, "base": 1, "ratio": 100.0},
+                # R11 (2025): the base is those rated good, none here
+                "quota": {"excellent": 1, "base": 0, "ratio": 0.0},
             },
             "members": {
                 "total": 46,
@@ -61,7 +62,7 @@ def test_r23_r24_the_json_of_a_district_is_exactly_the_hand_computed_figures(tre
                 "levels": levels_json(
                     {"HTXSNV": (10, 23.26), "HTTNV": (20, 46.51), "HTNV": (13, 30.23)}
                 ),
-                "quota": {"excellent": 10, "base": 30, "ratio": 33.33},
+                "quota": {"excellent": 10, "base": 20, "ratio": 50.0},  # 10 of 20 good
             },
         },
     }

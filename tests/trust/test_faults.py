@@ -46,7 +46,7 @@ from members.models import Member
 from organizations.models import Notification
 from reports.models import ExportJob, ExportState
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, cell_documents_write
 from .conftest import database_url, free_port, signed_in, start_worker, stop
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -215,6 +215,7 @@ def ready_to_submit(period, cell, secretary, n: int = 3):
             by=secretary,
             version=None,
         )
+    cell_documents_write(cell_year, secretary)  # form 01 and self-reviews (issue 13 item 8)
     return cell_year
 
 

@@ -43,6 +43,8 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(MSG_NO_USER % {"user": user})
         result = workbook_import(file=path, by=by, dry_run=dry_run)
+        for line in result.run.ignored if result.run else []:
+            self.stdout.write(line)
         for error in result.errors:
             self.stderr.write(str(error))
         if result.errors:
