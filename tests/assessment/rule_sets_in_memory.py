@@ -73,10 +73,10 @@ def load(data: dict[str, Any]) -> InMemoryRuleSet:
 
     stand_ins = SimpleNamespace(
         RuleSet=SimpleNamespace(objects=_Manager(rule_set), _meta=models.RuleSet._meta),
-        Level=SimpleNamespace(objects=_Manager(level)),
-        CriteriaGroup=SimpleNamespace(objects=_Manager(group)),
-        CriteriaItem=SimpleNamespace(objects=_Manager(item)),
-        DeadlineDefault=SimpleNamespace(objects=_Manager(deadline)),
+        Level=SimpleNamespace(_meta=models.Level._meta, objects=_Manager(level)),
+        CriteriaGroup=SimpleNamespace(_meta=models.CriteriaGroup._meta, objects=_Manager(group)),
+        CriteriaItem=SimpleNamespace(_meta=models.CriteriaItem._meta, objects=_Manager(item)),
+        DeadlineDefault=SimpleNamespace(_meta=models.DeadlineDefault._meta, objects=_Manager(deadline)),
     )
     load_rule_set(data, models=stand_ins)
     return out

@@ -470,12 +470,13 @@ class TestR6StateLevel:
 
     rs = mem.for_year(2025)
 
-    def errors(self, party, state, year=2025):
+    def errors(self, party, state, year=2025, state_employee=True):
         rs = mem.for_year(year)
         return rules.state_level_errors(
             party_level=rs.level(party),
             state_level=None if state is None else rs.level(state),
             capped=frozenset(rs.rule_set.state_level_caps),
+            state_employee=state_employee,
         )
 
     def test_r6_excellent_beside_excellent_passes(self):
@@ -487,15 +488,21 @@ class TestR6StateLevel:
     def test_r6_completed_beside_not_completed_is_refused_and_says_so(self):
         with translation.override("en"):
             assert self.errors("HTNV", "KHTNV") == [
-                "The party level may not be above the state (civil-service) level "
-                "“Did not complete tasks” (R6)."
+                "The state level “Did not complete tasks” is not completed, so the party level "
+                "must be not completed."
             ]
 
     def test_r6_not_completed_beside_not_completed_passes(self):
         assert self.errors("KHTNV", "KHTNV") == []
 
     def test_r6_not_a_state_employee_is_not_checked(self):
-        assert self.errors("HTXSNV", None) == []
+        assert self.errors("HTXSNV", None, state_employee=False) == []
+        assert self.errors("HTXSNV", "HTTNV", state_employee=False) == []
+
+    def test_r6_a_state_employee_without_a_state_level_cannot_be_excellent(self):
+        with translation.override("en"):
+            assert self.errors("HTXSNV", None) == [str(rules.MSG_STATE_LEVEL_MISSING)]
+        assert self.errors("HTTNV", None) == []
 
     def test_r6_good_beside_good_passes(self):
         assert self.errors("HTTNV", "HTTNV") == []
@@ -533,7 +540,7 @@ class TestR8Head:
     def test_r8_one_level_above_the_unit_is_refused(self):
         with translation.override("en"):
             assert self.errors("HTXSNV", "HTTNV") == [
-                "The head's level may not be above the level of the unit they head (R8)."
+                "The head's level may not be above the level of the unit they head."
             ]
 
     def test_r8_the_same_level_passes(self):
@@ -566,12 +573,12 @@ class TestR7ExcellentUnit:
         six_of_nine = ["HTXSNV"] + ["HTTNV"] * 5 + ["HTNV"] * 3
         assert self.errors(2020, six_of_nine) == [
             "Only 66.67% of the units or members below are rated good or above; 80% is "
-            "required (R7)."
+            "required."
         ]
         seven_of_nine = ["HTXSNV"] * 7 + ["HTNV"] * 2
         assert self.errors(2020, seven_of_nine) == [
             "Only 77.78% of the units or members below are rated good or above; 80% is "
-            "required (R7)."
+            "required."
         ]
 
     def test_r7_2020_one_step_above_80_percent_passes(self):
@@ -580,7 +587,7 @@ class TestR7ExcellentUnit:
     def test_r7_2020_one_not_completed_below_is_refused(self):
         codes = ["HTXSNV"] * 9 + ["KHTNV"]
         assert self.errors(2020, codes) == [
-            "1 units or members below are rated below completed (R7)."
+            "1 units or members below are rated below completed."
         ]
 
     def test_r7_2020_completed_below_is_not_below_completed(self):
@@ -594,7 +601,7 @@ class TestR7ExcellentUnit:
 
     def test_r7_2025_one_disciplined_below_is_refused(self):
         assert self.errors(2025, [], disciplined=1) == [
-            "1 subordinate units or leadership members were disciplined this year (R7)."
+            "1 subordinate units or leadership members were disciplined this year."
         ]
         assert self.errors(2025, [], disciplined=0) == []
 
