@@ -76,7 +76,9 @@ def load(data: dict[str, Any]) -> InMemoryRuleSet:
         Level=SimpleNamespace(_meta=models.Level._meta, objects=_Manager(level)),
         CriteriaGroup=SimpleNamespace(_meta=models.CriteriaGroup._meta, objects=_Manager(group)),
         CriteriaItem=SimpleNamespace(_meta=models.CriteriaItem._meta, objects=_Manager(item)),
-        DeadlineDefault=SimpleNamespace(_meta=models.DeadlineDefault._meta, objects=_Manager(deadline)),
+        DeadlineDefault=SimpleNamespace(
+            _meta=models.DeadlineDefault._meta, objects=_Manager(deadline)
+        ),
     )
     load_rule_set(data, models=stand_ins)
     return out

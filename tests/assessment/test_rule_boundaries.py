@@ -572,13 +572,11 @@ class TestR7ExcellentUnit:
     def test_r7_2020_one_step_below_80_percent_is_refused_with_the_share(self):
         six_of_nine = ["HTXSNV"] + ["HTTNV"] * 5 + ["HTNV"] * 3
         assert self.errors(2020, six_of_nine) == [
-            "Only 66.67% of the units or members below are rated good or above; 80% is "
-            "required."
+            "Only 66.67% of the units or members below are rated good or above; 80% is required."
         ]
         seven_of_nine = ["HTXSNV"] * 7 + ["HTNV"] * 2
         assert self.errors(2020, seven_of_nine) == [
-            "Only 77.78% of the units or members below are rated good or above; 80% is "
-            "required."
+            "Only 77.78% of the units or members below are rated good or above; 80% is required."
         ]
 
     def test_r7_2020_one_step_above_80_percent_passes(self):
@@ -586,9 +584,7 @@ class TestR7ExcellentUnit:
 
     def test_r7_2020_one_not_completed_below_is_refused(self):
         codes = ["HTXSNV"] * 9 + ["KHTNV"]
-        assert self.errors(2020, codes) == [
-            "1 units or members below are rated below completed."
-        ]
+        assert self.errors(2020, codes) == ["1 units or members below are rated below completed."]
 
     def test_r7_2020_completed_below_is_not_below_completed(self):
         assert self.errors(2020, ["HTXSNV"] * 4 + ["HTNV"]) == []
