@@ -3,9 +3,8 @@
 era where it applies and in one where it does not, with that era's own rule set read from
 fixtures/rule_sets through the real loader (unsaved: no database, so `make mutation` stays fast).
 
-Points issue 13 is correcting (R6 state-employee level, the 2018–2024 era starts, R18 suspended
-members, the 2011 two-thirds comparison) are written as the regulation says and marked xfail, or
-left out, never pinned to today's behaviour.
+Issue 13's corrections (R6 state-employee level, the 2018–2024 era starts, the 2011 "from two
+thirds up") are asserted as the regulation says, with the source the rule sets' notes record.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from assessment import quota, rules
 from members.models import DisciplineRecord, StatusKind, StatusPeriod
 from tests.assessment import rule_sets_in_memory as mem
 
-ISSUE_13 = "issue 13 is correcting this to the regulation"
 D = datetime.date
 
 
@@ -140,7 +138,6 @@ class TestR13TemporaryTransferByEra:
     def test_r13_2025_the_official_cell_rates_a_temporary_transfer(self):
         assert self.era_status(2025, self.away) == rules.ASSESS
 
-    @pytest.mark.xfail(strict=False, raises=AssertionError, reason=ISSUE_13)
     def test_r13_2020_hd21_the_official_cell_rates_a_temporary_transfer(self):
         assert self.era_status(2020, (AWAY, D(2020, 2, 1), None)) == rules.ASSESS
 
@@ -254,10 +251,11 @@ class TestR18CumulativeMajority:
         assert self.propose(1, HTXSNV=1) == "HTXSNV"
 
     def test_r18_2011_excellent_needs_two_thirds_of_the_counted(self):
-        """Hướng dẫn 07 (2011): two thirds for the top levels (DOMAIN.md R18). 6 of 9, the
-        exact two thirds, is issue 13's to decide (item 6) and is not tried here."""
+        """Hướng dẫn 07 (2011): “from two thirds up” for the top levels (DOMAIN.md R18; the rule
+        set's notes): 6 of 9, the exact two thirds, is enough; 5 of 9 is not."""
         levels = mem.for_year(2011).unit_levels()
         assert rules.proposed_level({"TSVM": 7}, levels, counted=9).code == "TSVM"
+        assert rules.proposed_level({"TSVM": 6}, levels, counted=9).code == "TSVM"
         assert rules.proposed_level({"TSVM": 5}, levels, counted=9).code == "HTTNV"
         assert rules.proposed_level({"TSVM": 4}, levels, counted=9) is None
 
@@ -456,7 +454,6 @@ class TestR4ByEra:
         cleared, counted = record(D(2023, 5, 1), remedied=True), record(D(2023, 6, 1))
         assert len(grounds([cleared, counted], 2023)) == 1
 
-    @pytest.mark.xfail(strict=False, raises=AssertionError, reason=ISSUE_13)
     def test_r4_2020_hd21_a_remedied_fault_still_counts(self):
         assert len(grounds([record(D(2020, 5, 1), remedied=True)], 2020)) == 1
 
@@ -507,13 +504,19 @@ class TestR6StateLevel:
     def test_r6_good_beside_good_passes(self):
         assert self.errors("HTTNV", "HTTNV") == []
 
-    @pytest.mark.xfail(strict=False, raises=AssertionError, reason=ISSUE_13)
     def test_r6_excellent_beside_good_is_refused(self):
-        assert self.errors("HTXSNV", "HTTNV") != []
+        with translation.override("en"):
+            assert self.errors("HTXSNV", "HTTNV") == [
+                "A member who works in the state system can be excellent only if rated excellent "
+                "as an employee; the state level is “Well completed tasks”."
+            ]
 
-    @pytest.mark.xfail(strict=False, raises=AssertionError, reason=ISSUE_13)
     def test_r6_excellent_beside_completed_is_refused(self):
-        assert self.errors("HTXSNV", "HTNV") != []
+        with translation.override("en"):
+            assert self.errors("HTXSNV", "HTNV") == [
+                "A member who works in the state system can be excellent only if rated excellent "
+                "as an employee; the state level is “Completed tasks”."
+            ]
 
     def test_r6_2017_before_hd21_has_no_state_level_check(self):
         levels = mem.for_year(2017)

@@ -6,9 +6,9 @@ regulations; "product default" is a value the regulation leaves open and the fix
 `forms.notes` says so). The fixtures are read through the real loader (defaults included) into
 unsaved rows, so no database is needed.
 
-Values issue 13 is correcting at the same time are written as the regulation says and marked
-xfail (non-strict) until that branch lands; values whose regulation reading issue 13 still has to
-decide are skipped. Nothing here pins the old behaviour on those points.
+The values issue 13 corrected (the 2018 and 2019–2022 sets, the 2025 quota base and superior
+deadline, no organization quota before 2018, the 6-month exclusion from Quy định 124, the 2011
+"from two thirds up") are pinned with the source its fixture's notes record.
 
 `test_a_change_of_one_unit_anywhere_fails` perturbs every number (+1) and flips every boolean in
 every file and checks that some pinned fact of some era then differs from this table.
@@ -24,16 +24,11 @@ import pytest
 
 from tests.assessment import rule_sets_in_memory as mem
 
-ISSUE_13 = "issue 13 is correcting this value to the regulation"
-ISSUE_13_OPEN = "issue 13 decides how the regulation's reading is written in the rule set"
-
 
 @dataclass(frozen=True)
 class Fact:
     value: Any
     source: str
-    xfail: str = ""  # written as the regulation says; the fixture follows with issue 13
-    skip: str = ""  # issue 13 still has to decide what the regulation says here
 
 
 def facts(rs: mem.InMemoryRuleSet) -> dict[str, Any]:
@@ -45,6 +40,7 @@ def facts(rs: mem.InMemoryRuleSet) -> dict[str, Any]:
         "quota_raised_percent": r.quota_raised_percent,
         "quota_denominator": r.quota_denominator,
         "quota_group": r.quota_group,
+        "quota_for_organizations": r.quota_for_organizations,
         "quorum": (r.quorum_numerator, r.quorum_denominator),
         "min_months_since_admission": r.min_months_since_admission,
         "temporary_transfer_not_classified": r.temporary_transfer_not_classified,
@@ -57,8 +53,13 @@ def facts(rs: mem.InMemoryRuleSet) -> dict[str, Any]:
         "correction_rule": r.correction_rule,
         "levels": [(lv.code, lv.rank, lv.applies_to, lv.maps_to) for lv in rs.levels],
         "score_bands": {lv.code: lv.score_min for lv in rs.levels if lv.score_min is not None},
+        # (numerator, denominator, reached at the fraction itself rather than above it)
         "vote_thresholds": {
-            lv.code: (lv.vote_threshold_numerator, lv.vote_threshold_denominator)
+            lv.code: (
+                lv.vote_threshold_numerator,
+                lv.vote_threshold_denominator,
+                lv.vote_threshold_at_least,
+            )
             for lv in rs.levels
         },
         "criteria": rs.groups,
@@ -89,7 +90,8 @@ FOUR_LEVELS = [
     ("HTNV", 3, "both", "completed"),
     ("KHTNV", 4, "both", "not_completed"),
 ]
-HALF = (1, 2)
+HALF = (1, 2, False)  # more than half
+TWO_THIRDS_UP = (2, 3, True)  # "from two thirds up": 6 of 9 is enough
 OLD_DEADLINES = {
     "deadline_cell": Fact((20, 12, False), f"DOMAIN.md R19: cells' meetings by 20/12, {DEFAULT}"),
     "deadline_grassroots": Fact((31, 12, False), f"DOMAIN.md R19: decisions by 31/12, {DEFAULT}"),
@@ -106,11 +108,17 @@ HD21_EXCELLENT_UNIT = {
     "excellent_unit_min_good_share": Fact(80, f"{HD21} (DOMAIN.md R7): ≥ 80 % at least good"),
     "excellent_unit_no_discipline_below": Fact(False, "DOMAIN.md R7: from 2025 (Quy định 366)"),
 }
+PRE_2018_NOTES = "the 2008–2017 files' notes"
 OLD_QUOTA = {
-    "quota_percent": Fact(20, DEFAULT, skip=ISSUE_13_OPEN + " (item 5: no 20 % quota ≤ 2017)"),
-    "quota_raised_percent": Fact(20, DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
-    "quota_denominator": Fact("good_or_above", DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
-    "quota_group": Fact("grassroots_organization", DEFAULT, skip=ISSUE_13_OPEN + " (item 5)"),
+    "quota_percent": Fact(20, f"members' 20 % quota: {DEFAULT} ({PRE_2018_NOTES})"),
+    "quota_raised_percent": Fact(20, f"no raise to 25 % before {QD366}: {DEFAULT}"),
+    "quota_denominator": Fact("good_or_above", f"DOMAIN.md R11 (as 2019–2022); {DEFAULT}"),
+    "quota_group": Fact("grassroots_organization", f"DOMAIN.md R10 (default group); {DEFAULT}"),
+    "quota_for_organizations": Fact(
+        False,
+        f"DOMAIN.md R10, {PRE_2018_NOTES}: no cap on organizations' top level before {QD132} "
+        "(Bắc Bình 2017: 11 clean and strong of 21 rated well completed or above)",
+    ),
 }
 HD21_QUOTA = {
     "quota_percent": Fact(20, f"{HD21} (DOMAIN.md R10): ≤ 20 % within a grassroots organization"),
@@ -119,6 +127,7 @@ HD21_QUOTA = {
         "good_or_above", "DOMAIN.md R11: 2019–2022 good or above (the Phú Thọ 2022 figures)"
     ),
     "quota_group": Fact("grassroots_organization", f"{HD21} (DOMAIN.md R10)"),
+    "quota_for_organizations": Fact(True, f"DOMAIN.md R10: the 20 % cap came with {QD132}"),
 }
 NO_STATE_LEVEL_CAPS = {
     "state_level_caps": Fact([], "DOMAIN.md R6: from Hướng dẫn 21 §2.3a (2019)"),
@@ -126,14 +135,19 @@ NO_STATE_LEVEL_CAPS = {
 STATE_LEVEL_CAPS = {
     "state_level_caps": Fact(
         ["excellent", "not_completed"],
-        "DOMAIN.md R6: Hướng dẫn 21 §2.3a and successors",
-        skip=ISSUE_13_OPEN + " (item 1: R6 state-employee level)",
+        "DOMAIN.md R6: Hướng dẫn 21 §2.3a and successors: excellent as a member only if excellent "
+        "as an employee; a not-completed state rating forces not completed",
     ),
 }
-PRE_124_MONTHS = Fact(
+PRE_2018_MONTHS = Fact(
     6,
-    "DOMAIN.md R13: admitted less than 6 months",
-    skip=ISSUE_13_OPEN + " (item 4: the 6-month exclusion may start with Quy định 124)",
+    "DOMAIN.md R13: admitted less than 6 months; issue 13 moved only 2018–2022 to 0 "
+    f"({HD21}); the 2008–2017 files cite no clause for it",
+)
+HD21_MONTHS = Fact(
+    0,
+    f"{HD21} assesses every member but the exempted and the suspended; the 6-month exclusion "
+    f"came with {QD124} (the 2018 and 2019 files' notes)",
 )
 
 
@@ -142,7 +156,7 @@ EXPECTED: dict[int, dict[str, Fact]] = {
         "score_max": Fact(100, f"{HD20}: scoring sheet on the four standards; {DEFAULT}"),
         **OLD_QUOTA,
         "quorum": Fact((2, 3), QUORUM),
-        "min_months_since_admission": PRE_124_MONTHS,
+        "min_months_since_admission": PRE_2018_MONTHS,
         "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
         "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
         "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
@@ -180,7 +194,7 @@ EXPECTED: dict[int, dict[str, Fact]] = {
         "score_max": Fact(None, f"{HD07}: no score"),
         **OLD_QUOTA,
         "quorum": Fact((2, 3), QUORUM),
-        "min_months_since_admission": PRE_124_MONTHS,
+        "min_months_since_admission": PRE_2018_MONTHS,
         "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
         "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
         "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
@@ -205,9 +219,9 @@ EXPECTED: dict[int, dict[str, Fact]] = {
         "score_bands": Fact({}, f"{HD07}: no score"),
         "vote_thresholds": Fact(
             {
-                "TSVM_TIEU_BIEU": (2, 3),
-                "TSVM": (2, 3),
-                "DTC_HTXSNV": (2, 3),
+                "TSVM_TIEU_BIEU": TWO_THIRDS_UP,
+                "TSVM": TWO_THIRDS_UP,
+                "DTC_HTXSNV": TWO_THIRDS_UP,
                 "HTTNV": HALF,
                 "DTC_HTTNV": HALF,
                 "HTNV": HALF,
@@ -215,7 +229,9 @@ EXPECTED: dict[int, dict[str, Fact]] = {
                 "YEU_KEM": HALF,
                 "VPTC": HALF,
             },
-            f"DOMAIN.md R18: {HD07} asked two thirds for excellent; {MAJORITY} otherwise",
+            f"DOMAIN.md R18: {HD07}: two thirds or more of the counted full members for an "
+            "excellent level (“từ hai phần ba trở lên”, 6 of 9 is enough: the file's notes); "
+            f"{MAJORITY} otherwise",
         ),
         "criteria": Fact({}, f"{HD07}: no score"),
         **OLD_DEADLINES,
@@ -253,7 +269,7 @@ for _year, _last, _levels in (
         "score_max": Fact(100, f"{HD27}: organizations scored out of 100"),
         **OLD_QUOTA,
         "quorum": Fact((2, 3), QUORUM),
-        "min_months_since_admission": PRE_124_MONTHS,
+        "min_months_since_admission": PRE_2018_MONTHS,
         "temporary_transfer_not_classified": Fact(True, "DOMAIN.md R13: KPL up to 2018"),
         "discipline_duty_related_only": Fact(False, "DOMAIN.md R4: duty-related only from 2025"),
         "discipline_cleared_by_remedy": Fact(False, "DOMAIN.md R4: the exception from 2023"),
@@ -274,20 +290,21 @@ for _year, _last, _levels in (
         **OLD_DEADLINES,
     }
 
-for _year, _xfail in ((2018, ""), (2019, ISSUE_13)):
+for _year, _transfer in (
+    (2018, "not classified by the official cell in 2018 (Hướng dẫn 16; the 2018 file's notes)"),
+    (2019, f"rated by the official cell from 2019 ({HD21} §II.B.6)"),
+):
     EXPECTED[_year] = {
         "score_max": Fact(None, f"{QD132}: no score"),
         **HD21_QUOTA,
         "quorum": Fact((2, 3), QUORUM),
-        "min_months_since_admission": PRE_124_MONTHS,
-        "temporary_transfer_not_classified": Fact(
-            _year == 2018,
-            f"DOMAIN.md R13: rated by the official cell from 2019 ({HD21} §II.B.6)",
-            xfail=_xfail,
-        ),
+        "min_months_since_admission": HD21_MONTHS,
+        "temporary_transfer_not_classified": Fact(_year == 2018, f"DOMAIN.md R13: {_transfer}"),
         "discipline_duty_related_only": Fact(False, f"DOMAIN.md R4: {HD21}: any discipline"),
         "discipline_cleared_by_remedy": Fact(
-            False, f"DOMAIN.md R4: {HD21}, no exception; it starts with {QD124}", xfail=ISSUE_13
+            False,
+            f"DOMAIN.md R4: {HD21}, a member disciplined in the year did not complete tasks; the "
+            f"“found and remedied” exception starts with {QD124} (the file's notes)",
         ),
         **HD21_EXCELLENT_UNIT,
         **STATE_LEVEL_CAPS,
@@ -307,7 +324,7 @@ EXPECTED[2023] = {
     "quorum": Fact((2, 3), QUORUM),
     "min_months_since_admission": Fact(6, f"DOMAIN.md R13: {QD124}, admitted < 6 months"),
     "temporary_transfer_not_classified": Fact(
-        False, f"DOMAIN.md R13: rated by the official cell from 2019 ({HD21} §II.B.6)", ISSUE_13
+        False, f"DOMAIN.md R13: rated by the official cell from 2019 ({HD21} §II.B.6)"
     ),
     "discipline_duty_related_only": Fact(False, f"DOMAIN.md R4: {QD124}: any discipline"),
     "discipline_cleared_by_remedy": Fact(True, f"DOMAIN.md R4: {QD124}: found and remedied"),
@@ -328,9 +345,14 @@ EXPECTED[2025] = {
     "quota_percent": Fact(20, f"DOMAIN.md R10: {QD366} art. 11, at most 20 %"),
     "quota_raised_percent": Fact(25, f"DOMAIN.md R10: {QD366} art. 11, up to 25 % by decision"),
     "quota_denominator": Fact(
-        "good_only", f"DOMAIN.md R11: {QD366} art. 11, those rated good", xfail=ISSUE_13
+        "good_only",
+        f"DOMAIN.md R11: {QD366} art. 11, those rated good (the literal reading; the 25 % raise "
+        "only makes sense on that base: the file's notes)",
     ),
     "quota_group": Fact("grassroots_organization", "DOMAIN.md R10 (default group)"),
+    "quota_for_organizations": Fact(
+        True, f"DOMAIN.md R10 and section 2 (excellent, collective: “and the quota”): {QD366}"
+    ),
     "quorum": Fact((2, 3), QUORUM),
     "min_months_since_admission": Fact(6, "DOMAIN.md R13: admitted < 6 months"),
     "temporary_transfer_not_classified": Fact(False, "DOMAIN.md R13: Hướng dẫn 43, 7.6"),
@@ -362,29 +384,14 @@ EXPECTED[2025] = {
         (31, 12, False),
         f"DOMAIN.md R19: {HD43} §4.1, all ratings before 31/12 (15/01 only for units whose "
         "working year ends later)",
-        xfail=ISSUE_13,
     ),
     "deadline_province": Fact((1, 2, NEXT), f"DOMAIN.md R19: {HD43}: form 04 before 01/02"),
     "deadline_central": Fact((1, 3, NEXT), f"DOMAIN.md R19: {HD43}: central report by 01/03"),
 }
 
 
-def _xfail(reason: str):
-    # An AssertionError only: a value issue 13 has not corrected yet, not a broken test.
-    return pytest.mark.xfail(strict=False, raises=AssertionError, reason=reason)
-
-
 CASES = [
-    pytest.param(
-        year,
-        name,
-        fact,
-        id=f"{year}-{name}",
-        marks=[
-            *([_xfail(fact.xfail)] if fact.xfail else []),
-            *([pytest.mark.skip(reason=fact.skip)] if fact.skip else []),
-        ],
-    )
+    pytest.param(year, name, fact, id=f"{year}-{name}")
     for year, table in EXPECTED.items()
     for name, fact in table.items()
 ]
@@ -469,21 +476,20 @@ def _set(data: dict, path: tuple, value: Any) -> None:
 
 
 def _pinned_mismatches(data: dict, years: list[int]) -> list[tuple[int, str, Any]]:
-    """The pinned (neither xfail nor skipped) facts of `years` that `data` does not match,
-    with the value found."""
+    """The facts of `years` that `data` does not match, with the value found."""
     found = facts(mem.load(data))
     return [
         (year, name, found.get(name, "(missing)"))
         for year in years
         for name, fact in EXPECTED[year].items()
-        if not (fact.xfail or fact.skip) and found.get(name, "(missing)") != fact.value
+        if found.get(name, "(missing)") != fact.value
     ]
 
 
 @pytest.mark.parametrize("file_name", sorted(mem.definitions()))
 def test_a_change_of_one_unit_anywhere_fails(file_name):
     """Issue 20: any number in any rule set changed by one (or any flag flipped) makes a fact of
-    this table differ, unless that value is one issue 13 is still correcting (listed)."""
+    this table differ, or leaves a year without exactly one rule set."""
     original = mem.definitions()[file_name]
     defs = mem.definitions()
     years = [y for y in EXPECTED if mem.file_for_year(y, defs) == file_name]
@@ -499,19 +505,4 @@ def test_a_change_of_one_unit_anywhere_fails(file_name):
         after = (_pinned_mismatches(changed, years), _coverage_problems(changed_defs))
         if after == before:
             unpinned.append("/".join(map(str, path)))
-    assert unpinned == UNPINNED_UNTIL_ISSUE_13.get(file_name, []), unpinned
-
-
-# Values of the fixtures that no pinned fact checks yet, because issue 13 is changing them (the
-# table above holds the regulation's value, xfail or skipped). Once issue 13 lands, its values
-# become pinned and these lists shrink (this test then says which entry to remove).
-_OLD_QUOTA_PATHS = ["quota/percent", "quota/raised_percent", "min_months_since_admission"]
-UNPINNED_UNTIL_ISSUE_13: dict[str, list[str]] = {
-    "hd20-2008.json": _OLD_QUOTA_PATHS,
-    "hd07-2011.json": _OLD_QUOTA_PATHS,
-    "hd27-2014.json": _OLD_QUOTA_PATHS,
-    "hd27-2017.json": _OLD_QUOTA_PATHS,
-    "qd132-2018.json": ["min_months_since_admission", "discipline_cleared_by_remedy"],
-    "qd124-2023.json": ["temporary_transfer_not_classified"],
-    "qd366-2025.json": ["deadlines/3/month", "deadlines/3/day", "deadlines/3/next_year"],
-}
+    assert unpinned == [], unpinned
