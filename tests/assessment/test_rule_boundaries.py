@@ -162,6 +162,20 @@ class TestR18CountedMembers:
     def test_r18_nobody_away_counts_every_full_member(self):
         assert rules.counted_voters(full_members=1, temporarily_away=0, exempted_absent=0) == 1
 
+    def test_r18_qd294_a_suspended_member_does_not_count_among_10_full_members(self):
+        """Quy định 294, 9.3.2 and R13: a suspended member (đình chỉ sinh hoạt) neither attends
+        nor votes, so a cell of 10 full members with one suspended counts 9."""
+        counted = rules.counted_voters(
+            full_members=10, temporarily_away=0, exempted_absent=0, suspended=1
+        )
+        assert counted == 9
+        assert (
+            rules.counted_voters(
+                full_members=10, temporarily_away=1, exempted_absent=1, suspended=1
+            )
+            == 7
+        )
+
 
 class TestR18Quorum:
     """R18: valid with at least two thirds of the counted members present."""
@@ -261,6 +275,96 @@ class TestR18CumulativeMajority:
 
     def test_r18_2025_has_no_two_thirds_level(self):
         assert self.propose(9, HTXSNV=5) == "HTXSNV"
+
+    def test_r18_dieu_le_art_10_a_level_without_the_flag_needs_more_than_its_share(self):
+        """Điều lệ art. 10 ("more than half") is the default: a level that does not say its
+        threshold is "from … up" needs more than the share, so exactly half proposes nothing."""
+        level = SimpleNamespace(code="X", vote_threshold_numerator=1, vote_threshold_denominator=2)
+        assert rules.proposed_level({"X": 5}, [level], counted=10) is None
+        assert rules.proposed_level({"X": 6}, [level], counted=10) is level
+
+    @pytest.mark.parametrize(
+        ("votes", "counted", "at_least", "reached"),
+        [
+            (6, 9, True, True),  # Hướng dẫn 07 (2011): "from two thirds up", 6 of 9 is enough
+            (5, 9, True, False),
+            (6, 9, False, False),  # "more than two thirds": 6 of 9 is not more
+            (7, 9, False, True),
+        ],
+    )
+    def test_r18_hd07_two_thirds_from_up_and_more_than_at_6_of_9(
+        self, votes, counted, at_least, reached
+    ):
+        assert (
+            rules.threshold_reached(votes, counted, numerator=2, denominator=3, at_least=at_least)
+            is reached
+        )
+
+
+# --- R18: the draft report 3 working days before the meeting (Hướng dẫn 43) ---------------------
+
+MONDAY, FRIDAY = D(2025, 12, 1), D(2025, 12, 5)
+
+
+class TestR18ReportNotice:
+    """Hướng dẫn 43: the collective's draft report goes to the members at least 3 working days
+    before the review meeting; working days are Monday to Friday, strictly between the two."""
+
+    def test_r18_hd43_monday_to_friday_is_3_working_days_and_in_time(self):
+        assert rules.working_days_between(MONDAY, FRIDAY) == 3
+        assert rules.report_sent_in_time(sent_on=MONDAY, meeting_on=FRIDAY) is True
+
+    def test_r18_hd43_tuesday_to_friday_is_2_working_days_and_late(self):
+        tuesday = D(2025, 12, 2)
+        assert rules.working_days_between(tuesday, FRIDAY) == 2
+        assert rules.report_sent_in_time(sent_on=tuesday, meeting_on=FRIDAY) is False
+
+    def test_r18_hd43_the_weekend_is_not_counted(self):
+        thursday, monday = D(2025, 12, 4), D(2025, 12, 8)
+        assert rules.working_days_between(thursday, monday) == 1  # Friday only
+        assert rules.working_days_between(FRIDAY, monday) == 0
+        # sent on Wednesday, meeting the next Tuesday: Thursday, Friday, Monday
+        assert rules.report_sent_in_time(sent_on=D(2025, 12, 3), meeting_on=D(2025, 12, 9))
+
+    def test_r18_hd43_the_same_day_or_a_report_after_the_meeting_has_no_working_day(self):
+        assert rules.working_days_between(MONDAY, MONDAY) == 0
+        assert rules.working_days_between(FRIDAY, MONDAY) == 0
+        assert rules.report_sent_in_time(sent_on=FRIDAY, meeting_on=MONDAY) is False
+
+    def test_r18_hd43_unknown_until_both_dates_are_known(self):
+        assert rules.report_sent_in_time(sent_on=None, meeting_on=FRIDAY) is None
+        assert rules.report_sent_in_time(sent_on=MONDAY, meeting_on=None) is None
+        assert rules.report_sent_in_time(sent_on=None, meeting_on=None) is None
+
+
+# --- R26: the cell submits with its documents (Quy định 366 art. 17) ----------------------------
+
+
+class TestR26SubmissionDocuments:
+    def missing(self, *, report_written, without_review=()):
+        with translation.override("en"):
+            return rules.submission_documents_missing(
+                report_written=report_written, without_review=list(without_review)
+            )
+
+    def test_r26_qd366_art_17_report_and_every_self_review_nothing_missing(self):
+        assert self.missing(report_written=True) == []
+
+    def test_r26_qd366_art_17_no_form_01_is_named(self):
+        assert self.missing(report_written=False) == ["the cell's report (form 01) is not written"]
+
+    def test_r26_qd366_art_17_members_without_a_self_review_are_named(self):
+        assert self.missing(report_written=True, without_review=["Lê Văn A", "Trần Thị B"]) == [
+            "these members have neither a self-review nor a not-classified or not-yet-classified "
+            "status: Lê Văn A, Trần Thị B"
+        ]
+
+    def test_r26_qd366_art_17_both_missing_are_both_said(self):
+        assert self.missing(report_written=False, without_review=["Lê Văn A"]) == [
+            "the cell's report (form 01) is not written",
+            "these members have neither a self-review nor a not-classified or not-yet-classified "
+            "status: Lê Văn A",
+        ]
 
 
 # --- R3: the self-assessed level (Quy định 366 art. 10–11) ---------------------------------------
@@ -518,6 +622,20 @@ class TestR6StateLevel:
                 "as an employee; the state level is “Completed tasks”."
             ]
 
+    def test_r6_hd21_2_3a_checked_unless_the_member_is_outside_the_state_system(self):
+        """Hướng dẫn 21 §2.3a: the check is the rule; only a member known to be outside the
+        state system is spared it (the argument defaults to checking)."""
+        rs = mem.for_year(2025)
+        with translation.override("en"):
+            assert rules.state_level_errors(
+                party_level=rs.level("HTXSNV"),
+                state_level=rs.level("HTTNV"),
+                capped=frozenset(rs.rule_set.state_level_caps),
+            ) == [
+                "A member who works in the state system can be excellent only if rated excellent "
+                "as an employee; the state level is “Well completed tasks”."
+            ]
+
     def test_r6_2017_before_hd21_has_no_state_level_check(self):
         levels = mem.for_year(2017)
         assert (
@@ -636,6 +754,28 @@ class TestR19Late:
         assert rules.is_late(done_at=None, due=self.due, today=D(2025, 12, 21))
         assert not rules.is_late(done_at=None, due=self.due, today=D(2025, 12, 19))
 
+    @pytest.mark.parametrize(
+        ("due", "unit_due"),
+        [
+            (D(2025, 12, 31), D(2026, 1, 15)),  # the year's end: 15/01 of the next year
+            (D(2025, 12, 20), D(2026, 1, 15)),
+            (D(2025, 7, 1), D(2026, 1, 15)),  # a deadline in the second half of the year
+            (D(2025, 6, 30), D(2025, 6, 30)),  # in the first half: already after 15/01
+            (D(2026, 2, 1), D(2026, 2, 1)),  # the next year's deadlines (form 04) stay
+            (D(2026, 1, 10), D(2026, 1, 15)),  # never earlier than 15/01
+        ],
+    )
+    def test_r19_hd43_4_1_a_unit_whose_year_ends_later_has_until_15_01(self, due, unit_due):
+        assert rules.unit_due(due, year_ends_later=True) == unit_due
+
+    def test_r19_hd43_4_1_other_units_keep_the_deadline_before_31_12(self):
+        assert rules.unit_due(D(2025, 12, 31), year_ends_later=False) == D(2025, 12, 31)
+        assert rules.unit_due(D(2026, 2, 1), year_ends_later=False) == D(2026, 2, 1)
+
+    def test_r19_hd43_4_1_no_deadline_stays_none(self):
+        assert rules.unit_due(None, year_ends_later=True) is None
+        assert rules.unit_due(None, year_ends_later=False) is None
+
     def test_r19_no_deadline_is_never_late(self):
         assert not rules.is_late(done_at=self.at(31, 0, 0), due=None, today=D(2030, 1, 1))
         assert not rules.is_late(done_at=None, due=None, today=D(2030, 1, 1))
@@ -710,6 +850,30 @@ class TestR10Quota:
             excellent=1, good=4, cap_percent=20, denominator=quota.GOOD_OR_ABOVE
         )
         assert named == check
+
+    def test_r11_qd366_art_11_the_check_and_its_labels_name_the_base_in_use(self):
+        """R11: every label that names the ratio says its base (good only under Quy định 366
+        art. 11; good or above 2019–2022)."""
+        good = quota.quota_check(excellent=1, good=5, cap_percent=20, denominator=quota.GOOD_ONLY)
+        above = quota.quota_check(excellent=1, good=5, cap_percent=20)
+        with translation.override("en"):
+            assert (good.denominator, good.base_label) == (quota.GOOD_ONLY, "those rated good")
+            assert (above.denominator, above.base_label) == (
+                quota.GOOD_OR_ABOVE,
+                "those rated good or above (excellent + good)",
+            )
+            assert quota.ratio_label(quota.GOOD_ONLY) == "Excellent as % of those rated good"
+            assert quota.ratio_label(quota.GOOD_OR_ABOVE) == (
+                "Excellent as % of those rated good or above"
+            )
+
+    def test_r10_before_qd132_organizations_have_no_quota_bac_binh_2017(self):
+        """R10: before Quy định 132 (2018) organizations had no cap on the top level (Bắc Bình
+        2017: 11 clean and strong of 21 rated good or above): the figures are kept, never over."""
+        free = quota.quota_check(excellent=11, good=10, cap_percent=20, applies=False)
+        assert (free.applies, free.allowed, free.ok) == (False, 4, True)
+        capped = quota.quota_check(excellent=11, good=10, cap_percent=20)
+        assert (capped.applies, capped.ok) == (True, False)
 
     def test_r10_negative_counts_and_unknown_bases_are_refused(self):
         for excellent, good in ((-1, 0), (0, -1)):
