@@ -316,6 +316,12 @@ for _year, _transfer in (
         "deadline_state_employee": Fact((15, 12, False), f"state-employee ratings: {DEFAULT}"),
         **OLD_DEADLINES,
     }
+# The 2018 file applies Hướng dẫn 21's rules where its notes say 2018 "uses the same"; for R6 its
+# notes cite no clause of Hướng dẫn 16 (2018): the value is pinned as the file has it.
+EXPECTED[2018]["state_level_caps"] = Fact(
+    ["excellent", "not_completed"],
+    f"DOMAIN.md R6 (Hướng dẫn 21 §2.3a, 2019) as the 2018 file applies it; {DEFAULT} for 2018",
+)
 
 EXPECTED[2023] = {
     "score_max": Fact(None, f"{QD124}: no score"),
