@@ -25,7 +25,7 @@ from members.models import Member, StatusKind, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
 
 from . import cell_year as work
-from . import decisions, grassroots, machine, rules
+from . import decisions, grassroots, machine, meetings, rules
 from .decisions import Choice
 from .models import (
     AssessmentStatus,
@@ -37,6 +37,7 @@ from .models import (
     GrassrootsYear,
     InputKind,
     Level,
+    MeetingInspection,
     MemberAssessment,
     Period,
 )
@@ -56,6 +57,7 @@ UNIT_SHARES = {
 }
 JUSTIFICATION = "Đơn vị có nhiều thành tích nổi bật trong năm (đề nghị của cấp ủy)."
 NOTE_LOWER = "Chưa đủ điều kiện ở mức đề xuất; cấp ủy quyết định mức thấp hơn liền kề."
+SELF_REVIEW = "Hoàn thành các nhiệm vụ được giao; giữ gìn phẩm chất, đạo đức, lối sống."
 REPORT = "Báo cáo kiểm điểm tập thể năm {year}: hoàn thành các nhiệm vụ trọng tâm."
 
 # Who submits a unit's own report upward: its committee (a commune committee's board, step 8b).
@@ -112,6 +114,15 @@ class Chain:
         assessments = list(
             cell_year.assessments.filter(status=AssessmentStatus.ASSESS).select_related("member")
         )
+        for assessment in assessments:  # step 3: every member assessed writes a self-review
+            work.self_review_save(
+                assessment=assessment,
+                texts={"strengths": SELF_REVIEW},
+                scores={},
+                conditions={},
+                by=by,
+                version=None,
+            )
         for assessment in assessments:
             if assessment.member_id in summary.away:  # R13 (2025–): the host cell's comment
                 work.review_input_add(
@@ -163,16 +174,34 @@ class Chain:
     def members_decide(self, cell_year: CellYear) -> None:
         unit = Organization.objects.grassroots_of(cell_year.cell)
         by = self.actor(unit, Role.GRASSROOTS_COMMITTEE)  # the committee decides (step 7)
-        choices = {
-            a.pk: Choice(a.proposed_level)
-            for a in cell_year.assessments.filter(status=AssessmentStatus.ASSESS)
-        }
-        decisions.member_levels_decide(cell_year=cell_year, choices=choices, by=by)
+        self.decide_with_fallback(
+            rows=[
+                (a, a.proposed_level)
+                for a in cell_year.assessments.filter(status=AssessmentStatus.ASSESS)
+            ],
+            decide=lambda choices: decisions.member_levels_decide(
+                cell_year=cell_year, choices=choices, by=by
+            ),
+            levels=self.member_levels,
+        )
         decisions.members_decision_issue(cell_year=cell_year, by=by, **self.document(unit))
 
     @transaction.atomic
     def cells_decide(self, unit: Organization) -> None:
         by = self.actor(unit)
+        rows = decisions.cell_rows(unit, self.period)
+        for row in rows:  # R21: the committee inspects each cell's meetings before classifying
+            if not MeetingInspection.objects.filter(
+                cell=row.cell_year.cell, period=self.period
+            ).exists():
+                meetings.meeting_inspection_record(
+                    cell=row.cell_year.cell,
+                    period=self.period,
+                    inspected_on=self.on - datetime.timedelta(days=1),
+                    inspector="Ủy ban Kiểm tra Đảng ủy",
+                    findings="Chi bộ duy trì sinh hoạt định kỳ; nội dung bám sát nhiệm vụ.",
+                    by=by,
+                )
         rows = decisions.cell_rows(unit, self.period)
         self.decide_with_fallback(
             rows=[(row.cell_year, row.cell_year.proposed_level) for row in rows],
@@ -184,24 +213,23 @@ class Chain:
             grassroots=unit, period=self.period, by=by, **self.document(unit)
         )
 
-    def decide_with_fallback(self, *, rows, decide) -> None:
-        """Decide each row at its proposal; a row a rule check refuses (R7, R8) is decided one
-        level lower with a reason, as a committee would."""
+    def decide_with_fallback(self, *, rows, decide, levels: dict | None = None) -> None:
+        """Decide each row at its proposal; a row a rule check refuses (R4–R8) is decided one
+        level lower with a reason, as a committee would. `decide(choices)` saves row by row
+        and returns its Outcome (decisions.Outcome): the rows that passed stay saved."""
+        levels = levels or self.unit_levels
         choices = {row.pk: Choice(level) for row, level in rows}
-        for _attempt in range(len(self.unit_levels)):
-            try:
-                decide(choices)
+        for _attempt in range(len(levels)):
+            refused = set(decide(choices).errors)
+            if not refused:
                 return
-            except ValidationError as error:
-                refused = {int(pk) for pk in error.message_dict if pk.isdigit()}
-                if not refused:
-                    raise
-                for pk in refused:  # the others were rolled back with the refusal: all again
-                    choices[pk] = Choice(self.lower(choices[pk].level), note=NOTE_LOWER)
+            choices = {
+                pk: Choice(self.lower(choices[pk].level, levels), note=NOTE_LOWER) for pk in refused
+            }
         raise ValidationError("no level passes the checks")  # pragma: no cover
 
-    def lower(self, level: Level) -> Level:
-        ranked = sorted(self.unit_levels.values(), key=lambda lv: lv.rank)
+    def lower(self, level: Level, levels: dict | None = None) -> Level:
+        ranked = sorted((levels or self.unit_levels).values(), key=lambda lv: lv.rank)
         index = ranked.index(level)
         return ranked[min(index + 1, len(ranked) - 1)]
 

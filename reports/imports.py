@@ -37,7 +37,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from assessment import machine
 from assessment.cell_year import form_code_for
 from assessment.models import (
+    AbsenceReason,
     AssessmentStatus,
+    CellMeetingKind,
     CellYear,
     GrassrootsYear,
     Level,
@@ -279,6 +281,14 @@ VIETNAMESE_WORDS: dict[str, tuple[str, ...]] = {
     Kind.GRASSROOTS_CELL: ("Chi bộ cơ sở",),
     Kind.PARTIAL_COMMITTEE: ("Đảng bộ bộ phận",),
     Kind.SUBORDINATE_CELL: ("Chi bộ trực thuộc", "Chi bộ trực thuộc đảng ủy cơ sở"),
+    Kind.NATION: ("Trung ương",),
+    # the meetings workbook (reports/meetings_import.py, issue 16)
+    CellMeetingKind.REGULAR: ("Sinh hoạt thường kỳ", "Thường kỳ", "Sinh hoạt định kỳ"),
+    CellMeetingKind.THEMATIC: ("Sinh hoạt chuyên đề", "Chuyên đề"),
+    AbsenceReason.EXCUSED: ("Vắng có lý do", "Có lý do"),
+    AbsenceReason.ILL: ("Ốm đau", "Ốm"),
+    AbsenceReason.FAR_AWAY: ("Công tác xa", "Đi công tác xa"),
+    AbsenceReason.UNEXCUSED: ("Vắng không lý do", "Không lý do"),
 }
 # "Không phân loại" / "Chưa phân loại" in the Xếp loại column, beside the marks KPL and CPL.
 MARK_WORDS = {"không phân loại": "KPL", "chưa phân loại": "CPL"}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessment import decisions
 from assessment.models import CellYear, Level
+from tests.assessment.tables import table_post
 from tests.assessment.test_decisions import decided_cell, submitted_cell
 from tests.reports.test_dashboard import lv, year  # noqa: F401 (fixtures)
 
@@ -104,16 +105,16 @@ def test_the_cells_quota_counts_party_organizations_and_follows_the_page(
     assert "đảng viên hoàn thành xuất sắc" not in visible_text(page)
 
     excellent = Level.objects.get(rule_set__code="QD366-2025", code="HTXSNV")
-    rows = page.context["rows"]
-    what_if = {f"level_{row.cell_year.pk}": row.level.pk for row in rows}
-    what_if[f"level_{rows[0].cell_year.pk}"] = excellent.pk
+    first = page.context["rows"][0][0].cell_year
+    what_if = table_post(page, {first.pk: {"level": excellent.pk}})
     preview = client.post(preview_url, what_if, HTTP_HX_REQUEST="true")
     assert preview.status_code == 200
     assert preview.context["quota"].excellent == 1
-    assert "1 tổ chức đảng hoàn thành xuất sắc nhiệm vụ trên cơ sở 2 tổ chức đảng" in (
+    # 2025 (R11): the base is those rated good, the other cell
+    assert "1 tổ chức đảng hoàn thành xuất sắc nhiệm vụ trên cơ sở 1 tổ chức đảng" in (
         visible_text(preview)
     )
-    assert 'data-testid="quota-exceeded"' in preview.content.decode()  # 1 of 2 > 20 %
+    assert 'data-testid="quota-exceeded"' in preview.content.decode()  # 1 of 1 > 20 %
     assert not CellYear.objects.filter(decided_level=excellent).exists()  # nothing written
 
 
@@ -151,7 +152,8 @@ def test_a_cells_decision_over_the_quota_names_party_organizations(
             by=committee,
         )
     [message] = refused.value.messages
-    assert message.startswith("1 tổ chức đảng hoàn thành xuất sắc nhiệm vụ trên cơ sở 1 tổ chức")
+    # 2025 (R11): the base is those rated good, none here
+    assert message.startswith("1 tổ chức đảng hoàn thành xuất sắc nhiệm vụ trên cơ sở 0 tổ chức")
     assert RULE_CODE.findall(message) == []
 
 

@@ -26,7 +26,7 @@ def test_r6_a_state_not_completed_caps_the_party_level(levels):
     errors = rules.state_level_errors(
         party_level=levels["HTNV"], state_level=levels["KHTNV"], capped=CAPS
     )
-    assert errors and says(rules.MSG_STATE_LEVEL, errors[0])
+    assert errors and says(rules.MSG_STATE_NOT_COMPLETED, errors[0])
     assert (
         rules.state_level_errors(
             party_level=levels["KHTNV"], state_level=levels["KHTNV"], capped=CAPS

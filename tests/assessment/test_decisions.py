@@ -132,7 +132,7 @@ def test_r6_the_state_level_caps_and_cannot_be_overridden(
             committee,
             {employee.pk: Choice(level["HTTNV"], override_note="x", state_level=level["KHTNV"])},
         )
-    assert says(rules.MSG_STATE_LEVEL, str(error.value))
+    assert says(rules.MSG_STATE_NOT_COMPLETED, str(error.value))
     accept_proposals(
         cell_year,
         committee,

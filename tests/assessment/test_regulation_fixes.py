@@ -50,13 +50,13 @@ def test_r6_a_state_employee_rated_good_as_an_employee_cannot_be_excellent(
             cell_year=cell_year,
             choices={employee.pk: Choice(level["HTXSNV"], state_level=level["HTTNV"])},
             by=committee,
-        )
+        ).raise_refusals()
     needed = rules.MSG_STATE_EXCELLENT_NEEDED % {"state": level["HTTNV"].name}
     assert str(needed) in str(error.value)
     with pytest.raises(ValidationError) as error:  # no state level recorded yet
         decisions.member_levels_decide(
             cell_year=cell_year, choices={employee.pk: Choice(level["HTXSNV"])}, by=committee
-        )
+        ).raise_refusals()
     assert str(rules.MSG_STATE_LEVEL_MISSING) in str(error.value)
     decisions.member_levels_decide(
         cell_year=cell_year,
