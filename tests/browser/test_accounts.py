@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_board_makes_an_account_and_its_holder_must_change_the_password(

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 
 from organizations.models import Organization
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_admin_import_preview_names_a_bad_row(

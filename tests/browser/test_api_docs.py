@@ -3,7 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_the_api_docs_lists_the_endpoints_and_nothing_is_blocked(page, live_server, artifacts):

@@ -5,6 +5,7 @@ taken through the pages, by the person whose step it is."""
 import pytest
 from playwright.sync_api import expect
 
+from assessment import cell_year as work
 from assessment.models import CellState, CellYear, Decision, DecisionState, GrassrootsYear
 from organizations.models import Kind, Role
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory, assign
@@ -82,6 +83,24 @@ def vote(page, key, level, n):
     expect(page.get_by_test_id(f"proposal-{key}")).to_have_text(level)
 
 
+def others_write_their_documents(cell_year, written):
+    for assessment in cell_year.assessments.to_assess().exclude(pk=written.pk):
+        work.self_review_save(
+            assessment=assessment,
+            texts={"strengths": "Hoàn thành nhiệm vụ được giao."},
+            scores=SCORES,
+            conditions={"all_tasks_on_time": True},
+            by=assessment.member.user,
+            version=None,
+        )
+    work.cell_report_save(
+        cell_year=cell_year,
+        data={"report_strengths": "Chi bộ hoàn thành các chỉ tiêu của năm."},
+        by=None,
+        version=None,
+    )
+
+
 def cell_round(page, base, cell_year, first, level):
     """The secretary's votes, then the submission behind the checklist."""
     page.goto(f"{base}/meeting/")
@@ -143,6 +162,10 @@ def test_the_whole_year_and_the_reopen_chain(browser, live_server, log_in, tree,
     member.fill("#id_strengths", "Hoàn thành các nhiệm vụ được giao đúng hạn.")
     member.locator("main button[type=submit]").first.click()
     expect(member.get_by_test_id("self-level")).to_contain_text("Hoàn thành tốt nhiệm vụ")
+
+    # The other members' self-reviews and the cell's report (form 01), which a submission needs
+    # (issue 13 item 8), written through the same services their pages call.
+    others_write_their_documents(cell_year, first)
 
     # The meeting: details, attendance, votes; the submission.
     secretary.goto(f"{base}/meeting/")
