@@ -30,6 +30,8 @@ def point_celery_at(broker: str, results: str) -> None:
     URL they were made with, and Celery has no public way to drop them (app.close() also
     unregisters the app), hence the private attributes."""
     app.conf.broker_url, app.conf.result_backend = broker, results
+    # Celery 5.7 resolves the read and write URLs from broker_url once, at configuration.
+    app.conf.broker_read_url = app.conf.broker_write_url = broker
     app._pool = None  # kombu keeps one pool per URL and shares it: dropped here, never closed
     app.amqp._producer_pool = None
     app._backend_cache = None
