@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from assessment import cell_year as work
 from assessment.services import period_create
+from tests.conftest import ensure_seeded
 from tests.factories import MemberFactory
 
 pytestmark = [
@@ -21,6 +22,7 @@ NAMES = ["Đặng Minh Quân", "Vũ Hồng Dung", "Bùi Văn An"]
 def test_a_2011_cell_votes_clean_and_strong_beside_its_members_levels(
     page, live_server, log_in, tree, secretary, artifacts
 ):
+    ensure_seeded()  # an earlier transactional test may have flushed the migrations' rule sets
     period_create(year=2011, by=None, assessment_date=datetime.date(2011, 12, 1))
     members = [
         MemberFactory(
