@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from members.models import Member
+from organizations.collation import name_order
 from organizations.documents import (
     ON_BEHALF,
     Cell,
@@ -163,7 +164,7 @@ def _members_document(decision: Decision) -> Document:
     listed = list(
         MemberAssessment.objects.filter(decision=decision)
         .select_related("member", "decided_level", "cell_year__cell")
-        .order_by("cell_year__cell__path", "member__full_name", "pk")
+        .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
     )
     year = decision.period.year
     cells = list(dict.fromkeys(a.cell_year.cell.name for a in listed))
@@ -343,7 +344,7 @@ def _minutes(cell_year: CellYear, meeting, summary) -> Document:
     cell, period = cell_year.cell, cell_year.period
     year, day = period.year, meeting.held_on
     full_ids = {m.pk for m in summary.voters} | set(summary.away)
-    current = list(Member.objects.current().filter(cell=cell).order_by("full_name", "pk"))
+    current = list(Member.objects.current().filter(cell=cell).order_by(*name_order(), "pk"))
     probationary = [m for m in current if m.pk not in full_ids]
     away = [m for m in current if m.pk in summary.away]
     present = [
@@ -360,7 +361,7 @@ def _minutes(cell_year: CellYear, meeting, summary) -> Document:
     unclassified = list(
         cell_year.assessments.exclude(status=AssessmentStatus.ASSESS)
         .select_related("member")
-        .order_by("member__full_name")
+        .order_by(*name_order("member__full_name"), "pk")
     )
     kpl = [a for a in unclassified if a.status == AssessmentStatus.NOT_CLASSIFIED]
     cpl = [a for a in unclassified if a.status == AssessmentStatus.PENDING]
@@ -469,7 +470,7 @@ def _vote_tables(cell_year: CellYear, meeting, summary) -> list:
     ]
     assessments = cell_year.assessments.to_assess().select_related("member")
     member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    for i, a in enumerate(assessments.order_by("member__full_name", "pk"), start=1):
+    for i, a in enumerate(assessments.order_by(*name_order("member__full_name"), "pk"), start=1):
         subjects.append((i, a.member.full_name, a.pk, member_levels))
     starred = False
     for title, group in (
@@ -697,7 +698,7 @@ def _notice(cy: CellYear) -> Document | None:
     listed = list(
         cy.assessments.filter(decision__isnull=False)
         .select_related("member", "decided_level", "decision__issuer", "cell_year__cell")
-        .order_by("member__full_name", "pk")
+        .order_by(*name_order("member__full_name"), "pk")
     )
     decisions = list(
         dict.fromkeys([a.decision for a in listed] + ([cy.decision] if cy.decision_id else []))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from members.models import Member
+from organizations.collation import name_order
 
 from . import meetings
 from .access import (
@@ -39,7 +40,7 @@ def meetings_view(request, year: int, pk: int):
     period = get_period(year)
     rules = meetings.meeting_rules_for(year)
     rows = meetings.with_counts(CellMeeting.objects.filter(cell=cell, held_on__year=year))
-    members = Member.objects.filter(cell=cell).current().order_by("full_name")
+    members = Member.objects.filter(cell=cell).current().order_by(*name_order(), "pk")
     attendance = meetings.attendance_by_member(members=members, year=year)
     return render(
         request,
@@ -121,7 +122,11 @@ def meeting_edit_view(request, year: int, pk: int, meeting_pk: int):
     """A recorded meeting: read by anyone whose scope holds the cell, changed by its secretary."""
     write = request.method == "POST"
     meeting = get_cell_meeting_for_user(request.user, year, pk, meeting_pk, write=write)
-    rows = list(meeting.attendance_rows.select_related("member").order_by("member__full_name"))
+    rows = list(
+        meeting.attendance_rows.select_related("member").order_by(
+            *name_order("member__full_name"), "pk"
+        )
+    )
     roster = [
         meetings.RosterEntry(a.member, guest=a.member.cell_id != meeting.cell_id) for a in rows
     ]

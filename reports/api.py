@@ -22,6 +22,7 @@ from assessment.access import get_period
 from assessment.models import CellYear, GrassrootsYear, MemberAssessment
 from members.access import get_member_for_user, visible_members
 from organizations.access import get_organization_for_user, visible_organizations
+from organizations.collation import name_order
 
 from .serializers import (
     MemberSerializer,
@@ -76,7 +77,7 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pages
 
     def get_queryset(self):
-        members = visible_members(self.request.user).order_by("cell__path", "full_name", "pk")
+        members = visible_members(self.request.user).order_by("cell__path", *name_order(), "pk")
         root = _under(self.request)
         return members if root is None else members.filter(cell__path__startswith=root.path)
 
@@ -106,7 +107,7 @@ class ResultList(generics.ListAPIView):
                 "decided_level",
                 "decision",
             )
-            .order_by("cell_year__cell__path", "member__full_name", "pk")
+            .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 
 from members.models import Member
+from organizations.collation import name_order
 
 from .. import meetings
 
@@ -29,7 +30,7 @@ def member_meetings(assessment):
 def cell_meetings(cell_year):
     """The cell's meeting record and each member's attendance (the vote grid, the decide page)."""
     period, cell = cell_year.period, cell_year.cell
-    members = Member.objects.filter(assessments__cell_year=cell_year).order_by("full_name")
+    members = Member.objects.filter(assessments__cell_year=cell_year).order_by(*name_order(), "pk")
     attendance = meetings.attendance_by_member(members=members, year=period.year)
     return {
         "record": meetings.cell_meeting_year(cell=cell, year=period.year),
