@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from members.models import Member, StatusKind, StatusPeriod
+from members.models import Member, StatusPeriod
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
 
 from . import cell_year as work
@@ -359,7 +359,6 @@ def _all_reported(superior: Organization, period: Period) -> bool:
 
 
 BATCH = 2000
-STATUS_REASONS = set(StatusKind.values)  # the KPL reason codes (R13)
 
 
 def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int], by) -> int:

@@ -233,7 +233,6 @@ def condition_text(condition: Mapping[str, str]) -> str:
 
 # --- Checks at decision time (issue 4) ---------------------------------------------------------
 
-MSG_STATE_LEVEL = _("The party level may not be above the state (civil-service) level “%(state)s”.")
 MSG_STATE_EXCELLENT_NEEDED = _(
     "A member who works in the state system can be excellent only if rated excellent as an "
     "employee; the state level is “%(state)s”."

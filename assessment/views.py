@@ -55,7 +55,6 @@ from .models import (
     MemberAssessment,
     Tally,
 )
-from .pdf import render_decision, render_minutes
 from .progress import record_is_late
 
 HISTORY_ROWS = 30
@@ -478,24 +477,6 @@ def tally_view(request, year: int, pk: int):
 
 
 @login_required
-@require_safe
-def minutes_pdf(request, year: int, pk: int):
-    cell_year = get_cell_year_for_user(request.user, year, pk)
-    meeting = work.meeting_of(cell_year)
-    context = _meeting_context(request, cell_year, meeting)
-    context["parent"] = Organization.objects.get_parent(cell_year.cell)
-    # Not ticked present is absent, whether or not a reason was recorded.
-    context["absent"] = [(m, a) for m, a in context["attendance_rows"] if not (a and a.present)]
-    context["any_commendation"] = any(row["commendation"] for row in context["tally_rows"])
-    pdf = render_minutes(context)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="bien-ban-{cell_year.cell.code}-{cell_year.period.year}.pdf"'
-    )
-    return response
-
-
-@login_required
 @require_POST
 def submit_view(request, year: int, pk: int):
     cell_year = get_cell_year_for_user(request.user, year, pk, write=True)
@@ -735,40 +716,6 @@ def decision_issue_view(request, year: int, pk: int):
         ),
     )
     return redirect(_cell_url(cell_year, "decide"))
-
-
-@login_required
-@require_safe
-def decision_pdf(request, pk: int):
-    decision = get_decision_for_user(request.user, pk)
-    if decision.kind == DecisionKind.UNITS:
-        listed = [
-            (cy.cell.name, cy.decided_level)
-            for cy in decision.cell_years.select_related("cell", "decided_level").order_by(
-                "cell__path"
-            )
-        ] + [
-            (gy.organization.name, gy.decided_level)
-            for gy in decision.grassroots_years.select_related(
-                "organization", "decided_level"
-            ).order_by("organization__path")
-        ]
-    elif decision.kind == DecisionKind.RERATING:
-        listed = decision.reratings.select_related(
-            "assessment__member",
-            "assessment__cell_year__cell",
-            "previous_level",
-            "previous_decision__issuer",
-            "level",
-        )
-    else:
-        listed = decisions.decided_in([decision]).get(decision.pk, [])
-    pdf = render_decision(decision, listed)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="quyet-dinh-{decision.number}-{decision.issuer.code}.pdf"'
-    )
-    return response
 
 
 def _decision_page(user, decision: Decision) -> str:
