@@ -203,3 +203,116 @@ def get_cell_meeting_for_user(
         cell=cell,
         held_on__year=year,
     )
+
+
+# --- After the decision (issue 15): later ratings, re-rating units, complaints -------------------
+
+
+def get_later_assessment_for_user(user: AbstractBaseUser, pk: int) -> MemberAssessment:
+    """A member's assessment whose later rating (R14) the user reads: anyone whose scope holds
+    the member (404 outside it). Writing asks the machine (the cell's secretary proposes, the
+    grassroots committee returns and decides)."""
+    return get_assessment_for_user(user, pk)
+
+
+def get_grassroots_for_later(user: AbstractBaseUser, pk: int) -> Organization:
+    """A grassroots organization whose members rated later the user decides (its committee): 404
+    outside the scope or for a unit that is not grassroots, 403 inside it without the role."""
+    unit = get_organization_for_user(user, pk)
+    if not unit.is_grassroots:
+        raise Http404
+    if not can_decide_cell_work(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def unit_rerating_grounds_for_user(user: AbstractBaseUser, row) -> list[str]:
+    """R9 for a cell's or an organization's year: the grounds the rule set admits, when the user
+    decides for the body that issued the decision holding the result."""
+    from .corrections import allowed_grounds
+    from .models import DecisionState
+
+    decision = row.decision
+    if decision is None or decision.state != DecisionState.ISSUED:
+        return []
+    issuer = decision.issuer
+    allowed = (
+        can_decide_for_superior(user, issuer)
+        if issuer.decides_grassroots
+        else can_decide_cell_work(user, issuer)
+    )
+    return allowed_grounds(row.period.rule_set) if allowed else []
+
+
+def get_unit_year_for_user(user: AbstractBaseUser, year: int, pk: int):
+    """The year of a unit whose own level is decided by a decision (a subordinate cell's cell
+    year, a grassroots organization's year), in the user's scope (404 outside it)."""
+    from .models import GrassrootsYear
+
+    unit = get_organization_for_user(user, pk)
+    period = get_period(year)
+    if unit.kind == Kind.SUBORDINATE_CELL:
+        row = CellYear.objects.filter(period=period, cell=unit).first()
+    else:
+        row = GrassrootsYear.objects.filter(period=period, organization=unit).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def can_file_complaint(user: AbstractBaseUser, subject) -> bool:
+    """Who contests a result: the member themself; for a subordinate cell its secretary; for a
+    grassroots organization its own committee (an administrator may stand in)."""
+    from .models import GrassrootsYear
+
+    if is_administrator(user):
+        return True
+    if isinstance(subject, MemberAssessment):
+        return subject.member.user_id == user.pk
+    if isinstance(subject, GrassrootsYear):
+        return can_submit_grassroots(user, subject.organization)
+    return any(
+        a.role == Role.CELL_SECRETARY and a.organization == subject.cell
+        for a in unit_assignments(user)
+    )
+
+
+def can_handle_complaint(user: AbstractBaseUser, handler: Organization) -> bool:
+    """The body that issued the contested decision answers (its board or committee)."""
+    if handler.decides_grassroots:
+        return can_decide_for_superior(user, handler)
+    return can_decide_cell_work(user, handler)
+
+
+def get_complaint_for_user(user: AbstractBaseUser, pk: int):
+    """A complaint, seen by whoever sees the handling body or the contested result (the member,
+    the cell, the organization): 404 otherwise."""
+    from .models import Complaint
+
+    complaint = get_object_or_404(
+        Complaint.objects.select_related(
+            "decision__issuer",
+            "decision__period",
+            "handler",
+            "assessment__member",
+            "assessment__cell_year__cell",
+            "cell_year__cell",
+            "grassroots_year__organization",
+            "filed_by",
+            "answered_by",
+            "rerating",
+        ),
+        pk=pk,
+    )
+    units = visible_organizations(user)
+    if units.filter(pk=complaint.handler_id).exists():
+        return complaint
+    if complaint.assessment_id:
+        if visible_members(user).filter(pk=complaint.assessment.member_id).exists():
+            return complaint
+    else:
+        unit = complaint.cell_year.cell if complaint.cell_year_id else None
+        unit = unit or complaint.grassroots_year.organization
+        if units.filter(pk=unit.pk).exists():
+            return complaint
+    raise Http404

@@ -288,7 +288,12 @@ def self_review_save(
 ) -> MemberAssessment:
     """Save a self-review (step 3); the self-assessed level derives from score and conditions
     (R3) and from discipline in the year (R4). Records who entered it."""
-    cell_year = _open_cell_year(assessment.cell_year_id)
+    later = later_review_open(assessment)
+    cell_year = (
+        CellYear.objects.select_related("period__rule_set").get(pk=assessment.cell_year_id)
+        if later
+        else _open_cell_year(assessment.cell_year_id)
+    )
     row = _locked(MemberAssessment, assessment.pk, version)
     rule_set = cell_year.period.rule_set
     row.scores, row.self_score = _scores(rule_set, scores)
@@ -313,8 +318,21 @@ def self_review_save(
     row.self_level, row.self_level_notes = result.level, result.notes
     row.self_level_gap = result.gap
     row.self_review_entered_by = by
-    _mark_in_progress(cell_year, by)
+    if not later:
+        _mark_in_progress(cell_year, by)
     return save_attributed(row, by)
+
+
+def later_review_open(assessment: MemberAssessment) -> bool:
+    """R14: a member not yet classified whose later rating is under way (open or returned)
+    writes the same self-review after the cell's decision, in a closed year too."""
+    from .models import LaterRating, LaterRatingState
+
+    return LaterRating.objects.filter(
+        assessment_id=assessment.pk,
+        state__in=(LaterRatingState.OPEN, LaterRatingState.RETURNED),
+        assessment__status=AssessmentStatus.PENDING,
+    ).exists()
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization, Role
+from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import machine
@@ -26,10 +26,12 @@ from .cell_year import save_attributed
 from .decisions import next_number
 from .models import (
     CanonicalLevel,
+    CellYear,
     CorrectionRule,
     Decision,
     DecisionKind,
     DecisionState,
+    GrassrootsYear,
     Level,
     LevelScope,
     MemberAssessment,
@@ -65,6 +67,89 @@ def rerating_issuer(assessment: MemberAssessment, grounds: str) -> Organization:
     return assessment.decision.issuer
 
 
+MSG_UNIT_LEVEL = _("The level is not one of this year's levels for party organizations.")
+MSG_NOT_UNIT = _(
+    "Only a subordinate cell's or a grassroots organization's own level is re-rated here."
+)
+
+
+def _checked(row, period, *, grounds: str, level: Level, reason: str, scope: str) -> str:
+    """The refusals common to every re-rating (R9); returns the stripped reason."""
+    rule_set = period.rule_set
+    previous = row.decision
+    if previous is None or previous.state != DecisionState.ISSUED:
+        raise ValidationError(MSG_NOT_FINAL, code="not_final")
+    if grounds not in allowed_grounds(rule_set):
+        raise ValidationError({"grounds": MSG_GROUNDS_2025})
+    if level.rule_set_id != rule_set.pk or level.applies_to == scope:
+        wrong = MSG_WRONG_LEVEL if scope == LevelScope.ORGANIZATION else MSG_UNIT_LEVEL
+        raise ValidationError({"level": wrong})
+    if level.pk == row.decided_level_id:
+        raise ValidationError({"level": MSG_SAME_LEVEL})
+    if grounds == ReratingGrounds.LATER_DISCIPLINE and level.maps_to != (
+        CanonicalLevel.NOT_COMPLETED
+    ):
+        raise ValidationError({"level": MSG_DISCIPLINE_LEVEL})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": MSG_REASON})
+    return reason
+
+
+def _rerating_issue(
+    *,
+    row,
+    period,
+    subject: dict,
+    issuer,
+    grounds,
+    level,
+    reason,
+    by,
+    signed_on,
+    signer_name,
+    signer_title,
+) -> Decision:
+    """Number and issue the re-rating decision through the machine, write its line (the old
+    result kept: level and decision) and apply the new level to `row` with its history. A
+    commendation based on the old result is flagged when the new level is lower (R9, R20)."""
+    previous_level, previous = row.decided_level, row.decision
+    Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
+    decision = Decision(
+        period=period,
+        issuer=issuer,
+        kind=DecisionKind.RERATING,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        issued_by=by,
+        quota_cap_percent=period.rule_set.quota_percent,
+        grounds=grounds,
+        reason=reason,
+    )
+
+    def number(decision: Decision) -> None:
+        decision.number = next_number(issuer, period)
+
+    def apply(decision: Decision) -> None:
+        Rerating.objects.create(
+            decision=decision,
+            previous_level=previous_level,
+            previous_decision=previous,
+            level=level,
+            commendation_flagged=bool(
+                getattr(row, "commendation_proposed", False) and level.rank > previous_level.rank
+            ),
+            **subject,
+        )
+        row.decided_level, row.decision = level, decision
+        row.decision_note = reason
+        save_attributed(row, by, reason=f"{decision}: {reason}")
+
+    machine.take(decision, "issue", by=by, reason=reason, then=number, after=apply)
+    return decision
+
+
 @transaction.atomic
 def member_rerate(
     *,
@@ -77,64 +162,37 @@ def member_rerate(
     signer_name: str,
     signer_title: str,
 ) -> Decision:
-    """Issue a re-rating decision for one member's past result and apply it."""
+    """Issue a re-rating decision (form 03) for one member's locked result and apply it; the
+    old level and decision stay on the decision's line and in the assessment's history (R9).
+    Raises ValidationError (code "not_final", or keyed by field) when it may not."""
     assessment = (
         MemberAssessment.objects.select_for_update(of=("self",))
         .select_related("cell_year__period__rule_set", "cell_year__cell", "decision", "member")
         .get(pk=assessment.pk)
     )
     period = assessment.cell_year.period
-    rule_set = period.rule_set
-    previous = assessment.decision
-    if previous is None or previous.state != DecisionState.ISSUED:
-        raise ValidationError(MSG_NOT_FINAL, code="not_final")
-    if grounds not in allowed_grounds(rule_set):
-        raise ValidationError({"grounds": MSG_GROUNDS_2025})
-    if level.rule_set_id != rule_set.pk or level.applies_to == LevelScope.ORGANIZATION:
-        raise ValidationError({"level": MSG_WRONG_LEVEL})
-    if level.pk == assessment.decided_level_id:
-        raise ValidationError({"level": MSG_SAME_LEVEL})
-    if grounds == ReratingGrounds.LATER_DISCIPLINE and level.maps_to != (
-        CanonicalLevel.NOT_COMPLETED
-    ):
-        raise ValidationError({"level": MSG_DISCIPLINE_LEVEL})
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": MSG_REASON})
-
-    issuer = rerating_issuer(assessment, grounds)
-    Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
-    decision = Decision(
-        period=period,
-        issuer=issuer,
-        kind=DecisionKind.RERATING,
-        signed_on=signed_on,
-        signer_name=signer_name.strip(),
-        signer_title=signer_title.strip(),
-        issued_by=by,
-        quota_cap_percent=rule_set.quota_percent,
+    reason = _checked(
+        assessment,
+        period,
         grounds=grounds,
-        reason=reason,
-    )
-
-    def number(decision: Decision) -> None:
-        decision.number = next_number(issuer, period)
-
-    machine.take(decision, "issue", by=by, reason=reason, then=number)
-    Rerating.objects.create(
-        decision=decision,
-        assessment=assessment,
-        previous_level_id=assessment.decided_level_id,
-        previous_decision=previous,
         level=level,
-        commendation_flagged=(
-            grounds == ReratingGrounds.LATER_DISCIPLINE and assessment.commendation_proposed
-        ),
+        reason=reason,
+        scope=LevelScope.ORGANIZATION,
     )
-    assessment.decided_level, assessment.decision = level, decision
-    assessment.decision_note = reason
-    save_attributed(assessment, by, reason=f"{decision}: {reason}")
-
+    decision = _rerating_issue(
+        row=assessment,
+        period=period,
+        subject={"assessment": assessment},
+        issuer=rerating_issuer(assessment, grounds),
+        grounds=grounds,
+        level=level,
+        reason=reason,
+        by=by,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+    )
+    level = assessment.decided_level
     member = assessment.member
     if member.user_id:
         with translation.override(settings.LANGUAGE_CODE):
@@ -149,6 +207,58 @@ def member_rerate(
             users=users_with_role(Role.CELL_SECRETARY, assessment.cell_year.cell),
             text=_("%(member)s's result for %(year)s was re-rated (decision %(decision)s).")
             % {"member": member.full_name, "year": period.year, "decision": decision},
+            url=reverse("assessment:decision_pdf", args=[decision.pk]),
+        )
+    return decision
+
+
+@transaction.atomic
+def unit_rerate(
+    *,
+    row: CellYear | GrassrootsYear,
+    grounds: str,
+    level: Level,
+    reason: str,
+    by,
+    signed_on: datetime.date,
+    signer_name: str,
+    signer_title: str,
+) -> Decision:
+    """R9, form 03 for a unit: re-rate a subordinate cell's or a grassroots organization's own
+    level, locked by an issued decision, by a new numbered decision of the body that issued it;
+    the old level and decision stay on the line and in the row's history. The year may be
+    closed. Raises ValidationError like `member_rerate`."""
+    model = type(row)
+    row = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("period__rule_set", "decision__issuer")
+        .get(pk=row.pk)
+    )
+    if model is CellYear and row.cell.kind != Kind.SUBORDINATE_CELL:
+        raise ValidationError(MSG_NOT_UNIT, code="not_unit")
+    reason = _checked(
+        row, row.period, grounds=grounds, level=level, reason=reason, scope=LevelScope.MEMBER
+    )
+    decision = _rerating_issue(
+        row=row,
+        period=row.period,
+        subject={"cell_year" if model is CellYear else "grassroots_year": row},
+        issuer=row.decision.issuer,
+        grounds=grounds,
+        level=level,
+        reason=reason,
+        by=by,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+    )
+    unit = row.cell if model is CellYear else row.organization
+    role = Role.CELL_SECRETARY if model is CellYear else Role.GRASSROOTS_COMMITTEE
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=users_with_role(role, unit),
+            text=_("The result of %(unit)s for %(year)s was re-rated (decision %(decision)s).")
+            % {"unit": unit.name, "year": row.period.year, "decision": decision},
             url=reverse("assessment:decision_pdf", args=[decision.pk]),
         )
     return decision

@@ -681,9 +681,11 @@ def new_decision(
     by,
     quota_justification,
     quota_raise_reference,
+    after=None,
 ) -> Decision:
     """A numbered decision, issued through the machine: its guards check the year, every row
-    it lists (`problems`: row → what fails) and the quota `check`."""
+    it lists (`problems`: row → what fails) and the quota `check`; `after(decision)` writes
+    what needs the saved decision (machine.take)."""
     decision = Decision(
         period=period,
         issuer=issuer,
@@ -706,6 +708,7 @@ def new_decision(
         "issue",
         by=by,
         then=number,
+        after=after,
         problems=problems,
         check=check,
         quota_justification=quota_justification,

@@ -139,7 +139,7 @@ def decision_document(decision: Decision) -> Document:
             return _rerating_document(decision)
         if decision.kind == DecisionKind.UNITS:
             return _units_document(decision)
-        return _members_document(decision)
+        return _members_document(decision, later=decision.kind == DecisionKind.LATER)
 
 
 def _decision_frame(decision: Decision, subtitle: str, basis_extra: list[Para]) -> Document:
@@ -160,7 +160,9 @@ def _decision_frame(decision: Decision, subtitle: str, basis_extra: list[Para]) 
     )
 
 
-def _members_document(decision: Decision) -> Document:
+def _members_document(decision: Decision, *, later: bool = False) -> Document:
+    """The decision on members' levels; `later`: on members not yet classified in the year,
+    rated after it (R14), "(bổ sung)"."""
     listed = list(
         MemberAssessment.objects.filter(decision=decision)
         .select_related("member", "decided_level", "cell_year__cell")
@@ -169,13 +171,14 @@ def _members_document(decision: Decision) -> Document:
     year = decision.period.year
     cells = list(dict.fromkeys(a.cell_year.cell.name for a in listed))
     where = ", ".join(cells)
+    pending = " đối với đảng viên chưa được xếp loại" if later else ""
     doc = _decision_frame(
         decision,
-        f"về việc xếp loại chất lượng đảng viên năm {year}",
+        f"về việc xếp loại chất lượng đảng viên năm {year}" + (" (bổ sung)" if later else ""),
         [
             Para(
                 f"- Xét đề nghị của {where} và kết quả kiểm điểm, đánh giá, xếp loại chất lượng "
-                f"đảng viên năm {year},"
+                f"đảng viên năm {year}{pending},"
             )
         ],
     )
@@ -249,50 +252,70 @@ def _units_document(decision: Decision) -> Document:
 
 
 def _rerating_document(decision: Decision) -> Document:
+    """Form 03: the re-rating of members', cells' or organizations' results (R9), each line
+    with the result it replaces and the decision that gave it."""
     reratings = list(
         decision.reratings.select_related(
             "assessment__member",
             "assessment__cell_year__cell",
             "assessment__cell_year__period",
+            "cell_year__cell",
+            "cell_year__period",
+            "grassroots_year__organization",
+            "grassroots_year__period",
             "previous_level",
             "previous_decision__issuer",
             "level",
         )
     )
-    years = sorted({r.assessment.cell_year.period.year for r in reratings}) or [
-        decision.period.year
-    ]
+    members = all(r.assessment_id for r in reratings)
+    years = sorted(
+        {(r.assessment.cell_year if r.assessment_id else r.subject).period.year for r in reratings}
+    ) or [decision.period.year]
     year = ", ".join(str(y) for y in years)
     grounds = decision.get_grounds_display()
+    whom = "đảng viên" if members else "tổ chức đảng"
     doc = _decision_frame(
         decision,
-        f"về việc xếp loại lại chất lượng đảng viên năm {year}",
+        f"về việc xếp loại lại chất lượng {whom} năm {year}",
         [Para(f"- Xét {grounds[:1].lower()}{grounds[1:]}: {decision.reason.strip()},")],
     )
     doc.form_label = f"Mẫu {decision.period.rule_set.forms.get('re_rating', '03')}"
     flagged = any(r.commendation_flagged for r in reratings)
+
+    def was(r) -> str:
+        return f"{r.previous_level.name_vi} (Quyết định số {decision_number(r.previous_decision)})"
+
+    if members:
+        header = ["STT", "Họ và tên", "Chi bộ", "Đã xếp loại (quyết định)", "Xếp loại lại"]
+        rows = [
+            [
+                Cell(str(i), align="center"),
+                r.assessment.member.full_name,
+                r.assessment.cell_year.cell.name,
+                was(r),
+                r.level.name_vi,
+            ]
+            for i, r in enumerate(reratings, start=1)
+        ]
+        widths = [7, 23, 19, 27, 24]
+    else:
+        header = ["STT", "Tổ chức đảng", "Đã xếp loại (quyết định)", "Xếp loại lại"]
+        rows = [
+            [Cell(str(i), align="center"), r.subject_name, was(r), r.level.name_vi]
+            for i, r in enumerate(reratings, start=1)
+        ]
+        widths = [8, 36, 32, 24]
+    named = "các đồng chí" if members else "các tổ chức đảng"
     doc.body += [
         Para(
-            f"Xếp loại lại chất lượng năm {year} đối với các đồng chí đảng viên có tên sau:",
+            f"Xếp loại lại chất lượng năm {year} đối với {named} "
+            + ("đảng viên có tên sau:" if members else "có tên sau:"),
             lead="Điều 1.",
         ),
-        Table(
-            header=[["STT", "Họ và tên", "Chi bộ", "Đã xếp loại (quyết định)", "Xếp loại lại"]],
-            rows=[
-                [
-                    Cell(str(i), align="center"),
-                    r.assessment.member.full_name,
-                    r.assessment.cell_year.cell.name,
-                    f"{r.previous_level.name_vi} (Quyết định số "
-                    f"{decision_number(r.previous_decision)})",
-                    r.level.name_vi,
-                ]
-                for i, r in enumerate(reratings, start=1)
-            ],
-            widths=[7, 23, 19, 27, 24],
-        ),
+        Table(header=[header], rows=rows, widths=widths),
         Para(
-            "Kết quả xếp loại chất lượng đã công nhận trước đây đối với các đồng chí có tên tại "
+            f"Kết quả xếp loại chất lượng đã công nhận trước đây đối với {named} có tên tại "
             "Điều 1 không còn giá trị"
             + (
                 "; các hình thức khen thưởng dựa trên kết quả đó được xem xét lại theo quy định."
@@ -303,8 +326,9 @@ def _rerating_document(decision: Decision) -> Document:
             lead="Điều 2.",
         ),
         Para(
-            f"Các cơ quan tham mưu, giúp việc của {official_name(decision.issuer)}, các chi bộ "
-            "và các đồng chí có tên tại Điều 1 căn cứ Quyết định thi hành.",
+            f"Các cơ quan tham mưu, giúp việc của {official_name(decision.issuer)}, "
+            + ("các chi bộ và các đồng chí" if members else "các tổ chức đảng")
+            + " có tên tại Điều 1 căn cứ Quyết định thi hành.",
             lead="Điều 3.",
         ),
     ]

@@ -1,11 +1,16 @@
 """The state machines of the assessed subjects, declared in one place (STYLE.md rule 8).
 
 Subjects: the assessment year (`Period`), the cell's year (`CellYear`, steps 2–7), the
-grassroots organization's year (`GrassrootsYear`, steps 7–8 and 8b), and decisions on members
-and on units (`Decision`). Each transition names its sources and target, who may take it, the
-guards that must hold (the year open, lower levels first R8, the rule checks of every row a
-decision lists, the quota R10–R12, a written reason R17) and its effects (fields set, the
-history row with its author and reason, the notice to the next actor). `take()` is the only
+grassroots organization's year (`GrassrootsYear`, steps 7–8 and 8b), decisions on members
+and on units (`Decision`), and after the decision (issue 15): a member not yet classified rated
+later (`LaterRating`, R14) with its decision, re-ratings of members and units (R9, form 03), and
+complaints (`Complaint`). Those after the decision change a closed year too: they are the
+only steps that may, each explicit and attributed.
+
+Each transition names its sources and target, who may take it, the guards that must hold (the
+year open, lower levels first R8, the rule checks of every row a decision lists, the quota
+R10–R12, a written reason R17) and its effects (fields set, the history row with its author and
+reason, the notice to the next actor). `take()` is the only
 code that assigns a state; a test greps the source for any other.
 
 A small transition table rather than django-fsm-2: a refusal here must say *why* in the user's
@@ -17,6 +22,7 @@ transaction (`then=`).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -33,12 +40,17 @@ from organizations.notifications import notify, users_with_role
 
 from . import rules
 from .models import (
+    AssessmentStatus,
     CellState,
     CellYear,
+    Complaint,
+    ComplaintState,
     Decision,
     DecisionKind,
     DecisionState,
     GrassrootsYear,
+    LaterRating,
+    LaterRatingState,
     Period,
     PeriodState,
 )
@@ -80,10 +92,41 @@ MSG_QUOTA_UNITS = _(
 )
 MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
 MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
+MSG_LATER_FINAL = _(
+    "A decision on members rated later is not reopened; a re-rating decision corrects it."
+)
+MSG_NOT_PENDING = _(
+    "Only a member left “not yet classified” is rated later; this member's status is “%(status)s”."
+)
+MSG_CELL_NOT_DECIDED = _(
+    "The cell's members are not decided yet: a member not yet classified is rated with them, or "
+    "after the decision."
+)
+MSG_LATER_REVIEW = _("The member's self-review is not written yet.")
+MSG_LATER_MEETING = _(
+    "Give the date of the cell's meeting, the full members that count and those present."
+)
+MSG_LATER_MEETING_BEFORE = _("The cell's meeting cannot be before the end of %(year)s.")
+MSG_LATER_QUORUM = _(
+    "The meeting had no quorum: %(present)s present of %(counted)s full members that count."
+)
+MSG_LATER_NO_PROPOSAL = _("No level reached the votes needed: the cell votes again.")
+MSG_LATER_UNLISTED = _("Only a decision that lists the member decides their level.")
+MSG_COMPLAINT_WINDOW = _(
+    "A complaint against decision %(decision)s could be filed until %(until)s (%(days)s days "
+    "from its date)."
+)
+MSG_COMPLAINT_DECISION = _("Decision %(decision)s is not in force: there is nothing to contest.")
+MSG_COMPLAINT_TEXT = _("Write the complaint.")
+MSG_COMPLAINT_OUTCOME = _("Say whether the complaint is upheld or rejected.")
+MSG_COMPLAINT_RERATED = _("An upheld complaint needs the re-rating decision it led to.")
 MSG_HIGHER_FIRST = _(
     "A decision above depends on these levels (lower levels are decided first): reopen it, or "
     "have the organization's report returned, first."
 )
+
+
+_ON_MEMBERS = frozenset({DecisionKind.MEMBERS, DecisionKind.LATER})
 
 
 class Refused(ValidationError):
@@ -161,11 +204,29 @@ def _issuer_board(user, decision: Decision) -> bool:
         return _access().can_decide_for_superior(user, issuer)
     if decision.kind == DecisionKind.RERATING:
         return True  # rerating_grounds_for_user decides who re-rates (R9)
+    if decision.kind == DecisionKind.LATER:
+        return True  # the later ratings it lists each ask their committee (R14)
     return _access().can_decide_cell_work(user, issuer)
 
 
 def _year_board(user, period: Period) -> bool:
     return _access().can_manage_years(user)
+
+
+def _later_secretary(user, row: LaterRating) -> bool:
+    return _access().can_enter_cell_work(user, row.assessment.cell_year.cell)
+
+
+def _later_committee(user, row: LaterRating) -> bool:
+    return _access().can_decide_cell_work(user, row.assessment.cell_year.cell)
+
+
+def _complainant(user, row: Complaint) -> bool:
+    return _access().can_file_complaint(user, row.subject)
+
+
+def _complaint_handler(user, row: Complaint) -> bool:
+    return _access().can_handle_complaint(user, row.handler)
 
 
 # --- Guards --------------------------------------------------------------------------------------
@@ -251,7 +312,7 @@ def rows_decided(decision: Decision, ctx) -> Iterable[str]:
     if not rows:
         yield str(MSG_NOTHING)
     elif undecided:
-        message = MSG_UNDECIDED if decision.kind == DecisionKind.MEMBERS else MSG_UNDECIDED_UNITS
+        message = MSG_UNDECIDED if decision.kind in _ON_MEMBERS else MSG_UNDECIDED_UNITS
         yield str(message % {"n": len(undecided)})
 
 
@@ -288,7 +349,7 @@ def quota_holds(decision: Decision, ctx) -> Iterable[str]:
         from .decisions import percent_text
 
         yield str(
-            (MSG_QUOTA if decision.kind == DecisionKind.MEMBERS else MSG_QUOTA_UNITS)
+            (MSG_QUOTA if decision.kind in _ON_MEMBERS else MSG_QUOTA_UNITS)
             % {
                 "excellent": check.excellent,
                 "base": check.base,
@@ -302,6 +363,110 @@ def quota_holds(decision: Decision, ctx) -> Iterable[str]:
 def reratings_final(decision: Decision, ctx) -> Iterable[str]:
     if decision.kind == DecisionKind.RERATING:
         yield str(MSG_RERATING_FINAL)
+
+
+@guard("later")
+def later_final(decision: Decision, ctx) -> Iterable[str]:
+    if decision.kind == DecisionKind.LATER:
+        yield str(MSG_LATER_FINAL)
+
+
+@guard("not_pending")
+def member_pending(row: LaterRating, ctx) -> Iterable[str]:
+    assessment = row.assessment
+    if assessment.status != AssessmentStatus.PENDING:
+        yield str(MSG_NOT_PENDING % {"status": assessment.get_status_display()})
+
+
+@guard("not_decided")
+def cell_decided(row: LaterRating, ctx) -> Iterable[str]:
+    """R14: after the cell's decision (or its imported result) the member has no other path."""
+    if row.assessment.cell_year.state != CellState.DECIDED:
+        yield str(MSG_CELL_NOT_DECIDED)
+
+
+@guard("review")
+def later_reviewed(row: LaterRating, ctx) -> Iterable[str]:
+    """The same review as the year's: the member's self-review is written first."""
+    if not row.assessment.has_self_review:
+        yield str(MSG_LATER_REVIEW)
+
+
+@guard("votes")
+def later_votes(row: LaterRating, ctx) -> Iterable[str]:
+    """R18 at the cell's later meeting: quorum of the full members that count, votes within
+    those present, and a level reached (else the cell votes again)."""
+    held_on, counted, present = ctx.get("held_on"), ctx.get("counted"), ctx.get("present")
+    period = row.assessment.cell_year.period
+    if held_on is None or not counted or present is None:
+        yield str(MSG_LATER_MEETING)
+        return
+    if held_on.year <= period.year:
+        yield str(MSG_LATER_MEETING_BEFORE % {"year": period.year})
+    rule_set = period.rule_set
+    if not rules.quorum_met(
+        present=present,
+        counted=counted,
+        numerator=rule_set.quorum_numerator,
+        denominator=rule_set.quorum_denominator,
+    ):
+        yield str(MSG_LATER_QUORUM % {"present": present, "counted": counted})
+        return
+    problems = rules.vote_errors(ctx.get("votes") or {}, present=present)
+    yield from problems
+    if not problems and ctx.get("proposed_level") is None:
+        yield str(MSG_LATER_NO_PROPOSAL)
+
+
+@guard("unlisted")
+def later_listed(row: LaterRating, ctx) -> Iterable[str]:
+    decision = ctx.get("decision")
+    if decision is None or decision.kind != DecisionKind.LATER:
+        yield str(MSG_LATER_UNLISTED)
+
+
+@guard("window")
+def complaint_in_window(row: Complaint, ctx) -> Iterable[str]:
+    """A decision may be contested within the rule set's window, from its date (issue 15)."""
+    decision = row.decision
+    days = decision.period.rule_set.complaint_window_days
+    until = decision.signed_on + datetime.timedelta(days=days)
+    if row.filed_on > until:
+        from django.utils import formats
+
+        yield str(
+            MSG_COMPLAINT_WINDOW
+            % {
+                "decision": decision,
+                "until": formats.date_format(until, "SHORT_DATE_FORMAT"),
+                "days": days,
+            }
+        )
+
+
+@guard("decision")
+def complaint_decision_in_force(row: Complaint, ctx) -> Iterable[str]:
+    """The contested result is still the one that decision gave."""
+    subject = row.subject
+    if row.decision.state != DecisionState.ISSUED or subject.decision_id != row.decision_id:
+        yield str(MSG_COMPLAINT_DECISION % {"decision": row.decision})
+
+
+@guard("text")
+def complaint_written(row: Complaint, ctx) -> Iterable[str]:
+    if not row.text.strip():
+        yield str(MSG_COMPLAINT_TEXT)
+
+
+@guard("outcome")
+def complaint_answered(row: Complaint, ctx) -> Iterable[str]:
+    from .models import ComplaintOutcome
+
+    outcome = ctx.get("outcome")
+    if outcome not in ComplaintOutcome.values:
+        yield str(MSG_COMPLAINT_OUTCOME)
+    elif outcome == ComplaintOutcome.UPHELD and ctx.get("rerating") is None:
+        yield str(MSG_COMPLAINT_RERATED)
 
 
 @guard("order")
@@ -396,6 +561,84 @@ def _tell_organization(row: GrassrootsYear, ctx) -> None:
         % {"unit": row.organization.name, "reason": row.return_reason},
         reverse("assessment:grassroots_year", args=[row.period.year, row.organization_id]),
     )
+
+
+def _later_opened(row: LaterRating, ctx) -> None:
+    row.pending_reason = row.assessment.reason_code
+
+
+def _later_proposed(row: LaterRating, ctx) -> None:
+    row.held_on, row.counted, row.present = ctx["held_on"], ctx["counted"], ctx["present"]
+    row.votes = {code: n for code, n in (ctx.get("votes") or {}).items() if n is not None}
+    row.proposed_level, row.return_reason = ctx["proposed_level"], ""
+
+
+def _later_decided(row: LaterRating, ctx) -> None:
+    row.decision = ctx["decision"]
+
+
+def _tell_later_committee(row: LaterRating, ctx) -> None:
+    cell = row.assessment.cell_year.cell
+    grassroots = Organization.objects.grassroots_of(cell)
+    _notify(
+        users_with_role(Role.GRASSROOTS_COMMITTEE, grassroots),
+        _("%(cell)s proposed a level for %(member)s, not yet classified in %(year)s.")
+        % {"cell": cell.name, "member": row.assessment.member.full_name, "year": row.period.year},
+        reverse("assessment:later_decide", args=[row.period.year, grassroots.pk]),
+    )
+
+
+def _tell_later_secretary(row: LaterRating, ctx) -> None:
+    cell = row.assessment.cell_year.cell
+    _notify(
+        users_with_role(Role.CELL_SECRETARY, cell),
+        _("The grassroots committee returned the later rating of %(member)s: %(reason)s")
+        % {"member": row.assessment.member.full_name, "reason": row.return_reason},
+        reverse("assessment:later_rating", args=[row.assessment_id]),
+    )
+
+
+def _answered(row: Complaint, ctx) -> None:
+    row.answer, row.outcome = ctx["reason"].strip(), ctx["outcome"]
+    row.answered_on, row.answered_by = ctx["answered_on"], ctx["actor"]
+    row.rerating = ctx.get("rerating")
+
+
+def _tell_handler(row: Complaint, ctx) -> None:
+    role = (
+        Role.SUPERIOR_BOARD
+        if row.handler.kind == Kind.SUPERIOR
+        else (
+            Role.PROVINCIAL_BOARD
+            if row.handler.kind == Kind.PROVINCE
+            else Role.GRASSROOTS_COMMITTEE
+        )
+    )
+    _notify(
+        users_with_role(role, row.handler),
+        _("%(who)s contests decision %(decision)s.")
+        % {"who": row.subject_name, "decision": row.decision},
+        reverse("assessment:complaint", args=[row.pk]),
+    )
+
+
+def _tell_complainant(row: Complaint, ctx) -> None:
+    _notify(
+        [row.filed_by],
+        _("Your complaint against decision %(decision)s was answered: %(outcome)s")
+        % {"decision": row.decision, "outcome": row.get_outcome_display()},
+        reverse("assessment:complaint", args=[row.pk]),
+    )
+
+
+# Sent inside the transaction when results of a year change after its decision (a later rating
+# or a re-rating): `decision` changed the results of `units` (the cells or organizations whose
+# figures move). Reports (a higher layer) restate their frozen figures as a new version.
+results_changed = Signal()
+
+
+def _results_changed(decision: Decision, ctx) -> None:
+    results_changed.send(sender=Decision, decision=decision, by=ctx["actor"])
 
 
 def _freeze_tree(period: Period, ctx) -> None:
@@ -586,8 +829,110 @@ RERATING_DECISION = Machine(
             frozenset({NEW}),
             DecisionState.ISSUED,
             _issuer_board,
+            notices=(_results_changed,),
         ),
         "reopen": _REOPEN,  # always refused: a re-rating is final
+    },
+)
+
+# --- After the decision (issue 15): R14, R9 for units, complaints --------------------------------
+
+LATER_DECISION = Machine(
+    _("decision on members rated later"),
+    DecisionState,
+    {
+        # R14: on the year the members belong to, closed or not; the checks saving runs (R3–R6)
+        # and the quota of the grassroots organization with them counted (R10–R12).
+        "issue": Transition(
+            "issue",
+            _("Issue the decision on members rated later"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            (rows_decided, rows_pass_checks, quota_holds),
+            notices=(_results_changed,),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the decision"),
+            frozenset({DecisionState.ISSUED}),
+            DecisionState.REOPENED,
+            _issuer_board,
+            (later_final,),  # always refused: a re-rating corrects it
+        ),
+    },
+)
+
+LATER_RATING = Machine(
+    _("later rating"),
+    LaterRatingState,
+    {
+        "open": Transition(
+            "open",
+            _("Open the later rating"),
+            frozenset({NEW}),
+            LaterRatingState.OPEN,
+            _later_secretary,
+            (member_pending, cell_decided),
+            (_later_opened,),
+            bump=False,
+        ),
+        "propose": Transition(
+            "propose",
+            _("Record the cell's vote and proposal"),
+            frozenset({LaterRatingState.OPEN, LaterRatingState.RETURNED}),
+            LaterRatingState.PROPOSED,
+            _later_secretary,
+            (member_pending, later_reviewed, later_votes),
+            (_later_proposed,),
+            (_tell_later_committee,),
+        ),
+        "return": Transition(
+            "return",
+            _("Return the later rating to the cell"),
+            frozenset({LaterRatingState.PROPOSED}),
+            LaterRatingState.RETURNED,
+            _later_committee,
+            (reason_given,),
+            (_returned,),
+            (_tell_later_secretary,),
+        ),
+        "decide": Transition(
+            "decide",
+            _("Decide the level of a member rated later"),
+            frozenset({LaterRatingState.PROPOSED}),
+            LaterRatingState.DECIDED,
+            _later_committee,
+            (later_listed,),
+            (_later_decided,),
+        ),
+    },
+)
+
+COMPLAINT = Machine(
+    _("complaint"),
+    ComplaintState,
+    {
+        "file": Transition(
+            "file",
+            _("File a complaint"),
+            frozenset({NEW}),
+            ComplaintState.RECEIVED,
+            _complainant,
+            (complaint_written, complaint_decision_in_force, complaint_in_window),
+            notices=(_tell_handler,),
+            bump=False,
+        ),
+        "answer": Transition(
+            "answer",
+            _("Answer the complaint"),
+            frozenset({ComplaintState.RECEIVED}),
+            ComplaintState.ANSWERED,
+            _complaint_handler,
+            (reason_given, complaint_answered),
+            (_answered,),
+            (_tell_complainant,),
+        ),
     },
 )
 
@@ -598,6 +943,9 @@ MACHINES: dict[Any, Machine] = {
     (Decision, DecisionKind.MEMBERS): MEMBERS_DECISION,
     (Decision, DecisionKind.UNITS): UNITS_DECISION,
     (Decision, DecisionKind.RERATING): RERATING_DECISION,
+    (Decision, DecisionKind.LATER): LATER_DECISION,
+    LaterRating: LATER_RATING,
+    Complaint: COMPLAINT,
 }
 
 
@@ -632,15 +980,16 @@ def may(row: Model, name: str, *, by, **context) -> bool:
     return not refusals(row, name, by=by, **context)
 
 
-def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
+def take(row: Model, name: str, *, by, reason: str = "", then=None, after=None, **context):
     """Take transition `name` on `row` (locked by the caller, inside its transaction).
 
     Runs the guards on the rows as they stand and raises `Refused` (the reasons, translated)
     when one fails; else calls `then(row)` (the transition's own work: numbering a decision,
     locking its rows), sets the target state and the transition's fields, saves the row with
-    the author and reason in its history, and sends the transition's notices. Returns what
-    `then` returned, else the row."""
-    context["reason"] = reason
+    the author and reason in its history, calls `after(row)` (work that needs the saved row:
+    the lines of a new decision), and sends the transition's notices. Returns what `then`
+    returned, else the row."""
+    context["reason"], context["actor"] = reason, by
     found = refusals(row, name, by=by, **context)
     if found:
         raise Refused(found)
@@ -654,6 +1003,8 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
     row._history_user = by
     row._change_reason = reason or str(transition.label)
     row.save()
+    if after is not None:
+        after(row)
     for notice in transition.notices:
         notice(row, context)
     return result

@@ -136,6 +136,16 @@ class RuleSet(Bilingual):
         # The 2025 seed migration writes rule sets through a model that predates this field.
         db_default=CorrectionRule.WRONG_OR_DISHONEST,
     )
+    # R14 and complaints (issue 15): product decisions, rule-set data so a province can change
+    # them. The not yet classified are rated by the end of this many months after the year (the
+    # first quarter by default); a decision may be contested within this many days of its date
+    # (by default one month, as Quy định 22-QĐ/TW gives for complaints against discipline).
+    later_rating_months = models.PositiveSmallIntegerField(
+        _("months after the year to rate the not yet classified"), default=3, db_default=3
+    )
+    complaint_window_days = models.PositiveSmallIntegerField(
+        _("days to contest a decision"), default=30, db_default=30
+    )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
@@ -768,6 +778,7 @@ class DecisionKind(models.TextChoices):
     MEMBERS = "members", _("Party members")
     UNITS = "units", _("Party organizations")
     RERATING = "rerating", _("Re-rating (form 03)")
+    LATER = "later", _("Later rating of members not yet classified")
 
 
 class ReratingGrounds(models.TextChoices):
@@ -854,11 +865,30 @@ class Rerating(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="reratings", verbose_name=_("decision")
     )
+    # What is re-rated: a member's result, a cell's, or a grassroots organization's (one of).
     assessment = models.ForeignKey(
         MemberAssessment,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="reratings",
         verbose_name=_("assessment"),
+    )
+    cell_year = models.ForeignKey(
+        "CellYear",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reratings",
+        verbose_name=_("cell year"),
+    )
+    grassroots_year = models.ForeignKey(
+        "GrassrootsYear",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reratings",
+        verbose_name=_("grassroots organization year"),
     )
     previous_level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("previous level")
@@ -879,10 +909,33 @@ class Rerating(models.Model):
     class Meta:
         verbose_name = _("re-rating")
         verbose_name_plural = _("re-ratings")
-        ordering = ["decision", "assessment"]
+        ordering = ["decision", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(assessment__isnull=False, cell_year=None, grassroots_year=None)
+                    | models.Q(assessment=None, cell_year__isnull=False, grassroots_year=None)
+                    | models.Q(assessment=None, cell_year=None, grassroots_year__isnull=False)
+                ),
+                name="rerating_of_one_result",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.previous_level} → {self.level}"
+
+    @property
+    def subject(self):
+        """The re-rated row: a member assessment, a cell year or a grassroots year."""
+        return self.assessment or self.cell_year or self.grassroots_year
+
+    @property
+    def subject_name(self) -> str:
+        if self.assessment_id:
+            return self.assessment.member.full_name
+        if self.cell_year_id:
+            return self.cell_year.cell.name
+        return self.grassroots_year.organization.name
 
 
 class GrassrootsYear(Versioned):
@@ -1005,8 +1058,16 @@ class UnitSnapshot(models.Model):
         return f"{self.period}: {self.name}"
 
 
-# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
-# Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21), in
+# assessment/models_meetings.py so they stay out of the decision chain's way; after the decision
+# (issue 15): the not yet classified rated later and complaints, in assessment/models_after.py.
+from .models_after import (  # noqa: E402, F401
+    Complaint,
+    ComplaintOutcome,
+    ComplaintState,
+    LaterRating,
+    LaterRatingState,
+)
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,

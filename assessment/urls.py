@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents, views_meetings, views_years
+from . import views, views_after, views_documents, views_meetings, views_years
 
 app_name = "assessment"
 urlpatterns = [
@@ -111,4 +111,30 @@ urlpatterns += [
         views_meetings.inspection_view,
         name="meeting_inspection",
     ),
+]
+
+# Issue 15: after the decision (the not yet classified rated later, re-rating units, complaints).
+urlpatterns += [
+    path("assessments/<int:pk>/later/", views_after.later_rating_view, name="later_rating"),
+    path(
+        "years/<int:year>/units/<int:pk>/later/",
+        views_after.later_decide_view,
+        name="later_decide",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/rerate/",
+        views_after.unit_rerate_view,
+        name="unit_rerate",
+    ),
+    path(
+        "assessments/<int:pk>/complaint/",
+        views_after.member_complaint_view,
+        name="member_complaint",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/complaint/",
+        views_after.unit_complaint_view,
+        name="unit_complaint",
+    ),
+    path("complaints/<int:pk>/", views_after.complaint_view, name="complaint"),
 ]

@@ -23,6 +23,7 @@ from .access import (
     can_decide_cell_work,
     can_decide_for_superior,
     can_enter_cell_work,
+    can_file_complaint,
     can_submit_grassroots,
     get_assessment_for_user,
     get_cell_for_user,
@@ -31,6 +32,7 @@ from .access import (
     get_period,
     rerating_grounds_for_user,
 )
+from .complaints import complaints_about
 from .forms import (
     CellReportForm,
     DecisionIssueForm,
@@ -52,6 +54,7 @@ from .models import (
     DeadlineLevel,
     Decision,
     DecisionKind,
+    LaterRating,
     MemberAssessment,
     Tally,
 )
@@ -171,7 +174,7 @@ def self_review_view(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk)
     cell_year = assessment.cell_year
     own = assessment.member.user_id == request.user.pk
-    may_write = cell_year.is_editable() and (
+    may_write = (cell_year.is_editable() or work.later_review_open(assessment)) and (
         own or can_enter_cell_work(request.user, cell_year.cell)
     )
     rule_set = cell_year.period.rule_set
@@ -216,6 +219,10 @@ def self_review_view(request, pk: int):
             "reratings": assessment.reratings.select_related(
                 "decision", "previous_level", "previous_decision", "level"
             ),
+            "later": LaterRating.objects.filter(assessment=assessment).first(),
+            "complaints": complaints_about(assessment),
+            "may_complain": bool(assessment.decision_id)
+            and can_file_complaint(request.user, assessment),
         },
     )
 

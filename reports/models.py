@@ -180,6 +180,16 @@ class ReportSubmission(models.Model):
     signer_name = models.CharField(_("signer"), max_length=120)
     signer_title = models.CharField(_("signer's title"), max_length=120)
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    # Issue 15: a version restated by the app when a decision after the year (members rated
+    # later, R14; a re-rating, R9) changed the figures of a report already submitted.
+    restated_by = models.ForeignKey(
+        "assessment.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("restated after decision"),
+    )
     due = models.DateField(_("due date"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(

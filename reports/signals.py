@@ -1,4 +1,5 @@
-"""Exports and imports go on the audit trail (issue 7) the moment they are recorded."""
+"""Exports and imports go on the audit trail (issue 7) the moment they are recorded; a decision
+after the year restates the reports it changed (issue 15)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from assessment.machine import results_changed
 from organizations.audit import audit_record, user_unit
 from organizations.models import AuditAction
 
@@ -49,3 +51,11 @@ def _import_summary(run: ImportRun) -> str:
     if not run.ok:
         return f"{mode}: {len(run.errors or [])} errors"
     return f"{mode}: {run.counts}"
+
+
+@receiver(results_changed)
+def _restate_reports(sender, decision, by, **kwargs) -> None:
+    """Issue 15: reports already submitted for that year show the change as a new version."""
+    from .submissions import reports_restate
+
+    reports_restate(decision=decision, by=by)

@@ -24,13 +24,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assessment import quota, rules
-from assessment.models import Deadline, DeadlineLevel, Period
+from assessment.models import Deadline, DeadlineLevel, Decision, Period
 from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from .exports import section_title
 from .models import ReportSubmission
-from .summary import SECTIONS, Summary, summary_build
+from .summary import SECTIONS, Summary, YearTree, summary_build
 
 # Who reports, against which deadline, signed by which board.
 REPORT_LEVELS = {Kind.SUPERIOR: DeadlineLevel.SUPERIOR, Kind.PROVINCE: DeadlineLevel.PROVINCE}
@@ -43,6 +43,7 @@ MSG_CORRECTION_REASON = _("Say why the report is corrected.")
 MSG_SIGNER = _("Give the signer's name and title.")
 MSG_ARRIVED = _("%(unit)s submitted its yearly report for %(year)s, on time.")
 MSG_ARRIVED_LATE = _("%(unit)s submitted its yearly report for %(year)s, late (due %(due)s).")
+MSG_RESTATED = _("Restated after decision %(decision)s (%(kind)s).")
 MSG_CORRECTED = _(
     "%(unit)s corrected its yearly report for %(year)s (version %(version)s): %(reason)s"
 )
@@ -163,6 +164,88 @@ def _notify_province(submission: ReportSubmission) -> None:
             text=str(text),
             url=reverse("reports:deadline_aggregate", args=[submission.period.year, province.pk]),
         )
+
+
+def _changed_paths(decision: Decision, tree: YearTree) -> list[str]:
+    """Where in the year's tree `decision` changed results: the cells of the members it rated
+    later or re-rated, the units it re-rated."""
+    units = [
+        *Organization.objects.filter(
+            cell_years__assessments__later_rating__decision=decision
+        ).distinct(),
+        *Organization.objects.filter(cell_years__assessments__reratings__decision=decision),
+        *Organization.objects.filter(cell_years__reratings__decision=decision),
+        *Organization.objects.filter(grassroots_years__reratings__decision=decision),
+    ]
+    return [tree.place(unit)[0] for unit in units]
+
+
+@transaction.atomic
+def reports_restate(*, decision: Decision, by: AbstractBaseUser) -> list[ReportSubmission]:
+    """Issue 15: a decision after the year (members rated later R14, a re-rating R9) changed
+    figures that reports already submitted froze. Each such report (a superior committee's, the
+    province's, whose subtree holds a changed unit) gets a new version with the figures as they
+    now stand, its narrative and signer kept, restated after `decision`; every earlier version
+    stays and shows the difference. The year may be closed: this is the one path that writes
+    a report of a closed year, and only as a consequence of such a decision."""
+    period = decision.period
+    tree = YearTree.of(period)
+    changed = _changed_paths(decision, tree)
+    restated = []
+    reporting = Organization.objects.filter(report_submissions__period=period).distinct()
+    for unit in reporting.order_by("path"):
+        path, _depth = tree.place(unit)
+        if not any(p.startswith(path) for p in changed):
+            continue
+        Organization.objects.select_for_update().filter(pk=unit.pk).first()
+        previous = versions_of(unit, period).order_by("-version").first()
+        summary = summary_build(unit=unit, period=period)
+        now = summary.as_json()
+        if not any(
+            differences(name, previous.summary["sections"][name], now["sections"][name], {})
+            for name in SECTIONS
+        ):
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(MSG_RESTATED % {"decision": decision, "kind": decision.get_kind_display()})
+        submission = ReportSubmission.objects.create(
+            period=period,
+            unit=unit,
+            version=previous.version + 1,
+            summary=now,
+            rows=frozen_rows(summary),
+            **{name: getattr(previous, name) for name in NARRATIVE_FIELDS},
+            signer_name=previous.signer_name,
+            signer_title=previous.signer_title,
+            correction_reason=reason,
+            restated_by=decision,
+            due=None,  # not a submission of the unit: never late
+            submitted_at=timezone.now(),
+            submitted_by=by,
+        )
+        _notify_province(submission)
+        restated.append(submission)
+    return restated
+
+
+def version_differences(submission: ReportSubmission) -> list[Difference]:
+    """What changed from the version before `submission` (none for a first version)."""
+    before = (
+        versions_of(submission.unit, submission.period)
+        .filter(version__lt=submission.version)
+        .order_by("-version")
+        .first()
+    )
+    if before is None:
+        return []
+    labels = {lv.code: lv.short_name for lv in submission.period.rule_set.levels.all()}
+    return [
+        d
+        for name in SECTIONS
+        for d in differences(
+            name, before.summary["sections"][name], submission.summary["sections"][name], labels
+        )
+    ]
 
 
 # --- The province's view at a cut-off ---------------------------------------------------------

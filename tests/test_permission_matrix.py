@@ -17,7 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
 from assessment.grassroots import grassroots_year_open
-from assessment.models import CellMeeting, Decision, MemberAssessment, Period
+from assessment.models import (
+    CellMeeting,
+    Complaint,
+    ComplaintState,
+    Decision,
+    GrassrootsYear,
+    MemberAssessment,
+    Period,
+)
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -70,6 +78,8 @@ YEAR_MANAGER = codes(
     member=403, secretary=403, committee=403, district=403, provincial=302, admin=302
 )
 RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
+UNIT_RERATE = codes(member=404, secretary=404, committee=403, provincial=403)
+COMPLAINANT = codes(secretary=403, committee=403, district=403, provincial=403)
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
@@ -241,6 +251,21 @@ EXPECTED = {
     "reports:meetings_dashboard": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:meetings_import": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
+    # Issue 15: after the decision. A member's later rating (R14): read in scope, written by the
+    # secretary (open, vote) and the committee (return); the committee decides on its page.
+    "assessment:later_rating": (
+        "assessment",
+        READ_OWN,
+        codes(member=403, district=403, provincial=403),
+    ),
+    "assessment:later_decide": ("grassroots", DECIDE_CELLS, DECIDE_CELLS),
+    # R9 for a unit: the body whose decision holds the level (here G1's, by district A's board).
+    "assessment:unit_rerate": ("grassroots", UNIT_RERATE, UNIT_RERATE),
+    # A complaint is filed by the member themself, or the unit's own committee.
+    "assessment:member_complaint": ("assessment", COMPLAINANT, COMPLAINANT),
+    "assessment:unit_complaint": ("grassroots", DECIDE_CELLS, DECIDE_CELLS),
+    # Read by whoever sees the contested result or the handler; answered by the handler.
+    "assessment:complaint": ("complaint", READ_OWN, RERATE),
 }
 # Objects with no place in the tree: no outside to test.
 GLOBAL_KINDS = {None, "year", "reset"}
@@ -278,6 +303,7 @@ class Scope:
     submission: object = None
     province: object = None
     cell_meeting: object = None
+    complaint: object = None
 
 
 @pytest.fixture
@@ -364,6 +390,26 @@ def world(
     outside.cell_meeting = CellMeeting.objects.create(
         cell=other_cell, held_on=datetime.date(2025, 3, 3)
     )
+    # Issue 15: each grassroots organization's level decided by its superior (a unit to re-rate
+    # or contest), and a complaint against each decision.
+    for unit, superior, scope in (
+        (tree.g1, tree.district_a, inside),
+        (other_committee, other_province, outside),
+    ):
+        units_decision = decision(superior, period, administrator, None, kind="units")
+        GrassrootsYear.objects.filter(period=period, organization=unit).update(
+            decision=units_decision
+        )
+        scope.complaint = Complaint.objects.create(
+            decision=scope.decision,
+            assessment=own.assessment if scope is inside else scope.assessment,
+            handler=scope.decision.issuer,
+            state=ComplaintState.RECEIVED,
+            filed_on=datetime.date(2025, 12, 30),
+            filed_by=administrator,
+            text="Tôi không đồng ý với kết quả xếp loại",
+        )
+    own.complaint = inside.complaint
     return users, inside, own, outside
 
 
@@ -376,10 +422,11 @@ def export_job(user, unit, period):
     return job
 
 
-def decision(issuer, period, by, listed):
+def decision(issuer, period, by, listed, kind="members"):
     row = Decision.objects.create(
         period=period,
         issuer=issuer,
+        kind=kind,
         number=1,
         signed_on=datetime.date(2025, 12, 28),
         signer_name="Trần Văn Bí",
@@ -387,7 +434,8 @@ def decision(issuer, period, by, listed):
         quota_cap_percent=20,
         issued_by=by,
     )
-    MemberAssessment.objects.filter(pk=listed.pk).update(decision=row)
+    if listed is not None:
+        MemberAssessment.objects.filter(pk=listed.pk).update(decision=row)
     return row
 
 
@@ -414,6 +462,7 @@ def args_for(kind, scope):
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
+        "complaint": [scope.complaint.pk],
     }[kind]
 
 
