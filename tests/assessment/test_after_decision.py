@@ -171,16 +171,17 @@ def test_a_complaint_is_filed_within_the_window_and_refused_after_it(
     assert decision.period.rule_set.complaint_window_days == 30
     alice = alice_member.user
     late = decision.signed_on + datetime.timedelta(days=31)
+    on = decision.signed_on + datetime.timedelta(days=2)
     with pytest.raises(machine.Refused) as error:
         complaints.complaint_file(
             subject=alice_decided, text="Tôi không đồng ý", by=alice, filed_on=late
         )
     assert error.value.code == "window"
     with pytest.raises(machine.Refused) as error:
-        complaints.complaint_file(subject=alice_decided, text="  ", by=alice)
+        complaints.complaint_file(subject=alice_decided, text="  ", by=alice, filed_on=on)
     assert error.value.code == "text"
     with pytest.raises(machine.Refused) as error:  # only the member contests their result
-        complaints.complaint_file(subject=alice_decided, text="Thay mặt", by=secretary)
+        complaints.complaint_file(subject=alice_decided, text="Thay mặt", by=secretary, filed_on=on)
     assert error.value.code == "who"
     complaint = complaints.complaint_file(
         subject=alice_decided,
@@ -200,7 +201,10 @@ def test_an_upheld_complaint_re_rates_and_a_rejected_one_keeps_the_result(
     tree, committee, secretary, alice_member, alice_decided, level
 ):
     alice = alice_member.user
-    complaint = complaints.complaint_file(subject=alice_decided, text="Xin xem xét lại", by=alice)
+    on = alice_decided.decision.signed_on + datetime.timedelta(days=3)
+    complaint = complaints.complaint_file(
+        subject=alice_decided, text="Xin xem xét lại", by=alice, filed_on=on
+    )
     with pytest.raises(machine.Refused) as error:  # upheld needs the re-rating it leads to
         complaints.complaint_answer(
             complaint=complaint,
@@ -238,7 +242,9 @@ def test_an_upheld_complaint_re_rates_and_a_rejected_one_keeps_the_result(
         user=alice, url=reverse("assessment:complaint", args=[complaint.pk])
     )
     # a new complaint contests the decision now in force: the re-rating
-    second = complaints.complaint_file(subject=alice_decided, text="Lần hai", by=alice)
+    second = complaints.complaint_file(
+        subject=alice_decided, text="Lần hai", by=alice, filed_on=datetime.date(2026, 2, 25)
+    )
     assert second.decision == complaint.rerating
     second = complaints.complaint_answer(
         complaint=second,
@@ -255,7 +261,10 @@ def test_a_cell_contests_its_level_and_its_committee_handles_it(
     period, tree, secretary, committee, cells_done
 ):
     complaint = complaints.complaint_file(
-        subject=cells_done, text="Chi bộ đề nghị xem xét lại", by=secretary
+        subject=cells_done,
+        text="Chi bộ đề nghị xem xét lại",
+        by=secretary,
+        filed_on=datetime.date(2026, 1, 5),
     )
     assert (complaint.handler, complaint.cell_year) == (tree.g1, cells_done)
     with pytest.raises(ValidationError) as error:  # a grassroots year not decided

@@ -2,15 +2,15 @@
 a cell re-rated by form 03 (R9), a complaint filed by the member and upheld by the committee;
 the documents in the party's layout."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import cell_year as work
-from assessment import machine
+from assessment import decisions, machine
 from assessment.models import AssessmentStatus, CellYear, ComplaintState, DecisionKind
 
+from ..documents.conftest import save_pngs
 from .test_after_decision import cells_done, pdf_text  # noqa: F401 (a fixture)
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_later import pending_in
@@ -89,7 +89,9 @@ def test_r14_through_the_pages_in_a_closed_year(
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.ASSESS
     assert assessment.decision.kind == DecisionKind.LATER
-    text = pdf_text(client.get(reverse("assessment:decision_pdf", args=[assessment.decision.pk])))
+    pdf = client.get(reverse("assessment:decision_pdf", args=[assessment.decision.pk]))
+    assert save_pngs(pdf.content, "later-decision")  # looked at: the party's layout
+    text = pdf_text(pdf)
     assert "xếp loại chất lượng đảng viên năm 2025 (bổ sung)" in text
     assert assessment.member.full_name in text and "chưa được xếp loại" in text
 
@@ -114,7 +116,9 @@ def test_r9_a_cell_is_re_rated_through_its_page_and_form_03_lists_it(
     assert answer.status_code == 302
     cell_year = CellYear.objects.get(cell=tree.c1)
     assert cell_year.decided_level == level["HTNV"]
-    text = pdf_text(login(secretary).get(answer.url))
+    pdf = login(secretary).get(answer.url)
+    assert save_pngs(pdf.content, "unit-rerating-form-03")
+    text = pdf_text(pdf)
     assert "xếp loại lại chất lượng tổ chức đảng năm 2025" in text
     assert "Chi bộ thôn 1" in text and "Hoàn thành tốt nhiệm vụ (Quyết định số" in text
 
@@ -124,7 +128,13 @@ def test_a_member_contests_and_the_committee_upholds_through_the_pages(
 ):
     cell_year = submitted_cell(period, tree.c1, secretary, 2, {"HTTNV": 2})
     accept_proposals(cell_year, committee)
-    issue(cell_year, committee)
+    decisions.members_decision_issue(  # dated today: contested within its window
+        cell_year=cell_year,
+        signed_on=timezone.localdate(),
+        signer_name="Trần Văn Bí",
+        signer_title="Bí thư Đảng ủy",
+        by=committee,
+    )
     assessment = cell_year.assessments.get(member=alice_member)
     client = login(alice_member.user)
     page = client.get(reverse("assessment:self_review", args=[assessment.pk]))
@@ -155,4 +165,4 @@ def test_a_member_contests_and_the_committee_upholds_through_the_pages(
     page = login(alice_member.user).get(reverse("assessment:self_review", args=[assessment.pk]))
     assert 'data-testid="complaints"' in page.content.decode()
     assert page.context["reratings"][0].decision == complaint.rerating
-    assert datetime.date.today() >= complaint.filed_on
+    assert complaint.filed_on == timezone.localdate()

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from assessment import cell_year as work
-from assessment import decisions, grassroots, machine
+from assessment import complaints, corrections, decisions, grassroots, later, machine
 from assessment.corrections import member_rerate
 from assessment.models import (
+    AssessmentStatus,
     CellState,
     CellYear,
     Decision,
@@ -23,7 +24,7 @@ from assessment.models import (
 from assessment.services import period_close
 from organizations.models import Role
 
-from ..factories import OrganizationFactory, assign
+from ..factories import MemberFactory, OrganizationFactory, UserFactory, assign
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 
@@ -215,6 +216,64 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
     refused("closed", lambda: decisions.decision_reopen(decision=members, reason="x", by=committee))
     assert Period.objects.get(pk=period.pk).state == "closed"
 
+    # After the decision (issue 15), the year closed: a member of C1 left not yet classified
+    # (written as an import would) is rated later; G1 is re-rated; the member contests.
+    c1_year = CellYear.objects.get(period=period, cell=tree.c1)
+    ill = MemberAssessment.objects.create(
+        cell_year=c1_year,
+        member=MemberFactory(cell=tree.c1, user=UserFactory()),
+        status=AssessmentStatus.PENDING,
+        reason_code="om_dau",
+    )
+    refused("not_pending", lambda: later.later_rating_open(assessment=rows.first(), by=secretary))
+    row = later.later_rating_open(assessment=ill, by=secretary)
+    meeting = {"held_on": datetime.date(2026, 3, 2), "counted": 3, "present": 3}
+
+    def vote(**change):
+        return later.later_vote_record(
+            later=row, by=secretary, version=None, votes={"HTTNV": 3}, **(meeting | change)
+        )
+
+    refused("review", vote)
+    work.self_review_save(
+        assessment=ill,
+        texts={"strengths": "x"},
+        scores={},
+        conditions={},
+        by=secretary,
+        version=None,
+    )
+    refused("votes", lambda: vote(present=1))
+    row = later.later_rating_return(later=vote(), reason="Bổ sung", by=committee, version=None)
+    vote()
+    late = later.later_decision_issue(
+        grassroots=tree.g1, period=period, choices={}, by=committee, **DOC
+    )
+    refused("later", lambda: decisions.decision_reopen(decision=late, reason="x", by=committee))
+    corrections.unit_rerate(
+        row=GrassrootsYear.objects.get(period=period, organization=tree.g1),
+        grounds="wrong",
+        level=level["HTNV"],
+        reason="Sai sót",
+        by=district_board,
+        **DOC,
+    )
+    ill.refresh_from_db()
+    user = ill.member.user
+    day = datetime.timedelta(days=1)
+    refused(
+        "window",
+        lambda: complaints.complaint_file(
+            subject=ill, text="x", by=user, filed_on=DOC["signed_on"] + 31 * day
+        ),
+    )
+    complaint = complaints.complaint_file(
+        subject=ill, text="Xin xem lại", by=user, filed_on=DOC["signed_on"] + day
+    )
+    complaints.complaint_answer(
+        complaint=complaint, outcome="rejected", answer="Giữ nguyên", by=committee, version=None
+    )
+
     declared = {
         (m.subject, name)
         for m in machine.MACHINES.values()
@@ -222,6 +281,7 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         if name != "record"  # bulk writes of imports: record_imported, checked above
     }
     declared -= {(machine.RERATING_DECISION.subject, "reopen")}  # always refused: final (R9)
+    declared -= {(machine.LATER_DECISION.subject, "reopen")}  # always refused: final (R14)
     assert declared - taken["taken"] == set()
     codes = {code for _, code in taken["refused"]}
     assert codes >= {
@@ -237,4 +297,9 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         "locked",
         "rerating",
         "closed",
+        "not_pending",
+        "review",
+        "votes",
+        "later",
+        "window",
     }
