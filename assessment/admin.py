@@ -4,12 +4,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Attendance,
     CellYear,
+    Complaint,
     CriteriaGroup,
     CriteriaItem,
     Deadline,
     DeadlineDefault,
     Decision,
     GrassrootsYear,
+    LaterRating,
     Level,
     Meeting,
     MemberAssessment,
@@ -165,9 +167,47 @@ class GrassrootsYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rerating)
 class ReratingAdmin(admin.ModelAdmin):
-    list_display = ["decision", "assessment", "previous_level", "level", "commendation_flagged"]
+    list_display = ["decision", "subject_name", "previous_level", "level", "commendation_flagged"]
+    search_fields = [
+        "assessment__member__full_name",
+        "assessment__member__card_number",
+        "cell_year__cell__name",
+        "grassroots_year__organization__name",
+    ]
+    raw_id_fields = ["decision", "assessment", "cell_year", "grassroots_year", "previous_decision"]
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Issue 15's rows change only through the machine's transitions (their pages): the admin
+    reads them and their history."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LaterRating)
+class LaterRatingAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["assessment", "state", "pending_reason", "due", "proposed_level", "decision"]
+    list_filter = ["state"]
     search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
-    raw_id_fields = ["decision", "assessment", "previous_decision"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "handler", "state", "filed_on", "outcome", "rerating"]
+    list_filter = ["state", "outcome"]
+    search_fields = [
+        "assessment__member__full_name",
+        "cell_year__cell__name",
+        "grassroots_year__organization__name",
+        "handler__name",
+    ]
 
 
 @admin.register(UnitSnapshot)
