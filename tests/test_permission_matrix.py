@@ -22,8 +22,11 @@ from assessment.models import (
     Commendation,
     CommendationKind,
     Decision,
+    InputKind,
     MemberAssessment,
     Period,
+    PromptLevel,
+    ReviewInput,
 )
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
@@ -202,6 +205,15 @@ EXPECTED = {
         CELL_ENTRY_REDIRECT | {"member": 403},
     ),
     "assessment:rerate": ("assessment", RERATE, RERATE),
+    # Issue 14 item 7: a committee above the grassroots gives prompts on its own page (its
+    # board; the province's board on the province's page); the reviewee or the cell's
+    # secretary answers (an empty POST shows the form again).
+    "assessment:prompts": ("superior", SUPERIOR_READ, SUPERIOR),
+    "assessment:prompt_answer": (
+        "prompt",
+        READ_OWN,
+        codes(committee=403, district=403, provincial=403),
+    ),
     "reports:summary": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:summary_document": ("cell_doc", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:progress": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
@@ -314,6 +326,7 @@ class Scope:
     province: object = None
     cell_meeting: object = None
     commendation: object = None
+    prompt: object = None
 
 
 @pytest.fixture
@@ -402,6 +415,8 @@ def world(
     )
     inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
     outside.commendation = proposal(outside_assessment, other_cell, other_committee)
+    inside.prompt = own.prompt = prompt_to(own.assessment)
+    outside.prompt = prompt_to(outside_assessment)
     return users, inside, own, outside
 
 
@@ -414,6 +429,18 @@ def proposal(assessment, cell, decider):
         unit=cell,
         proposer=cell,
         decider=decider,
+    )
+
+
+def prompt_to(assessment):
+    return ReviewInput.objects.create(
+        cell_year=assessment.cell_year,
+        assessment=assessment,
+        kind=InputKind.PROMPT,
+        issuing_level=PromptLevel.SUPERIOR,
+        source="Ban Thường vụ Huyện ủy",
+        given_on=datetime.date(2025, 11, 20),
+        text="Làm rõ trách nhiệm",
     )
 
 
@@ -465,6 +492,7 @@ def args_for(kind, scope):
         "province": [2025, scope.province.pk],
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "commendation": [scope.commendation.pk],
+        "prompt": [scope.prompt.pk],
     }[kind]
 
 
