@@ -38,6 +38,7 @@ from .models import (
     Rerating,
     ReratingGrounds,
 )
+from .models_followup import ACTIVE_COMMENDATION_STATES
 
 MSG_NOT_FINAL = _("Only a result locked by an issued decision can be re-rated.")
 MSG_SAME_LEVEL = _("The new level is the level already decided.")
@@ -137,8 +138,9 @@ def _rerating_issue(
             previous_level=previous_level,
             previous_decision=previous,
             level=level,
-            commendation_flagged=bool(
-                getattr(row, "commendation_proposed", False) and level.rank > previous_level.rank
+            commendation_flagged=(
+                level.rank > previous_level.rank
+                and row.commendations.filter(state__in=ACTIVE_COMMENDATION_STATES).exists()
             ),
             **subject,
         )

@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessment import complaints, corrections, grassroots, machine
+from assessment import commendations, complaints, corrections, grassroots, machine
 from assessment.decisions import Choice
 from assessment.models import (
     CellYear,
+    CommendationKind,
     ComplaintOutcome,
     ComplaintState,
     DecisionKind,
@@ -66,11 +67,10 @@ def g1_decided(period, tree, secretary, committee, district_board, level):
     return year
 
 
-def test_r9_a_subordinate_cell_is_re_rated_keeping_the_old_result_and_flagging_commendation(
+def test_r9_a_subordinate_cell_is_re_rated_keeping_the_old_result(
     period, tree, committee, cells_done, level
 ):
     cell_year = cells_done
-    CellYear.objects.filter(pk=cell_year.pk).update(commendation_proposed=True)
     first = cell_year.decision
     decision = corrections.unit_rerate(
         row=cell_year,
@@ -94,11 +94,44 @@ def test_r9_a_subordinate_cell_is_re_rated_keeping_the_old_result_and_flagging_c
         first,
         level["HTNV"],
     )
-    assert line.commendation_flagged
+    assert not line.commendation_flagged  # no commendation rests on it
     latest = cell_year.history.first()
     assert latest.history_user == committee and "chưa đạt" in latest.history_change_reason
     assert cell_year.history.all()[1].decided_level_id == level["HTTNV"].pk
     assert CellYear.objects.get(period=period, cell=tree.c2).decision == first
+
+
+def test_r9_a_commendation_resting_on_a_result_re_rated_lower_is_flagged(
+    period, tree, committee, cells_done, level
+):
+    """Re-rated up to excellent (a complaint upheld, say), the cell is proposed as an exemplary
+    organization (R20); found wrong again and re-rated lower, the proposal is flagged."""
+    up = corrections.unit_rerate(
+        row=cells_done,
+        grounds=ReratingGrounds.WRONG,
+        level=level["HTXSNV"],
+        reason="Bỏ sót thành tích",
+        by=committee,
+        **DOC,
+    )
+    assert not up.reratings.get().commendation_flagged
+    cells_done.refresh_from_db()
+    commendations.commendation_propose(
+        kind=CommendationKind.EXEMPLARY_UNIT, subject=cells_done, proposer=tree.g1, by=committee
+    )
+    down = corrections.unit_rerate(
+        row=cells_done,
+        grounds=ReratingGrounds.DISHONEST,
+        level=level["HTTNV"],
+        reason="Báo cáo thành tích không trung thực",
+        by=committee,
+        **DOC,
+    )
+    assert down.reratings.get().commendation_flagged
+    # The list the province receives flags the proposal too (issue 15 item 3's export).
+    [row] = [r for r in commendations.commendation_rows(tree.g1, period) if r[1] == "Chi bộ thôn 1"]
+    assert row[-1].startswith("Kết quả xếp loại đã được xếp loại lại")
+    assert [r.level.code for r in cells_done.reratings.order_by("pk")] == ["HTXSNV", "HTTNV"]
 
 
 def test_r9_an_organization_is_re_rated_by_its_superior_in_a_closed_year(
