@@ -14,26 +14,25 @@ counts its records only. Percentages are computed from the counts, never stored 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q, Value
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.http import Http404
 
 from assessment import quota
+from assessment.machine import OPEN_STATES
 from assessment.models import (
     AssessmentStatus,
     CellYear,
+    CountSubject,
     GrassrootsYear,
-    InputKind,
     Level,
     MemberAssessment,
     Period,
-    ReviewInput,
     UnitSnapshot,
+    UnitYearCount,
 )
-from assessment.progress import not_on_roster
 from members.models import Member
 from organizations.counts import path_prefix
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization
@@ -172,18 +171,17 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
         by_prefix.get(prefix, by_prefix[root_path])[section].add(status, reason, level_id, n)
 
-    for section, rows in _unit_records(tree, root_path, length):
-        for prefix, status, reason, level_id, n, commended in rows:
+    for section, prefix, status, reason, level_id, n, commended, prompted in _counted(
+        tree, root_path, length
+    ):
+        if n:
             put(section, prefix, status, reason or "", level_id, n)
-            by_prefix.get(prefix, by_prefix[root_path])[section].commendations += commended
-    for prefix, status, reason, level_id, n, commended in _member_records(tree, root_path, length):
-        put("members", prefix, status, reason or "", level_id, n)
-        by_prefix.get(prefix, by_prefix[root_path])["members"].commendations += commended
+        sections = by_prefix.get(prefix, by_prefix[root_path])[section]
+        sections.commendations += commended
+        sections.prompted += prompted
     if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
-    for section, prefix, n in _prompted(tree, root_path, length):
-        by_prefix.get(prefix, by_prefix[root_path])[section].prompted += n
 
     head = {name: empty(name) for name in SECTIONS}
     for sections in by_prefix.values():
@@ -268,97 +266,69 @@ def _merge(into: Section, other: Section) -> None:
             target[key] = target.get(key, 0) + n
 
 
-def _grouped(queryset, path_field: str, length: int, *, commendations: bool = True):
-    commended = Count("id", filter=Q(commendation_proposed=True)) if commendations else Value(0)
-    return (
-        queryset.annotate(prefix=path_prefix(path_field, length))
+def _counted(tree: YearTree, path: str, length: int):
+    """The year's kept counts under `path` (assessment/counts.py), grouped by child prefix: one
+    query over a few rows per cell instead of the subtree's result rows (issue 18). Yields
+    (section, prefix, status, reason, level id, n, commended, prompted). Cells' years count as
+    subordinate cells only for subordinate cells; a prompt to another unit's collective counts
+    for grassroots organizations, as R23 and R28 ask."""
+    counts, path_field = tree.on(UnitYearCount.objects.filter(period=tree.period), "unit")
+    rows = (
+        counts.filter(**{f"{path_field}__startswith": path})
+        .annotate(prefix=path_prefix(path_field, length))
         .order_by()
-        .values_list("prefix", "status", "reason_code", "decided_level_id")
-        .annotate(n=Count("id"), commended=commended)
+        .values_list("prefix", "subject", "unit__kind", "status", "reason_code", "level_id")
+        .annotate(n=Sum("n"), commended=Sum("commended"), prompted=Sum("prompted"))
     )
-
-
-def _unit_records(tree: YearTree, path: str, length: int):
-    """The year's records of subordinate cells and of grassroots organizations."""
-    cells, cell_path = tree.on(
-        CellYear.objects.filter(period=tree.period, cell__kind=Kind.SUBORDINATE_CELL), "cell"
-    )
-    organizations, org_path = tree.on(
-        GrassrootsYear.objects.filter(period=tree.period, organization__kind__in=GRASSROOTS_KINDS),
-        "organization",
-    )
-    yield "cells", _grouped(cells.filter(**{f"{cell_path}__startswith": path}), cell_path, length)
-    yield (
-        "grassroots",
-        _grouped(
-            organizations.filter(**{f"{org_path}__startswith": path}),
-            org_path,
-            length,
-            commendations=False,
-        ),
-    )
-
-
-def _member_records(tree: YearTree, path: str, length: int):
-    records, path_field = tree.on(
-        MemberAssessment.objects.filter(cell_year__period=tree.period), "cell_year__cell"
-    )
-    return _grouped(records.filter(**{f"{path_field}__startswith": path}), path_field, length)
+    for prefix, subject, kind, status, reason, level_id, n, commended, prompted in rows:
+        if subject == CountSubject.MEMBERS:
+            yield "members", prefix, status, reason, level_id, n, commended, prompted
+        elif subject == CountSubject.CELLS and kind == Kind.SUBORDINATE_CELL:
+            yield "cells", prefix, status, reason, level_id, n, commended, prompted
+        elif subject == CountSubject.CELLS:  # a grassroots cell's own year: its prompts only
+            yield "grassroots", prefix, status, reason, level_id, 0, 0, prompted
+        elif kind in GRASSROOTS_KINDS:  # organizations' years: no commendation column (R23)
+            yield "grassroots", prefix, status, reason, level_id, n, 0, 0
 
 
 def _not_started(unit: Organization, period: Period, length: int):
-    """In an open year: units and current members with no record yet."""
+    """In an open year on today's tree: the subtree's units with no record yet, and its current
+    members not on a roster: those of cells that have not drawn theirs (no cell year), and those
+    an open roster leaves out (they joined since it was drawn). A member who joined a cell after
+    it submitted is on no roster this year and is not counted. Every probe is scoped to the
+    subtree's units and cells (issue 18): never an anti-join over the year's records of the
+    whole database."""
     subtree = Organization.objects.in_subtree(unit)
-    queries = {
-        "cells": subtree.filter(kind=Kind.SUBORDINATE_CELL).exclude(cell_years__period=period),
-        "grassroots": subtree.filter(kind__in=GRASSROOTS_KINDS).exclude(
-            grassroots_years__period=period
-        ),
+    years = {
+        "cells": CellYear.objects.filter(period=period, cell_id=OuterRef("pk")),
+        "grassroots": GrassrootsYear.objects.filter(period=period, organization_id=OuterRef("pk")),
     }
-    for section, queryset in queries.items():
+    kinds = {"cells": [Kind.SUBORDINATE_CELL], "grassroots": list(GRASSROOTS_KINDS)}
+    for section, year in years.items():
         for prefix, n in (
-            queryset.annotate(prefix=path_prefix("path", length))
+            subtree.filter(kind__in=kinds[section])
+            .filter(~Exists(year))
+            .annotate(prefix=path_prefix("path", length))
             .order_by()
             .values_list("prefix")
             .annotate(n=Count("id"))
         ):
             yield section, prefix, n
-    members = (
-        not_on_roster(Member.objects.in_subtree(unit), period)
-        .annotate(prefix=path_prefix("cell__path", length))
-        .order_by()
-        .values_list("prefix")
-        .annotate(n=Count("id"))
-    )
-    for prefix, n in members:
-        yield "members", prefix, n
-
-
-def _prompted(tree: YearTree, path: str, length: int):
-    """Persons and collectives given review prompts (R23, R28)."""
-    prompts, path_field = tree.on(
-        ReviewInput.objects.filter(kind=InputKind.PROMPT, cell_year__period=tree.period),
-        "cell_year__cell",
-    )
-    prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
-        prefix=path_prefix(path_field, length)
-    )
-    persons = (
-        prompts.filter(assessment__isnull=False)
-        .order_by()
-        .values_list("prefix")
-        .annotate(n=Count("assessment", distinct=True))
-    )
-    for prefix, n in persons:
-        yield "members", prefix, n
-    collectives = (
-        prompts.filter(assessment__isnull=True)
-        .order_by()
-        .values_list("prefix", "cell_year__cell__kind")
-        .annotate(n=Count("cell_year", distinct=True))
-    )
-    counted: dict[tuple[str, str], int] = defaultdict(int)
-    for prefix, kind, n in collectives:
-        counted[("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots", prefix)] += n
-    for (section, prefix), n in counted.items():
-        yield section, prefix, n
+    # Cells first (a few thousand, by index), then their members: the planner then reads the
+    # members of those cells only, not every member of the subtree.
+    cell_year = CellYear.objects.filter(period=period, cell_id=OuterRef("pk"))
+    not_drawn = subtree.filter(~Exists(cell_year)).values("pk")
+    open_rosters = subtree.filter(Exists(cell_year.filter(state__in=OPEN_STATES))).values("pk")
+    members = Member.objects.current()
+    recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
+    for rows in (
+        members.filter(cell_id__in=not_drawn),
+        members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
+    ):
+        for prefix, n in (
+            rows.annotate(prefix=path_prefix("cell__path", length))
+            .order_by()
+            .values_list("prefix")
+            .annotate(n=Count("id"))
+        ):
+            yield "members", prefix, n

@@ -11,6 +11,7 @@ from assessment.models import (
     PeriodState,
 )
 from assessment.models import MemberAssessment as MA
+from tests.counts import counts_rebuild
 from tests.factories import MemberFactory
 
 
@@ -24,6 +25,7 @@ def members(cell_year, n, *, level=None, status=AssessmentStatus.ASSESS, reason=
             decided_level=level,
             commendation_proposed=i < commended,
         )
+    counts_rebuild()  # rows written directly, as an import would
 
 
 @pytest.fixture
@@ -52,4 +54,5 @@ def year_2025(period, tree):
     members(c1, 1, status=AssessmentStatus.PENDING, reason="om_dau")
     period.state = PeriodState.CLOSED
     period.save()
+    counts_rebuild()
     return period

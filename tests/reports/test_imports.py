@@ -36,7 +36,8 @@ from reports.models import ImportRun
 
 from ..factories import MemberFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 UNITS, MEMBERS, RESULTS = "ToChuc", "DangVien", "KetQua"
 
