@@ -28,6 +28,7 @@ from assessment.models import (
     CountSubject,
     GrassrootsYear,
     Level,
+    LevelScope,
     MemberAssessment,
     Period,
     UnitSnapshot,
@@ -149,8 +150,9 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     """The summary of `unit` in `period`, on that year's tree (R22): a closed year with a frozen
     tree groups its records by the paths units had that year; an open year by today's tree."""
     rule_set = period.rule_set
-    member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    levels = list(rule_set.levels.order_by("rank"))  # one query for both scopes
+    member_levels = [lv for lv in levels if lv.applies_to != LevelScope.ORGANIZATION]
+    unit_levels = [lv for lv in levels if lv.applies_to != LevelScope.MEMBER]
     tree = YearTree.of(period)
     root_path, root_depth = tree.place(unit)
     children = tree.children(root_path, root_depth)
@@ -299,36 +301,34 @@ def _not_started(unit: Organization, period: Period, length: int):
     subtree's units and cells (issue 18): never an anti-join over the year's records of the
     whole database."""
     subtree = Organization.objects.in_subtree(unit)
-    years = {
-        "cells": CellYear.objects.filter(period=period, cell_id=OuterRef("pk")),
-        "grassroots": GrassrootsYear.objects.filter(period=period, organization_id=OuterRef("pk")),
-    }
-    kinds = {"cells": [Kind.SUBORDINATE_CELL], "grassroots": list(GRASSROOTS_KINDS)}
-    for section, year in years.items():
-        for prefix, n in (
-            subtree.filter(kind__in=kinds[section])
-            .filter(~Exists(year))
-            .annotate(prefix=path_prefix("path", length))
-            .order_by()
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-        ):
-            yield section, prefix, n
-    # Cells first (a few thousand, by index), then their members: the planner then reads the
-    # members of those cells only, not every member of the subtree.
     cell_year = CellYear.objects.filter(period=period, cell_id=OuterRef("pk"))
+    organization_year = GrassrootsYear.objects.filter(period=period, organization_id=OuterRef("pk"))
+    units = subtree.filter(
+        Q(~Exists(cell_year), kind=Kind.SUBORDINATE_CELL)
+        | Q(~Exists(organization_year), kind__in=GRASSROOTS_KINDS)
+    )
+    for prefix, kind, n in (
+        units.annotate(prefix=path_prefix("path", length))
+        .order_by()
+        .values_list("prefix", "kind")
+        .annotate(n=Count("id"))
+    ):
+        yield ("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"), prefix, n
+    # Cells first (a few thousand, by index), then their members: the planner then reads the
+    # members of those cells only, not every member of the subtree. One query (UNION ALL).
     not_drawn = subtree.filter(~Exists(cell_year)).values("pk")
     open_rosters = subtree.filter(Exists(cell_year.filter(state__in=OPEN_STATES))).values("pk")
     members = Member.objects.current()
     recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
-    for rows in (
-        members.filter(cell_id__in=not_drawn),
-        members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
-    ):
-        for prefix, n in (
-            rows.annotate(prefix=path_prefix("cell__path", length))
-            .order_by()
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-        ):
-            yield "members", prefix, n
+    grouped = [
+        rows.annotate(prefix=path_prefix("cell__path", length))
+        .order_by()
+        .values_list("prefix")
+        .annotate(n=Count("id"))
+        for rows in (
+            members.filter(cell_id__in=not_drawn),
+            members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
+        )
+    ]
+    for prefix, n in grouped[0].union(grouped[1], all=True):
+        yield "members", prefix, n
