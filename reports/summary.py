@@ -14,6 +14,7 @@ counts its records only. Percentages are computed from the counts, never stored 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,10 +28,12 @@ from assessment.models import (
     CellYear,
     CountSubject,
     GrassrootsYear,
+    InputKind,
     Level,
     LevelScope,
     MemberAssessment,
     Period,
+    ReviewInput,
     UnitSnapshot,
     UnitYearCount,
 )
@@ -54,6 +57,9 @@ class Section:
     counts: dict[int, int] = field(default_factory=dict)  # decided level pk → count
     commendations: int = 0
     prompted: int = 0
+    # R28: those given prompts by each managing level (PromptLevel); one given prompts by two
+    # levels counts under each, once in `prompted`.
+    prompted_by_level: dict[str, int] = field(default_factory=dict)
     quota_denominator: str = quota.GOOD_OR_ABOVE
 
     @property
@@ -184,6 +190,11 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
+    # The prompts' split by the managing level that gave them (R28 rows 4.1–4.3): prompts are
+    # few, counted live; their totals come with the kept counts above.
+    for section, prefix, level, n in _prompted(tree, root_path, length, by_level=True):
+        by_level = by_prefix.get(prefix, by_prefix[root_path])[section].prompted_by_level
+        by_level[level] = by_level.get(level, 0) + n
 
     head = {name: empty(name) for name in SECTIONS}
     for sections in by_prefix.values():
@@ -263,6 +274,7 @@ def _merge(into: Section, other: Section) -> None:
         (into.not_classified, other.not_classified),
         (into.pending, other.pending),
         (into.counts, other.counts),
+        (into.prompted_by_level, other.prompted_by_level),
     ):
         for key, n in source.items():
             target[key] = target.get(key, 0) + n
@@ -332,3 +344,36 @@ def _not_started(unit: Organization, period: Period, length: int):
     ]
     for prefix, n in grouped[0].union(grouped[1], all=True):
         yield "members", prefix, n
+
+
+def _prompted(tree: YearTree, path: str, length: int, *, by_level: bool = False):
+    """Persons and collectives given review prompts (R23, R28): (section, prefix, n) rows, or
+    with `by_level` (section, prefix, managing level, n) rows, one per level that gave any."""
+    prompts, path_field = tree.on(
+        ReviewInput.objects.filter(kind=InputKind.PROMPT, cell_year__period=tree.period),
+        "cell_year__cell",
+    )
+    prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
+        prefix=path_prefix(path_field, length)
+    )
+    keys = ("prefix", "issuing_level") if by_level else ("prefix",)
+    persons = (
+        prompts.filter(assessment__isnull=False)
+        .order_by()
+        .values_list(*keys)
+        .annotate(n=Count("assessment", distinct=True))
+    )
+    for prefix, *level, n in persons:
+        yield ("members", prefix, *level, n)
+    collectives = (
+        prompts.filter(assessment__isnull=True)
+        .order_by()
+        .values_list(*keys, "cell_year__cell__kind")
+        .annotate(n=Count("cell_year", distinct=True))
+    )
+    counted: dict[tuple, int] = defaultdict(int)
+    for prefix, *level, kind, n in collectives:
+        section = "cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"
+        counted[(section, prefix, *level)] += n
+    for key, n in counted.items():
+        yield (*key, n)

@@ -38,22 +38,13 @@ def summary_view(request, year: int, pk: int):
             "period": period,
             "summary": summary,
             "tables": exports.summary_tables(summary, texts=True),
-            "review_counts": _review_count_texts(summary),
+            "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
             "large": jobs.is_large(unit, period),
             "recent": ExportJob.objects.filter(user=request.user, unit=unit, period=period)[:5],
         },
     )
-
-
-def _review_count_texts(summary) -> list[list]:
-    """Biểu 6F's rows with their numbers formatted once (exports.number_texts)."""
-    text = exports.number_texts()
-    return [
-        [unit, obj, text(due), text(done), text(missing), reasons, text(prompted)]
-        for unit, obj, due, done, missing, reasons, prompted in exports.review_count_rows(summary)
-    ]
 
 
 @login_required
