@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from organizations.models import Organization
 
@@ -37,6 +37,7 @@ from .models import (
     Period,
     UnitYearCount,
 )
+from .models_followup import ACTIVE_COMMENDATION_STATES
 
 # (unit id, subject, status, reason code, decided level id) → (n, commended, prompted)
 Key = tuple[int, str, str, str, int | None]
@@ -62,31 +63,32 @@ def counts_tally(*, period: Period, units: Iterable[int] | None = None) -> dict[
         cells = cells.filter(cell_id__in=units)
         organizations = organizations.filter(organization_id__in=units)
     found: dict[Key, Figures] = {}
+    # A subject counts as commended while a commendation of it is proposed or given (issue 15).
+    commended = _distinct(commendations__state__in=ACTIVE_COMMENDATION_STATES)
     grouped = (
         (
             CountSubject.MEMBERS,
             members.values_list("cell_year__cell_id", "status", "reason_code", "decided_level_id"),
-            _distinct(commendation_proposed=True),
             _distinct(inputs__kind=InputKind.PROMPT),
         ),
         (
             CountSubject.CELLS,
             cells.values_list("cell_id", "status", "reason_code", "decided_level_id"),
-            _distinct(commendation_proposed=True),
             _distinct(inputs__kind=InputKind.PROMPT, inputs__assessment__isnull=True),
         ),
+        (
+            CountSubject.GRASSROOTS,
+            organizations.values_list(
+                "organization_id", "status", "reason_code", "decided_level_id"
+            ),
+            Value(0),
+        ),
     )
-    for subject, rows, commended, prompted in grouped:
+    for subject, rows, prompted in grouped:
         for unit, status, reason, level, n, c, p in rows.order_by().annotate(
             n=_distinct(), c=commended, p=prompted
         ):
             found[(unit, subject, status, reason or "", level)] = (n, c, p)
-    for unit, status, reason, level, n in (
-        organizations.order_by()
-        .values_list("organization_id", "status", "reason_code", "decided_level_id")
-        .annotate(n=Count("id"))
-    ):
-        found[(unit, CountSubject.GRASSROOTS, status, reason or "", level)] = (n, 0, 0)
     return found
 
 
@@ -191,13 +193,18 @@ def counts_drift(*, period: Period | None = None) -> list[Drift]:
 
 def units_of(row) -> set[int]:
     """The units whose counts a transition on `row` moves: a cell's year → its cell; an
-    organization's year → the organization; a decision → the units of every row it lists."""
-    from .models import Decision, Rerating
+    organization's year → the organization; a commendation → its subject's; a decision → the
+    units of every row it lists."""
+    from .models import Commendation, Decision, Rerating
 
     if isinstance(row, CellYear):
         return {row.cell_id}
     if isinstance(row, GrassrootsYear):
         return {row.organization_id}
+    if isinstance(row, Commendation):  # proposed, withdrawn, refused, given: its subject's unit
+        if row.assessment_id:
+            return {row.assessment.cell_year.cell_id}
+        return units_of(row.cell_year or row.grassroots_year)
     if isinstance(row, Decision):
         return (
             set(row.assessments.values_list("cell_year__cell_id", flat=True))

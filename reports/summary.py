@@ -301,8 +301,8 @@ def _counted(tree: YearTree, path: str, length: int):
             yield "cells", prefix, status, reason, level_id, n, commended, prompted
         elif subject == CountSubject.CELLS:  # a grassroots cell's own year: its prompts only
             yield "grassroots", prefix, status, reason, level_id, 0, 0, prompted
-        elif kind in GRASSROOTS_KINDS:  # organizations' years: no commendation column (R23)
-            yield "grassroots", prefix, status, reason, level_id, n, 0, 0
+        elif kind in GRASSROOTS_KINDS:  # organizations' years (commendations: issue 15)
+            yield "grassroots", prefix, status, reason, level_id, n, commended, 0
 
 
 def _not_started(unit: Organization, period: Period, length: int):
