@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DisciplineRecord, Member, StatusPeriod, Transfer
+from .models import DisciplineRecord, Member, Post, StatusPeriod, Transfer
 from .resources import MemberResource
 
 
@@ -16,6 +16,13 @@ class DisciplineRecordInline(admin.TabularInline):
     extra = 0
 
 
+class PostInline(admin.TabularInline):
+    model = Post
+    extra = 0
+    autocomplete_fields = ["organization"]
+    exclude = ["version"]
+
+
 @admin.register(Member)
 class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
@@ -24,7 +31,7 @@ class MemberAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = ["gender", "holds_leadership_post", "is_state_employee", "cell__kind"]
     search_fields = ["full_name", "card_number", "cell__code", "cell__name"]
     autocomplete_fields = ["cell", "user"]
-    inlines = [StatusPeriodInline, DisciplineRecordInline]
+    inlines = [StatusPeriodInline, DisciplineRecordInline, PostInline]
 
 
 @admin.register(StatusPeriod)

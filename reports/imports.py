@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Upper
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
@@ -1312,6 +1313,8 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
     """A member's final result updates their record of the year, or goes into the year of
     their current cell."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
+    # The form follows the member's posts (issue 14 item 5): read them in one query.
+    prefetch_related_objects([members[r.code] for r in fresh], "posts")
     hosts = _host_cell_years(period, {members[r.code].cell.pk for r in fresh}, by, reason)
     new, changed = [], []
     for row in rows:
@@ -1321,7 +1324,7 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
             record = MemberAssessment(
                 cell_year=hosts[member.cell.pk],
                 member=member,
-                form_code=form_code_for(member, period.rule_set),
+                form_code=form_code_for(member, period.rule_set, period.assessment_date),
             )
             new.append(record)
         else:
