@@ -19,6 +19,7 @@ from organizations.models import GRASSROOTS_KINDS, OWN_LEVEL_KINDS, Kind, Organi
 
 from . import machine, quota, rules
 from .cell_year import get_or_open
+from .counts import counts_refresh
 from .decisions import (
     Choice,
     Outcome,
@@ -42,9 +43,13 @@ MSG_NOT_DONE = machine.MSG_LOWER_FIRST
 MSG_PROPOSED = machine.MSG_PROPOSED
 
 
+@transaction.atomic
 def grassroots_year_open(*, period: Period, organization: Organization, by=None) -> GrassrootsYear:
-    """Open the organization's year (an explicit step, attributed to `by`)."""
-    return get_or_open(GrassrootsYear, by=by, period=period, organization=organization)
+    """Open the organization's year (an explicit step, attributed to `by`); the summary's kept
+    counts take the new row (issue 18), as opening a cell's year does."""
+    row = get_or_open(GrassrootsYear, by=by, period=period, organization=organization)
+    counts_refresh(period=period, units=[organization.pk])
+    return row
 
 
 def grassroots_year_find(*, period: Period, organization: Organization) -> GrassrootsYear:

@@ -10,8 +10,8 @@ only steps that may, each explicit and attributed.
 Each transition names its sources and target, who may take it, the guards that must hold (the
 year open, lower levels first R8, the rule checks of every row a decision lists, the quota
 R10–R12, a written reason R17) and its effects (fields set, the history row with its author and
-reason, the notice to the next actor). `take()` is the only
-code that assigns a state; a test greps the source for any other.
+reason, the notice to the next actor, the summary's counts). `take()` is the only code that
+assigns a state; a test greps the source for any other.
 
 A small transition table rather than django-fsm-2: a refusal here must say *why* in the user's
 language (django-fsm's conditions are booleans and raise a bare TransitionNotAllowed), the
@@ -39,6 +39,7 @@ from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import rules
+from .counts import counts_follow
 from .models import (
     AssessmentStatus,
     CellState,
@@ -1121,8 +1122,9 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, after=None, 
     when one fails; else calls `then(row)` (the transition's own work: numbering a decision,
     locking its rows), sets the target state and the transition's fields, saves the row with
     the author and reason in its history, calls `after(row)` (work that needs the saved row:
-    the lines of a new decision), and sends the transition's notices. Returns what `then`
-    returned, else the row."""
+    the lines of a new decision), recounts the summary's counts of the units the row moved
+    (assessment/counts.py), and sends the transition's notices. Returns what `then` returned,
+    else the row."""
     context["reason"], context["actor"] = reason, by
     found = refusals(row, name, by=by, **context)
     if found:
@@ -1139,6 +1141,7 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, after=None, 
     row.save()
     if after is not None:
         after(row)
+    counts_follow(row)  # every transition recounts the units it moved (issue 18), none forgets
     for notice in transition.notices:
         notice(row, context)
     return result

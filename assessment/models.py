@@ -9,6 +9,7 @@ import datetime
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -598,6 +599,9 @@ class MemberAssessment(Versioned):
         verbose_name=_("decision"),
     )
 
+    # R5's grounds the decider recorded (assessment.models_frameworks.GroundFlag).
+    ground_flags = GenericRelation("assessment.GroundFlag")
+
     objects = MemberAssessmentQuerySet.as_manager()
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
@@ -1090,9 +1094,11 @@ class UnitSnapshot(models.Model):
         return f"{self.period}: {self.name}"
 
 
-# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21), in
-# assessment/models_meetings.py so they stay out of the decision chain's way; after the decision
-# (issue 15): the not yet classified rated later and complaints, in assessment/models_after.py.
+# --- Models in their own modules, imported here: the cell's regular meetings (issue 16, R21)
+# in models_meetings.py, out of the decision chain's way; the counts the summary reads (issue 18)
+# in models_counts.py; frameworks per form and R5's grounds (issue 14) in models_frameworks.py;
+# after the decision (issue 15): the not yet classified rated later and complaints in
+# models_after.py; commendations, registrations and remedial plans in models_followup.py.
 from .models_after import (  # noqa: E402, F401
     Complaint,
     ComplaintOutcome,
@@ -1100,6 +1106,8 @@ from .models_after import (  # noqa: E402, F401
     LaterRating,
     LaterRatingState,
 )
+from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
+from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
@@ -1109,7 +1117,6 @@ from .models_meetings import (  # noqa: E402, F401
     MeetingRuleSet,
 )
 
-# --- After the decision: commendations, registrations, remedial plans (issue 15) ---------------
 # isort: split
 from .models_followup import (  # noqa: E402, F401
     Commendation,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0017_after_the_decision'),
+        ('assessment', '0020_after_the_decision'),
         ('reports', '0004_imports_ignored_sheets'),
     ]
 

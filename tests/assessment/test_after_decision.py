@@ -22,6 +22,7 @@ from assessment.models import (
 )
 from organizations.models import Notification
 
+from ..counts import assert_counts_agree
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_grassroots import g1_done
 
@@ -99,6 +100,7 @@ def test_r9_a_subordinate_cell_is_re_rated_keeping_the_old_result(
     assert latest.history_user == committee and "chưa đạt" in latest.history_change_reason
     assert cell_year.history.all()[1].decided_level_id == level["HTTNV"].pk
     assert CellYear.objects.get(period=period, cell=tree.c2).decision == first
+    assert_counts_agree()
 
 
 def test_r9_a_commendation_resting_on_a_result_re_rated_lower_is_flagged(
@@ -150,6 +152,7 @@ def test_r9_an_organization_is_re_rated_by_its_superior_in_a_closed_year(
     assert decision.issuer == tree.district_a and g1_decided.decided_level == level["HTNV"]
     assert g1_decided.state == "decided" and period.state == PeriodState.CLOSED
     assert Notification.objects.filter(user=committee, text__contains="Đảng bộ xã G1")
+    assert_counts_agree()
 
 
 @pytest.mark.parametrize(
@@ -288,6 +291,7 @@ def test_an_upheld_complaint_re_rates_and_a_rejected_one_keeps_the_result(
     )
     alice_decided.refresh_from_db()
     assert second.rerating is None and alice_decided.decided_level == level["HTXSNV"]
+    assert_counts_agree()
 
 
 def test_a_cell_contests_its_level_and_its_committee_handles_it(

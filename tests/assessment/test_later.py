@@ -19,6 +19,7 @@ from assessment.models import (
 )
 from organizations.models import Notification
 
+from ..counts import assert_counts_agree
 from ..factories import MemberFactory
 from ..messages import says
 from .test_decisions import accept_proposals, issue, submitted_cell
@@ -123,6 +124,7 @@ def test_r14_a_member_not_yet_classified_is_rated_in_the_next_first_quarter_of_a
     ]
     # the cell's own result and the year's other members are untouched
     assert pending.cell_year.state == CellState.DECIDED
+    assert_counts_agree()  # the summary's kept counts moved with the member (issue 18)
 
 
 def test_r14_only_a_pending_member_is_rated_later(period, tree, secretary, pending):

@@ -26,11 +26,13 @@ from assessment.models import (
 from assessment.services import period_close
 from organizations.models import Role
 
+from ..counts import counts_rebuild
 from ..factories import MemberFactory, OrganizationFactory, UserFactory, assign
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE_ENUMS = {"CellState", "DecisionState", "PeriodState", "CommendationState"}
@@ -250,6 +252,7 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         status=AssessmentStatus.PENDING,
         reason_code="om_dau",
     )
+    counts_rebuild()  # written as an import would
     refused("not_pending", lambda: later.later_rating_open(assessment=rows.first(), by=secretary))
     row = later.later_rating_open(assessment=ill, by=secretary)
     meeting = {"held_on": datetime.date(2026, 3, 2), "counted": 3, "present": 3}

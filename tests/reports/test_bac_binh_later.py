@@ -20,6 +20,7 @@ from reports.submissions import report_submit, version_differences, versions_of
 from reports.summary import summary_build
 
 from ..conftest import ensure_seeded
+from ..counts import assert_counts_agree
 from ..factories import OrganizationFactory, UserFactory, assign
 from .test_imports import messages
 from .test_review_counts import LEVELS, bac_binh_workbook
@@ -147,6 +148,7 @@ def test_bac_binh_2017_the_seven_not_yet_classified_are_rated_in_the_first_quart
         ("members", "assessed"): 7,
         ("members", "HTTNV"): 4,
     }
+    assert_counts_agree()
     province_versions = versions_of(province, period)
     assert province_versions.count() == 1 + len(decisions)
     assert (
