@@ -137,6 +137,16 @@ class RuleSet(Bilingual):
         db_default=CorrectionRule.WRONG_OR_DISHONEST,
     )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
+    # R26 (Quy định 366 art. 17): the dossier's documents that must be filed as signed scans
+    # before a unit reports upward (DossierKind codes). Empty: what the application produces is
+    # the dossier, and scans are optional.
+    dossier_scans_required = models.JSONField(
+        _("dossier documents required as signed scans"),
+        default=list,
+        blank=True,
+        # Migrations of earlier issues write rule sets through models that predate this field.
+        db_default=[],
+    )
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
     )
@@ -1005,8 +1015,16 @@ class UnitSnapshot(models.Model):
         return f"{self.period}: {self.name}"
 
 
-# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
-# Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+# --- Models defined in their own modules, out of the decision chain's way: the year's evidence,
+# the cell's regular meetings (issue 16, R21); the dossier and the working groups (issue 15
+# items 7–8, R26).
+from .models_dossier import (  # noqa: E402, F401
+    DossierKind,
+    DossierScan,
+    WorkingGroup,
+    WorkingGroupOfficial,
+    WorkingGroupUnit,
+)
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
