@@ -178,4 +178,4 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-from . import admin_meetings  # noqa: E402, F401  (issue 16)
+from . import admin_dossier, admin_meetings  # noqa: E402, F401  (issues 15 and 16)

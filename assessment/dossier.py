@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organizations.documents import Document
-from organizations.models import Organization
+from organizations.models import Kind, Organization
 
 from .models import (
     AssessmentStatus,
@@ -343,12 +343,13 @@ def _cell_documents(cell_years, kind: str) -> list[DossierDocument]:
     return found
 
 
-def _decisions(unit: Organization, period: Period) -> list[DossierDocument]:
-    inside = Q(issuer__path__startswith=unit.path) | Q(
-        assessments__cell_year__cell__path__startswith=unit.path
-    )
-    inside |= Q(cell_years__cell__path__startswith=unit.path)
-    inside |= Q(grassroots_years__organization__path__startswith=unit.path)
+def _decisions(unit: Organization, period: Period, *, subtree: bool) -> list[DossierDocument]:
+    inside = Q(issuer=unit)
+    if subtree:
+        inside |= Q(issuer__path__startswith=unit.path)
+        inside |= Q(assessments__cell_year__cell__path__startswith=unit.path)
+        inside |= Q(cell_years__cell__path__startswith=unit.path)
+        inside |= Q(grassroots_years__organization__path__startswith=unit.path)
     ids = (
         Decision.objects.filter(period=period, state=DecisionState.ISSUED)
         .filter(inside)
@@ -385,6 +386,8 @@ def _inputs(cell_years, kinds: set[str]) -> list[DossierDocument]:
     ]
 
 
+# Units whose dossier holds what they issue, not their whole subtree (thousands of members).
+SUPERIOR_KINDS = frozenset({Kind.SUPERIOR, Kind.PROVINCE, Kind.NATION})
 INPUT_KINDS = {
     DossierKind.RESIDENCE: {InputKind.RESIDENCE, InputKind.HOST_COMMENT},
     DossierKind.PROMPTS: {InputKind.PROMPT},
@@ -398,10 +401,14 @@ def dossier_build(
     period: Period,
     produced: dict[str, list[DossierDocument]] | None = None,
 ) -> Dossier:
-    """The dossier of `unit` (its subtree's cells, decisions and inputs, and the scans filed on
-    the unit) for `period`, item by item in form 04's order. `produced` adds documents that a
-    higher layer makes (the appraisal summary, complaints) by DossierKind code."""
-    cell_years = list(_cell_years(unit, period))
+    """The dossier of `unit` for `period`, item by item in form 04's order: for a cell, a
+    grassroots or a partial committee, the documents of its subtree's cells, the decisions on
+    them and their recorded inputs; for a superior committee or a province, the decisions it
+    issued (the units below keep their own dossiers); and the scans filed on the unit.
+    `produced` adds documents that a higher layer makes (the appraisal summary, complaints) by
+    DossierKind code."""
+    subtree = unit.kind not in SUPERIOR_KINDS
+    cell_years = list(_cell_years(unit, period)) if subtree else []
     required = set(required_scans(period))
     scans: dict[str, list[DossierDocument]] = {}
     for scan in DossierScan.objects.filter(unit=unit, period=period).select_related("uploaded_by"):
@@ -412,11 +419,12 @@ def dossier_build(
     for kind, label in DossierKind.choices:
         documents: list[DossierDocument] = []
         if kind == DossierKind.REVIEWS:
-            documents = _self_reviews(unit, period)
+            documents = _self_reviews(unit, period) if subtree else []
         elif kind in (DossierKind.REPORTS, DossierKind.MINUTES):
             documents = _cell_documents(cell_years, kind)
         elif kind == DossierKind.RESULTS:
-            documents = _decisions(unit, period) + _cell_documents(cell_years, kind)
+            documents = _decisions(unit, period, subtree=subtree)
+            documents += _cell_documents(cell_years, kind)
         elif kind in INPUT_KINDS:
             documents = _inputs(cell_years, INPUT_KINDS[kind])
         documents += (produced or {}).get(kind, [])

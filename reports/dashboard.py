@@ -26,7 +26,17 @@ import functools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -323,11 +333,13 @@ WITHOUT_ATTENDEE_SHOWN = 50
 def _without_attendee(unit: Organization, period: Period) -> dict:
     if unit.is_cell:
         return {}
-    rows = units_without_attendee(unit, period)
-    return {
-        "without_attendee": list(rows[:WITHOUT_ATTENDEE_SHOWN]),
-        "without_attendee_total": rows.count(),
-    }
+    # One query: the first rows, each carrying the count of all (a window over the whole set).
+    rows = list(
+        units_without_attendee(unit, period).annotate(total=Window(Count("pk")))[
+            :WITHOUT_ATTENDEE_SHOWN
+        ]
+    )
+    return {"without_attendee": rows, "without_attendee_total": rows[0].total if rows else 0}
 
 
 def _superior_counts(steps: dict[int, OwnWork]) -> OrganizationCounts:

@@ -167,3 +167,18 @@ def test_a_scan_belongs_to_its_units_dossier_only(period, tree, secretary):
     assert dossier_build(unit=tree.c1, period=period).complete
     assert dossier_missing(tree.c2, period) == [str(DossierKind.MINUTES.label)]
     assert dossier_build(unit=tree.c2, period=period).missing[0].kind == "minutes"
+
+
+def test_a_superior_committees_dossier_holds_what_it_issued_not_its_subtree(
+    period, tree, secretary, committee, district_board, level
+):
+    from .test_step_8b_and_reopen import g1_decided_by_district
+
+    decision = g1_decided_by_district(period, tree, secretary, committee, district_board, level)
+    district = dossier_build(unit=tree.district_a, period=period)
+    (result,) = district.item(DossierKind.RESULTS).produced
+    assert str(decision) in result.title and result.build() is not None
+    assert district.item(DossierKind.REVIEWS).produced == []
+    assert district.item(DossierKind.MINUTES).produced == []
+    g1 = dossier_build(unit=tree.g1, period=period)
+    assert len(g1.item(DossierKind.RESULTS).produced) > 1  # its own decisions and the cells'
