@@ -18,7 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessment import cell_year as work
 from assessment.dossier import dossier_scan_add
 from assessment.grassroots import grassroots_year_open
-from assessment.models import CellMeeting, Decision, MemberAssessment, Period
+from assessment.models import (
+    CellMeeting,
+    Decision,
+    InputKind,
+    MemberAssessment,
+    Period,
+    PromptLevel,
+    ReviewInput,
+)
 from assessment.working_groups import working_group_save
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
@@ -197,6 +205,15 @@ EXPECTED = {
         CELL_ENTRY_REDIRECT | {"member": 403},
     ),
     "assessment:rerate": ("assessment", RERATE, RERATE),
+    # Issue 14 item 7: a committee above the grassroots gives prompts on its own page (its
+    # board; the province's board on the province's page); the reviewee or the cell's
+    # secretary answers (an empty POST shows the form again).
+    "assessment:prompts": ("superior", SUPERIOR_READ, SUPERIOR),
+    "assessment:prompt_answer": (
+        "prompt",
+        READ_OWN,
+        codes(committee=403, district=403, provincial=403),
+    ),
     "reports:summary": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:summary_document": ("cell_doc", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:progress": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
@@ -309,6 +326,7 @@ class Scope:
     scan: object = None
     make_scan: object = None  # a new scan of the scope's cell, for each removal tried
     working_group: object = None
+    prompt: object = None
 
 
 @pytest.fixture
@@ -412,7 +430,21 @@ def world(
             by=administrator,
         )
     own.scan, own.make_scan, own.working_group = inside.scan, inside.make_scan, inside.working_group
+    inside.prompt = own.prompt = prompt_to(own.assessment)
+    outside.prompt = prompt_to(outside_assessment)
     return users, inside, own, outside
+
+
+def prompt_to(assessment):
+    return ReviewInput.objects.create(
+        cell_year=assessment.cell_year,
+        assessment=assessment,
+        kind=InputKind.PROMPT,
+        issuing_level=PromptLevel.SUPERIOR,
+        source="Ban Thường vụ Huyện ủy",
+        given_on=datetime.date(2025, 11, 20),
+        text="Làm rõ trách nhiệm",
+    )
 
 
 def export_job(user, unit, period):
@@ -467,6 +499,7 @@ def args_for(kind, scope):
         "scan": [scope.scan.pk],
         "working_group": [2025, scope.working_group.pk],
         "working_group_unit": [2025, scope.working_group.units.get().pk],
+        "prompt": [scope.prompt.pk],
     }[kind]
 
 
