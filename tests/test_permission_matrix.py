@@ -20,6 +20,8 @@ from assessment.dossier import dossier_scan_add
 from assessment.grassroots import grassroots_year_open
 from assessment.models import (
     CellMeeting,
+    Commendation,
+    CommendationKind,
     Decision,
     InputKind,
     MemberAssessment,
@@ -285,6 +287,34 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         SUPERIOR | {"district": 302, "admin": 302},
     ),
+    # Issue 15: commendations (the page and the list read; each step by its role).
+    "assessment:commendations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_export": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_propose": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_issue": (
+        "grassroots",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE_CELLS | {"committee": 302, "admin": 302},
+    ),
+    "assessment:commendation_quota": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        YEAR_MANAGER | {"member": 404},
+    ),
+    "assessment:commendation_withdraw": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_refuse": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_RETURN,
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
@@ -326,6 +356,7 @@ class Scope:
     scan: object = None
     make_scan: object = None  # a new scan of the scope's cell, for each removal tried
     working_group: object = None
+    commendation: object = None
     prompt: object = None
 
 
@@ -430,9 +461,23 @@ def world(
             by=administrator,
         )
     own.scan, own.make_scan, own.working_group = inside.scan, inside.make_scan, inside.working_group
+    inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
+    outside.commendation = proposal(outside_assessment, other_cell, other_committee)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
     return users, inside, own, outside
+
+
+def proposal(assessment, cell, decider):
+    """A cell's proposal for commendation, decided by `decider` (issue 15)."""
+    return Commendation.objects.create(
+        period=assessment.cell_year.period,
+        kind=CommendationKind.EXCELLENT_MEMBER,
+        assessment=assessment,
+        unit=cell,
+        proposer=cell,
+        decider=decider,
+    )
 
 
 def prompt_to(assessment):
@@ -499,6 +544,7 @@ def args_for(kind, scope):
         "scan": [scope.scan.pk],
         "working_group": [2025, scope.working_group.pk],
         "working_group_unit": [2025, scope.working_group.units.get().pk],
+        "commendation": [scope.commendation.pk],
         "prompt": [scope.prompt.pk],
     }[kind]
 
