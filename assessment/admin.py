@@ -178,4 +178,6 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-from . import admin_dossier, admin_meetings  # noqa: E402, F401  (issues 15 and 16)
+# Admins of issue 16 (the cell's meetings), issue 14 (frameworks, grounds, quarters) and issue 15
+# (the dossier's scans, working groups).
+from . import admin_dossier, admin_frameworks, admin_meetings  # noqa: E402, F401

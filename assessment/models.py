@@ -9,6 +9,7 @@ import datetime
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -598,6 +599,9 @@ class MemberAssessment(Versioned):
         verbose_name=_("decision"),
     )
 
+    # R5's grounds the decider recorded (assessment.models_frameworks.GroundFlag).
+    ground_flags = GenericRelation("assessment.GroundFlag")
+
     objects = MemberAssessmentQuerySet.as_manager()
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
@@ -1047,9 +1051,12 @@ class UnitSnapshot(models.Model):
         return f"{self.period}: {self.name}"
 
 
-# --- Models defined in their own modules, out of the decision chain's way: the year's evidence,
-# the cell's regular meetings (issue 16, R21); the dossier and the working groups (issue 15
-# items 7–8, R26).
+# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
+# Defined in assessment/models_meetings.py so they stay out of the decision chain's way; the
+# counts the summary reads (issue 18) in assessment/models_counts.py.
+# --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+# The dossier and the working groups (issue 15 items 7–8, R26) in assessment/models_dossier.py.
+from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
 from .models_dossier import (  # noqa: E402, F401
     DossierKind,
     DossierScan,
@@ -1057,6 +1064,7 @@ from .models_dossier import (  # noqa: E402, F401
     WorkingGroupOfficial,
     WorkingGroupUnit,
 )
+from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
