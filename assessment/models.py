@@ -1098,7 +1098,8 @@ class UnitSnapshot(models.Model):
 # in models_meetings.py, out of the decision chain's way; the counts the summary reads (issue 18)
 # in models_counts.py; frameworks per form and R5's grounds (issue 14) in models_frameworks.py;
 # after the decision (issue 15): the not yet classified rated later and complaints in
-# models_after.py; commendations, registrations and remedial plans in models_followup.py.
+# models_after.py; commendations, registrations and remedial plans in models_followup.py; the
+# dossier and the working groups (items 7–8, R26) in models_dossier.py.
 from .models_after import (  # noqa: E402, F401
     Complaint,
     ComplaintOutcome,
@@ -1107,6 +1108,13 @@ from .models_after import (  # noqa: E402, F401
     LaterRatingState,
 )
 from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
+from .models_dossier import (  # noqa: E402, F401
+    DossierKind,
+    DossierScan,
+    WorkingGroup,
+    WorkingGroupOfficial,
+    WorkingGroupUnit,
+)
 from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
