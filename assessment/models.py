@@ -148,6 +148,16 @@ class RuleSet(Bilingual):
         _("days to contest a decision"), default=30, db_default=30
     )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
+    # R26 (Quy định 366 art. 17): the dossier's documents that must be filed as signed scans
+    # before a unit reports upward (DossierKind codes). Empty: what the application produces is
+    # the dossier, and scans are optional.
+    dossier_scans_required = models.JSONField(
+        _("dossier documents required as signed scans"),
+        default=list,
+        blank=True,
+        # Migrations of earlier issues write rule sets through models that predate this field.
+        db_default=[],
+    )
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
     )
