@@ -61,6 +61,15 @@ class ExportJob(models.Model):
         return f"{self.get_kind_display()} · {self.unit} · {self.period}"
 
 
+class ImportState(models.TextChoices):
+    """Where a run stands: a large workbook is checked and imported by a worker (issue 18)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ImportRun(models.Model):
     """One run of the workbook import (issue 5), dry or real, kept for the audit (issue 7): who
     sent which file, whether it went through, what it created and every error it found."""
@@ -91,6 +100,13 @@ class ImportRun(models.Model):
         verbose_name=_("confirms the dry run"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # A run in the request is done when recorded; a large one waits for a worker (issue 18).
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.DONE
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
