@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_documents, views_meetings, views_prompts, views_years
+from . import (
+    views,
+    views_commendations,
+    views_documents,
+    views_meetings,
+    views_prompts,
+    views_years,
+)
 
 app_name = "assessment"
 urlpatterns = [
@@ -112,5 +119,44 @@ urlpatterns += [
         "years/<int:year>/cells/<int:pk>/meetings/inspection/",
         views_meetings.inspection_view,
         name="meeting_inspection",
+    ),
+]
+
+# Issue 15: after the decision — commendations.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/",
+        views_commendations.commendations_view,
+        name="commendations",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/propose/",
+        views_commendations.commendation_propose_view,
+        name="commendation_propose",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/issue/",
+        views_commendations.commendation_issue_view,
+        name="commendation_issue",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/quota/",
+        views_commendations.commendation_quota_view,
+        name="commendation_quota",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations.xlsx",
+        views_commendations.commendation_export_view,
+        name="commendation_export",
+    ),
+    path(
+        "commendations/<int:pk>/withdraw/",
+        views_commendations.commendation_withdraw_view,
+        name="commendation_withdraw",
+    ),
+    path(
+        "commendations/<int:pk>/refuse/",
+        views_commendations.commendation_refuse_view,
+        name="commendation_refuse",
     ),
 ]
