@@ -1576,9 +1576,9 @@ def _save_all(model, new: list, changed: list, fields: list[str], by, reason: st
     bulk_update_with_history(changed, model, fields, default_user=by, default_change_reason=reason)
 
 
-def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str) -> None:
+def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str) -> set[int]:
     """Final unit levels: a subordinate cell's on its cell year, the others' on their
-    grassroots year, both decided."""
+    grassroots year, both decided. Returns the ids of the units written."""
     new: dict[type, list] = {CellYear: [], GrassrootsYear: []}
     changed: dict[type, list] = {CellYear: [], GrassrootsYear: []}
     for row in rows:
@@ -1598,6 +1598,7 @@ def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str
     )
     for model in (CellYear, GrassrootsYear):
         _save_all(model, new[model], changed[model], UNIT_RESULT_FIELDS, by, reason)
+    return {units[row.code].pk for row in rows}
 
 
 def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[int, CellYear]:
@@ -1635,9 +1636,10 @@ NEW_RESULT_FIELDS = [
 ]
 
 
-def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> None:
+def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> set[int]:
     """A member's final result updates their record of the year, or goes into the year of
-    their current cell (new records set-wise, as new members are)."""
+    their current cell (new records set-wise, as new members are). Returns the ids of the cells
+    whose records were written."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
     hosts = _host_cell_years(period, {members[r.code].cell_id for r in fresh}, by, reason)
     new, changed = [], []
@@ -1680,6 +1682,9 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
         default_user=by,
         default_change_reason=reason,
     )
+    years = {record.cell_year_id for record in changed}
+    cells = set(CellYear.objects.filter(pk__in=years).values_list("cell_id", flat=True))
+    return cells | {members[row.code].cell_id for row in fresh}
 
 
 def _write(plan: Plan, *, by, reason: str) -> None:

@@ -13,6 +13,7 @@ class ExportKind(models.TextChoices):
     SUMMARY_XLSX = "summary_xlsx", _("Summary table (Excel)")
     SUMMARY_PDF = "summary_pdf", _("Summary table (PDF)")
     LIST_XLSX = "list_xlsx", _("Classification list (Excel)")
+    SUMMARY_DOCX = "summary_docx", _("Summary table (Word)")
 
 
 class ExportState(models.TextChoices):
@@ -51,6 +52,8 @@ class ExportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A document's signing names (preparer, signer), written into it (issue 18).
+    options = models.JSONField(_("options"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("export")
