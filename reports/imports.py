@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.template.defaultfilters import filesizeformat
@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessment import machine
 from assessment.cell_year import form_code_for
+from assessment.counts import counts_refresh
 from assessment.models import (
     AbsenceReason,
     AssessmentStatus,
@@ -1638,9 +1639,14 @@ NEW_RESULT_FIELDS = [
 
 def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> set[int]:
     """A member's final result updates their record of the year, or goes into the year of
-    their current cell (new records set-wise, as new members are). Returns the ids of the cells
-    whose records were written."""
+    their current cell (new records set-wise, as new members are). Returns the ids of the
+    cells whose records were written."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
+    # The form follows the member's posts (issue 14 item 5): read them in one query (a member
+    # this import creates has none yet).
+    prefetch_related_objects(
+        [m for m in (members[r.code] for r in fresh) if isinstance(m, Member)], "posts"
+    )
     hosts = _host_cell_years(period, {members[r.code].cell_id for r in fresh}, by, reason)
     new, changed = [], []
     for row in rows:
@@ -1651,7 +1657,7 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
                 (
                     hosts[member.cell_id].pk,
                     member.pk,
-                    form_code_for(member, period.rule_set),
+                    form_code_for(member, period.rule_set, period.assessment_date),
                     row.status,
                     row.reason if row.status != AssessmentStatus.ASSESS else "",
                     row.level.pk if row.level else None,
@@ -1682,9 +1688,9 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
         default_user=by,
         default_change_reason=reason,
     )
-    years = {record.cell_year_id for record in changed}
-    cells = set(CellYear.objects.filter(pk__in=years).values_list("cell_id", flat=True))
-    return cells | {members[row.code].cell_id for row in fresh}
+    written = {record.cell_year_id for record in changed}
+    cells = {hosts[members[row.code].cell_id].cell_id for row in fresh}
+    return cells | set(CellYear.objects.filter(pk__in=written).values_list("cell_id", flat=True))
 
 
 def _write(plan: Plan, *, by, reason: str) -> None:
@@ -1695,8 +1701,10 @@ def _write(plan: Plan, *, by, reason: str) -> None:
         rows = [r for r in plan.results if r.year == year]
         unit_rows = [r for r in rows if r.target == TARGET_UNIT]
         member_rows = [r for r in rows if r.target == TARGET_MEMBER]
-        _write_unit_results(plan, unit_rows, periods[year], units, by, reason)
-        _write_member_results(plan, member_rows, periods[year], members, by, reason)
+        touched = _write_unit_results(plan, unit_rows, periods[year], units, by, reason)
+        touched |= _write_member_results(plan, member_rows, periods[year], members, by, reason)
+        # The summary's counts of the units written, in the import's transaction (issue 18).
+        counts_refresh(period=periods[year], units=touched)
 
 
 # --- The service ------------------------------------------------------------------------------

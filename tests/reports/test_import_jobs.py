@@ -11,6 +11,7 @@ from reports.import_jobs import import_job_run
 from reports.imports import MSG_RUN_DONE
 from reports.models import ImportRun, ImportState
 
+from ..counts import assert_counts_agree
 from .test_imports import upload, valid_workbook, workbook
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ def test_a_large_workbook_is_checked_then_imported_in_the_background(
     assert Member.objects.filter(card_number="900000001").exists()
     assert not (media / "imports" / f"{run.pk}.xlsx").exists()
     assert import_job_run(real.pk) is None  # a redelivered task does nothing twice
+    assert_counts_agree()
 
 
 def test_a_large_workbook_with_errors_lists_them_and_drops_the_file(

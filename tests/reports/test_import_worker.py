@@ -14,6 +14,7 @@ from organizations.models import AuditEvent
 from reports.imports import HEADERS
 from reports.models import ImportRun, ImportState
 
+from ..counts import assert_counts_agree
 from ..test_celery_worker import worker  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -82,3 +83,4 @@ def test_a_worker_checks_and_imports_a_large_workbook(
     assert AuditEvent.objects.filter(object_repr__startswith="Nguyễn Văn Lớn").count() == ROWS
     page = client.get(reverse("reports:import_run", args=[real.pk])).content.decode()
     assert 'data-testid="import-ok"' in page
+    assert_counts_agree()
