@@ -460,8 +460,6 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
                 self_level=level,
                 proposed_level=level,
                 decided_level=level,
-                commendation_proposed=level.maps_to == CanonicalLevel.EXCELLENT
-                and rng.randrange(4) == 0,
             )
         )
     MemberAssessment.objects.bulk_create(rows, batch_size=BATCH)
