@@ -25,12 +25,14 @@ EXTENSIONS = {
     ExportKind.SUMMARY_PDF: "pdf",
     ExportKind.LIST_XLSX: "xlsx",
     ExportKind.SUMMARY_DOCX: "docx",
+    ExportKind.DOSSIER_ZIP: "zip",
 }
 NAMES = {
     ExportKind.SUMMARY_XLSX: "bieu-tong-hop",
     ExportKind.SUMMARY_PDF: "bieu-tong-hop",
     ExportKind.LIST_XLSX: "danh-sach-xep-loai",
     ExportKind.SUMMARY_DOCX: "bieu-tong-hop",
+    ExportKind.DOSSIER_ZIP: "ho-so-danh-gia",
 }
 # The signing names a summary document takes (reports.documents.summary_document).
 DOCUMENT_OPTIONS = ("preparer", "signer_title", "signer_name")
@@ -48,8 +50,12 @@ def is_large(unit: Organization, period: Period) -> bool:
 def export_build(
     *, kind: str, unit: Organization, period: Period, out, progress=None, options=None
 ) -> int:
-    """Write one export to the binary file `out`; returns the number of data rows. `options`
-    are a summary document's signing names (DOCUMENT_OPTIONS)."""
+    """Write one export to the binary file `out`; returns the number of data rows (files of a
+    dossier's archive). `options` are a summary document's signing names (DOCUMENT_OPTIONS)."""
+    if kind == ExportKind.DOSSIER_ZIP:
+        from .dossier import dossier_archive_write
+
+        return dossier_archive_write(unit=unit, period=period, out=out, progress=progress)
     if kind == ExportKind.LIST_XLSX:
         return exports.classification_list_xlsx(
             unit=unit, period=period, out=out, progress=progress

@@ -14,6 +14,7 @@ class ExportKind(models.TextChoices):
     SUMMARY_PDF = "summary_pdf", _("Summary table (PDF)")
     LIST_XLSX = "list_xlsx", _("Classification list (Excel)")
     SUMMARY_DOCX = "summary_docx", _("Summary table (Word)")
+    DOSSIER_ZIP = "dossier_zip", _("Dossier (zip archive)")
 
 
 class ExportState(models.TextChoices):

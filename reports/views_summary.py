@@ -21,6 +21,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
 }
 DOCUMENT_KINDS = {"pdf": ExportKind.SUMMARY_PDF, "docx": ExportKind.SUMMARY_DOCX}
 
@@ -82,8 +83,8 @@ def export_view(request, year: int, pk: int, kind: str):
     """A small scope downloads at once; a large one becomes a background job."""
     unit = get_organization_for_user(request.user, pk)
     period = get_period(year)
-    if kind not in ExportKind.values:
-        raise Http404
+    if kind not in ExportKind.values or kind == ExportKind.DOSSIER_ZIP:
+        raise Http404  # a dossier's archive is asked for on the dossier's page
     options = _names(request.POST) if kind in DOCUMENT_KINDS.values() else {}
     if jobs.is_large(unit, period):
         job = jobs.export_job_create(

@@ -160,6 +160,8 @@ YEAR_ON_YEAR_EXCELLENT_JUMP = env("YEAR_ON_YEAR_EXCELLENT_JUMP", "15")
 EXPORT_SYNC_MAX_MEMBERS = int(env("EXPORT_SYNC_MAX_MEMBERS", "5000"))
 # A larger workbook is checked and imported by a Celery worker (issue 18): about 15,000 members.
 IMPORT_SYNC_MAX_BYTES = int(env("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+# The largest signed scan filed in a unit's dossier (R26), in bytes (default 20 MiB).
+DOSSIER_SCAN_MAX_BYTES = int(env("DOSSIER_SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
