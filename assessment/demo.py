@@ -460,10 +460,11 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
                 self_level=level,
                 proposed_level=level,
                 decided_level=level,
-                commendation_proposed=level.maps_to == CanonicalLevel.EXCELLENT
-                and rng.randrange(4) == 0,
             )
         )
+        # Proposals are Commendation rows now (issue 15), not written in bulk; the draw stays so
+        # that the seeded figures do not move.
+        _ = level.maps_to == CanonicalLevel.EXCELLENT and rng.randrange(4) == 0
     MemberAssessment.objects.bulk_create(rows, batch_size=BATCH)
     decided = set(
         GrassrootsYear.objects.filter(period=period).values_list("organization_id", flat=True)
