@@ -9,6 +9,7 @@ import datetime
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -588,6 +589,9 @@ class MemberAssessment(Versioned):
         verbose_name=_("decision"),
     )
 
+    # R5's grounds the decider recorded (assessment.models_frameworks.GroundFlag).
+    ground_flags = GenericRelation("assessment.GroundFlag")
+
     objects = MemberAssessmentQuerySet.as_manager()
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
@@ -1039,6 +1043,8 @@ class UnitSnapshot(models.Model):
 
 # --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
 # Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+# --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
