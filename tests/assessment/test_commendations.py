@@ -358,3 +358,18 @@ def test_a_later_rerating_flags_the_commendation(period, tree, secretary, commit
     )
     listed = comm.proposals_in(tree.c1, period).get(pk=proposal.pk)
     assert listed.rerated == 1 and first.reratings.get().commendation_flagged
+
+
+def test_the_bulk_seed_leaves_the_cells_proposals_that_the_summary_counts(db):
+    from django.core.management import call_command
+
+    from assessment.models import Commendation
+    from organizations.models import Kind, Organization
+
+    call_command("seed_demo", scale="tiny", year=2025, seed=1, results=90, bulk_results=True)
+    proposals = Commendation.objects.all()
+    assert proposals.exists()
+    assert all(c.subject_level().maps_to == "excellent" for c in proposals)
+    province = Organization.objects.get(kind=Kind.PROVINCE)
+    summary = summary_build(unit=province, period=proposals.first().period)
+    assert summary.rows[0].sections["members"].commendations == proposals.count()

@@ -212,3 +212,36 @@ def test_it_denies_other_district(login, period, tree, outsider_board, last_year
     client = login(outsider_board)
     for name in ("registrations", "follow_up"):
         assert client.get(reverse(f"assessment:{name}", args=[2025, tree.g1.pk])).status_code == 404
+
+
+def test_the_review_opens_with_the_registration_and_last_years_plan_beside_it(
+    login, period, tree, secretary, committee, alice_member, last_year
+):
+    from assessment import cell_year as work
+
+    past, _c1, _levels = last_year
+    weak_member(last_year, alice_member, shortcomings="Chưa tích cực phát biểu")
+    followup.remedial_plan_create(
+        period=past,
+        member=alice_member,
+        shortcomings="Chưa tích cực phát biểu",
+        owner="Bí thư chi bộ",
+        steps=STEPS,
+        by=committee,
+    )
+    followup.registration_save(
+        year=2025,
+        member=alice_member,
+        target=CanonicalLevel.GOOD,
+        commitments="Phát biểu xây dựng ở mỗi kỳ sinh hoạt",
+        by=alice_member.user,
+    )
+    assessment = work.cell_year_open(period=period, cell=tree.c1).assessments.get(
+        member=alice_member
+    )
+    page = login(secretary).get(reverse("assessment:self_review", args=[assessment.pk]))
+    text = page.content.decode()
+    assert 'data-testid="review-beside"' in text
+    assert "Phát biểu xây dựng ở mỗi kỳ sinh hoạt" in text  # the registration for 2025
+    assert "Chưa tích cực phát biểu" in text  # last year's shortcomings and plan
+    assert 'data-testid="register-form"' in text  # and the registration for 2026
