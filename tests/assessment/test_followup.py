@@ -20,10 +20,11 @@ from assessment.models import (
 )
 from assessment.services import period_create
 
+from ..counts import counts_rebuild
 from ..messages import says
 from .test_decisions import submitted_cell
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 STEPS = [("Tham gia đầy đủ sinh hoạt chi bộ", datetime.date(2026, 3, 31)), ("", None)]
 
 
@@ -39,14 +40,17 @@ def last_year(period, tree):
     GrassrootsYear.objects.create(
         period=past, organization=tree.g1, state=CellState.DECIDED, decided_level=levels["HTTNV"]
     )
+    counts_rebuild()  # results written as test data
     return past, c1, levels
 
 
 def weak_member(last_year, member, *, shortcomings="Chưa gương mẫu"):
     past, c1, levels = last_year
-    return MemberAssessment.objects.create(
+    row = MemberAssessment.objects.create(
         cell_year=c1, member=member, decided_level=levels["KHTNV"], shortcomings=shortcomings
     )
+    counts_rebuild()
+    return row
 
 
 def test_a_plan_is_made_for_a_member_rated_not_completed_and_its_progress_counted(
