@@ -5,6 +5,7 @@ from . import (
     views_commendations,
     views_documents,
     views_followup,
+    views_groups,
     views_meetings,
     views_prompts,
     views_years,
@@ -120,6 +121,25 @@ urlpatterns += [
         "years/<int:year>/cells/<int:pk>/meetings/inspection/",
         views_meetings.inspection_view,
         name="meeting_inspection",
+    ),
+]
+
+# Issue 15 item 7: a superior committee's working groups.
+urlpatterns += [
+    path(
+        "years/<int:year>/superiors/<int:pk>/working-groups/",
+        views_groups.working_groups_view,
+        name="working_groups",
+    ),
+    path(
+        "years/<int:year>/working-groups/<int:pk>/",
+        views_groups.working_group_view,
+        name="working_group",
+    ),
+    path(
+        "years/<int:year>/working-groups/units/<int:pk>/",
+        views_groups.working_group_unit_view,
+        name="working_group_unit",
     ),
 ]
 
