@@ -1054,3 +1054,11 @@ from .models_meetings import (  # noqa: E402, F401
     MeetingInspection,
     MeetingRuleSet,
 )
+
+# --- Quarterly assessment of leaders and managers (issue 14 item 6, R27) ----------------------
+from .models_quarters import (  # noqa: E402, F401
+    Quarter,
+    QuarterAssessment,
+    QuarterAssessmentState,
+    QuarterState,
+)

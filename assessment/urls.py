@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_documents, views_meetings, views_prompts, views_years
+from . import (
+    views,
+    views_documents,
+    views_meetings,
+    views_prompts,
+    views_quarters,
+    views_years,
+)
 
 app_name = "assessment"
 urlpatterns = [
@@ -112,5 +119,30 @@ urlpatterns += [
         "years/<int:year>/cells/<int:pk>/meetings/inspection/",
         views_meetings.inspection_view,
         name="meeting_inspection",
+    ),
+]
+
+# Issue 14 item 6 (R27): quarterly assessment of leaders and managers (form 05).
+urlpatterns += [
+    path("years/<int:year>/quarters/", views_quarters.quarters_view, name="quarters"),
+    path(
+        "years/<int:year>/quarters/<int:number>/units/<int:pk>/",
+        views_quarters.quarter_unit_view,
+        name="quarter_unit",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/",
+        views_quarters.quarter_assessment_view,
+        name="quarter_assessment",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/step/",
+        views_quarters.quarter_step_view,
+        name="quarter_step",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/grounds/",
+        views_quarters.quarter_grounds_view,
+        name="quarter_grounds",
     ),
 ]

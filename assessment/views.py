@@ -56,6 +56,7 @@ from .models import (
     Tally,
 )
 from .progress import record_is_late
+from .quarters import quarterly_evidence
 
 HISTORY_ROWS = 30
 
@@ -216,6 +217,8 @@ def self_review_view(request, pk: int):
             "reratings": assessment.reratings.select_related(
                 "decision", "previous_level", "previous_decision", "level"
             ),
+            # R27: a leader's quarters, evidence for the year (issue 14 item 6)
+            "evidence": quarterly_evidence(assessment.member, cell_year.period),
         },
     )
 
