@@ -50,6 +50,8 @@ def quarter_open(*, period: Period, number: int, by, due: datetime.date | None =
     year, a quarter already open, or rules that assess no one quarterly (before 2025)."""
     if number not in range(1, 5):
         raise ValidationError(MSG_QUARTER_NUMBER, code="number")
+    # the year as it stands, locked: a year closed meanwhile opens no quarter
+    period = Period.objects.select_for_update().select_related("rule_set").get(pk=period.pk)
     if not period.is_open():
         raise ValidationError(MSG_YEAR_NOT_OPEN, params={"year": period.year}, code="closed")
     if not quarterly_framework_codes(period):

@@ -3,6 +3,8 @@ from django.urls import path
 from . import (
     views,
     views_documents,
+    views_frameworks,
+    views_grounds,
     views_meetings,
     views_prompts,
     views_quarters,
@@ -145,4 +147,16 @@ urlpatterns += [
         views_quarters.quarter_grounds_view,
         name="quarter_grounds",
     ),
+]
+
+# Issue 14 items 2–3: the year's frameworks per form (the province edits its open year's) and
+# R5's grounds on a member's year.
+urlpatterns += [
+    path("years/<int:year>/frameworks/", views_frameworks.frameworks_view, name="frameworks"),
+    path(
+        "years/<int:year>/frameworks/<str:code>/",
+        views_frameworks.framework_view,
+        name="framework",
+    ),
+    path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
 ]

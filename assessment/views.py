@@ -57,6 +57,7 @@ from .models import (
 )
 from .progress import record_is_late
 from .quarters import quarterly_evidence
+from .views_grounds import member_grounds_context
 
 HISTORY_ROWS = 30
 
@@ -219,6 +220,8 @@ def self_review_view(request, pk: int):
             ),
             # R27: a leader's quarters, evidence for the year (issue 14 item 6)
             "evidence": quarterly_evidence(assessment.member, cell_year.period),
+            # R5: the grounds for not completed the deciding committee records (item 3)
+            "grounds": member_grounds_context(request.user, assessment),
         },
     )
 

@@ -280,10 +280,23 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         codes(default=403, anonymous=302, committee=302, admin=302),
     ),
+    # Issue 14 items 2–3: the year's frameworks (anyone reads; the provincial board edits those of
+    # its open year) and R5's grounds on a member's year (the committee that decides).
+    "assessment:frameworks": ("year_quarters", codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:framework": (
+        "year_framework",
+        codes(),
+        YEAR_MANAGER | {"provincial": 200, "admin": 200},
+    ),
+    "assessment:member_grounds": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=403, anonymous=302, committee=302, admin=302),
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
-GLOBAL_KINDS = {None, "year", "reset", "year_quarters"}
+GLOBAL_KINDS = {None, "year", "reset", "year_quarters", "year_framework"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -490,6 +503,7 @@ def args_for(kind, scope):
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "prompt": [scope.prompt.pk],
         "year_quarters": [2025],
+        "year_framework": [2025, "leader"],
         "quarter_unit": [2025, 4, scope.unit.pk],
         "quarter_assessment": [scope.quarter_assessment.pk],
     }[kind]
