@@ -593,12 +593,12 @@ def _freeze_proposals(by):
         summary = meeting_summary(meeting)
         tallies = {t.assessment_id: t for t in meeting.tallies.all()}
         for assessment in row.assessments.select_for_update():
-            tally = tallies.get(assessment.pk)
             assessment.proposed_level = summary.proposals.get(assessment.pk)
-            assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
             save_attributed(assessment, by, reason=str(_("Submitted")))
         row.proposed_level = summary.proposals.get(None)
-        row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
+        from .commendations import cell_proposals_sync
+
+        cell_proposals_sync(cell_year=row, tallies=tallies, by=by)
 
     return freeze
 

@@ -35,6 +35,8 @@ from . import rules
 from .models import (
     CellState,
     CellYear,
+    Commendation,
+    CommendationState,
     Decision,
     DecisionKind,
     DecisionState,
@@ -87,6 +89,9 @@ MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-ratin
 MSG_QUARTER_CLOSED = _("%(quarter)s is closed, or its year is.")
 MSG_OVERRIDE = _("Give a written reason to override it.")
 MSG_RESULTS = _("Write the results of the quarter first.")
+MSG_COMMENDATION_FINAL = _(
+    "A commendation decision is not reopened; a re-rating of the result it rests on flags it."
+)
 MSG_HIGHER_FIRST = _(
     "A decision above depends on these levels (lower levels are decided first): reopen it, or "
     "have the organization's report returned, first."
@@ -168,10 +173,20 @@ def _issuer_board(user, decision: Decision) -> bool:
         return _access().can_decide_for_superior(user, issuer)
     if decision.kind == DecisionKind.RERATING:
         return True  # rerating_grounds_for_user decides who re-rates (R9)
+    if decision.kind == DecisionKind.COMMENDATION:
+        return _access().can_decide_commendations(user, issuer)
     return _access().can_decide_cell_work(user, issuer)
 
 
-def _year_board(user, period) -> bool:
+def _commendation_proposer(user, row: Commendation) -> bool:
+    return _access().can_propose_commendations(user, row.proposer)
+
+
+def _commendation_decider(user, row: Commendation) -> bool:
+    return _access().can_decide_commendations(user, row.decider)
+
+
+def _year_board(user, period: Period) -> bool:
     return _access().can_manage_years(user)
 
 
@@ -368,6 +383,46 @@ def grounds_overridden(row, ctx) -> Iterable[str]:
 def results_written(row: QuarterAssessment, ctx) -> Iterable[str]:
     if not row.results.strip():
         yield str(MSG_RESULTS)
+
+
+@guard("r20")
+def commendation_subject_excellent(row: Commendation, ctx) -> Iterable[str]:
+    """R20: only an excellent subject (decided, or proposed while undecided) is proposed; only a
+    decided excellent one is commended; five years running for that award."""
+    from . import commendations
+
+    yield from commendations.subject_problems(row, decided_only=ctx.get("decided_only", False))
+
+
+@guard("quota")
+def commendation_quota_holds(row: Commendation, ctx) -> Iterable[str]:
+    from . import commendations
+
+    yield from commendations.quota_problems(row)
+
+
+@guard("unlisted")
+def commendation_listed(row: Commendation, ctx) -> Iterable[str]:
+    decision = ctx.get("decision")
+    if decision is None or decision.issuer_id != row.decider_id:
+        yield str(MSG_UNLISTED)
+
+
+@guard("rows")
+def commendations_pass(decision: Decision, ctx) -> Iterable[str]:
+    """A commendation decision lists at least one proposal, each still passing R20 on the
+    decided level and within its quota."""
+    rows = ctx["commendations"]
+    if not rows:
+        yield str(MSG_NOTHING)
+    for row in rows:
+        for problem in refusals(row, "commend", by=None, decision=decision, decided_only=True):
+            yield str(MSG_ROW % {"row": row.subject_name, "problem": problem[1]})
+
+
+@guard("final")
+def commendation_decision_final(decision: Decision, ctx) -> Iterable[str]:
+    yield str(MSG_COMMENDATION_FINAL)
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -711,6 +766,82 @@ QUARTER_ASSESSMENT = Machine(
     },
 )
 
+
+def _set_reason(row: Commendation, ctx) -> None:
+    row.reason = ctx["reason"].strip()
+
+
+def _set_decision(row: Commendation, ctx) -> None:
+    row.decision = ctx["decision"]
+
+
+# Issue 15 item 3: a commendation is proposed by a cell or a committee, withdrawn by it, refused
+# or commended (in a numbered decision) by the body that decides it. A closed year too: step 10
+# follows the year's decisions.
+COMMENDATION = Machine(
+    _("commendation"),
+    CommendationState,
+    {
+        "propose": Transition(
+            "propose",
+            _("Propose for commendation"),
+            frozenset({NEW}),
+            CommendationState.PROPOSED,
+            _commendation_proposer,
+            (commendation_subject_excellent, commendation_quota_holds),
+        ),
+        "withdraw": Transition(
+            "withdraw",
+            _("Withdraw the proposal"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.WITHDRAWN,
+            _commendation_proposer,
+            (reason_given,),
+            (_set_reason,),
+        ),
+        "refuse": Transition(
+            "refuse",
+            _("Do not accept the proposal"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.REFUSED,
+            _commendation_decider,
+            (reason_given,),
+            (_set_reason,),
+        ),
+        "commend": Transition(
+            "commend",
+            _("Commend"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.COMMENDED,
+            _commendation_decider,
+            (commendation_listed, commendation_subject_excellent, commendation_quota_holds),
+            (_set_decision,),
+        ),
+    },
+)
+COMMENDATION_DECISION = Machine(
+    _("commendation decision"),
+    DecisionState,
+    {
+        "issue": Transition(
+            "issue",
+            _("Issue the commendation decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            (commendations_pass,),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the decision"),
+            frozenset({DecisionState.ISSUED}),
+            DecisionState.REOPENED,
+            _issuer_board,
+            (commendation_decision_final,),
+        ),
+    },
+)
+
 MACHINES: dict[Any, Machine] = {
     Period: PERIOD,
     CellYear: CELL_YEAR,
@@ -720,6 +851,8 @@ MACHINES: dict[Any, Machine] = {
     (Decision, DecisionKind.RERATING): RERATING_DECISION,
     Quarter: QUARTER,
     QuarterAssessment: QUARTER_ASSESSMENT,
+    (Decision, DecisionKind.COMMENDATION): COMMENDATION_DECISION,
+    Commendation: COMMENDATION,
 }
 
 

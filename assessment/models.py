@@ -446,7 +446,6 @@ class CellYear(Versioned):
         related_name="+",
         verbose_name=_("proposed level"),
     )
-    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # R23: a collective not classified (a new collective, R28) or not yet classified, by reason.
     status = models.CharField(
@@ -562,7 +561,6 @@ class MemberAssessment(Versioned):
         related_name="+",
         verbose_name=_("proposed level"),
     )
-    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     # Step 7: the grassroots committee's decision.
     state_level = models.ForeignKey(
         Level,
@@ -805,6 +803,7 @@ class DecisionKind(models.TextChoices):
     MEMBERS = "members", _("Party members")
     UNITS = "units", _("Party organizations")
     RERATING = "rerating", _("Re-rating (form 03)")
+    COMMENDATION = "commend", _("Commendation")
 
 
 class ReratingGrounds(models.TextChoices):
@@ -1061,4 +1060,16 @@ from .models_quarters import (  # noqa: E402, F401
     QuarterAssessment,
     QuarterAssessmentState,
     QuarterState,
+)
+
+# --- After the decision: commendations, registrations, remedial plans (issue 15) ---------------
+# isort: split
+from .models_followup import (  # noqa: E402, F401
+    Commendation,
+    CommendationKind,
+    CommendationQuota,
+    CommendationState,
+    Registration,
+    RemedialPlan,
+    RemedialStep,
 )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     views,
+    views_commendations,
     views_documents,
     views_frameworks,
     views_grounds,
@@ -159,4 +160,44 @@ urlpatterns += [
         name="framework",
     ),
     path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
+]
+
+
+# Issue 15: after the decision — commendations.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/",
+        views_commendations.commendations_view,
+        name="commendations",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/propose/",
+        views_commendations.commendation_propose_view,
+        name="commendation_propose",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/issue/",
+        views_commendations.commendation_issue_view,
+        name="commendation_issue",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/quota/",
+        views_commendations.commendation_quota_view,
+        name="commendation_quota",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations.xlsx",
+        views_commendations.commendation_export_view,
+        name="commendation_export",
+    ),
+    path(
+        "commendations/<int:pk>/withdraw/",
+        views_commendations.commendation_withdraw_view,
+        name="commendation_withdraw",
+    ),
+    path(
+        "commendations/<int:pk>/refuse/",
+        views_commendations.commendation_refuse_view,
+        name="commendation_refuse",
+    ),
 ]

@@ -56,3 +56,15 @@ class TransferAdmin(admin.ModelAdmin):
     search_fields = ["member__full_name", "member__card_number"]
     autocomplete_fields = ["member", "from_cell", "to_cell"]
     date_hierarchy = "on"
+
+
+@admin.register(Post)
+class PostAdmin(SimpleHistoryAdmin):
+    """A member's posts over time (issue 14 item 5): they decide the form 2A/2B/2C."""
+
+    list_select_related = ["member", "organization"]
+    list_display = ["member", "kind", "title", "unit_name", "leadership", "start", "end"]
+    list_filter = ["kind", "leadership", "outside_political_system"]
+    search_fields = ["title", "unit_name", "member__full_name", "member__card_number"]
+    autocomplete_fields = ["member", "organization"]
+    exclude = ["version"]

@@ -123,8 +123,10 @@ def framework_on(member, day: datetime.date) -> FrameworkKind:
 
     A member with no post recorded at all keeps the flags typed on their record before posts
     existed (`holds_leadership_post`, `outside_political_system`). Reads the member's posts
-    (prefetched `posts` are used when present); raises nothing."""
-    posts = list(member.posts.all())
+    (prefetched `posts` are used when present); an object without `posts` (an import's new
+    member) is read by its flags; raises nothing."""
+    # A record made in bulk without a model instance (an import's new member) has no posts yet.
+    posts = list(member.posts.all()) if hasattr(member, "posts") else []
     if not posts:
         if member.holds_leadership_post:
             return FrameworkKind.LEADER

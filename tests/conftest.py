@@ -38,8 +38,8 @@ def ensure_seeded() -> None:
         eras.seed(apps, None)
     from assessment.models import Framework
 
-    if not Framework.objects.exists():  # issue 14's frameworks per form, seeded by 0017
-        import_module("assessment.migrations.0017_seed_frameworks").seed(apps, None)
+    if not Framework.objects.exists():  # issue 14's frameworks per form, seeded by 0018
+        import_module("assessment.migrations.0018_seed_frameworks").seed(apps, None)
     from assessment.meetings import meeting_rules_load_defaults
     from assessment.models import MeetingRuleSet
 

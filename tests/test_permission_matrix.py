@@ -19,6 +19,8 @@ from assessment import cell_year as work
 from assessment.grassroots import grassroots_year_open
 from assessment.models import (
     CellMeeting,
+    Commendation,
+    CommendationKind,
     Decision,
     InputKind,
     MemberAssessment,
@@ -293,6 +295,34 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         codes(default=403, anonymous=302, committee=302, admin=302),
     ),
+    # Issue 15: commendations (the page and the list read; each step by its role).
+    "assessment:commendations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_export": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_propose": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_issue": (
+        "grassroots",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE_CELLS | {"committee": 302, "admin": 302},
+    ),
+    "assessment:commendation_quota": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        YEAR_MANAGER | {"member": 404},
+    ),
+    "assessment:commendation_withdraw": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_refuse": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_RETURN,
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
@@ -331,6 +361,7 @@ class Scope:
     submission: object = None
     province: object = None
     cell_meeting: object = None
+    commendation: object = None
     prompt: object = None
     quarter_assessment: object = None
 
@@ -419,6 +450,8 @@ def world(
     outside.cell_meeting = CellMeeting.objects.create(
         cell=other_cell, held_on=datetime.date(2025, 3, 3)
     )
+    inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
+    outside.commendation = proposal(outside_assessment, other_cell, other_committee)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
     # R27: leaders (by their posts) assessed in a quarter of the year
@@ -440,6 +473,18 @@ def world(
     inside.quarter_assessment = quarter.assessments.get(member=inside_member)
     outside.quarter_assessment = quarter.assessments.get(member=outside_member)
     return users, inside, own, outside
+
+
+def proposal(assessment, cell, decider):
+    """A cell's proposal for commendation, decided by `decider` (issue 15)."""
+    return Commendation.objects.create(
+        period=assessment.cell_year.period,
+        kind=CommendationKind.EXCELLENT_MEMBER,
+        assessment=assessment,
+        unit=cell,
+        proposer=cell,
+        decider=decider,
+    )
 
 
 def prompt_to(assessment):
@@ -501,6 +546,7 @@ def args_for(kind, scope):
         "submission": [scope.submission.pk],
         "province": [2025, scope.province.pk],
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
+        "commendation": [scope.commendation.pk],
         "prompt": [scope.prompt.pk],
         "year_quarters": [2025],
         "year_framework": [2025, "leader"],

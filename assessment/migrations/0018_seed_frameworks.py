@@ -26,5 +26,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessment", "0016_frameworks_ground_flags")]
+    dependencies = [("assessment", "0017_frameworks_ground_flags")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
