@@ -371,11 +371,23 @@ def level_given(row: QuarterAssessment, ctx) -> Iterable[str]:
 @guard("grounds")
 def grounds_overridden(row, ctx) -> Iterable[str]:
     """R5 (issue 14 item 3): a subject with a ground for not completed (a flag the decider
-    recorded with a note, or a measured one) is not decided above not completed without a
-    written override (`override_note`)."""
-    from .quarters import ground_problems
+    recorded with a note, or a measured one) is not decided above not completed (`level`)
+    without a written override (`override_note`). The grounds that hold are the caller's
+    (`grounds`: frameworks.subject_grounds, e.g. for a collective's year) or, for a leader's
+    quarter, read here."""
+    level = ctx.get("level")
+    if (
+        level is None
+        or level.maps_to == "not_completed"
+        or (ctx.get("override_note") or "").strip()
+    ):
+        return
+    grounds = ctx.get("grounds")
+    if grounds is None and isinstance(row, QuarterAssessment):
+        from .quarters import grounds_holding
 
-    for ground in ground_problems(row, ctx.get("level"), ctx.get("override_note") or ""):
+        grounds = grounds_holding(row)
+    for ground in grounds or ():
         yield str(rules.MSG_GROUND % {"ground": ground}) + " " + str(MSG_OVERRIDE)
 
 

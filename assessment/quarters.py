@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
@@ -204,14 +204,6 @@ def grounds_holding(row: QuarterAssessment) -> list[str]:
     return frameworks.subject_grounds(row, framework, measures)
 
 
-def ground_problems(row: QuarterAssessment, level: Level | None, override_note: str) -> list[str]:
-    """R5 for a quarter: the grounds that hold, when `level` is above not completed and no
-    written override is given (machine.grounds_overridden asks)."""
-    if level is None or level.maps_to == "not_completed" or override_note.strip():
-        return []
-    return grounds_holding(row)
-
-
 # --- Reading the quarters back -----------------------------------------------------------------
 
 
@@ -283,9 +275,14 @@ LATE_SHOWN = 20
 def late_quarters(unit: Organization, period: Period, today: datetime.date) -> dict:
     """The progress dashboard's late quarters (R27, R19): how many, the first LATE_SHOWN, and
     how many more."""
-    late = late_quarter_assessments(unit, period, today)
-    total = late.count()
-    return {"total": total, "rows": list(late[:LATE_SHOWN]), "rest": max(total - LATE_SHOWN, 0)}
+    # one query: the total rides along each row (a window over the whole set, before the limit)
+    rows = list(
+        late_quarter_assessments(unit, period, today).annotate(total=Window(Count("pk")))[
+            :LATE_SHOWN
+        ]
+    )
+    total = rows[0].total if rows else 0
+    return {"total": total, "rows": rows, "rest": max(total - LATE_SHOWN, 0)}
 
 
 def today() -> datetime.date:

@@ -26,6 +26,7 @@ from .machine import Refused
 from .models import Quarter
 
 STEPS = {"submit", "return", "decide", "reopen"}
+DECIDE = "decide"  # the step form's prefix: its fields beside form 05's on one page
 
 
 @login_required
@@ -102,7 +103,9 @@ def quarter_assessment_view(request, pk: int):
     """One leader's quarter (form 05): the leader or the secretary writes it."""
     row = get_quarter_assessment_for_user(request.user, pk)
     framework = quarters.framework_of(row)
-    form = QuarterReviewForm(request.POST or None, row=row, framework=framework)
+    form = QuarterReviewForm(
+        request.POST if request.method == "POST" else None, row=row, framework=framework
+    )
     if request.method == "POST":
         if not can_write_quarter(request.user, row):
             raise PermissionDenied
@@ -124,7 +127,7 @@ def quarter_assessment_view(request, pk: int):
             else:
                 messages.success(request, _("The quarter's results were saved."))
             return redirect("assessment:quarter_assessment", pk=row.pk)
-    decide_form = QuarterDecideForm(row=row)
+    decide_form = QuarterDecideForm(row=row, prefix=DECIDE)
     return render(
         request, "assessment/quarter_assessment.html", _context(request, row, form, decide_form)
     )
@@ -137,7 +140,7 @@ def quarter_step_view(request, pk: int):
     row = get_quarter_assessment_for_user(request.user, pk)
     if not (can_write_quarter(request.user, row) or can_decide_quarter(request.user, row)):
         raise PermissionDenied
-    form = QuarterDecideForm(request.POST, row=row)
+    form = QuarterDecideForm(request.POST, row=row, prefix=DECIDE)
     step = request.POST.get("step", "")
     if step not in STEPS or not form.is_valid():
         messages.error(request, _("Choose a step and fill in what it needs."))

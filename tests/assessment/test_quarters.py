@@ -328,7 +328,7 @@ def test_a_2026_quarter_is_opened_a_leader_assessed_and_the_annual_review_shows_
     assert row.self_level.code == "HTTNV"
     client.post(
         reverse("assessment:quarter_step", args=[row.pk]),
-        {"step": "submit", "version": row.version},
+        {"step": "submit", "decide-version": row.version},
     )
     row.refresh_from_db()
     assert row.state == "submitted"
@@ -337,7 +337,7 @@ def test_a_2026_quarter_is_opened_a_leader_assessed_and_the_annual_review_shows_
     decided_level = row.quarter.period.rule_set.levels.get(code="HTTNV")
     client.post(
         reverse("assessment:quarter_step", args=[row.pk]),
-        {"step": "decide", "level": decided_level.pk, "version": row.version},
+        {"step": "decide", "decide-level": decided_level.pk, "decide-version": row.version},
     )
     row.refresh_from_db()
     assert (row.state, row.decided_level, row.decided_by) == ("decided", decided_level, committee)
