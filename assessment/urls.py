@@ -6,6 +6,7 @@ from . import (
     views_documents,
     views_frameworks,
     views_grounds,
+    views_groups,
     views_meetings,
     views_prompts,
     views_quarters,
@@ -162,6 +163,25 @@ urlpatterns += [
     path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
 ]
 
+
+# Issue 15 item 7: a superior committee's working groups.
+urlpatterns += [
+    path(
+        "years/<int:year>/superiors/<int:pk>/working-groups/",
+        views_groups.working_groups_view,
+        name="working_groups",
+    ),
+    path(
+        "years/<int:year>/working-groups/<int:pk>/",
+        views_groups.working_group_view,
+        name="working_group",
+    ),
+    path(
+        "years/<int:year>/working-groups/units/<int:pk>/",
+        views_groups.working_group_unit_view,
+        name="working_group_unit",
+    ),
+]
 
 # Issue 15: after the decision — commendations.
 urlpatterns += [
