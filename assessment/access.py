@@ -408,3 +408,17 @@ def can_follow_up(user: AbstractBaseUser, unit: Organization) -> bool:
         superior = Organization.objects.deciding_superior(unit)
         return can_decide_for_superior(user, superior) or can_decide_cell_work(user, unit)
     return can_decide_cell_work(user, unit)
+
+
+def get_remedial_plan_for_user(user: AbstractBaseUser, pk: int):
+    """A remedial plan whose unit the user sees (404 otherwise)."""
+    from .models import RemedialPlan
+
+    plan = (
+        RemedialPlan.objects.select_related("period", "unit", "member", "organization")
+        .filter(unit__in=visible_organizations(user).values("pk"), pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan

@@ -4,6 +4,7 @@ from . import (
     views,
     views_commendations,
     views_documents,
+    views_followup,
     views_frameworks,
     views_grounds,
     views_groups,
@@ -219,5 +220,44 @@ urlpatterns += [
         "commendations/<int:pk>/refuse/",
         views_commendations.commendation_refuse_view,
         name="commendation_refuse",
+    ),
+]
+
+# Issue 15: registrations for the next year and the follow-up of those rated not completed.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/registrations/",
+        views_followup.registrations_view,
+        name="registrations",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/registrations/save/",
+        views_followup.registration_save_view,
+        name="registration_save",
+    ),
+    path(
+        "assessments/<int:pk>/registration/",
+        views_followup.member_registration_view,
+        name="member_registration",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/",
+        views_followup.follow_up_view,
+        name="follow_up",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/new/",
+        views_followup.remedial_plan_create_view,
+        name="remedial_plan_create",
+    ),
+    path(
+        "remedial-steps/<int:pk>/done/",
+        views_followup.remedial_step_done_view,
+        name="remedial_step_done",
+    ),
+    path(
+        "remedial-plans/<int:pk>/remedied/",
+        views_followup.remedial_plan_remedied_view,
+        name="remedial_plan_remedied",
     ),
 ]

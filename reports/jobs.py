@@ -16,7 +16,7 @@ from organizations.models import Organization
 
 from . import exports
 from .models import ExportJob, ExportKind, ExportState
-from .summary import summary_build
+from .summary import NOT_STARTED, summary_build
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,14 @@ NAMES = {
 }
 
 
-def is_large(unit: Organization, period: Period) -> bool:
-    """Whether an export of this scope goes to the background (EXPORT_SYNC_MAX_MEMBERS)."""
+def is_large(unit: Organization, period: Period, *, summary=None) -> bool:
+    """Whether an export of this scope goes to the background (EXPORT_SYNC_MAX_MEMBERS). Given
+    the scope's `summary` (reports.summary.Summary), its members' records are counted already:
+    no query."""
     limit = settings.EXPORT_SYNC_MAX_MEMBERS
+    if summary is not None:
+        members = summary.rows[0].sections["members"]
+        return members.total - members.pending.get(NOT_STARTED, 0) > limit
     rows = MemberAssessment.objects.filter(
         cell_year__period=period, cell_year__cell__path__startswith=unit.path
     )[: limit + 1]

@@ -371,7 +371,7 @@ def _not_started(unit: Organization, period: Period, length: int):
         .values_list("prefix")
         .annotate(n=Count("id"))
         for rows in (
-            members.filter(cell_id__in=not_drawn),
+            members.filter(cell_id__in=not_drawn).filter(~Exists(recorded)),
             members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
         )
     ]

@@ -42,7 +42,7 @@ def summary_view(request, year: int, pk: int):
             "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
-            "large": jobs.is_large(unit, period),
+            "large": jobs.is_large(unit, period, summary=summary),
             "recent": ExportJob.objects.filter(user=request.user, unit=unit, period=period)[:5],
         },
     )

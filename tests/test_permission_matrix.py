@@ -27,6 +27,8 @@ from assessment.models import (
     MemberAssessment,
     Period,
     PromptLevel,
+    RemedialPlan,
+    RemedialStep,
     ReviewInput,
 )
 from assessment.quarters import quarter_open
@@ -87,6 +89,9 @@ RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the d
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
+
+# Issue 15: the cell's secretary and its grassroots committee register and follow up a cell.
+FOLLOW = CELL_RETURN | {"secretary": 302}
 
 # The read-only API: anonymous answers 401 (token authentication), any write 405.
 API_READ = codes(anonymous=401)
@@ -351,6 +356,22 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         CELL_RETURN,
     ),
+    # Issue 15: registrations for the next year and the follow-up of those not completed.
+    "assessment:registrations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:registration_save": ("cell", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:member_registration": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        SELF_REVIEW_POST,
+    ),
+    "assessment:follow_up": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:remedial_plan_create": ("cell", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:remedial_step_done": ("remedial_step", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:remedial_plan_remedied": (
+        "remedial_plan",
+        NOT_ALLOWED | {"anonymous": 302},
+        FOLLOW,
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
@@ -393,6 +414,7 @@ class Scope:
     make_scan: object = None  # a new scan of the scope's cell, for each removal tried
     working_group: object = None
     commendation: object = None
+    remedial_plan: object = None
     prompt: object = None
     quarter_assessment: object = None
 
@@ -500,6 +522,8 @@ def world(
     own.scan, own.make_scan, own.working_group = inside.scan, inside.make_scan, inside.working_group
     inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
     outside.commendation = proposal(outside_assessment, other_cell, other_committee)
+    inside.remedial_plan = own.remedial_plan = plan_for(inside_member, period)
+    outside.remedial_plan = plan_for(outside_member, period)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
     # R27: leaders (by their posts) assessed in a quarter of the year
@@ -533,6 +557,15 @@ def proposal(assessment, cell, decider):
         proposer=cell,
         decider=decider,
     )
+
+
+def plan_for(member, period):
+    """A remedial plan with one step (issue 15), for the member's cell to follow."""
+    plan = RemedialPlan.objects.create(
+        period=period, member=member, unit=member.cell, shortcomings="Chưa gương mẫu", owner="A"
+    )
+    RemedialStep.objects.create(plan=plan, text="Sinh hoạt đầy đủ", due=datetime.date(2026, 3, 1))
+    return plan
 
 
 def prompt_to(assessment):
@@ -600,6 +633,8 @@ def args_for(kind, scope):
         "working_group": [2025, scope.working_group.pk],
         "working_group_unit": [2025, scope.working_group.units.get().pk],
         "commendation": [scope.commendation.pk],
+        "remedial_plan": [scope.remedial_plan.pk],
+        "remedial_step": [scope.remedial_plan.steps.get().pk],
         "prompt": [scope.prompt.pk],
         "year_quarters": [2025],
         "year_framework": [2025, "leader"],
