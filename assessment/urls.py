@@ -5,9 +5,12 @@ from . import (
     views_commendations,
     views_documents,
     views_followup,
+    views_frameworks,
+    views_grounds,
     views_groups,
     views_meetings,
     views_prompts,
+    views_quarters,
     views_years,
 )
 
@@ -123,6 +126,44 @@ urlpatterns += [
         name="meeting_inspection",
     ),
 ]
+
+# Issue 14 item 6 (R27): quarterly assessment of leaders and managers (form 05).
+urlpatterns += [
+    path("years/<int:year>/quarters/", views_quarters.quarters_view, name="quarters"),
+    path(
+        "years/<int:year>/quarters/<int:number>/units/<int:pk>/",
+        views_quarters.quarter_unit_view,
+        name="quarter_unit",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/",
+        views_quarters.quarter_assessment_view,
+        name="quarter_assessment",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/step/",
+        views_quarters.quarter_step_view,
+        name="quarter_step",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/grounds/",
+        views_quarters.quarter_grounds_view,
+        name="quarter_grounds",
+    ),
+]
+
+# Issue 14 items 2–3: the year's frameworks per form (the province edits its open year's) and
+# R5's grounds on a member's year.
+urlpatterns += [
+    path("years/<int:year>/frameworks/", views_frameworks.frameworks_view, name="frameworks"),
+    path(
+        "years/<int:year>/frameworks/<str:code>/",
+        views_frameworks.framework_view,
+        name="framework",
+    ),
+    path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
+]
+
 
 # Issue 15 item 7: a superior committee's working groups.
 urlpatterns += [

@@ -57,6 +57,8 @@ from .models import (
     Tally,
 )
 from .progress import record_is_late
+from .quarters import quarterly_evidence
+from .views_grounds import member_grounds_context
 
 HISTORY_ROWS = 30
 
@@ -224,6 +226,10 @@ def self_review_view(request, pk: int):
             "reratings": assessment.reratings.select_related(
                 "decision", "previous_level", "previous_decision", "level"
             ),
+            # R27: a leader's quarters, evidence for the year (issue 14 item 6)
+            "evidence": quarterly_evidence(assessment.member, cell_year.period),
+            # R5: the grounds for not completed the deciding committee records (item 3)
+            "grounds": member_grounds_context(request.user, assessment),
             # Issue 15: the registration for the year, last year's shortcomings and plan beside
             # it; the registration for the next year.
             "beside": followup.review_context(member=assessment.member, year=cell_year.period.year),

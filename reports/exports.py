@@ -61,6 +61,7 @@ def section_title(name: str) -> str:
         "grassroots": _("Grassroots party organizations"),
         "cells": _("Subordinate party cells"),
         "members": _("Party members"),
+        "leaders": _("Leaders and managers"),
     }[name]
 
 
@@ -75,8 +76,9 @@ class Columns:
 def columns(summary: Summary, section: str) -> Columns:
     found_kpl = {code for row in summary.rows for code in row.sections[section].not_classified}
     found_cpl = {code for row in summary.rows for code in row.sections[section].pending}
-    standard_kpl = list(rules.KPL_REASONS if section == "members" else rules.UNIT_KPL_REASONS)
-    standard_cpl = list(rules.CPL_REASONS) if section == "members" else []
+    persons = section in ("members", "leaders")
+    standard_kpl = list(rules.KPL_REASONS if persons else rules.UNIT_KPL_REASONS)
+    standard_cpl = list(rules.CPL_REASONS) if persons else []
     return Columns(
         standard_kpl + sorted(found_kpl - set(standard_kpl)),
         standard_cpl + sorted(found_cpl - set(standard_cpl)),
@@ -314,12 +316,13 @@ def number_texts() -> Callable[..., str]:
 
 
 def summary_tables(summary: Summary, *, texts: bool = False) -> list[dict]:
-    """The summary's three tables for HTML and PDF: labels, and per row the values with their
-    kind ("count" or "percent") in the column order of the workbook; with `texts`, also each
-    row's `texts`, the values formatted once (`number_texts`) for the page."""
+    """The summary's tables for HTML and PDF (R23's three, and the leaders when the year has
+    any): labels, and per row the values with their kind ("count" or "percent") in the column
+    order of the workbook; with `texts`, also each row's `texts`, the values formatted once
+    (`number_texts`) for the page."""
     text = number_texts() if texts else None
     tables = []
-    for name in SECTIONS:
+    for name in summary.shown_sections:
         cols = columns(summary, name)
         tables.append(
             {

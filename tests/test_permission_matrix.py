@@ -31,7 +31,9 @@ from assessment.models import (
     RemedialStep,
     ReviewInput,
 )
+from assessment.quarters import quarter_open
 from assessment.working_groups import working_group_save
+from members.models import Post, PostKind
 from organizations.models import Kind, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -266,6 +268,40 @@ EXPECTED = {
     "assessment:meeting_inspection": ("cell", DECIDE, DECIDE),
     "reports:meetings_dashboard": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:meetings_import": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
+    # Issue 14 item 6 (R27): the year's quarters (the provincial board opens them), a unit's
+    # leaders in a quarter, a leader's quarter (the leader or the secretary writes it; steps by
+    # the machine's roles: the writer submits, the committee decides) and its grounds (R5: the
+    # committee that decides).
+    "assessment:quarters": (
+        "year_quarters",
+        codes(),
+        YEAR_MANAGER | {"provincial": 200, "admin": 200},
+    ),
+    "assessment:quarter_unit": ("quarter_unit", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:quarter_assessment": ("quarter_assessment", READ_OWN, SELF_REVIEW_POST),
+    "assessment:quarter_step": (
+        "quarter_assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=302, district=403, provincial=403),
+    ),
+    "assessment:quarter_grounds": (
+        "quarter_assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=403, anonymous=302, committee=302, admin=302),
+    ),
+    # Issue 14 items 2–3: the year's frameworks (anyone reads; the provincial board edits those of
+    # its open year) and R5's grounds on a member's year (the committee that decides).
+    "assessment:frameworks": ("year_quarters", codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:framework": (
+        "year_framework",
+        codes(),
+        YEAR_MANAGER | {"provincial": 200, "admin": 200},
+    ),
+    "assessment:member_grounds": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=403, anonymous=302, committee=302, admin=302),
+    ),
     # Issue 15 item 8: the dossier (R26). Anyone in scope reads it and its scans; whoever keeps
     # the unit (its secretary, the committees and boards above) files (an empty POST shows the
     # page again) and removes scans; another unit's scan answers 404.
@@ -339,7 +375,7 @@ EXPECTED = {
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
-GLOBAL_KINDS = {None, "year", "reset"}
+GLOBAL_KINDS = {None, "year", "reset", "year_quarters", "year_framework"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -380,6 +416,7 @@ class Scope:
     commendation: object = None
     remedial_plan: object = None
     prompt: object = None
+    quarter_assessment: object = None
 
 
 @pytest.fixture
@@ -489,6 +526,24 @@ def world(
     outside.remedial_plan = plan_for(outside_member, period)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
+    # R27: leaders (by their posts) assessed in a quarter of the year
+    for leader, unit in (
+        (alice_member, tree.g1),
+        (inside_member, tree.g1),
+        (outside_member, other_committee),
+    ):
+        Post.objects.create(
+            member=leader,
+            kind=PostKind.PARTY,
+            title="Bí thư",
+            leadership=True,
+            organization=unit,
+            start=datetime.date(2020, 1, 1),
+        )
+    quarter = quarter_open(period=period, number=4, by=None)
+    own.quarter_assessment = quarter.assessments.get(member=alice_member)
+    inside.quarter_assessment = quarter.assessments.get(member=inside_member)
+    outside.quarter_assessment = quarter.assessments.get(member=outside_member)
     return users, inside, own, outside
 
 
@@ -581,6 +636,10 @@ def args_for(kind, scope):
         "remedial_plan": [scope.remedial_plan.pk],
         "remedial_step": [scope.remedial_plan.steps.get().pk],
         "prompt": [scope.prompt.pk],
+        "year_quarters": [2025],
+        "year_framework": [2025, "leader"],
+        "quarter_unit": [2025, 4, scope.unit.pk],
+        "quarter_assessment": [scope.quarter_assessment.pk],
     }[kind]
 
 
