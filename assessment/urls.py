@@ -5,9 +5,13 @@ from . import (
     views_after,
     views_commendations,
     views_documents,
+    views_followup,
+    views_frameworks,
+    views_grounds,
     views_groups,
     views_meetings,
     views_prompts,
+    views_quarters,
     views_years,
 )
 
@@ -124,30 +128,61 @@ urlpatterns += [
     ),
 ]
 
-# Issue 15: after the decision (the not yet classified rated later, re-rating units, complaints).
+# Issue 14 item 6 (R27): quarterly assessment of leaders and managers (form 05).
 urlpatterns += [
-    path("assessments/<int:pk>/later/", views_after.later_rating_view, name="later_rating"),
+    path("years/<int:year>/quarters/", views_quarters.quarters_view, name="quarters"),
     path(
-        "years/<int:year>/units/<int:pk>/later/",
-        views_after.later_decide_view,
-        name="later_decide",
+        "years/<int:year>/quarters/<int:number>/units/<int:pk>/",
+        views_quarters.quarter_unit_view,
+        name="quarter_unit",
     ),
     path(
-        "years/<int:year>/units/<int:pk>/rerate/",
-        views_after.unit_rerate_view,
-        name="unit_rerate",
+        "quarters/assessments/<int:pk>/",
+        views_quarters.quarter_assessment_view,
+        name="quarter_assessment",
     ),
     path(
-        "assessments/<int:pk>/complaint/",
-        views_after.member_complaint_view,
-        name="member_complaint",
+        "quarters/assessments/<int:pk>/step/",
+        views_quarters.quarter_step_view,
+        name="quarter_step",
     ),
     path(
-        "years/<int:year>/units/<int:pk>/complaint/",
-        views_after.unit_complaint_view,
-        name="unit_complaint",
+        "quarters/assessments/<int:pk>/grounds/",
+        views_quarters.quarter_grounds_view,
+        name="quarter_grounds",
     ),
-    path("complaints/<int:pk>/", views_after.complaint_view, name="complaint"),
+]
+
+# Issue 14 items 2–3: the year's frameworks per form (the province edits its open year's) and
+# R5's grounds on a member's year.
+urlpatterns += [
+    path("years/<int:year>/frameworks/", views_frameworks.frameworks_view, name="frameworks"),
+    path(
+        "years/<int:year>/frameworks/<str:code>/",
+        views_frameworks.framework_view,
+        name="framework",
+    ),
+    path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
+]
+
+
+# Issue 15 item 7: a superior committee's working groups.
+urlpatterns += [
+    path(
+        "years/<int:year>/superiors/<int:pk>/working-groups/",
+        views_groups.working_groups_view,
+        name="working_groups",
+    ),
+    path(
+        "years/<int:year>/working-groups/<int:pk>/",
+        views_groups.working_group_view,
+        name="working_group",
+    ),
+    path(
+        "years/<int:year>/working-groups/units/<int:pk>/",
+        views_groups.working_group_unit_view,
+        name="working_group_unit",
+    ),
 ]
 
 # Issue 15: after the decision — commendations.
@@ -189,21 +224,67 @@ urlpatterns += [
     ),
 ]
 
-# Issue 15 item 7: a superior committee's working groups.
+# Issue 15: registrations for the next year and the follow-up of those rated not completed.
 urlpatterns += [
     path(
-        "years/<int:year>/superiors/<int:pk>/working-groups/",
-        views_groups.working_groups_view,
-        name="working_groups",
+        "years/<int:year>/units/<int:pk>/registrations/",
+        views_followup.registrations_view,
+        name="registrations",
     ),
     path(
-        "years/<int:year>/working-groups/<int:pk>/",
-        views_groups.working_group_view,
-        name="working_group",
+        "years/<int:year>/units/<int:pk>/registrations/save/",
+        views_followup.registration_save_view,
+        name="registration_save",
     ),
     path(
-        "years/<int:year>/working-groups/units/<int:pk>/",
-        views_groups.working_group_unit_view,
-        name="working_group_unit",
+        "assessments/<int:pk>/registration/",
+        views_followup.member_registration_view,
+        name="member_registration",
     ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/",
+        views_followup.follow_up_view,
+        name="follow_up",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/new/",
+        views_followup.remedial_plan_create_view,
+        name="remedial_plan_create",
+    ),
+    path(
+        "remedial-steps/<int:pk>/done/",
+        views_followup.remedial_step_done_view,
+        name="remedial_step_done",
+    ),
+    path(
+        "remedial-plans/<int:pk>/remedied/",
+        views_followup.remedial_plan_remedied_view,
+        name="remedial_plan_remedied",
+    ),
+]
+
+# Issue 15: after the decision (the not yet classified rated later, re-rating units, complaints).
+urlpatterns += [
+    path("assessments/<int:pk>/later/", views_after.later_rating_view, name="later_rating"),
+    path(
+        "years/<int:year>/units/<int:pk>/later/",
+        views_after.later_decide_view,
+        name="later_decide",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/rerate/",
+        views_after.unit_rerate_view,
+        name="unit_rerate",
+    ),
+    path(
+        "assessments/<int:pk>/complaint/",
+        views_after.member_complaint_view,
+        name="member_complaint",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/complaint/",
+        views_after.unit_complaint_view,
+        name="unit_complaint",
+    ),
+    path("complaints/<int:pk>/", views_after.complaint_view, name="complaint"),
 ]

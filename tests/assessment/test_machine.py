@@ -29,6 +29,7 @@ from organizations.models import Role
 from ..counts import counts_rebuild
 from ..factories import MemberFactory, OrganizationFactory, UserFactory, assign
 from .test_decisions import accept_proposals, issue, submitted_cell
+from .test_quarters import quarter_chain
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 
 # Every test here ends with the summary's kept counts checked against the rows (issue 18).
@@ -238,6 +239,8 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
     ]
     machine.record_imported(imported)
     assert {row.state for row in imported} == {CellState.DECIDED}
+    # R27 (issue 14 item 6): a leader's quarter, entered and decided like the year's.
+    quarter_chain(period, tree, secretary, committee, provincial, level)
     refused("who", lambda: period_close(period=period, by=secretary))
     period_close(period=period, by=provincial)
     refused("closed", lambda: decisions.decision_reopen(decision=members, reason="x", by=committee))
@@ -331,6 +334,9 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         "votes",
         "later",
         "window",
+        "results",
+        "level",
+        "grounds",
         "r20",
         "final",
     }
