@@ -180,4 +180,4 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
 
 # Admins of issue 16 (the cell's meetings), issue 14 (frameworks, grounds, quarters) and issue 15
 # (the dossier's scans, working groups).
-from . import admin_dossier, admin_frameworks, admin_meetings  # noqa: E402, F401
+from . import admin_dossier, admin_followup, admin_frameworks, admin_meetings  # noqa: E402, F401
