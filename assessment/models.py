@@ -768,6 +768,7 @@ class DecisionKind(models.TextChoices):
     MEMBERS = "members", _("Party members")
     UNITS = "units", _("Party organizations")
     RERATING = "rerating", _("Re-rating (form 03)")
+    COLLECTIVES = "collectives", _("Leadership collectives")
 
 
 class ReratingGrounds(models.TextChoices):
@@ -799,7 +800,7 @@ class Decision(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(
-        _("kind"), max_length=10, choices=DecisionKind.choices, default=DecisionKind.MEMBERS
+        _("kind"), max_length=12, choices=DecisionKind.choices, default=DecisionKind.MEMBERS
     )
     state = models.CharField(
         _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.ISSUED
@@ -1007,6 +1008,8 @@ class UnitSnapshot(models.Model):
 
 # --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
 # Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+# Leadership collectives as assessed subjects (issue 14 item 1): assessment/models_collectives.py.
+from .models_collectives import CollectiveAssessment  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
