@@ -20,11 +20,13 @@ from .models import (
     Level,
     Meeting,
     MemberAssessment,
+    PromptLevel,
     ReratingGrounds,
     RuleSet,
 )
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+MSG_PROMPT_LEVEL = _("Say which managing level gave the review prompt.")
 MSG_MEETING_END = _("The meeting must end after it starts.")
 MSG_BALLOTS_VALID = _("There cannot be more valid ballots than ballots issued.")
 # A long report or self-review runs to a few pages; a pasted megabyte is a mistake, refused with a
@@ -286,6 +288,12 @@ class ReviewInputForm(forms.Form):
         empty_label=_("— the cell itself —"),
     )
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=InputKind.choices)
+    issuing_level = forms.ChoiceField(
+        label=capfirst(_("managing level that gave it")),
+        choices=[("", "—"), *PromptLevel.choices],
+        required=False,
+        help_text=_("For a review prompt only (Biểu 6F, rows 4.1–4.3)."),
+    )
     source = forms.CharField(label=capfirst(_("source")), max_length=255)
     given_on = forms.DateField(label=capfirst(_("date")), widget=DateInput())
     text = forms.CharField(label=capfirst(_("content")), widget=TEXT_AREA, max_length=20000)
@@ -302,6 +310,14 @@ class ReviewInputForm(forms.Form):
 
     def clean_given_on(self):
         return _review_date(self, "given_on", self.year)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != InputKind.PROMPT:
+            data["issuing_level"] = ""
+        elif not data.get("issuing_level"):
+            self.add_error("issuing_level", MSG_PROMPT_LEVEL)
+        return data
 
 
 class ReturnForm(forms.Form):

@@ -628,8 +628,29 @@ class InputKind(models.TextChoices):
     HOST_COMMENT = "host_comment", _("Comment from the cell where temporarily active")
 
 
-class ReviewInput(models.Model):
-    """Step 1–2 inputs attached to a member (or to the cell when `assessment` is empty)."""
+class PromptLevel(models.TextChoices):
+    """The managing level that gave a review prompt: rows 4.1–4.3 of Biểu 6F-BTCTW (R28)."""
+
+    CENTRAL = "central", _("The Politburo or the Secretariat")
+    PROVINCE = "province", _("The province's committee")
+    SUPERIOR = "superior", _("The superior committee")
+
+
+# The level a committee of each kind gives prompts at (R28): the central level, the province,
+# and the committees between the province and the grassroots (districts; since 2025 communes).
+PROMPT_LEVEL_OF_KIND = {
+    Kind.NATION: PromptLevel.CENTRAL,
+    Kind.PROVINCE: PromptLevel.PROVINCE,
+    Kind.SUPERIOR: PromptLevel.SUPERIOR,
+}
+
+
+class ReviewInput(Versioned):
+    """Step 1–2 inputs attached to a member (or to the cell when `assessment` is empty).
+
+    A review prompt (step 1) names the managing level that gave it (R28) and, when a committee
+    issued it in the app (assessment/prompts.py), that committee; the reviewee's written
+    answer is part of the review (printed with the self-review)."""
 
     cell_year = models.ForeignKey(
         CellYear, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("cell year")
@@ -647,6 +668,18 @@ class ReviewInput(models.Model):
     given_on = models.DateField(_("date"))
     text = models.TextField(_("content"))
     answer = models.TextField(_("written answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    issuing_level = models.CharField(
+        _("managing level that gave it"), max_length=10, choices=PromptLevel.choices, blank=True
+    )
+    issuer = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prompts_issued",
+        verbose_name=_("issuing committee"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -21,7 +21,7 @@ from organizations.documents import (
     symbol,
 )
 
-from .exports import review_count_rows, summary_tables
+from .exports import review_count_headers, review_count_rows, summary_tables
 from .summary import Summary
 
 
@@ -44,7 +44,7 @@ def _summary_table(table: dict) -> Table:
             *[Cell(level.short_name, colspan=2) for level in levels],
             Cell("Tỷ lệ HTXSNV (%)", rowspan=2),
             Cell("Đề nghị khen thưởng", rowspan=2),
-            Cell("Được gợi ý kiểm điểm", rowspan=2),
+            Cell("Được gợi ý kiểm điểm", colspan=len(table["prompt_columns"])),
         ],
         [
             "Tổng",
@@ -52,13 +52,33 @@ def _summary_table(table: dict) -> Table:
             "Tổng",
             *[str(label) for label in cpl],
             *[c for _level in levels for c in ("Số lượng", "%")],
+            *[str(label) for label in table["prompt_columns"]],
         ],
     ]
     rows = [
         [Cell(row["name"], bold=row["head"]), *[_value(v, k) for v, k in row["values"]]]
         for row in table["rows"]
     ]
-    return Table(header=header, rows=rows, size=8)
+    # The unit's name gets room for a line of its own; the counts share the rest.
+    return Table(header=header, rows=rows, widths=[5] + [1.2] * (len(rows[0]) - 1), size=8)
+
+
+def _review_counts_table(summary: Summary) -> Table:
+    """Biểu 6F (R28): rows 1–4 with row 3's reasons and 4.1–4.3, columns collectives and
+    members; the numbered rows bold, their breakdowns indented."""
+    return Table(
+        header=[[Cell(str(label), align="center") for label in review_count_headers()]],
+        rows=[
+            [
+                Cell(row.number, bold=row.total, align="center"),
+                Cell(row.label if row.number else f"- {row.label}", bold=row.total),
+                *(Cell(intcomma(v), bold=row.total, align="right") for v in row.values),
+            ]
+            for row in review_count_rows(summary)
+        ],
+        widths=[8, 52, 20, 20],
+        size=9,
+    )
 
 
 def summary_document(
@@ -74,35 +94,7 @@ def summary_document(
             body += [Para(f"{i}. {table['title']}", style="heading"), _summary_table(table)]
         body += [
             Para(f"BIỂU 6F-BTCTW: SỐ LIỆU KIỂM ĐIỂM NĂM {year}", style="heading"),
-            Table(
-                header=[
-                    [
-                        "Tổ chức đảng",
-                        "Đối tượng",
-                        "Phải kiểm điểm",
-                        "Đã kiểm điểm",
-                        "Chưa kiểm điểm",
-                        "Chưa kiểm điểm, theo lý do",
-                        "Được gợi ý kiểm điểm",
-                    ]
-                ],
-                rows=[
-                    [
-                        unit_name,
-                        str(obj),
-                        Cell(intcomma(due), align="right"),
-                        Cell(intcomma(done), align="right"),
-                        Cell(intcomma(missing), align="right"),
-                        reasons,
-                        Cell(intcomma(prompted), align="right"),
-                    ]
-                    for unit_name, obj, due, done, missing, reasons, prompted in review_count_rows(
-                        summary
-                    )
-                ],
-                widths=[22, 14, 10, 10, 10, 24, 10],
-                size=9,
-            ),
+            _review_counts_table(summary),
             Para(
                 "Tỷ lệ phần trăm tính trên số đã đánh giá, làm tròn đến hai chữ số thập phân.",
                 style="note",
@@ -129,6 +121,6 @@ def summary_document(
                 head_signature("TRƯỞNG BAN", signer_title=signer_title, signer_name=signer_name),
             ],
             landscape=True,
-            keep_last=2,  # Biểu 6F with its note stays with the signatures
+            keep_last=3,  # Biểu 6F, its heading and its note stay with the signatures
             filename=f"bieu-tong-hop-{unit.code}-{year}",
         )

@@ -27,6 +27,7 @@ from organizations.collation import name_order
 from organizations.models import GRASSROOTS_KINDS, Organization
 
 from .meetings_dashboard import meetings_sheet
+from .review_counts import PROMPT_ROWS, FormRow, prompt_level_short, review_counts_build
 from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -140,9 +141,13 @@ def _section_sheet(wb: Workbook, summary: Summary, name: str, sheet_title: str) 
     cols = columns(summary, name)
     levels = summary.rows[0].sections[name].levels
     # Columns: unit | total | assessed | KPL total + reasons | CPL total + reasons |
-    #          per level (count, %) | quota ratio | commendations | prompted
+    #          per level (count, %) | quota ratio | commendations | prompted + by level (R28)
     header = [_("Party organization"), _("Total"), _("Assessed")]
-    width = 3 + 1 + len(cols.not_classified) + 1 + len(cols.pending) + 2 * len(levels) + 3
+    width = (
+        (3 + 1 + len(cols.not_classified) + 1 + len(cols.pending) + 2 * len(levels) + 2)
+        + 1
+        + len(PROMPT_ROWS)
+    )
     top = _heading(
         ws,
         summary,
@@ -186,7 +191,9 @@ def _section_sheet(wb: Workbook, summary: Summary, name: str, sheet_title: str) 
         col += 2
     head(top, col, quota.ratio_label(summary.rule_set.quota_denominator), rows=2)
     head(top, col + 1, _("Commendation proposals"), rows=2)
-    head(top, col + 2, _("Given review prompts"), rows=2)
+    head(top, col + 2, _("Given review prompts"), cols_=1 + len(PROMPT_ROWS))
+    for i, label in enumerate(prompt_columns()):
+        head(top + 1, col + 2 + i, label)
     ws.row_dimensions[top + 1].height = 60
 
     for offset, row in enumerate(summary.rows):
@@ -230,72 +237,56 @@ def _row_values(section: Section, cols: Columns) -> list[tuple[object, str]]:
         (float(ratio) if ratio is not None else None, PERCENT_FORMAT),
         (section.commendations, COUNT_FORMAT),
         (section.prompted, COUNT_FORMAT),
+        *((section.prompted_by_level.get(level, 0), COUNT_FORMAT) for _n, level in PROMPT_ROWS),
     ]
     return values
 
 
+def prompt_columns() -> list[str]:
+    """The summary's prompt columns (R23, R28): all, then by the managing level that gave them."""
+    return [_("Total"), *(prompt_level_short(level) for _n, level in PROMPT_ROWS)]
+
+
 def _review_counts_sheet(wb: Workbook, summary: Summary) -> None:
-    """R28, Biểu 6F-BTCTW: collectives and members due for review, reviewed, not reviewed by
-    reason, and given review prompts."""
+    """R28, Biểu 6F-BTCTW in the form's layout: rows 1–4 (3 with its reasons, 4 split
+    4.1–4.3 by the managing level that gave the prompts) × collectives and members."""
     ws = wb.create_sheet("Bieu6F")
     top = _heading(
         ws,
         summary,
-        8,
+        4,
         _("REVIEW COUNTS (FORM 6F-BTCTW), YEAR %(year)s") % {"year": summary.period.year},
     )
-    labels = [
-        _("Party organization"),
-        _("Object"),
-        _("Due for review"),
-        _("Reviewed"),
-        _("Not reviewed"),
-        _("Not reviewed, by reason"),
-        _("Given review prompts"),
-    ]
-    for c, label in enumerate(labels, start=1):
-        cell = ws.cell(top, c, label)
+    for c, label in enumerate(review_count_headers(), start=1):
+        cell = ws.cell(top, c, str(label))
         cell.font = Font(name=FONT, size=10, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
-    r = top + 1
-    for row in review_count_rows(summary):
-        for c, value in enumerate(row, start=1):
+    for r, row in enumerate(review_count_rows(summary), start=top + 1):
+        font = Font(name=FONT, size=11, bold=row.total, italic=not row.number)
+        for c, value in enumerate((row.number, row.label, *row.values), start=1):
             cell = ws.cell(r, c)
             _set_text(cell, value)
-            cell.font = Font(name=FONT, size=11)
-            cell.border = BOX
+            cell.font, cell.border = font, BOX
             if isinstance(value, int):
                 cell.number_format = COUNT_FORMAT
-        r += 1
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["F"].width = 48
-    ws.page_setup.orientation = "landscape"
+        ws.cell(r, 2).alignment = Alignment(indent=0 if row.number else 2, wrap_text=True)
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 56
+    ws.column_dimensions["C"].width = 16
+    ws.column_dimensions["D"].width = 16
+    ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def review_count_rows(summary: Summary) -> list[list]:
-    """Rows of Biểu 6F from the summary's own counts: not reviewed are the not classified
-    (new collectives, admitted too recently, exempted, suspended, temporarily elsewhere)."""
-    result = []
-    for row in summary.rows:
-        for name in SECTIONS:
-            s = row.sections[name]
-            result.append(
-                [
-                    row.unit.name,
-                    section_title(name),
-                    s.total,
-                    s.total - s.not_classified_total - s.pending.get(NOT_STARTED, 0),
-                    s.not_classified_total,
-                    "; ".join(
-                        f"{reason_label(code)}: {n}" for code, n in sorted(s.not_classified.items())
-                    ),
-                    s.prompted,
-                ]
-            )
-    return result
+def review_count_headers() -> tuple[str, ...]:
+    """Biểu 6F's columns: the row's number, its content, collectives, members (R28)."""
+    return (_("No."), _("Content"), _("Collectives"), _("Members"))
+
+
+def review_count_rows(summary: Summary) -> list[FormRow]:
+    """Biểu 6F's rows for the summary's unit (reports.review_counts)."""
+    return review_counts_build(summary).rows()
 
 
 def summary_xlsx(summary: Summary) -> bytes:
@@ -325,6 +316,7 @@ def summary_tables(summary: Summary) -> list[dict]:
                 "levels": summary.rows[0].sections[name].levels,
                 "not_classified": [reason_label(c) for c in cols.not_classified],
                 "pending": [reason_label(c) for c in cols.pending],
+                "prompt_columns": prompt_columns(),
                 "rows": [
                     {
                         "name": row.unit.name,

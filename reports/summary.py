@@ -54,6 +54,9 @@ class Section:
     counts: dict[int, int] = field(default_factory=dict)  # decided level pk → count
     commendations: int = 0
     prompted: int = 0
+    # R28: those given prompts by each managing level (PromptLevel); one given prompts by two
+    # levels counts under each, once in `prompted`.
+    prompted_by_level: dict[str, int] = field(default_factory=dict)
     quota_denominator: str = quota.GOOD_OR_ABOVE
 
     @property
@@ -184,6 +187,9 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
     for section, prefix, n in _prompted(tree, root_path, length):
         by_prefix.get(prefix, by_prefix[root_path])[section].prompted += n
+    for section, prefix, level, n in _prompted(tree, root_path, length, by_level=True):
+        by_level = by_prefix.get(prefix, by_prefix[root_path])[section].prompted_by_level
+        by_level[level] = by_level.get(level, 0) + n
 
     head = {name: empty(name) for name in SECTIONS}
     for sections in by_prefix.values():
@@ -263,6 +269,7 @@ def _merge(into: Section, other: Section) -> None:
         (into.not_classified, other.not_classified),
         (into.pending, other.pending),
         (into.counts, other.counts),
+        (into.prompted_by_level, other.prompted_by_level),
     ):
         for key, n in source.items():
             target[key] = target.get(key, 0) + n
@@ -334,8 +341,9 @@ def _not_started(unit: Organization, period: Period, length: int):
         yield "members", prefix, n
 
 
-def _prompted(tree: YearTree, path: str, length: int):
-    """Persons and collectives given review prompts (R23, R28)."""
+def _prompted(tree: YearTree, path: str, length: int, *, by_level: bool = False):
+    """Persons and collectives given review prompts (R23, R28): (section, prefix, n) rows, or
+    with `by_level` (section, prefix, managing level, n) rows, one per level that gave any."""
     prompts, path_field = tree.on(
         ReviewInput.objects.filter(kind=InputKind.PROMPT, cell_year__period=tree.period),
         "cell_year__cell",
@@ -343,22 +351,24 @@ def _prompted(tree: YearTree, path: str, length: int):
     prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
         prefix=path_prefix(path_field, length)
     )
+    keys = ("prefix", "issuing_level") if by_level else ("prefix",)
     persons = (
         prompts.filter(assessment__isnull=False)
         .order_by()
-        .values_list("prefix")
+        .values_list(*keys)
         .annotate(n=Count("assessment", distinct=True))
     )
-    for prefix, n in persons:
-        yield "members", prefix, n
+    for prefix, *level, n in persons:
+        yield ("members", prefix, *level, n)
     collectives = (
         prompts.filter(assessment__isnull=True)
         .order_by()
-        .values_list("prefix", "cell_year__cell__kind")
+        .values_list(*keys, "cell_year__cell__kind")
         .annotate(n=Count("cell_year", distinct=True))
     )
-    counted: dict[tuple[str, str], int] = defaultdict(int)
-    for prefix, kind, n in collectives:
-        counted[("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots", prefix)] += n
-    for (section, prefix), n in counted.items():
-        yield section, prefix, n
+    counted: dict[tuple, int] = defaultdict(int)
+    for prefix, *level, kind, n in collectives:
+        section = "cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"
+        counted[(section, prefix, *level)] += n
+    for key, n in counted.items():
+        yield (*key, n)
