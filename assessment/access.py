@@ -146,6 +146,35 @@ def can_decide_for_superior(user: AbstractBaseUser, superior: Organization) -> b
     )
 
 
+def can_issue_prompts(user: AbstractBaseUser, unit: Organization) -> bool:
+    """Review prompts from above (step 1, R28) are given by the committee of a province or of a
+    superior committee, through its board (the province's board for the province)."""
+    from .models import PROMPT_LEVEL_OF_KIND
+
+    return unit.kind in PROMPT_LEVEL_OF_KIND and can_decide_for_superior(user, unit)
+
+
+def get_prompt_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False):
+    """A review prompt: seen by whoever sees its cell, and by the member it is given to (their
+    own); 404 otherwise. Answering (`write`) is for that member, or the cell secretary entering
+    the answer from paper (403 for others)."""
+    from .models import InputKind, ReviewInput
+
+    prompt = (
+        ReviewInput.objects.filter(kind=InputKind.PROMPT, pk=pk)
+        .select_related("cell_year__cell", "cell_year__period", "assessment__member", "issuer")
+        .first()
+    )
+    if prompt is None:
+        raise Http404
+    own = prompt.assessment_id is not None and prompt.assessment.member.user_id == user.pk
+    if not own and not visible_organizations(user).filter(pk=prompt.cell_year.cell_id).exists():
+        raise Http404
+    if write and not (own or can_enter_cell_work(user, prompt.cell_year.cell)):
+        raise PermissionDenied
+    return prompt
+
+
 def rerating_grounds_for_user(user: AbstractBaseUser, assessment: MemberAssessment) -> list[str]:
     """R9: the grounds on which `user` may re-rate a locked result: those the year's rule set
     admits, issued by a body the user decides for (the body that decided the result; the

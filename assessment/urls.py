@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import views, views_collectives, views_documents, views_meetings, views_years
+from . import (
+    views,
+    views_collectives,
+    views_documents,
+    views_meetings,
+    views_prompts,
+    views_years,
+)
 
 app_name = "assessment"
 urlpatterns = [
     path("years/<int:year>/cells/<int:pk>/", views.cell_year_view, name="cell_year"),
     path("years/<int:year>/cells/<int:pk>/open/", views.cell_year_open_view, name="cell_year_open"),
     path("years/<int:year>/cells/<int:pk>/inputs/", views.inputs_view, name="inputs"),
+    path("years/<int:year>/units/<int:pk>/prompts/", views_prompts.prompts_view, name="prompts"),
+    path("prompts/<int:pk>/", views_prompts.prompt_answer_view, name="prompt_answer"),
     path("years/<int:year>/cells/<int:pk>/report/", views.cell_report_view, name="cell_report"),
     path("years/<int:year>/cells/<int:pk>/meeting/", views.meeting_view, name="meeting"),
     path(

@@ -18,7 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessment import cell_year as work
 from assessment.collectives import collective_year_open
 from assessment.grassroots import grassroots_year_open
-from assessment.models import CellMeeting, Decision, MemberAssessment, Period
+from assessment.models import (
+    CellMeeting,
+    Decision,
+    InputKind,
+    MemberAssessment,
+    Period,
+    PromptLevel,
+    ReviewInput,
+)
 from organizations.models import CollectiveKind, Kind, LeadershipCollective, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -203,6 +211,15 @@ EXPECTED = {
         CELL_ENTRY_REDIRECT | {"member": 403},
     ),
     "assessment:rerate": ("assessment", RERATE, RERATE),
+    # Issue 14 item 7: a committee above the grassroots gives prompts on its own page (its
+    # board; the province's board on the province's page); the reviewee or the cell's
+    # secretary answers (an empty POST shows the form again).
+    "assessment:prompts": ("superior", SUPERIOR_READ, SUPERIOR),
+    "assessment:prompt_answer": (
+        "prompt",
+        READ_OWN,
+        codes(committee=403, district=403, provincial=403),
+    ),
     "reports:summary": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:summary_document": ("cell_doc", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:progress": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
@@ -328,6 +345,7 @@ class Scope:
     cell_meeting: object = None
     collective: object = None
     collective_row: object = None
+    prompt: object = None
 
 
 @pytest.fixture
@@ -422,7 +440,21 @@ def world(
             period=period, collective=scope.collective, by=None
         )
     own.collective, own.collective_row = inside.collective, inside.collective_row
+    inside.prompt = own.prompt = prompt_to(own.assessment)
+    outside.prompt = prompt_to(outside_assessment)
     return users, inside, own, outside
+
+
+def prompt_to(assessment):
+    return ReviewInput.objects.create(
+        cell_year=assessment.cell_year,
+        assessment=assessment,
+        kind=InputKind.PROMPT,
+        issuing_level=PromptLevel.SUPERIOR,
+        source="Ban Thường vụ Huyện ủy",
+        given_on=datetime.date(2025, 11, 20),
+        text="Làm rõ trách nhiệm",
+    )
 
 
 def export_job(user, unit, period):
@@ -474,6 +506,7 @@ def args_for(kind, scope):
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "collective": [2025, scope.collective.pk],
         "collective_return": [2025, scope.superior.pk, scope.collective_row.pk],
+        "prompt": [scope.prompt.pk],
     }[kind]
 
 
