@@ -3,7 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-test services demo serve test lint benchmark benchmark-meetings mutation
+.PHONY: install install-test services demo serve test lint benchmark benchmark-meetings benchmark-load mutation
 
 install:
 	scripts/bootstrap.sh install
@@ -57,3 +57,9 @@ mutation: install
 
 benchmark-meetings: install-test services  # issue 16: a year of meetings, province scale
 	$(PY) benchmarks/meetings.py
+
+# Issue 18: 100 secretaries and 10 board users on the production server (gunicorn, loopback only,
+# bounded: 10 s warm-up + 120 s), throughput and p50/p95/p99 per page. LOAD_ARGS=--reuse keeps the seed.
+LOAD_ARGS ?=
+benchmark-load: install-test services
+	$(PY) benchmarks/load.py $(LOAD_ARGS)

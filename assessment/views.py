@@ -92,7 +92,12 @@ def cell_year_view(request, year: int, pk: int):
         {
             "cell_year": cell_year,
             "assessments": cell_year.assessments.select_related(
-                "member", "self_level", "proposed_level", "decided_level", "decision__issuer"
+                "member",
+                "self_level",
+                "proposed_level",
+                "decided_level",
+                "decision__issuer",
+                "decision__period",
             ).order_by(*name_order("member__full_name"), "pk"),
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary),

@@ -26,6 +26,8 @@ ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 def clean_text(value: str) -> str:
     """`value` in NFC, without invisible or bidi control characters, odd spaces made plain.
     Takes and returns str; nothing is trimmed (forms and the import trim)."""
+    if value.isascii():  # every character the patterns change is outside ASCII (issue 18)
+        return value
     value = INVISIBLE.sub("", value)
     value = ODD_SPACES.sub(" ", value)
     return unicodedata.normalize("NFC", value)

@@ -15,6 +15,7 @@ error down to the column matters more; plain functions over openpyxl rows say it
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import zipfile
@@ -23,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessment import machine
@@ -50,9 +52,10 @@ from assessment.models import (
 )
 from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
 from assessment.services import period_create, rule_set_for_year
-from members.models import MSG_NOT_A_CELL, Gender, Member
+from members.models import MSG_NOT_A_CELL, Gender, Member, member_record_errors
 from members.services import member_transfer
 from organizations.access import can_manage, is_administrator
+from organizations.bulk import AuditSql, staged_insert
 from organizations.database import ANALYZE_AFTER_ROWS, refresh_statistics
 from organizations.models import (
     CELL_KINDS,
@@ -230,6 +233,8 @@ class Errors(list):
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most cells: the other cases below only for the others
+        return clean_text(value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -256,8 +261,20 @@ def _date(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
-        return datetime.datetime.strptime(value.strip(), DATE_FORMAT).date()
+        return _text_date(value.strip())
     raise ValueError(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_date(text: str) -> datetime.date:
+    """dd/mm/yyyy (one or two digits for the day and month, as strptime takes them), read
+    without strptime, which took a third of a 100,000-member import (issue 18)."""
+    day, month, year = text.split("/")  # ValueError unless exactly three parts
+    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+        raise ValueError(text)
+    if not (len(day) <= 2 and len(month) <= 2 and day.isascii() and month.isascii()):
+        raise ValueError(text)
+    return datetime.date(int(year), int(month), int(day))
 
 
 # Issue 13 item 15: the Vietnamese words people write in coded columns, held here so that the
@@ -316,12 +333,25 @@ def _vi_labels(choices) -> str:
 @dataclass
 class Sheet:
     name: str
-    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, header → value)
+    rows: list[tuple[int, tuple]]  # (Excel row number, values in the order of `columns`)
+    columns: tuple[str, ...] = ()
     hidden: bool = False
     hidden_rows: set[int] = field(default_factory=set)
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)  # without a value
+    errors_at: dict[tuple[int, str], str] = field(default_factory=dict)  # error cells (#N/A)
+    filled: set[tuple[int, str]] = field(default_factory=set)  # formulas with a value
     flagged: set[tuple[int, str]] = field(default_factory=set)  # cells already explained
     cell_errors: Errors = field(default_factory=lambda: Errors())  # checked with the rows
+    # DangVien rows are parsed as they are read (a MemberRow each, not the raw values), so that
+    # 100,000 members are held once (issue 18); their errors wait here for the check.
+    parse: Any = None
+    row_errors: Errors = field(default_factory=lambda: Errors())
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each row as (Excel row number, header → value), one dict at a time."""
+        columns = self.columns
+        for number, values in self.rows:
+            yield number, dict(zip(columns, values, strict=True))
 
 
 # Columns that hold identifiers: a number cell there has lost what was typed (Excel drops the
@@ -354,14 +384,189 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _read_sheet(worksheet, name: str, errors: Errors, ignored: list[str]) -> Sheet:
-    # The size a file claims for a sheet may be wrong; read every row it really holds.
-    worksheet.reset_dimensions()
-    rows = worksheet.iter_rows(values_only=True)
+# --- The package: parts, caps, and what calamine does not say ---------------------------------
+
+# Checked on the package before python-calamine reads it (issue 18): calamine holds the shared
+# strings and each sheet's range of cells in memory, a range being rows × columns whether the
+# cells are filled or not, so one cell typed at XFD1048576 would ask for billions of cells. A
+# province has some 300,000 members; its DangVien sheet has 7 columns and 3 texts a row.
+MAX_SHARED_STRINGS = 2_000_000
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_COLUMNS = 64
+MAX_CELLS = 4_000_000  # rows × columns of one sheet
+MSG_TOO_MANY_STRINGS = _(
+    "The workbook holds %(count)s distinct texts (%(size)s); at most %(max)s can be read. Split "
+    "it into smaller workbooks."
+)
+MSG_TOO_MANY_COLUMNS = _(
+    "The sheet %(sheet)s reaches column %(column)s; an import reads at most %(max)s columns. "
+    "Delete the columns to the right of the data."
+)
+MSG_TOO_MANY_CELLS = _(
+    "The sheet %(sheet)s spans %(rows)s rows by %(columns)s columns; at most %(max)s cells can "
+    "be read. Delete what lies below or to the right of the data, or split the workbook."
+)
+SCAN_CHUNK = 1 << 20
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Each pattern starts with a literal, which the regular expression engine finds at C speed.
+ROW_REF = re.compile(rb'row [^>]*?r="(\d+)"')
+SHARED_STRING = re.compile(rb"<(?:\w+:)?si[ >/]")
+FORMULA_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")  # <f> or <x:f> (a namespace prefix)
+HIDDEN_ROW = re.compile(rb'hidden="(?:1|true)"')
+CELL_REF = re.compile(rb' r="([A-Z]+)\d')
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _wider(columns: int) -> re.Pattern:
+    """A cell reference beyond `columns` (fewer than 26): found at C speed in a chunk of XML."""
+    return re.compile(
+        rb'<(?:\w+:)?c r="(?:[A-Z]{2}|[%s-Z])' % _column_letters(columns + 1).encode()
+    )
+
+
+@dataclass
+class PartScan:
+    rows: int = 0
+    columns: int = 0
+    details: bool = False  # formulas, error cells or hidden rows: read them (_cell_details)
+
+
+def _scan_part(package: zipfile.ZipFile, part: str) -> PartScan:
+    """The last row, the last column and whether there are formulas, error cells or hidden rows,
+    from the sheet's XML read in chunks (never all of it in memory)."""
+    scan, tail, wider = PartScan(), b"", None
+    with package.open(part) as source:
+        while chunk := source.read(SCAN_CHUNK):
+            text = tail + chunk
+            scan.rows = max([scan.rows, *map(int, ROW_REF.findall(text))])
+            if wider is None or wider.search(text):
+                found = [_column_number(c.decode()) for c in CELL_REF.findall(text)]
+                scan.columns = max([scan.columns, *found])
+                wider = _wider(scan.columns) if scan.columns < 26 else None
+            scan.details = scan.details or _has_details(text)
+            tail = chunk[-512:]
+    return scan
+
+
+def _has_details(text: bytes) -> bool:
+    """Whether a chunk of sheet XML has a formula, an error cell or a hidden row (a false alarm
+    only costs the detailed reading)."""
+    return (
+        b't="e"' in text
+        or any(mark in text for mark in FORMULA_MARKS)
+        or (b"hidden=" in text and HIDDEN_ROW.search(text) is not None)
+    )
+
+
+def _shared_strings(package: zipfile.ZipFile, part: str | None) -> tuple[int, int]:
+    """How many distinct texts the workbook holds and how many bytes they take unpacked."""
+    if part is None or part not in package.namelist():
+        return 0, 0
+    size = package.getinfo(part).file_size
+    if size > MAX_SHARED_STRINGS_BYTES:
+        return size, size  # refused on its size, without being read
+    count = 0
+    with package.open(part) as source:
+        while chunk := source.read(SCAN_CHUNK):
+            count += len(SHARED_STRING.findall(chunk))  # one cut at a chunk's end is no matter
+    return count, size
+
+
+def _part_name(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    parts: list[str] = []
+    for step in f"{base}/{target}".split("/"):
+        if step == "..":
+            parts.pop() if parts else None
+        elif step and step != ".":
+            parts.append(step)
+    return "/".join(parts)
+
+
+def _package_parts(package: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """{sheet title: its XML part} and the shared strings' part, from the workbook's XML."""
+    from openpyxl.xml.functions import fromstring  # defusedxml's parser when installed
+
+    root = fromstring(package.read("_rels/.rels"))
+    book = next(
+        _part_name("", r.get("Target"))
+        for r in root.iter(f"{PACKAGE_REL_NS}Relationship")
+        if r.get("Type", "").endswith("/officeDocument")
+    )
+    folder, _slash, name = book.rpartition("/")
+    rels = fromstring(package.read(f"{folder}/_rels/{name}.rels"))
+    targets = {
+        r.get("Id"): (_part_name(folder, r.get("Target")), r.get("Type", ""))
+        for r in rels.iter(f"{PACKAGE_REL_NS}Relationship")
+    }
+    sheets = {
+        s.get("name"): targets[s.get(f"{REL_NS}id")][0]
+        for s in fromstring(package.read(book)).iter(f"{MAIN_NS}sheet")
+        if s.get(f"{REL_NS}id") in targets
+    }
+    strings = next((t for t, kind in targets.values() if kind.endswith("/sharedStrings")), None)
+    # calamine also finds the shared strings where Excel puts them, listed or not
+    fallback = next((n for n in package.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+    return sheets, strings or fallback
+
+
+def _cell_details(package: zipfile.ZipFile, part: str, sheet: Sheet, columns: dict[int, str]):
+    """The formulas, error cells and hidden rows of a sheet (issue 13 item 13), which calamine
+    reads as empty cells: a workbook saved by a program that does not calculate keeps formulas
+    without values. `columns` maps the read columns' numbers (from 1) to their headers."""
+    from openpyxl.xml.functions import iterparse
+
+    with package.open(part) as source:
+        for _event, element in iterparse(source, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "row":
+                if element.get("hidden") in ("1", "true"):
+                    sheet.hidden_rows.add(int(element.get("r", 0)))
+                element.clear()
+                continue
+            if tag != "c":
+                continue
+            ref = element.get("r", "")
+            letters = ref.rstrip("0123456789")
+            column = columns.get(_column_number(letters)) if letters else None
+            if column is not None:
+                number = int(ref[len(letters) :])
+                value = element.find(f"{MAIN_NS}v")
+                formula = element.find(f"{MAIN_NS}f")
+                if element.get("t") == "e" and value is not None and value.text:
+                    sheet.errors_at[(number, column)] = value.text
+                elif formula is not None and (value is None or not value.text):
+                    sheet.formulas[(number, column)] = f"={formula.text or ''}"
+            element.clear()
+
+
+def _read_sheet(calamine_sheet, errors: Errors, ignored: list[str], sheet: Sheet, details):
+    """Read the sheet's rows into `sheet` as tuples in the order of `sheet.columns`; `details`
+    (the package and the sheet's part) when it has formulas, error cells or hidden rows."""
+    name = sheet.name
+    top, left = calamine_sheet.start or (0, 0)
+    rows = calamine_sheet.iter_rows()
+    first = [None] * left + list(next(rows, [])) if top == 0 else []
     # "Số thẻ  đảng viên" with a doubled or non-breaking space, or " Họ và tên" in capitals,
     # is still the column: headers are matched after trimming and case folding (item 12).
-    header = [_key(v) for v in next(rows, ())]
-    wanted = {_key(c): c for c in HEADERS[name]}
+    header = [_key(v) for v in first]
     for column in HEADERS[name]:
         if _key(column) not in header:
             errors.add(name, 1, column, MSG_MISSING_HEADER)
@@ -373,79 +578,54 @@ def _read_sheet(worksheet, name: str, errors: Errors, ignored: list[str]) -> She
     for key in header:
         if key and key not in wanted:
             ignored.append(str(MSG_IGNORED_COLUMN % {"sheet": name, "column": key}))
-    sheet = Sheet(name, [], hidden=worksheet.sheet_state != "visible")
-    for number, values in enumerate(rows, start=2):
+    sheet.columns = tuple(positions)
+    if details is not None:
+        _cell_details(*details, sheet, {i + 1: c for c, i in positions.items()})
+    indexes = [positions[c] - left for c in sheet.columns]
+    identifiers = [c in IDENTIFIER_COLUMNS for c in sheet.columns]
+    width = calamine_sheet.width
+    for number, values in enumerate(rows, start=top + 2 if top == 0 else top + 1):
         if number > MAX_ROWS + 1:
             errors.append(file_error(MSG_TOO_MANY_ROWS % {"sheet": name, "max": MAX_ROWS}))
             break
-        if all(_text(v) == "" for v in values):
-            continue
-        row = {c: values[i] if i < len(values) else None for c, i in positions.items()}
-        for column, value in row.items():
-            found = sheet.cell_errors
-            if column in IDENTIFIER_COLUMNS and _is_number(value):
-                found.add(name, number, column, MSG_NUMBER_IDENTIFIER, value=_text(value))
-            elif isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-                found.add(name, number, column, MSG_CELL_ERROR, value=value.strip())
-            else:
-                continue
-            row[column] = None
-            sheet.flagged.add((number, column))
-        sheet.rows.append((number, row))
-    return sheet
-
-
-DETAIL_MARKS = re.compile(rb'<f[ >/]|<row [^>]*hidden="(?:1|true)"')
-
-
-def _has_formulas_or_hidden_rows(worksheet) -> bool:
-    """Scan the sheet's XML in chunks (never all of it in memory) for a formula or a hidden
-    row."""
-    tail = b""
-    with worksheet._get_source() as source:
-        while chunk := source.read(1 << 20):
-            if DETAIL_MARKS.search(tail + chunk):
-                return True
-            tail = chunk[-512:]
-    return False
-
-
-def _cell_details(book, worksheet, sheet: Sheet, positions: dict[str, int]) -> None:
-    """The formulas without a computed value and the hidden rows of `sheet` (item 13), read
-    again from the sheet's XML only when it has formulas or hidden rows: a workbook saved by a
-    program that does not calculate (or with calculation off) keeps formulas without values,
-    which openpyxl's values-only reading gives as empty cells."""
-    from openpyxl.worksheet._reader import WorkSheetParser  # openpyxl's own row parser
-
-    if not _has_formulas_or_hidden_rows(worksheet):
-        return
-    columns = {index + 1: name for name, index in positions.items()}
-    with worksheet._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            worksheet._shared_strings,
-            data_only=False,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
+        row = tuple(
+            (values[i] if values[i] != "" else None) if 0 <= i < width else None for i in indexes
         )
-        for number, cells in parser.parse():
-            for cell in cells:
-                column = columns.get(cell["column"])
-                if column and cell["data_type"] == "f":
-                    sheet.formulas[(number, column)] = str(cell["value"])
-        sheet.hidden_rows = {
-            int(r)
-            for r, attrs in parser.row_dimensions.items()
-            if attrs.get("hidden") in ("1", "true")
-        }
-    # A formula with a cached value was read as that value: only empty ones need a word.
-    values = dict(sheet.rows)
-    sheet.formulas = {
-        (n, c): f
-        for (n, c), f in sheet.formulas.items()
-        if n in values and values[n].get(c) is None
-    }
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        if (
+            sheet.formulas
+            or sheet.errors_at
+            or any(
+                (identifier and _is_number(v)) or (isinstance(v, str) and v.strip() in EXCEL_ERRORS)
+                for identifier, v in zip(identifiers, row, strict=True)
+            )
+        ):
+            row = _flag_cells(sheet, number, row)
+        sheet.rows.append(sheet.parse(number, row) if sheet.parse else (number, row))
+    sheet.formulas = {p: f for p, f in sheet.formulas.items() if p not in sheet.filled}
+    sheet.filled = set()
+
+
+def _flag_cells(sheet: Sheet, number: int, row: tuple) -> tuple:
+    """Cells that are not what they seem (item 11, item 13), each with its own message; their
+    value is dropped, so that no other message is given about them."""
+    found, values = sheet.cell_errors, list(row)
+    for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
+        error = sheet.errors_at.get((number, column))
+        if (number, column) in sheet.formulas and value is not None:
+            sheet.filled.add((number, column))  # a formula with its computed value
+        if error is None and isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            error = value.strip()
+        if column in IDENTIFIER_COLUMNS and _is_number(value):
+            found.add(sheet.name, number, column, MSG_NUMBER_IDENTIFIER, value=_text(value))
+        elif error is not None:
+            found.add(sheet.name, number, column, MSG_CELL_ERROR, value=error)
+        else:
+            continue
+        values[index] = None
+        sheet.flagged.add((number, column))
+    return tuple(values)
 
 
 def _explained(errors: Errors, sheets: dict[str, Sheet]) -> Errors:
@@ -544,16 +724,37 @@ def _package_problem(handle: IO[bytes]) -> str | None:
 
 
 def _sheets(handle: IO[bytes], errors: Errors, ignored: list[str]) -> dict[str, Sheet]:
+    """The known sheets, read by python-calamine (issue 18) once the package has passed the
+    caps on shared strings, rows and columns; openpyxl's safe XML parser reads only what
+    calamine does not say (formulas without a value, error cells, hidden rows)."""
     try:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on a package that is not a workbook
+        package = zipfile.ZipFile(handle)
+        parts, strings = _package_parts(package)
+        handle.seek(0)
+        book = CalamineWorkbook.from_filelike(handle)
+        visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
+    except Exception:  # a package that is not a workbook fails in many ways
         errors.append(file_error(MSG_NOT_XLSX))
+        return {}
+    count, size = _shared_strings(package, strings)
+    if count > MAX_SHARED_STRINGS or size > MAX_SHARED_STRINGS_BYTES:
+        number = f"{count:,}".replace(",", ".")
+        errors.append(
+            file_error(
+                MSG_TOO_MANY_STRINGS
+                % {
+                    "count": number,
+                    "size": filesizeformat(size),
+                    "max": f"{MAX_SHARED_STRINGS:,}".replace(",", "."),
+                }
+            )
+        )
         return {}
     # Sheet names are matched after trimming and case folding ("DangVien ", "dangvien"); every
     # other sheet is named in the report as ignored (item 12).
     known = {_key(name): name for name in HEADERS}
     found: dict[str, list[str]] = {}
-    for title in book.sheetnames:
+    for title in book.sheet_names:
         if _key(title) in known:
             found.setdefault(known[_key(title)], []).append(title)
         else:
@@ -565,21 +766,50 @@ def _sheets(handle: IO[bytes], errors: Errors, ignored: list[str]) -> dict[str, 
                 names = ", ".join(f"“{t}”" for t in titles)
                 errors.append(file_error(MSG_DUPLICATE_SHEET % {"sheet": name, "names": names}))
                 continue
-            worksheet = book[titles[0]]
-            sheets[name] = _read_sheet(worksheet, name, errors, ignored)
-            header = [_key(v) for v in next(worksheet.iter_rows(values_only=True), ())]
-            positions = {c: header.index(_key(c)) for c in HEADERS[name] if _key(c) in header}
-            _cell_details(book, worksheet, sheets[name], positions)
+            title = titles[0]
+            scan = _scan_part(package, parts[title])
+            if problem := _size_problem(name, scan):
+                errors.append(file_error(problem))
+                continue
+            sheet = Sheet(name, [], hidden=not visible.get(title, True))
+            if name == SHEET_MEMBERS:
+                sheet.parse = _member_parser(sheet)
+            details = (package, parts[title]) if scan.details else None
+            _read_sheet(book.get_sheet_by_name(title), errors, ignored, sheet, details)
+            sheets[name] = sheet
     except Exception:  # a damaged sheet inside a valid package
         errors.append(file_error(MSG_NOT_XLSX))
         return {}
     finally:
         book.close()
+        package.close()
     if not sheets and not errors:
         errors.append(file_error(MSG_NO_SHEETS % {"sheets": ", ".join(HEADERS)}))
     elif not errors and not any(sheet.rows for sheet in sheets.values()):
         errors.append(file_error(MSG_NO_ROWS))
     return sheets
+
+
+def _size_problem(name: str, scan: PartScan) -> str | None:
+    """Why a sheet is refused before calamine reads it (MAX_ROWS, MAX_COLUMNS, MAX_CELLS)."""
+    if scan.rows > MAX_ROWS + 1:
+        return str(MSG_TOO_MANY_ROWS % {"sheet": name, "max": f"{MAX_ROWS:,}".replace(",", ".")})
+    if scan.columns > MAX_COLUMNS:
+        return str(
+            MSG_TOO_MANY_COLUMNS
+            % {"sheet": name, "column": _column_letters(scan.columns), "max": MAX_COLUMNS}
+        )
+    if scan.rows * scan.columns > MAX_CELLS:
+        return str(
+            MSG_TOO_MANY_CELLS
+            % {
+                "sheet": name,
+                "rows": f"{scan.rows:,}".replace(",", "."),
+                "columns": scan.columns,
+                "max": f"{MAX_CELLS:,}".replace(",", "."),
+            }
+        )
+    return None
 
 
 # --- Parsed rows ------------------------------------------------------------------------------
@@ -597,13 +827,17 @@ class UnitRow:
     signing: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberRow:
     row: int
     card: str
-    fields: dict[str, Any]
+    values: tuple  # in the order of MEMBER_FIELDS
     cell_code: str
     existing: Member | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(zip(MEMBER_FIELDS, self.values, strict=True))
 
 
 @dataclass
@@ -663,10 +897,18 @@ def _chunks(values: Iterable, size: int = 5000) -> Iterator[list]:
         yield values[start : start + size]
 
 
+def _among(values: list[str]) -> list[str] | RawSQL:
+    """The right side of an `__in` lookup over many values: on PostgreSQL one array parameter
+    (Django and psycopg spent some 10 s preparing 100,000 placeholders, issue 18)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", [values])
+    return values
+
+
 def _existing_units(codes: set[str]) -> dict[str, Organization]:
     found = {}
     for chunk in _chunks(codes):
-        for unit in Organization.objects.annotate(key=Upper("code")).filter(key__in=chunk):
+        for unit in Organization.objects.annotate(key=Upper("code")).filter(key__in=_among(chunk)):
             found[unit.key] = unit
     return found
 
@@ -674,7 +916,8 @@ def _existing_units(codes: set[str]) -> dict[str, Organization]:
 def _existing_members(cards: set[str]) -> dict[str, Member]:
     found = {}
     for chunk in _chunks(cards):
-        for member in Member.objects.filter(card_number__in=chunk).select_related("cell"):
+        members = Member.objects.filter(card_number__in=_among(chunk)).select_related("cell")
+        for member in members:
             found[member.card_number] = member
     return found
 
@@ -687,7 +930,7 @@ def _in_scope(by: AbstractBaseUser | None, unit: Organization) -> bool:
 def _parse_units(sheet: Sheet, errors: Errors) -> dict[str, UnitRow]:
     kinds = _labels(Kind)
     units: dict[str, UnitRow] = {}
-    for number, values in sheet.rows:
+    for number, values in sheet.records():
         code = _text(values.get(COL_CODE)).upper()
         parent = _text(values.get(COL_PARENT)).upper()
         name = _text(values.get(COL_NAME))
@@ -805,7 +1048,10 @@ def _unit_kind(code: str, units: dict[str, UnitRow], plan: Plan) -> str | None:
     return existing.kind if existing else None
 
 
-def _parse_member(number: int, values: dict, genders: dict, errors: Errors) -> MemberRow:
+def _parse_member(
+    number: int, values: dict, genders: dict, errors: Errors, today: datetime.date
+) -> MemberRow:
+    """One DangVien row checked by plain functions (no model instance, issue 18)."""
     place = (SHEET_MEMBERS, number)
     fields: dict[str, Any] = {}
     card = _text(values.get(COL_CARD))
@@ -822,12 +1068,13 @@ def _parse_member(number: int, values: dict, genders: dict, errors: Errors) -> M
     fields["full_name"] = _text(values.get(COL_FULL_NAME))
     gender_text = _text(values.get(COL_GENDER))
     fields["gender"] = genders.get(_key(gender_text))
+    cell = _text(values.get(COL_CELL))
     for column, value in (
         (COL_CARD, card),
         (COL_FULL_NAME, fields["full_name"]),
         (COL_GENDER, gender_text),
-        (COL_CELL, _text(values.get(COL_CELL))),
-        (COL_ADMISSION, _text(values.get(COL_ADMISSION))),
+        (COL_CELL, cell),
+        (COL_ADMISSION, fields["admission_date"] or _text(values.get(COL_ADMISSION))),
     ):
         if not value:
             errors.add(*place, column, MSG_REQUIRED)
@@ -835,12 +1082,24 @@ def _parse_member(number: int, values: dict, genders: dict, errors: Errors) -> M
         errors.add(
             *place, COL_GENDER, MSG_BAD_GENDER, value=gender_text, choices=_vi_labels(Gender)
         )
-    if len(fields["full_name"]) > Member._meta.get_field("full_name").max_length:
-        errors.add(*place, COL_FULL_NAME, MSG_TOO_LONG, max=120)
-    _member_rules(card, fields, place, errors)
-    return MemberRow(number, card, fields, _text(values.get(COL_CELL)).upper())
+    if len(fields["full_name"]) > FULL_NAME_MAX:
+        errors.add(*place, COL_FULL_NAME, MSG_TOO_LONG, max=FULL_NAME_MAX)
+    _member_rules(card, fields, place, errors, today)
+    return MemberRow(number, card, tuple(fields[n] for n in MEMBER_FIELDS), cell.upper())
 
 
+def _member_parser(sheet: Sheet):
+    """The DangVien rows' parser, called by _read_sheet with each row's values."""
+    genders, today = _labels(Gender), timezone.localdate()
+
+    def parse(number: int, values: tuple) -> MemberRow:
+        record = dict(zip(sheet.columns, values, strict=True))
+        return _parse_member(number, record, genders, sheet.row_errors, today)
+
+    return parse
+
+
+FULL_NAME_MAX = Member._meta.get_field("full_name").max_length
 MEMBER_COLUMNS = {
     "card_number": COL_CARD,
     "birth_date": COL_BIRTH,
@@ -849,26 +1108,31 @@ MEMBER_COLUMNS = {
 }
 
 
-def _member_rules(card: str, fields: dict, place: tuple[str, int], errors: Errors) -> None:
-    """The member record's own rules (card format, date order), from Member.clean."""
+def _member_rules(
+    card: str, fields: dict, place: tuple[str, int], errors: Errors, today: datetime.date
+) -> None:
+    """The member record's own rules (card format, date order): members.models'
+    member_record_errors, the same that Member.clean applies, without a model instance."""
     if not card:
         return
-    probe = Member(card_number=card, **{k: v for k, v in fields.items() if k != "gender"})
-    try:
-        probe.clean()
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                errors.add(*place, MEMBER_COLUMNS.get(name, COL_CARD), message)
+    found = member_record_errors(
+        card_number=card,
+        birth_date=fields["birth_date"],
+        admission_date=fields["admission_date"],
+        full_membership_date=fields["full_membership_date"],
+        today=today,
+    )
+    for name, message in found.items():
+        errors.add(*place, MEMBER_COLUMNS.get(name, COL_CARD), message)
 
 
 def _check_members(
     sheet: Sheet, units, plan: Plan, by, errors: Errors, *, result_cards: set[str]
 ) -> None:
     rows: dict[str, MemberRow] = {}
-    genders = _labels(Gender)
-    for number, values in sheet.rows:
-        row = _parse_member(number, values, genders, errors)
+    errors.extend(sheet.row_errors)
+    for row in sheet.rows:
+        number = row.row
         if not row.card:
             continue
         if row.card in rows:
@@ -906,7 +1170,7 @@ def _check_member(row: MemberRow, units, plan: Plan, by, errors: Errors) -> None
 
 def _result_refs(sheet: Sheet | None) -> tuple[set[str], set[str]]:
     codes, cards = set(), set()
-    for _number, values in sheet.rows if sheet else []:
+    for _number, values in sheet.records() if sheet else []:
         target = _key(values.get(COL_TARGET))
         ident = _text(values.get(COL_ID))
         (codes if target == TARGET_UNIT else cards).add(
@@ -1034,7 +1298,7 @@ def _mark(place, mark, reason, target, rule_set, levels: Levels, errors: Errors)
 
 def _check_results(sheet: Sheet, units, members_rows, plan: Plan, by, errors: Errors) -> None:
     levels, seen, results = Levels(), {}, []
-    for number, values in sheet.rows:
+    for number, values in sheet.records():
         row = _parse_result(number, values, plan, levels, errors)
         if row is None:
             continue
@@ -1152,9 +1416,7 @@ def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
         return plan
     units = _parse_units(sheets[SHEET_UNITS], errors) if SHEET_UNITS in sheets else {}
     result_codes, result_cards = _result_refs(sheets.get(SHEET_RESULTS))
-    member_cells = {
-        _text(v.get(COL_CELL)).upper() for _n, v in sheets.get(SHEET_MEMBERS, Sheet("", [])).rows
-    }
+    member_cells = {row.cell_code for row in sheets.get(SHEET_MEMBERS, Sheet("", [])).rows}
     plan.organizations = _existing_units(
         set(units) | {u.parent_code for u in units.values()} | member_cells | result_codes
     )
@@ -1164,7 +1426,7 @@ def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
     else:
         plan.known_members = _existing_members(result_cards)
     if SHEET_RESULTS in sheets:
-        years = {y for _n, v in sheets[SHEET_RESULTS].rows if (y := _year(v.get(COL_YEAR)))}
+        years = {y for _n, v in sheets[SHEET_RESULTS].records() if (y := _year(v.get(COL_YEAR)))}
         plan.periods = {
             p.year: p for p in Period.objects.filter(year__in=years).select_related("rule_set")
         }
@@ -1211,24 +1473,53 @@ def _write_units(plan: Plan, by, reason: str) -> dict[str, Organization]:
 MEMBER_FIELDS = ["full_name", "birth_date", "gender", "admission_date", "full_membership_date"]
 
 
+@dataclass(frozen=True, slots=True)
+class NewMember:
+    """What the results of a member created by this import need (no model instance each)."""
+
+    pk: int
+    cell_id: int
+    holds_leadership_post: bool = False
+    outside_political_system: bool = False
+
+
+MEMBER_AUDIT = AuditSql(
+    object_repr="t.full_name || ' (' || t.card_number || ')'",
+    unit_path="u.path",
+    joins="JOIN organizations_organization u ON u.id = t.cell_id",
+)
+
+
 def _write_members(plan: Plan, units: dict[str, Organization], by, reason: str) -> dict:
-    """New members in bulk; changed ones updated; a new cell is a transfer (R16)."""
-    members = dict(plan.known_members)
+    """New members set-wise (staged_insert: COPY, history and audit rows); changed ones
+    updated; a new cell is a transfer (R16). Returns {card: Member or NewMember}."""
+    members: dict[str, Any] = dict(plan.known_members)
     new, changed, moves = [], [], []
     for row in plan.members:
         cell = units[row.cell_code]
         member = row.existing
         if member is None:
-            members[row.card] = Member(card_number=row.card, cell=cell, **row.fields)
-            new.append(members[row.card])
+            new.append((row, cell.pk))
             continue
-        if any(getattr(member, name) != row.fields[name] for name in MEMBER_FIELDS):
+        fields = row.fields
+        if any(getattr(member, name) != fields[name] for name in MEMBER_FIELDS):
             for name in MEMBER_FIELDS:
-                setattr(member, name, row.fields[name])
+                setattr(member, name, fields[name])
             changed.append(member)
         if member.cell_id != cell.pk:
             moves.append((member, cell))
-    bulk_create_with_history(new, Member, default_user=by, default_change_reason=reason)
+    if new:
+        inserted = staged_insert(
+            model=Member,
+            columns=["card_number", "cell_id", *MEMBER_FIELDS],
+            rows=((row.card, cell_id, *row.values) for row, cell_id in new),
+            keys=["card_number"],
+            by=by,
+            reason=reason,
+            audit=MEMBER_AUDIT,
+            returning=["id", "card_number", "cell_id"],
+        )
+        members.update((card, NewMember(pk, cell_id)) for pk, card, cell_id in inserted)
     bulk_update_with_history(
         changed, Member, MEMBER_FIELDS, default_user=by, default_change_reason=reason
     )
@@ -1308,28 +1599,70 @@ def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[i
     return hosts
 
 
+RESULT_AUDIT = AuditSql(
+    object_repr="m.full_name || ' (' || m.card_number || ') ' || %s",
+    unit_path="u.path",
+    joins="JOIN members_member m ON m.id = t.member_id "
+    "JOIN assessment_cellyear cy ON cy.id = t.cell_year_id "
+    "JOIN organizations_organization u ON u.id = cy.cell_id",
+)
+NEW_RESULT_FIELDS = [
+    "cell_year_id",
+    "member_id",
+    "form_code",
+    "status",
+    "reason_code",
+    "decided_level_id",
+    "status_overridden",
+    "status_note",
+]
+
+
 def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> None:
     """A member's final result updates their record of the year, or goes into the year of
-    their current cell."""
+    their current cell (new records set-wise, as new members are)."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
-    hosts = _host_cell_years(period, {members[r.code].cell.pk for r in fresh}, by, reason)
+    hosts = _host_cell_years(period, {members[r.code].cell_id for r in fresh}, by, reason)
     new, changed = [], []
     for row in rows:
         member = members[row.code]
         record = plan.existing_results.get(row.row)
         if record is None:
-            record = MemberAssessment(
-                cell_year=hosts[member.cell.pk],
-                member=member,
-                form_code=form_code_for(member, period.rule_set),
+            new.append(
+                (
+                    hosts[member.cell_id].pk,
+                    member.pk,
+                    form_code_for(member, period.rule_set),
+                    row.status,
+                    row.reason if row.status != AssessmentStatus.ASSESS else "",
+                    row.level.pk if row.level else None,
+                    True,
+                    reason,
+                )
             )
-            new.append(record)
-        else:
-            record.version += 1
-            changed.append(record)
+            continue
+        record.version += 1
+        changed.append(record)
         _set_result(record, row)
         record.status_overridden, record.status_note = True, reason
-    _save_all(MemberAssessment, new, changed, MEMBER_RESULT_FIELDS, by, reason)
+    if new:
+        staged_insert(
+            model=MemberAssessment,
+            columns=NEW_RESULT_FIELDS,
+            rows=new,
+            keys=["cell_year_id", "member_id"],
+            by=by,
+            reason=reason,
+            audit=RESULT_AUDIT,
+            params=[str(period)],
+        )
+    bulk_update_with_history(
+        changed,
+        MemberAssessment,
+        MEMBER_RESULT_FIELDS,
+        default_user=by,
+        default_change_reason=reason,
+    )
 
 
 def _write(plan: Plan, *, by, reason: str) -> None:
