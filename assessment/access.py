@@ -269,6 +269,24 @@ def can_decide_collectives_of(user: AbstractBaseUser, manager: Organization) -> 
     )
 
 
+# --- After the decision: commendations, registrations, remedial plans (issue 15) -----------------
+
+
+def can_propose_commendations(user: AbstractBaseUser, unit: Organization) -> bool:
+    """Who proposes in the name of `unit`: a cell's secretary (a grassroots cell's committee
+    too), a grassroots committee, a superior committee's board, the province's board."""
+    if unit.decides_grassroots:
+        return can_decide_for_superior(user, unit)
+    if unit.kind == Kind.SUBORDINATE_CELL:
+        return can_enter_cell_work(user, unit)
+    if unit.kind == Kind.GRASSROOTS_CELL and can_enter_cell_work(user, unit):
+        return True
+    return is_administrator(user) or any(
+        a.role == Role.GRASSROOTS_COMMITTEE and a.organization == unit
+        for a in unit_assignments(user)
+    )
+
+
 def visible_collectives(user: AbstractBaseUser):
     """Collectives of the units the user sees (a member: none)."""
     return LeadershipCollective.objects.filter(
@@ -289,3 +307,57 @@ def get_collective_for_user(
     ):
         raise PermissionDenied
     return collective
+
+
+def can_decide_commendations(user: AbstractBaseUser, decider: Organization) -> bool:
+    """The body that decides a commendation acts through its board (superior, province) or its
+    committee (a grassroots organization)."""
+    if decider.decides_grassroots:
+        return can_decide_for_superior(user, decider)
+    return is_administrator(user) or any(
+        a.role == Role.GRASSROOTS_COMMITTEE and a.organization == decider
+        for a in unit_assignments(user)
+    )
+
+
+def get_commendation_for_user(user: AbstractBaseUser, pk: int):
+    """A commendation whose subject's unit the user sees (404 otherwise)."""
+    from .models import Commendation
+
+    commendation = (
+        Commendation.objects.select_related(
+            "period", "unit", "proposer", "decider", "assessment__member", "decision"
+        )
+        .filter(unit__in=visible_organizations(user).values("pk"), pk=pk)
+        .first()
+    )
+    if commendation is None:
+        raise Http404
+    return commendation
+
+
+def can_register(user: AbstractBaseUser, *, member=None, unit: Organization | None = None) -> bool:
+    """A member registers for themself; a cell's secretary for the cell's members and the cell;
+    a committee for its organization (and its cells)."""
+    if member is not None:
+        own = member.user_id is not None and member.user_id == user.pk
+        return own or can_enter_cell_work(user, member.cell)
+    if unit.is_cell and can_enter_cell_work(user, unit):
+        return True
+    return can_propose_commendations(user, unit) or (
+        unit.kind == Kind.SUBORDINATE_CELL and can_decide_cell_work(user, unit)
+    )
+
+
+def can_follow_up(user: AbstractBaseUser, unit: Organization) -> bool:
+    """A remedial plan of a member or cell is the grassroots committee's to make and follow (the
+    cell's secretary records its steps); a grassroots organization's, its superior's board."""
+    if unit.is_cell and can_enter_cell_work(user, unit):
+        return True
+    if unit.is_grassroots and unit.kind == Kind.GRASSROOTS_COMMITTEE:
+        superior = Organization.objects.deciding_superior(unit)
+        return can_decide_for_superior(user, superior) or can_propose_commendations(user, unit)
+    if unit.kind == Kind.GRASSROOTS_CELL:
+        superior = Organization.objects.deciding_superior(unit)
+        return can_decide_for_superior(user, superior) or can_decide_cell_work(user, unit)
+    return can_decide_cell_work(user, unit)

@@ -178,4 +178,5 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-from . import admin_meetings  # noqa: E402, F401  (issue 16)
+# Admins of issue 16 (the cell's meetings) and issue 14 (frameworks, grounds, quarters).
+from . import admin_frameworks, admin_meetings  # noqa: E402, F401

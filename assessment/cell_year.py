@@ -5,6 +5,7 @@ leaves a history row with the user; concurrent saves of one record end in a Conf
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from organizations.collation import name_order
 from organizations.history_bursts import history_save_coalesced
 from organizations.models import Organization
 
-from . import machine, rules
+from . import frameworks, machine, rules
 from .models import (
     AssessmentStatus,
     Attendance,
@@ -118,14 +119,11 @@ def _mark_in_progress(cell_year: CellYear, by) -> None:
         machine.take(cell_year, "start", by=by)
 
 
-def form_code_for(member: Member, rule_set: RuleSet) -> str:
-    """Form 2A for leaders, 2C for members outside the political system, else 2B."""
-    forms = rule_set.forms or {}
-    if member.holds_leadership_post:
-        return forms.get("leader", "")
-    if member.outside_political_system:
-        return forms.get("outside_political_system", "")
-    return forms.get("member", "")
+def form_code_for(member: Member, rule_set: RuleSet, day: datetime.date) -> str:
+    """The member's self-review form on `day` (the assessment date): 2A for leaders, 2C for
+    members outside the political system, else 2B, as their posts say (issue 14 item 5,
+    members.models_posts.framework_on); the rule set names the form of each framework."""
+    return frameworks.form_code(member, rule_set, day)
 
 
 def _derived(member: Member, period: Period) -> rules.Status:
@@ -168,7 +166,9 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
     members = list(
         Member.objects.current()
         .filter(cell=cell)
-        .prefetch_related(Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()))
+        .prefetch_related(
+            Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()), "posts"
+        )
     )
     existing = {a.member_id: a for a in cell_year.assessments.all()}
     _send_away_those_who_left(cell_year, cell)
@@ -202,7 +202,7 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
                     member=member,
                     status=derived.code,
                     reason_code=derived.reason,
-                    form_code=form_code_for(member, period.rule_set),
+                    form_code=form_code_for(member, period.rule_set, period.assessment_date),
                 )
             )
         elif not assessment.status_overridden and (
@@ -302,14 +302,25 @@ def self_review_save(
         "last_year_remedied",
     ):
         setattr(row, name, texts.get(name, "").strip())
-    result = rules.self_assessed_level(
-        score=row.self_score,
-        conditions=row.conditions,
-        levels=list(rule_set.levels.for_members().order_by("rank")),
-        grounds=rules.discipline_grounds(
-            row.member.discipline_records.all(), year=cell_year.period.year, rule_set=rule_set
-        ),
+    levels = list(rule_set.levels.for_members().order_by("rank"))
+    discipline = rules.discipline_grounds(
+        row.member.discipline_records.all(), year=cell_year.period.year, rule_set=rule_set
     )
+    framework = frameworks.framework_of(row.member, cell_year.period)
+    if framework is None or rule_set.score_max is None:
+        result = rules.self_assessed_level(
+            score=row.self_score, conditions=row.conditions, levels=levels, grounds=discipline
+        )
+    else:  # R3 and R5 as the member's framework (2A, 2B, 2C) words them
+        result = rules.framework_level(
+            levels=levels,
+            level_conditions=framework.level_conditions,
+            grounds=framework.grounds,
+            score=row.self_score,
+            conditions=row.conditions,
+            measures=frameworks.measures_for(row.member, cell_year.period, framework),
+            other_grounds=discipline,
+        )
     row.self_level, row.self_level_notes = result.level, result.notes
     row.self_level_gap = result.gap
     row.self_review_entered_by = by
@@ -582,12 +593,12 @@ def _freeze_proposals(by):
         summary = meeting_summary(meeting)
         tallies = {t.assessment_id: t for t in meeting.tallies.all()}
         for assessment in row.assessments.select_for_update():
-            tally = tallies.get(assessment.pk)
             assessment.proposed_level = summary.proposals.get(assessment.pk)
-            assessment.commendation_proposed = bool(tally and tally.commendation_proposed)
             save_attributed(assessment, by, reason=str(_("Submitted")))
         row.proposed_level = summary.proposals.get(None)
-        row.commendation_proposed = bool(tallies.get(None) and tallies[None].commendation_proposed)
+        from .commendations import cell_proposals_sync
+
+        cell_proposals_sync(cell_year=row, tallies=tallies, by=by)
 
     return freeze
 

@@ -36,6 +36,7 @@ from .models import (
     Rerating,
     ReratingGrounds,
 )
+from .models_followup import ACTIVE_COMMENDATION_STATES
 
 MSG_NOT_FINAL = _("Only a result locked by an issued decision can be re-rated.")
 MSG_SAME_LEVEL = _("The new level is the level already decided.")
@@ -128,7 +129,8 @@ def member_rerate(
         previous_decision=previous,
         level=level,
         commendation_flagged=(
-            grounds == ReratingGrounds.LATER_DISCIPLINE and assessment.commendation_proposed
+            grounds == ReratingGrounds.LATER_DISCIPLINE
+            and assessment.commendations.filter(state__in=ACTIVE_COMMENDATION_STATES).exists()
         ),
     )
     assessment.decided_level, assessment.decision = level, decision

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.collation import name_order
 from organizations.models import Kind, Organization
 
-from . import machine, quota, rules
+from . import frameworks, machine, quota, rules
 from .cell_year import Conflict, _locked, save_attributed
 from .meetings import inspection_problems
 from .models import (
@@ -86,6 +86,8 @@ def member_checks(
             checks.append(RowCheck("R4", ground))
         if assessment.self_level_gap:  # a flag, worded in the reader's language (fault 7)
             checks.append(RowCheck("R3", str(rules.MSG_GAP)))
+        for ground in ground_checks(assessment, assessment.cell_year.period):
+            checks.append(RowCheck("R5", str(rules.MSG_GROUND % {"ground": ground})))
     for message in rules.state_level_errors(
         party_level=level,
         state_level=assessment.state_level,
@@ -95,6 +97,18 @@ def member_checks(
     ):
         checks.append(RowCheck("R6", message, blocking=True))
     return checks
+
+
+def ground_checks(assessment: MemberAssessment, period: Period) -> list[str]:
+    """R5 (issue 14 item 3): the not-completed grounds that hold for this member in their
+    framework, recorded by the decider (flags with a note) or measured (a leader's units); a
+    level above not completed then needs a written override."""
+    framework = frameworks.framework_of(assessment.member, period)
+    if framework is None:
+        return []
+    measures = frameworks.measures_for(assessment.member, period, framework)
+    flags = {flag.code: flag.note for flag in assessment.ground_flags.all()}
+    return rules.framework_grounds(framework.grounds, flags=flags, measures=measures)
 
 
 def grassroots_quota(
@@ -140,7 +154,7 @@ def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
         .select_related(
             "member", "proposed_level", "decided_level", "state_level", "self_level", "decision"
         )
-        .prefetch_related("member__discipline_records")
+        .prefetch_related("member__discipline_records", "member__posts", "ground_flags")
         .order_by(*name_order("member__full_name"), "pk")
     )
 
@@ -348,7 +362,7 @@ def members_decision_issue(
             "decision",
             "cell_year__period__rule_set",
         )
-        .prefetch_related("member__discipline_records")
+        .prefetch_related("member__discipline_records", "member__posts", "ground_flags")
     )
     cap = cap_in_force(rule_set, raised_cap_percent, quota_raise_reference)
     check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)

@@ -137,6 +137,8 @@ def decision_document(decision: Decision) -> Document:
     with translation.override("vi"):
         if decision.kind == DecisionKind.RERATING:
             return _rerating_document(decision)
+        if decision.kind == DecisionKind.COMMENDATION:
+            return _commendation_document(decision)
         if decision.kind == DecisionKind.UNITS:
             return _units_document(decision)
         if decision.kind == DecisionKind.COLLECTIVES:
@@ -355,6 +357,92 @@ def _rerating_document(decision: Decision) -> Document:
         ),
     ]
     return doc
+
+
+def _commendation_document(decision: Decision) -> Document:
+    """Quyết định biểu dương, khen thưởng (issue 15 item 3; R20): the members and the party
+    organizations the decision commends, by award, each with the level it rests on."""
+    from .models import CommendationKind
+
+    rows = list(
+        decision.commendations.select_related(
+            "unit",
+            "assessment__member",
+            "assessment__decided_level",
+            "cell_year__decided_level",
+            "grassroots_year__decided_level",
+        ).order_by("kind", "unit__path", "pk")
+    )
+    year = decision.period.year
+    issuer = official_name(decision.issuer)
+    doc = _decision_frame(
+        decision,
+        f"về việc biểu dương, khen thưởng tổ chức đảng, đảng viên năm {year}",
+        [
+            Para(
+                "- Xét đề nghị của các tổ chức đảng trực thuộc và kết quả đánh giá, xếp loại chất "
+                f"lượng tổ chức đảng, đảng viên năm {year},"
+            )
+        ],
+    )
+    doc.filename = f"quyet-dinh-khen-thuong-{decision.number:02d}-{decision.issuer.code}-{year}"
+    body = [
+        Para(
+            f"Biểu dương, khen thưởng {len(rows)} tập thể, cá nhân có thành tích xuất sắc trong "
+            f"năm {year}, cụ thể như sau:",
+            lead="Điều 1.",
+        )
+    ]
+    titles = {
+        CommendationKind.EXEMPLARY_UNIT: "Tổ chức đảng hoàn thành xuất sắc nhiệm vụ tiêu biểu "
+        "(trong sạch vững mạnh tiêu biểu)",
+        CommendationKind.EXCELLENT_MEMBER: "Đảng viên hoàn thành xuất sắc nhiệm vụ tiêu biểu",
+        CommendationKind.FIVE_YEARS: "Đảng viên hoàn thành xuất sắc nhiệm vụ 5 năm liền",
+    }
+    order = [
+        CommendationKind.EXEMPLARY_UNIT,
+        CommendationKind.EXCELLENT_MEMBER,
+        CommendationKind.FIVE_YEARS,
+    ]
+    for n, kind in enumerate([k for k in order if any(r.kind == k for r in rows)], start=1):
+        listed = [r for r in rows if r.kind == kind]
+        members = kind != CommendationKind.EXEMPLARY_UNIT
+        body.append(Para(f"{n}. {titles[kind]}: {len(listed)}", style="plain", bold=True))
+        body.append(
+            Table(
+                header=[
+                    ["STT", "Họ và tên", "Chi bộ", "Xếp loại chất lượng"]
+                    if members
+                    else ["STT", "Tổ chức đảng", "Xếp loại chất lượng"]
+                ],
+                rows=[
+                    [Cell(str(i), align="center"), r.subject_name, r.unit.name, _level_of(r)]
+                    if members
+                    else [Cell(str(i), align="center"), r.subject_name, _level_of(r)]
+                    for i, r in enumerate(listed, start=1)
+                ],
+                widths=[7, 33, 30, 30] if members else [8, 62, 30],
+            )
+        )
+    body += [
+        Para(
+            "Các tập thể, cá nhân có tên tại Điều 1 được tặng Giấy khen kèm theo mức thưởng theo "
+            "quy định. Quyết định có hiệu lực kể từ ngày ký.",
+            lead="Điều 2.",
+        ),
+        Para(
+            f"Các cơ quan tham mưu, giúp việc của {issuer}, các tổ chức đảng và các đồng chí có "
+            "tên tại Điều 1 căn cứ Quyết định thi hành.",
+            lead="Điều 3.",
+        ),
+    ]
+    doc.body += body
+    return doc
+
+
+def _level_of(row) -> str:
+    level = row.subject.decided_level
+    return level.name_vi if level else ""
 
 
 # --- The minutes ---------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ from .models import (
     CellState,
     CellYear,
     CollectiveAssessment,
+    Commendation,
+    CommendationState,
     Decision,
     DecisionKind,
     DecisionState,
@@ -88,6 +90,9 @@ MSG_QUOTA_COLLECTIVES = _(
 )
 MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
 MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
+MSG_COMMENDATION_FINAL = _(
+    "A commendation decision is not reopened; a re-rating of the result it rests on flags it."
+)
 MSG_HIGHER_FIRST = _(
     "A decision above depends on these levels (lower levels are decided first): reopen it, or "
     "have the organization's report returned, first."
@@ -171,6 +176,8 @@ def _issuer_board(user, decision: Decision) -> bool:
         return _access().can_decide_for_superior(user, issuer)
     if decision.kind == DecisionKind.RERATING:
         return True  # rerating_grounds_for_user decides who re-rates (R9)
+    if decision.kind == DecisionKind.COMMENDATION:
+        return _access().can_decide_commendations(user, issuer)
     return _access().can_decide_cell_work(user, issuer)
 
 
@@ -181,6 +188,14 @@ def _collective_unit(user, row: CollectiveAssessment) -> bool:
 def _collective_board(user, row: CollectiveAssessment) -> bool:
     """Only the board of the unit that manages the collective (collectives.managing_unit)."""
     return _access().can_decide_collective(user, row.collective)
+
+
+def _commendation_proposer(user, row: Commendation) -> bool:
+    return _access().can_propose_commendations(user, row.proposer)
+
+
+def _commendation_decider(user, row: Commendation) -> bool:
+    return _access().can_decide_commendations(user, row.decider)
 
 
 def _year_board(user, period: Period) -> bool:
@@ -373,6 +388,46 @@ def nothing_above_relies(decision: Decision, ctx) -> Iterable[str]:
 def not_locked(row: GrassrootsYear | CollectiveAssessment, ctx) -> Iterable[str]:
     if row.decision_id:
         yield str(MSG_LOCKED % {"decision": row.decision})
+
+
+@guard("r20")
+def commendation_subject_excellent(row: Commendation, ctx) -> Iterable[str]:
+    """R20: only an excellent subject (decided, or proposed while undecided) is proposed; only a
+    decided excellent one is commended; five years running for that award."""
+    from . import commendations
+
+    yield from commendations.subject_problems(row, decided_only=ctx.get("decided_only", False))
+
+
+@guard("quota")
+def commendation_quota_holds(row: Commendation, ctx) -> Iterable[str]:
+    from . import commendations
+
+    yield from commendations.quota_problems(row)
+
+
+@guard("unlisted")
+def commendation_listed(row: Commendation, ctx) -> Iterable[str]:
+    decision = ctx.get("decision")
+    if decision is None or decision.issuer_id != row.decider_id:
+        yield str(MSG_UNLISTED)
+
+
+@guard("rows")
+def commendations_pass(decision: Decision, ctx) -> Iterable[str]:
+    """A commendation decision lists at least one proposal, each still passing R20 on the
+    decided level and within its quota."""
+    rows = ctx["commendations"]
+    if not rows:
+        yield str(MSG_NOTHING)
+    for row in rows:
+        for problem in refusals(row, "commend", by=None, decision=decision, decided_only=True):
+            yield str(MSG_ROW % {"row": row.subject_name, "problem": problem[1]})
+
+
+@guard("final")
+def commendation_decision_final(decision: Decision, ctx) -> Iterable[str]:
+    yield str(MSG_COMMENDATION_FINAL)
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -755,6 +810,82 @@ COLLECTIVES_DECISION = Machine(
     },
 )
 
+
+def _set_reason(row: Commendation, ctx) -> None:
+    row.reason = ctx["reason"].strip()
+
+
+def _set_decision(row: Commendation, ctx) -> None:
+    row.decision = ctx["decision"]
+
+
+# Issue 15 item 3: a commendation is proposed by a cell or a committee, withdrawn by it, refused
+# or commended (in a numbered decision) by the body that decides it. A closed year too: step 10
+# follows the year's decisions.
+COMMENDATION = Machine(
+    _("commendation"),
+    CommendationState,
+    {
+        "propose": Transition(
+            "propose",
+            _("Propose for commendation"),
+            frozenset({NEW}),
+            CommendationState.PROPOSED,
+            _commendation_proposer,
+            (commendation_subject_excellent, commendation_quota_holds),
+        ),
+        "withdraw": Transition(
+            "withdraw",
+            _("Withdraw the proposal"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.WITHDRAWN,
+            _commendation_proposer,
+            (reason_given,),
+            (_set_reason,),
+        ),
+        "refuse": Transition(
+            "refuse",
+            _("Do not accept the proposal"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.REFUSED,
+            _commendation_decider,
+            (reason_given,),
+            (_set_reason,),
+        ),
+        "commend": Transition(
+            "commend",
+            _("Commend"),
+            frozenset({CommendationState.PROPOSED}),
+            CommendationState.COMMENDED,
+            _commendation_decider,
+            (commendation_listed, commendation_subject_excellent, commendation_quota_holds),
+            (_set_decision,),
+        ),
+    },
+)
+COMMENDATION_DECISION = Machine(
+    _("commendation decision"),
+    DecisionState,
+    {
+        "issue": Transition(
+            "issue",
+            _("Issue the commendation decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            (commendations_pass,),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the decision"),
+            frozenset({DecisionState.ISSUED}),
+            DecisionState.REOPENED,
+            _issuer_board,
+            (commendation_decision_final,),
+        ),
+    },
+)
+
 MACHINES: dict[Any, Machine] = {
     Period: PERIOD,
     CellYear: CELL_YEAR,
@@ -764,6 +895,8 @@ MACHINES: dict[Any, Machine] = {
     (Decision, DecisionKind.RERATING): RERATING_DECISION,
     CollectiveAssessment: COLLECTIVE_YEAR,
     (Decision, DecisionKind.COLLECTIVES): COLLECTIVES_DECISION,
+    (Decision, DecisionKind.COMMENDATION): COMMENDATION_DECISION,
+    Commendation: COMMENDATION,
 }
 
 

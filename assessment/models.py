@@ -9,6 +9,7 @@ import datetime
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -445,7 +446,6 @@ class CellYear(Versioned):
         related_name="+",
         verbose_name=_("proposed level"),
     )
-    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # R23: a collective not classified (a new collective, R28) or not yet classified, by reason.
     status = models.CharField(
@@ -561,7 +561,6 @@ class MemberAssessment(Versioned):
         related_name="+",
         verbose_name=_("proposed level"),
     )
-    commendation_proposed = models.BooleanField(_("proposed for commendation"), default=False)
     # Step 7: the grassroots committee's decision.
     state_level = models.ForeignKey(
         Level,
@@ -589,6 +588,9 @@ class MemberAssessment(Versioned):
         related_name="assessments",
         verbose_name=_("decision"),
     )
+
+    # R5's grounds the decider recorded (assessment.models_frameworks.GroundFlag).
+    ground_flags = GenericRelation("assessment.GroundFlag")
 
     objects = MemberAssessmentQuerySet.as_manager()
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
@@ -802,6 +804,7 @@ class DecisionKind(models.TextChoices):
     UNITS = "units", _("Party organizations")
     RERATING = "rerating", _("Re-rating (form 03)")
     COLLECTIVES = "collectives", _("Leadership collectives")
+    COMMENDATION = "commend", _("Commendation")
 
 
 class ReratingGrounds(models.TextChoices):
@@ -1043,6 +1046,9 @@ class UnitSnapshot(models.Model):
 # Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
 # Leadership collectives as assessed subjects (issue 14 item 1): assessment/models_collectives.py.
 from .models_collectives import CollectiveAssessment  # noqa: E402, F401
+
+# --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,
     CellMeeting,
@@ -1050,4 +1056,16 @@ from .models_meetings import (  # noqa: E402, F401
     CellMeetingKind,
     MeetingInspection,
     MeetingRuleSet,
+)
+
+# --- After the decision: commendations, registrations, remedial plans (issue 15) ---------------
+# isort: split
+from .models_followup import (  # noqa: E402, F401
+    Commendation,
+    CommendationKind,
+    CommendationQuota,
+    CommendationState,
+    Registration,
+    RemedialPlan,
+    RemedialStep,
 )

@@ -29,6 +29,7 @@ LIVE_MODELS = SimpleNamespace(
     CriteriaGroup=live.CriteriaGroup,
     CriteriaItem=live.CriteriaItem,
     DeadlineDefault=live.DeadlineDefault,
+    Framework=live.Framework,
 )
 
 MSG_CODE_EXISTS = _("A rule set with the code %(code)s already exists.")
@@ -119,6 +120,8 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
                     "order": item_order,
                 },
             )
+    if hasattr(models, "Framework"):  # migrations before frameworks existed pass no model
+        frameworks_load(data, rule_set, models=models)
     for deadline in data.get("deadlines", []):
         models.DeadlineDefault.objects.update_or_create(
             rule_set=rule_set,
@@ -130,6 +133,28 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
             },
         )
     return rule_set
+
+
+def frameworks_load(data: dict[str, Any], rule_set: Any, *, models: Any) -> None:
+    """The rule set's frameworks per form (issue 14 item 2, R3, R5), updated in place by code;
+    the form of each is the rule set's (`forms`)."""
+    forms = data.get("forms", {})
+    for framework in data.get("frameworks", []):
+        quarterly = framework.get("quarterly")
+        models.Framework.objects.update_or_create(
+            rule_set=rule_set,
+            code=framework["code"],
+            defaults={
+                "name_vi": framework["name_vi"],
+                "name_en": framework["name_en"],
+                "form_code": forms.get(framework["code"], ""),
+                "criteria": framework.get("criteria", []),
+                "level_conditions": framework.get("level_conditions", {}),
+                "grounds": framework.get("grounds", []),
+                "quarterly": quarterly is not None,
+                "quarterly_averaging": bool((quarterly or {}).get("averaging", False)),
+            },
+        )
 
 
 @transaction.atomic
@@ -149,6 +174,8 @@ def rule_set_load_file(path: str | Path) -> live.RuleSet:
             item.full_clean()
     for deadline in rule_set.deadline_defaults.all():
         deadline.full_clean()
+    for framework in rule_set.frameworks.all():
+        framework.full_clean()
     return rule_set
 
 
@@ -212,4 +239,8 @@ def rule_set_clone(
     live.DeadlineDefault.objects.bulk_create(
         _copy(deadline, rule_set_id=clone.pk) for deadline in source.deadline_defaults.all()
     )
+    for framework in source.frameworks.all():
+        framework_copy = _copy(framework, rule_set_id=clone.pk, version=1)
+        framework_copy._history_user = by
+        framework_copy.save()
     return clone

@@ -385,3 +385,121 @@ def report_sent_in_time(
     if sent_on is None or meeting_on is None:
         return None
     return working_days_between(sent_on, meeting_on) >= REPORT_NOTICE_WORKING_DAYS
+
+
+# --- Frameworks per form (issue 14 items 2–3; R3, R5) ------------------------------------------
+
+MSG_GROUND_NOTE = _("%(ground)s (%(note)s)")
+MSG_CONDITION_NOT_MET = _("“%(level)s” needs this condition: %(condition)s")
+
+
+class FrameworkLevel:
+    """A level as one framework words it: the level's row with the framework's conditions."""
+
+    def __init__(self, level, conditions: Sequence[Mapping]):
+        self.level, self.conditions = level, list(conditions)
+
+    def __getattr__(self, name):
+        return getattr(self.level, name)
+
+
+def measure_holds(spec: Mapping, measures: Mapping[str, object]) -> bool | None:
+    """Does the measured fact `spec["name"]` satisfy the bound `spec` gives ("min"/"max":
+    inclusive; "above"/"below": strict)? None when the fact is not known (not measured)."""
+    value = measures.get(spec["name"])
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    checks = {
+        "min": lambda bound: value >= bound,
+        "max": lambda bound: value <= bound,
+        "above": lambda bound: value > bound,
+        "below": lambda bound: value < bound,
+    }
+    return all(test(Decimal(str(spec[key]))) for key, test in checks.items() if key in spec)
+
+
+def framework_grounds(
+    grounds: Sequence[Mapping], *, flags: Mapping[str, str], measures: Mapping[str, object]
+) -> list[str]:
+    """R5: the not-completed grounds that hold for a subject, worded with their note. A ground
+    holds when the decider recorded it (`flags`: code → note) or when its measure holds on the
+    facts of the year (`measures`: name → number, e.g. the percent of the units a leader leads
+    rated not completed). Returns the texts in the framework's order."""
+    found = []
+    for ground in grounds:
+        text = condition_text(ground)
+        if ground["code"] in flags:
+            found.append(str(MSG_GROUND_NOTE % {"ground": text, "note": flags[ground["code"]]}))
+        elif "measure" in ground and measure_holds(ground["measure"], measures):
+            found.append(text)
+    return found
+
+
+def framework_levels(levels: Sequence, level_conditions: Mapping[str, Sequence]) -> list:
+    """The rule set's levels (best first) with the conditions a framework gives each; a level
+    the framework does not name keeps its own (`Level.conditions`)."""
+    return [FrameworkLevel(lv, level_conditions.get(lv.code, lv.conditions)) for lv in levels]
+
+
+def framework_level(
+    *,
+    levels: Sequence,
+    level_conditions: Mapping[str, Sequence],
+    grounds: Sequence[Mapping],
+    score: Decimal | None,
+    conditions: Mapping[str, bool],
+    measures: Mapping[str, object] | None = None,
+    flags: Mapping[str, str] | None = None,
+    other_grounds: Sequence[str] = (),
+) -> SelfAssessment:
+    """R3 and R5 for one framework (collective, 2A, 2B or 2C) of a rule set.
+
+    `levels` are the rule set's levels for the subject, best first; `level_conditions` and
+    `grounds` the framework's (Framework.level_conditions, .grounds); `conditions` what the
+    reviewee ticked (code → bool); `measures` the facts of the year measured conditions and
+    grounds read; `flags` the grounds the decider recorded (code → note); `other_grounds` R4's.
+
+    A ground makes the level not completed. In an era with scores (2025–) the level is the
+    highest whose band and conditions hold, not completed with a gap when none holds
+    (self_assessed_level). In an era without scores (2023–2024) it is the highest level whose
+    conditions, all of them, hold; None when the framework gives no level a condition (nothing
+    to derive). Conditions decided later (the quota) are not checked here. Returns the level
+    row (not the framework's wrapper) with the notes saying which condition failed."""
+    measures, flags = measures or {}, flags or {}
+    found = [*other_grounds, *framework_grounds(grounds, flags=flags, measures=measures)]
+    rows = framework_levels(levels, level_conditions)
+    ticked = dict(conditions)
+    for row in rows:
+        for condition in row.conditions:
+            if "measure" in condition:
+                ticked[condition["code"]] = bool(measure_holds(condition["measure"], measures))
+    if any(row.score_min is not None for row in rows):
+        result = self_assessed_level(score=score, conditions=ticked, levels=rows, grounds=found)
+    else:
+        result = _conditions_level(rows, ticked, found)
+    if isinstance(result.level, FrameworkLevel):
+        result.level = result.level.level
+    return result
+
+
+def _conditions_level(rows: Sequence, ticked: Mapping[str, bool], grounds: Sequence[str]):
+    """Eras without scores: the highest level whose every condition holds."""
+    lowest = rows[-1]
+    if grounds:
+        return SelfAssessment(lowest, [str(MSG_GROUND % {"ground": g}) for g in grounds])
+    if not any(row.conditions for row in rows[:-1]):
+        return SelfAssessment(None)
+    notes = []
+    for row in rows[:-1]:
+        failing = [c for c in row.conditions if c["code"] != "quota" and not ticked.get(c["code"])]
+        if row.conditions and not failing:
+            return SelfAssessment(row, notes)
+        if failing:
+            notes.append(
+                str(
+                    MSG_CONDITION_NOT_MET
+                    % {"level": row.name, "condition": condition_text(failing[0])}
+                )
+            )
+    return SelfAssessment(lowest, notes, gap=True)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_collectives,
+    views_commendations,
     views_documents,
     views_meetings,
     views_prompts,
@@ -173,5 +174,44 @@ urlpatterns += [
         "years/<int:year>/collectives/<int:pk>/seats/",
         views_collectives.collective_seat_view,
         name="collective_seat",
+    ),
+]
+
+# Issue 15: after the decision — commendations.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/",
+        views_commendations.commendations_view,
+        name="commendations",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/propose/",
+        views_commendations.commendation_propose_view,
+        name="commendation_propose",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/issue/",
+        views_commendations.commendation_issue_view,
+        name="commendation_issue",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations/quota/",
+        views_commendations.commendation_quota_view,
+        name="commendation_quota",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/commendations.xlsx",
+        views_commendations.commendation_export_view,
+        name="commendation_export",
+    ),
+    path(
+        "commendations/<int:pk>/withdraw/",
+        views_commendations.commendation_withdraw_view,
+        name="commendation_withdraw",
+    ),
+    path(
+        "commendations/<int:pk>/refuse/",
+        views_commendations.commendation_refuse_view,
+        name="commendation_refuse",
     ),
 ]

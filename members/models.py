@@ -240,3 +240,8 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.from_cell} → {self.to_cell}"
+
+
+# --- Posts over time (issue 14 item 5): the header of forms 2A/2B/2C ----------------------------
+# Defined in members/models_posts.py so they stay out of the way of the member's own record.
+from .models_posts import FrameworkKind, Post, PostKind, framework_on  # noqa: E402, F401

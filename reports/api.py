@@ -9,6 +9,7 @@ the user's role and subtree answers 404, exactly like a missing one. Lists are p
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessment.access import get_period
-from assessment.models import CellYear, GrassrootsYear, MemberAssessment
+from assessment.models import CellYear, Commendation, GrassrootsYear, MemberAssessment
+from assessment.models_followup import ACTIVE_COMMENDATION_STATES
 from members.access import get_member_for_user, visible_members
 from organizations.access import get_organization_for_user, visible_organizations
 from organizations.collation import name_order
@@ -106,6 +108,13 @@ class ResultList(generics.ListAPIView):
                 "proposed_level",
                 "decided_level",
                 "decision",
+            )
+            .annotate(
+                commendation_proposed=Exists(
+                    Commendation.objects.filter(
+                        assessment=OuterRef("pk"), state__in=ACTIVE_COMMENDATION_STATES
+                    )
+                )
             )
             .order_by("cell_year__cell__path", *name_order("member__full_name"), "pk")
         )

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.template.defaultfilters import filesizeformat
@@ -1622,6 +1623,11 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
     """A member's final result updates their record of the year, or goes into the year of
     their current cell (new records set-wise, as new members are)."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
+    # The form follows the member's posts (issue 14 item 5): read them in one query (a member
+    # this import creates has none yet).
+    prefetch_related_objects(
+        [m for m in (members[r.code] for r in fresh) if isinstance(m, Member)], "posts"
+    )
     hosts = _host_cell_years(period, {members[r.code].cell_id for r in fresh}, by, reason)
     new, changed = [], []
     for row in rows:
@@ -1632,7 +1638,7 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
                 (
                     hosts[member.cell_id].pk,
                     member.pk,
-                    form_code_for(member, period.rule_set),
+                    form_code_for(member, period.rule_set, period.assessment_date),
                     row.status,
                     row.reason if row.status != AssessmentStatus.ASSESS else "",
                     row.level.pk if row.level else None,

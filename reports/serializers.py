@@ -50,6 +50,8 @@ class ResultSerializer(serializers.ModelSerializer):
     cell_code = serializers.CharField(source="cell_year.cell.code", read_only=True)
     card_number = serializers.CharField(source="member.card_number", read_only=True)
     full_name = serializers.CharField(source="member.full_name", read_only=True)
+    # Issue 15: a commendation proposed or given, from the commendations' workflow.
+    commendation_proposed = serializers.BooleanField(read_only=True)
     self_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
     proposed_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
     decided_level = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -18,13 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q, Value
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.http import Http404
 
 from assessment import quota
 from assessment.models import (
     AssessmentStatus,
     CellYear,
+    Commendation,
     GrassrootsYear,
     InputKind,
     Level,
@@ -33,6 +34,7 @@ from assessment.models import (
     ReviewInput,
     UnitSnapshot,
 )
+from assessment.models_followup import ACTIVE_COMMENDATION_STATES
 from assessment.progress import not_on_roster
 from members.models import Member
 from organizations.counts import path_prefix
@@ -40,6 +42,11 @@ from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
+_SUBJECT = {
+    MemberAssessment: "assessment",
+    CellYear: "cell_year",
+    GrassrootsYear: "grassroots_year",
+}
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
 UNDECIDED = "chua_quyet_dinh"  # assessed, no decided level yet
 NOT_STARTED = "chua_kiem_diem"  # no record for the year yet (open years only)
@@ -275,8 +282,14 @@ def _merge(into: Section, other: Section) -> None:
             target[key] = target.get(key, 0) + n
 
 
-def _grouped(queryset, path_field: str, length: int, *, commendations: bool = True):
-    commended = Count("id", filter=Q(commendation_proposed=True)) if commendations else Value(0)
+def _grouped(queryset, path_field: str, length: int):
+    """Counts per child prefix, status, reason and level; `commended` counts the subjects with a
+    commendation proposed or given (issue 15: every kind, grassroots organizations included)."""
+    proposals = Commendation.objects.filter(
+        state__in=ACTIVE_COMMENDATION_STATES,
+        **{_SUBJECT[queryset.model]: OuterRef("pk")},
+    )
+    commended = Count("id", filter=Q(Exists(proposals)))
     return (
         queryset.annotate(prefix=path_prefix(path_field, length))
         .order_by()
@@ -301,7 +314,6 @@ def _unit_records(tree: YearTree, path: str, length: int):
             organizations.filter(**{f"{org_path}__startswith": path}),
             org_path,
             length,
-            commendations=False,
         ),
     )
 

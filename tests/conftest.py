@@ -36,6 +36,10 @@ def ensure_seeded() -> None:
     codes = {read_definition(name)["code"] for name in eras.FILES}
     if RuleSet.objects.filter(code__in=codes).count() < len(codes):
         eras.seed(apps, None)
+    from assessment.models import Framework
+
+    if not Framework.objects.exists():  # issue 14's frameworks per form, seeded by 0018
+        import_module("assessment.migrations.0018_seed_frameworks").seed(apps, None)
     from assessment.meetings import meeting_rules_load_defaults
     from assessment.models import MeetingRuleSet
 

@@ -20,6 +20,8 @@ from assessment.collectives import collective_year_open
 from assessment.grassroots import grassroots_year_open
 from assessment.models import (
     CellMeeting,
+    Commendation,
+    CommendationKind,
     Decision,
     InputKind,
     MemberAssessment,
@@ -305,6 +307,34 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         SUPERIOR | {"district": 302, "admin": 302},
     ),
+    # Issue 15: commendations (the page and the list read; each step by its role).
+    "assessment:commendations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_export": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:commendation_propose": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_issue": (
+        "grassroots",
+        NOT_ALLOWED | {"anonymous": 302},
+        DECIDE_CELLS | {"committee": 302, "admin": 302},
+    ),
+    "assessment:commendation_quota": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        YEAR_MANAGER | {"member": 404},
+    ),
+    "assessment:commendation_withdraw": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_ENTRY_REDIRECT,
+    ),
+    "assessment:commendation_refuse": (
+        "commendation",
+        NOT_ALLOWED | {"anonymous": 302},
+        CELL_RETURN,
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
@@ -345,6 +375,7 @@ class Scope:
     cell_meeting: object = None
     collective: object = None
     collective_row: object = None
+    commendation: object = None
     prompt: object = None
 
 
@@ -440,9 +471,23 @@ def world(
             period=period, collective=scope.collective, by=None
         )
     own.collective, own.collective_row = inside.collective, inside.collective_row
+    inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
+    outside.commendation = proposal(outside_assessment, other_cell, other_committee)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
     return users, inside, own, outside
+
+
+def proposal(assessment, cell, decider):
+    """A cell's proposal for commendation, decided by `decider` (issue 15)."""
+    return Commendation.objects.create(
+        period=assessment.cell_year.period,
+        kind=CommendationKind.EXCELLENT_MEMBER,
+        assessment=assessment,
+        unit=cell,
+        proposer=cell,
+        decider=decider,
+    )
 
 
 def prompt_to(assessment):
@@ -506,6 +551,7 @@ def args_for(kind, scope):
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "collective": [2025, scope.collective.pk],
         "collective_return": [2025, scope.superior.pk, scope.collective_row.pk],
+        "commendation": [scope.commendation.pk],
         "prompt": [scope.prompt.pk],
     }[kind]
 

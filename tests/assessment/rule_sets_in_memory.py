@@ -24,6 +24,7 @@ class InMemoryRuleSet:
     levels: list[models.Level] = field(default_factory=list)
     groups: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     deadlines: dict[str, models.DeadlineDefault] = field(default_factory=dict)
+    frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → stored values
 
     def member_levels(self) -> list[models.Level]:
         """Levels a member can hold, best first (Level.objects.for_members())."""
@@ -71,6 +72,10 @@ def load(data: dict[str, Any]) -> InMemoryRuleSet:
         out.deadlines[level] = models.DeadlineDefault(level=level, **defaults)
         return out.deadlines[level]
 
+    def framework(defaults, rule_set, code):
+        out.frameworks[code] = defaults
+        return code
+
     stand_ins = SimpleNamespace(
         RuleSet=SimpleNamespace(objects=_Manager(rule_set), _meta=models.RuleSet._meta),
         Level=SimpleNamespace(_meta=models.Level._meta, objects=_Manager(level)),
@@ -79,6 +84,7 @@ def load(data: dict[str, Any]) -> InMemoryRuleSet:
         DeadlineDefault=SimpleNamespace(
             _meta=models.DeadlineDefault._meta, objects=_Manager(deadline)
         ),
+        Framework=SimpleNamespace(_meta=models.Framework._meta, objects=_Manager(framework)),
     )
     load_rule_set(data, models=stand_ins)
     return out

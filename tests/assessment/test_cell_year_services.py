@@ -396,7 +396,14 @@ def test_submission_needs_a_green_checklist(period, tree, secretary):
     )
     submitted = work.cell_submit(cell_year=cell_year, by=secretary)
     assert submitted.state == CellState.SUBMITTED
-    assert submitted.proposed_level.code == "HTXSNV" and submitted.commendation_proposed
+    assert submitted.proposed_level.code == "HTXSNV"
+    # Issue 15: the meeting's tick became the cell's proposal in the commendations' workflow
+    proposal = submitted.commendations.get()
+    assert (proposal.kind, proposal.state, proposal.proposer) == (
+        "exemplary_unit",
+        "proposed",
+        tree.c1,
+    )
     assert {a.proposed_level.code for a in submitted.assessments.all()} == {"HTTNV"}
 
 

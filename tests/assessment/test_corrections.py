@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessment import corrections, decisions
-from assessment.models import CorrectionRule, DecisionKind, ReratingGrounds
+from assessment.models import (
+    Commendation,
+    CommendationKind,
+    CorrectionRule,
+    DecisionKind,
+    ReratingGrounds,
+)
 from organizations.models import Notification
 from tests.factories import UserFactory
 
@@ -122,8 +128,15 @@ def test_r9_2023_2024_a_later_discipline_rerates_to_not_completed_by_the_superio
     period.rule_set.correction_rule = CorrectionRule.DISCIPLINE_RERATES
     period.rule_set.save()
     assessment = locked[0]
-    assessment.commendation_proposed = True
-    assessment.save()
+    # A proposal made on the old result (issue 15's workflow row, as it stood then)
+    Commendation.objects.create(
+        period=period,
+        kind=CommendationKind.EXCELLENT_MEMBER,
+        assessment=assessment,
+        unit=tree.c1,
+        proposer=tree.c1,
+        decider=tree.g1,
+    )
     with pytest.raises(ValidationError) as error:
         corrections.member_rerate(
             assessment=assessment,

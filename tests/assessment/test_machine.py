@@ -10,10 +10,12 @@ import pytest
 
 from assessment import cell_year as work
 from assessment import collectives, decisions, grassroots, machine
+from assessment import commendations as comm
 from assessment.corrections import member_rerate
 from assessment.models import (
     CellState,
     CellYear,
+    CommendationKind,
     Decision,
     DecisionKind,
     GrassrootsYear,
@@ -32,9 +34,9 @@ from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-STATE_ENUMS = {"CellState", "DecisionState", "PeriodState"}
+STATE_ENUMS = {"CellState", "DecisionState", "PeriodState", "CommendationState"}
 WRITERS = {"create", "update", "get_or_create", "update_or_create", "bulk_update"}
-MODELS = {"CellYear", "GrassrootsYear", "Decision", "Period"}
+MODELS = {"CellYear", "GrassrootsYear", "Decision", "Period", "Commendation"}
 # Files allowed to assign states outside the machine, for now (none).
 NOT_YET: set[str] = set()
 
@@ -214,6 +216,29 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
     )
     decisions.decision_reopen(decision=on_collectives, reason="Xem lại", by=district_board)
 
+    # Commendations (issue 15): R20 on the level, a reason to refuse or withdraw, the decision
+    # by the body that decides, which is final.
+    first = rows.order_by("pk").first()
+    good = dict(kind=CommendationKind.EXCELLENT_MEMBER, subject=first, proposer=c4, by=secretary)
+    refused("r20", lambda: comm.commendation_propose(**good))
+    rows.filter(pk=first.pk).update(decided_level=level["HTXSNV"])
+    first.refresh_from_db()
+    good["subject"] = first
+    proposal = comm.commendation_propose(**good)
+    refused(
+        "reason", lambda: comm.commendation_refuse(commendation=proposal, reason="", by=committee)
+    )
+    comm.commendation_refuse(commendation=proposal, reason="Chưa tiêu biểu", by=committee)
+    proposal = comm.commendation_propose(**good)
+    comm.commendation_withdraw(commendation=proposal, reason="Rút", by=secretary)
+    proposal = comm.commendation_propose(**good)
+    commended = comm.commendation_decision_issue(
+        decider=tree.g2, period=period, commendation_ids=[proposal.pk], by=committee, **DOC
+    )
+    refused(
+        "final", lambda: decisions.decision_reopen(decision=commended, reason="x", by=committee)
+    )
+
     # A re-rating is final (R9); imported results are recorded decided; the year closes.
     rerating = member_rerate(
         assessment=rows.first(),
@@ -246,6 +271,7 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         if name != "record"  # bulk writes of imports: record_imported, checked above
     }
     declared -= {(machine.RERATING_DECISION.subject, "reopen")}  # always refused: final (R9)
+    declared -= {(machine.COMMENDATION_DECISION.subject, "reopen")}  # always refused: final
     assert declared - taken["taken"] == set()
     codes = {code for _, code in taken["refused"]}
     assert codes >= {
@@ -261,4 +287,6 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         "locked",
         "rerating",
         "closed",
+        "r20",
+        "final",
     }

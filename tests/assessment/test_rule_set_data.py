@@ -66,7 +66,29 @@ def facts(rs: mem.InMemoryRuleSet) -> dict[str, Any]:
     }
     for level, d in rs.deadlines.items():
         out[f"deadline_{level}"] = (d.day, d.month, d.next_year)
+    out["frameworks"] = {code: _framework_facts(f) for code, f in rs.frameworks.items()}
     return out
+
+
+def _framework_facts(framework: dict[str, Any]) -> tuple:
+    """A framework per form (issue 14 item 2): its criteria points, the bounds its measured
+    conditions and grounds read, and whether it is assessed quarterly and averaged (R27)."""
+    criteria = {
+        group["code"]: (group["max_points"], {i["code"]: i["max_points"] for i in group["items"]})
+        for group in framework["criteria"]
+    }
+    measured = sorted(
+        (where, c["code"], c["measure"]["name"], bound, c["measure"][bound])
+        for where, conditions in [
+            *framework["level_conditions"].items(),
+            ("grounds", framework["grounds"]),
+        ]
+        for c in conditions
+        if "measure" in c
+        for bound in ("min", "max", "above", "below")
+        if bound in c["measure"]
+    )
+    return criteria, measured, (framework["quarterly"], framework["quarterly_averaging"])
 
 
 # --- Sources (DOMAIN.md section 2 and the rules it numbers) ---------------------------------------
@@ -394,6 +416,82 @@ EXPECTED[2025] = {
     "deadline_province": Fact((1, 2, NEXT), f"DOMAIN.md R19: {HD43}: form 04 before 01/02"),
     "deadline_central": Fact((1, 3, NEXT), f"DOMAIN.md R19: {HD43}: central report by 01/03"),
 }
+
+# Frameworks per form (issue 14 item 2; R3, R5, R27): from 2023 (forms 01, 02A, 02B).
+NOT_QUARTERLY = (False, False)
+EXPECTED[2023]["frameworks"] = Fact(
+    {
+        "collective": (
+            {},
+            [("HTXSNV", "no_subordinate_below_completed", "subordinates_not_completed", "max", 0)],
+            NOT_QUARTERLY,
+        ),
+        "leader": (
+            {},
+            [
+                ("HTTNV", "led_units_all_completed", "led_units_not_completed_percent", "max", 0),
+                ("HTXSNV", "led_units_all_good", "led_units_below_good_percent", "max", 0),
+            ],
+            NOT_QUARTERLY,
+        ),
+        "member": ({}, [], NOT_QUARTERLY),
+        "outside_political_system": ({}, [], NOT_QUARTERLY),
+    },
+    f"{QD124}: forms 01, 02A, 02B without scores; the conditions' wording is the product's "
+    "reading, to be checked by the province (the file's notes)",
+)
+EXPECTED[2025]["frameworks"] = Fact(
+    {
+        "collective": (
+            {
+                "common": (
+                    30,
+                    {"political_leadership": 10, "organization_cadres": 10, "inspection": 10},
+                ),
+                "tasks": (70, {"targets": 50, "subordinates": 20}),
+            },
+            [
+                ("HTXSNV", "no_subordinate_discipline", "disciplined_below", "max", 0),
+                ("grounds", "member_disciplined", "members_disciplined", "above", 0),
+            ],
+            NOT_QUARTERLY,
+        ),
+        "leader": (
+            {
+                "common": (
+                    30,
+                    {"politics_ethics": 15, "leadership_capacity": 10, "self_criticism": 5},
+                ),
+                "tasks": (70, {"led_units_results": 40, "own_tasks": 30}),
+            },
+            [
+                (
+                    "grounds",
+                    "led_units_not_completed_over_half",
+                    "led_units_not_completed_percent",
+                    "above",
+                    50,
+                )
+            ],
+            (True, False),
+        ),
+        "member": ({}, [], NOT_QUARTERLY),
+        "outside_political_system": (
+            {
+                "common": (30, {"politics_ethics": 20, "self_criticism": 10}),
+                "tasks": (70, {"party_tasks": 40, "residence": 30}),
+            },
+            [],
+            NOT_QUARTERLY,
+        ),
+    },
+    f"DOMAIN.md R3, R5, R27: {QD366} art. 10–11, 30 + 70 points per framework, the items by "
+    f"the superior committee ({HD43}, 7.12): {DEFAULT}; a leader: over half of the units led "
+    "not completed; a collective: nothing below disciplined; leaders quarterly (Kết luận 198), "
+    "not averaged",
+)
+for _table in EXPECTED.values():
+    _table.setdefault("frameworks", Fact({}, "no frameworks per form before 2023 (02A/02B)"))
 
 
 CASES = [

@@ -6,24 +6,35 @@ from assessment.models import (
     AssessmentStatus,
     CellState,
     CellYear,
+    Commendation,
+    CommendationKind,
     GrassrootsYear,
     Level,
     PeriodState,
 )
 from assessment.models import MemberAssessment as MA
+from organizations.models import Organization
 from tests.factories import MemberFactory
 
 
 def members(cell_year, n, *, level=None, status=AssessmentStatus.ASSESS, reason="", commended=0):
     for i in range(n):
-        MA.objects.create(
+        row = MA.objects.create(
             cell_year=cell_year,
             member=MemberFactory(cell=cell_year.cell),
             status=status,
             reason_code=reason,
             decided_level=level,
-            commendation_proposed=i < commended,
         )
+        if i < commended:  # proposed by the cell (issue 15's workflow), decided by G1
+            Commendation.objects.create(
+                period=cell_year.period,
+                kind=CommendationKind.EXCELLENT_MEMBER,
+                assessment=row,
+                unit=cell_year.cell,
+                proposer=cell_year.cell,
+                decider=Organization.objects.get_parent(cell_year.cell),
+            )
 
 
 @pytest.fixture
