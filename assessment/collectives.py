@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import DisciplineRecord
 from organizations.models import LeadershipCollective, Organization
-from organizations.models_collectives import PARTY_KINDS, CollectiveSeat, SeatRole, managing_unit
+from organizations.models_collectives import (
+    PARTY_KINDS,
+    CollectiveKind,
+    CollectiveSeat,
+    SeatRole,
+    managing_unit,
+)
 
 from . import machine, rules
 from .cell_year import _locked, get_or_open, save_attributed
@@ -573,3 +579,67 @@ def seat_add(
     seat._history_user = by
     seat.save()
     return seat
+
+
+def _seat_role(title: str) -> str:
+    """The seat a party post gives: its secretary heads the committee, a deputy secretary is its
+    deputy, anyone else a member (the post's title as typed, e.g. "Bí thư Đảng ủy")."""
+    title = title.casefold()
+    if "phó bí thư" in title:
+        return SeatRole.DEPUTY
+    if title.startswith("bí thư"):
+        return SeatRole.HEAD
+    return SeatRole.MEMBER
+
+
+def _sits_on(collective: LeadershipCollective, title: str) -> bool:
+    """A party committee takes every party post on its unit; a standing committee its
+    secretaries and the posts that name it (ủy viên ban thường vụ)."""
+    if collective.kind == CollectiveKind.PARTY_COMMITTEE:
+        return True
+    if collective.kind == CollectiveKind.STANDING_COMMITTEE:
+        title = title.casefold()
+        return "thường vụ" in title or "bí thư" in title
+    return False
+
+
+@transaction.atomic
+def seats_from_posts(*, collective: LeadershipCollective, by) -> list[CollectiveSeat]:
+    """Derive the collective's seats from the party posts held on its unit (members.Post of
+    kind "party" whose organization is the collective's unit), so a post is typed once (issue
+    14 item 5): a post without a seat gets one (its member, dates and the role its title
+    gives); a seat already derived follows its post's dates. Government and mass-organization
+    leaderships have no unit in the tree to read and are seated by hand. Returns the seats
+    created or changed, each saved with history attributed to `by`."""
+    from members.models_posts import Post, PostKind
+
+    if collective.kind not in PARTY_KINDS:
+        return []
+    posts = Post.objects.filter(
+        kind=PostKind.PARTY, organization=collective.organization
+    ).select_related("member")
+    linked = {
+        seat.post_id: seat
+        for seat in CollectiveSeat.objects.select_for_update().filter(
+            collective=collective, post__isnull=False
+        )
+    }
+    changed = []
+    for post in posts:
+        if not _sits_on(collective, post.title):
+            continue
+        seat = linked.get(post.pk)
+        if seat is None:
+            seat = CollectiveSeat(
+                collective=collective, member=post.member, post=post, role=_seat_role(post.title)
+            )
+        elif (seat.start, seat.end) == (post.start, post.end):
+            continue
+        else:
+            seat.version += 1
+        seat.start, seat.end = post.start, post.end
+        seat._history_user = by
+        seat._change_reason = str(post)
+        seat.save()
+        changed.append(seat)
+    return changed

@@ -175,6 +175,11 @@ urlpatterns += [
         views_collectives.collective_seat_view,
         name="collective_seat",
     ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/seats/from-posts/",
+        views_collectives.collective_seats_from_posts_view,
+        name="collective_seats_from_posts",
+    ),
 ]
 
 # Issue 15: after the decision — commendations.

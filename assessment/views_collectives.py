@@ -107,6 +107,7 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
             "self_level": row.self_level_id,
         },
         levels=period.rule_set.levels.filter(pk__in=[lv.pk for lv in levels]),
+        auto_id="review_%s",
     )
     meeting = meeting or CollectiveMeetingForm(
         initial={
@@ -117,6 +118,7 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
             **{f"votes_{code}": n for code, n in (row.votes or {}).items()},
         },
         levels=levels,
+        auto_id="meeting_%s",
     )
     user = request.user
     return {
@@ -133,7 +135,7 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
         "can_enter": can_enter_collective_work(user, collective),
         "can_decide": can_decide_collective(user, collective),
         "can_manage": can_manage(user, collective.organization),
-        "seat_form": SeatForm(members=_members_of(collective.organization)),
+        "seat_form": SeatForm(members=_members_of(collective.organization), auto_id="seat_%s"),
         "history": row.history.select_related("history_user")[:HISTORY] if row.pk else [],
     }
 
@@ -182,7 +184,9 @@ def _row(collective, period) -> CollectiveAssessment:
 def collective_review_view(request, year: int, pk: int):
     collective, period = _for_entering(request, year, pk)
     row = _row(collective, period)
-    form = CollectiveReviewForm(request.POST, levels=period.rule_set.levels.for_organizations())
+    form = CollectiveReviewForm(
+        request.POST, levels=period.rule_set.levels.for_organizations(), auto_id="review_%s"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -207,7 +211,7 @@ def collective_meeting_view(request, year: int, pk: int):
     collective, period = _for_entering(request, year, pk)
     row = _row(collective, period)
     form = CollectiveMeetingForm(
-        request.POST, levels=collectives.collective_levels(period.rule_set)
+        request.POST, levels=collectives.collective_levels(period.rule_set), auto_id="meeting_%s"
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -261,6 +265,20 @@ def collective_seat_view(request, year: int, pk: int):
     else:
         messages.success(request, _("The seat was added."))
     return _back(collective, period)
+
+
+@login_required
+@require_POST
+def collective_seats_from_posts_view(request, year: int, pk: int):
+    """Seats derived from the party posts recorded on the unit (nothing typed twice)."""
+    collective = get_collective_for_user(request.user, pk)
+    if not can_manage(request.user, collective.organization):
+        raise PermissionDenied
+    changed = collectives.seats_from_posts(collective=collective, by=request.user)
+    messages.success(
+        request, _("%(n)s seats were taken from the party posts.") % {"n": len(changed)}
+    )
+    return _back(collective, get_period(year))
 
 
 # --- The managing board decides ------------------------------------------------------------------

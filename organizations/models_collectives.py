@@ -128,6 +128,16 @@ class CollectiveSeat(models.Model):
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
+    # The party post the seat comes from (members.Post on this unit), when derived from it:
+    # the post is typed once, the seat follows it (issue 14 item 5).
+    post = models.OneToOneField(
+        "members.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seat",
+        verbose_name=_("party post"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = CollectiveSeatQuerySet.as_manager()

@@ -296,6 +296,11 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
     ),
+    "assessment:collective_seats_from_posts": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
+    ),
     "assessment:collectives_decide": ("superior", SUPERIOR, SUPERIOR),
     "assessment:collectives_issue": (
         "superior",

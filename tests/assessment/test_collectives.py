@@ -300,3 +300,40 @@ def test_a_decision_on_collectives_is_not_reopened_once_a_member_relies_on_it(
     with pytest.raises(machine.Refused) as refused:
         decisions.decision_reopen(decision=decision, reason="Sai sót", by=district_board)
     assert refused.value.code == "order"
+
+
+def test_seats_are_taken_from_the_party_posts_on_the_unit(tree, period, committee):
+    """Issue 14 item 5: a party post on the unit is typed once; the seat follows it."""
+    from members.models_posts import Post, PostKind
+
+    secretary_post, deputy_post, member_post = (
+        Post.objects.create(
+            member=MemberFactory(cell=tree.c1),
+            kind=PostKind.PARTY,
+            title=title,
+            organization=tree.g1,
+            leadership=True,
+            start=datetime.date(2020, 10, 1),
+        )
+        for title in ("Bí thư Đảng ủy", "Phó Bí thư Đảng ủy", "Đảng ủy viên")
+    )
+    Post.objects.create(  # a post on another unit is not a seat here
+        member=MemberFactory(cell=tree.c3),
+        kind=PostKind.PARTY,
+        title="Bí thư Đảng ủy",
+        organization=tree.g2,
+        start=datetime.date(2020, 10, 1),
+    )
+    collective = party_committee(tree.g1, [])
+    seats = collectives.seats_from_posts(collective=collective, by=committee)
+    assert {(s.member, s.role) for s in seats} == {
+        (secretary_post.member, SeatRole.HEAD),
+        (deputy_post.member, SeatRole.DEPUTY),
+        (member_post.member, SeatRole.MEMBER),
+    }
+    member_post.end = datetime.date(2025, 3, 31)
+    member_post.save()
+    (changed,) = collectives.seats_from_posts(collective=collective, by=committee)
+    assert changed.end == datetime.date(2025, 3, 31) and changed.history.first().history_user
+    assert collectives.seats_from_posts(collective=collective, by=committee) == []
+    assert [s.member for s in collectives.seats_in(collective, 2025)][0] == secretary_post.member
