@@ -23,6 +23,7 @@ from organizations.history_bursts import history_save_coalesced
 from organizations.models import Organization
 
 from . import frameworks, machine, rules
+from .counts import counts_refresh
 from .models import (
     AssessmentStatus,
     Attendance,
@@ -182,8 +183,10 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
             "member_id", flat=True
         )
     )
-    moved = elsewhere.filter(cell_year__state__in=machine.OPEN_STATES)
+    moved = elsewhere.filter(cell_year__state__in=machine.OPEN_STATES).select_related("cell_year")
+    left_from = set()
     for assessment in moved:
+        left_from.add(assessment.cell_year.cell_id)
         Tally.objects.filter(assessment=assessment).delete()  # votes of the old cell do not count
         assessment.inputs.update(cell_year=cell_year)
         assessment.cell_year = cell_year
@@ -213,6 +216,8 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
     bulk_create_with_history(new, MemberAssessment, default_user=by)
     for assessment in changed:
         save_attributed(assessment, by, reason="R13")
+    # The roster moved this cell's counts, and those of the cells members left (R16).
+    counts_refresh(period=period, units={cell.pk, *left_from})
     return cell_year
 
 
@@ -249,7 +254,9 @@ def member_status_set(
     row.status, row.reason_code, row.status_note = status, reason_code, note
     row.status_overridden = True
     _mark_in_progress(cell_year, by)
-    return save_attributed(row, by, reason=note)
+    save_attributed(row, by, reason=note)
+    counts_refresh(period=cell_year.period, units=[cell_year.cell_id])
+    return row
 
 
 def _scores(rule_set: RuleSet, raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal | None]:
@@ -337,6 +344,8 @@ def review_input_add(
     row._history_user = by
     row.save()
     _mark_in_progress(cell_year, by)
+    if row.kind == InputKind.PROMPT:  # the summary counts who was given prompts (R23, R28)
+        counts_refresh(period=cell_year.period, units=[cell_year.cell_id])
     return row
 
 

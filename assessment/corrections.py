@@ -23,6 +23,7 @@ from organizations.notifications import notify, users_with_role
 
 from . import machine
 from .cell_year import save_attributed
+from .counts import counts_refresh
 from .decisions import next_number
 from .models import (
     CanonicalLevel,
@@ -136,6 +137,7 @@ def member_rerate(
     assessment.decided_level, assessment.decision = level, decision
     assessment.decision_note = reason
     save_attributed(assessment, by, reason=f"{decision}: {reason}")
+    counts_refresh(period=period, units=[assessment.cell_year.cell_id])
 
     member = assessment.member
     if member.user_id:

@@ -20,6 +20,7 @@ from organizations.models import Kind, Organization
 
 from . import frameworks, machine, quota, rules
 from .cell_year import Conflict, _locked, save_attributed
+from .counts import counts_refresh
 from .meetings import inspection_problems
 from .models import (
     AssessmentStatus,
@@ -330,6 +331,8 @@ def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], 
         row.override_note = choice.override_note.strip()
         save_attributed(row, by, reason=choice.note.strip() or choice.override_note.strip())
         outcome.saved.append(row.pk)
+    if outcome.saved:
+        counts_refresh(period=cell_year.period, units=[cell_year.cell_id])
     return outcome
 
 
@@ -661,6 +664,7 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
     others are saved (faults 4 and 5 of issue 12)."""
     allowed = {row.pk for row in rows}
     outcome = Outcome()
+    touched = set()
     for pk, choice in choices.items():
         if pk not in allowed or choice.level is None:
             continue
@@ -684,6 +688,9 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
         row.decided_level, row.decision_note = choice.level, choice.note.strip()
         save_attributed(row, by, reason=choice.note.strip())
         outcome.saved.append(pk)
+        touched.add((row.period, getattr(row, "cell_id", None) or row.organization_id))
+    for period, unit in touched:
+        counts_refresh(period=period, units=[unit])
     return outcome
 
 

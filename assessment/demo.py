@@ -36,6 +36,7 @@ from organizations.models_collectives import PARTY_KINDS, managing_unit
 
 from . import cell_year as work
 from . import collectives, decisions, grassroots, machine, meetings, rules
+from .counts import counts_refresh
 from .decisions import Choice
 from .models import (
     AssessmentStatus,
@@ -474,7 +475,8 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     each by an issued, numbered members' decision of its grassroots organization; the cells of
     a grassroots committee whose cells are all decided by an issued cells' decision; such a
     grassroots organization by an issued decision of its superior. Issued by `by` (a user).
-    No history rows: use seed_results wherever people will work on the data. Returns members."""
+    No history rows: use seed_results wherever people will work on the data. Recounts the
+    year's summary counts (assessment/counts.py) at the end. Returns members."""
     rng = random.Random(seed)
     levels = {lv.maps_to: lv for lv in period.rule_set.levels.order_by("-rank")}
 
@@ -597,6 +599,7 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
         row.decision = decision
     machine.record_imported(grassroots)
     GrassrootsYear.objects.bulk_create(grassroots, batch_size=BATCH)
+    counts_refresh(period=period)  # the summary's counts of what the bulk inserts wrote
     return len(rows)
 
 

@@ -6,8 +6,8 @@ year (`CollectiveAssessment`, issue 14), and decisions on members, on units and 
 (`Decision`). Each transition names its sources and target, who may take it, the
 guards that must hold (the year open, lower levels first R8, the rule checks of every row a
 decision lists, the quota R10–R12, a written reason R17) and its effects (fields set, the
-history row with its author and reason, the notice to the next actor). `take()` is the only
-code that assigns a state; a test greps the source for any other.
+history row with its author and reason, the notice to the next actor, the summary's counts).
+`take()` is the only code that assigns a state; a test greps the source for any other.
 
 A small transition table rather than django-fsm-2: a refusal here must say *why* in the user's
 language (django-fsm's conditions are booleans and raise a bare TransitionNotAllowed), the
@@ -33,6 +33,7 @@ from organizations.models import Kind, Organization, Role
 from organizations.notifications import notify, users_with_role
 
 from . import rules
+from .counts import counts_follow
 from .models import (
     CellState,
     CellYear,
@@ -937,7 +938,8 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
     Runs the guards on the rows as they stand and raises `Refused` (the reasons, translated)
     when one fails; else calls `then(row)` (the transition's own work: numbering a decision,
     locking its rows), sets the target state and the transition's fields, saves the row with
-    the author and reason in its history, and sends the transition's notices. Returns what
+    the author and reason in its history, recounts the summary's counts of the units the row
+    moved (assessment/counts.py), and sends the transition's notices. Returns what
     `then` returned, else the row."""
     context["reason"] = reason
     found = refusals(row, name, by=by, **context)
@@ -953,6 +955,7 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
     row._history_user = by
     row._change_reason = reason or str(transition.label)
     row.save()
+    counts_follow(row)  # every transition recounts the units it moved (issue 18), none forgets
     for notice in transition.notices:
         notice(row, context)
     return result

@@ -1043,11 +1043,13 @@ class UnitSnapshot(models.Model):
 
 
 # --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
-# Defined in assessment/models_meetings.py so they stay out of the decision chain's way.
+# Defined in assessment/models_meetings.py so they stay out of the decision chain's way; the
+# counts the summary reads (issue 18) in assessment/models_counts.py.
 # Leadership collectives as assessed subjects (issue 14 item 1): assessment/models_collectives.py.
 from .models_collectives import CollectiveAssessment  # noqa: E402, F401
 
 # --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
 from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,

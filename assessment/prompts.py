@@ -21,6 +21,7 @@ from members.models import Member
 from organizations.models import CELL_KINDS, Organization
 
 from .cell_year import Conflict, cell_year_open, save_attributed
+from .counts import counts_refresh
 from .models import (
     PROMPT_LEVEL_OF_KIND,
     CellYear,
@@ -116,6 +117,7 @@ def prompt_issue(
     )
     prompt._history_user = by
     prompt.save()
+    counts_refresh(period=period, units=[cell_year.cell_id])  # the summary counts prompts (R28)
     return prompt
 
 

@@ -1,105 +1,247 @@
-"""The cases of benchmarks/run.py. Each `name()` is timed in a fresh process; an optional
-`prepare_name()` runs first, untimed, and its result is passed in."""
+"""The cases of benchmarks/run.py (issue 18 item 6): each is ours beside the fastest baseline
+we know for the same figures, timed in the same process (see run.py).
+
+A case is a `Case` in `cases()`: `ours(state)` and `baseline(state)` take what `prepare()`
+returned (once, untimed); `reset(state)`, when given, runs untimed before every run (e.g. to
+remove the rows an import wrote). The harness compares what both return ("same" column):
+return the same canonical figures from both, or set `compare=False` when they cannot agree (an
+import against a bare insert). `target` is the issue's target as printed; `meets(result)`
+says whether it is met (result: {"ours": {"min_ms", "median_ms"}, "baseline": ..., "ratio"}).
+`run.py --only NAME` runs one case.
+To add a case: write its functions here and append a `Case` in `cases()`.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import connection
 
 from assessment.models import Period
 from members.models import Member
-from organizations.models import Kind, Organization
+from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 
 LIST_ROWS = 100_000
 IMPORT_ROWS = 100_000
 TMP = Path(tempfile.gettempdir())
 
 
+@dataclass
+class Case:
+    name: str
+    label: str  # what the table calls it
+    ours: Callable[[Any], Any]
+    baseline: Callable[[Any], Any] | None = None
+    target: str = ""
+    meets: Callable[[dict], bool] | None = None
+    prepare: Callable[[], Any] | None = None
+    reset: Callable[[Any], None] | None = None
+    describe: Callable[[Any], str] | None = None  # a line under the row, from ours' figures
+    repeat: int | None = None  # rounds for this case (None: the run's --repeat)
+    compare: bool = True  # ours and the baseline compute the same figures: check they agree
+
+
+def within(*, ratio: float | None = None, ms: float | None = None) -> Callable[[dict], bool]:
+    """A target on the medians: ours ≤ `ratio` × the baseline's, and/or ours < `ms`."""
+
+    def meets(result: dict) -> bool:
+        ok = True
+        if ratio is not None:
+            ok = ok and result["ratio"] <= ratio
+        if ms is not None:
+            ok = ok and result["ours"]["median_ms"] < ms
+        return ok
+
+    return meets
+
+
 def _period() -> Period:
     return Period.objects.select_related("rule_set").get(year=2025)
 
 
-def _province() -> Organization:
+def _top() -> Organization:
+    """The root: the central level when the nation is built, else the province."""
     return Organization.objects.get(depth=1)
+
+
+def _province() -> Organization:
+    return Organization.objects.filter(kind=Kind.PROVINCE).order_by("path").first()
 
 
 def _superior() -> Organization:
     return Organization.objects.filter(kind=Kind.SUPERIOR).order_by("path").first()
 
 
-# --- The summary table against a hand-written GROUP BY --------------------------------------
+# --- The summary table against raw SQL over the kept counts ----------------------------------
+# Figures in one canonical shape from both sides: {child path prefix: {section: (total,
+# not classified by reason, pending by reason, count by level, commendations, prompted)}},
+# rows with nothing in them left out, the unit's own row as "head".
 
 
-def _summary(unit):
+def _canonical(by_prefix: dict) -> dict:
+    found, head = {}, defaultdict(lambda: defaultdict(int))
+    for prefix, sections in by_prefix.items():
+        row = {}
+        for name, figures in sections.items():
+            figures = {k: v for k, v in figures.items() if v}
+            if figures:
+                row[name] = tuple(sorted(figures.items(), key=repr))
+                for k, v in figures.items():
+                    head[name][k] += v
+        if row:
+            found[prefix] = row
+    found["head"] = {name: tuple(sorted(f.items(), key=repr)) for name, f in head.items()}
+    return found
+
+
+def summary_figures(unit) -> dict:
+    """Ours: reports.summary.summary_build, as the page, the exports and the API call it."""
     from reports.summary import summary_build
 
     summary = summary_build(unit=unit, period=_period())
-    members = summary.rows[0].sections["members"]
-    return {"rows": len(summary.rows), "members": members.total, "assessed": members.assessed}
+    by_prefix = {}
+    for row in summary.rows[1:]:
+        by_prefix[row.unit.path] = {
+            name: {
+                "total": s.total,
+                **{("kpl", k): v for k, v in s.not_classified.items()},
+                **{("cpl", k): v for k, v in s.pending.items()},
+                **{("level", k): v for k, v in s.counts.items()},
+                "commended": s.commendations,
+                "prompted": s.prompted,
+            }
+            for name, s in row.sections.items()
+        }
+    return _canonical(by_prefix)
 
 
-def _summary_sql(unit):
-    """The same three aggregates in raw SQL, grouped on the child path prefix."""
-    length = (unit.depth + 1) * Organization.steplen
+COUNTS_SQL = """
+SELECT substr(o.path, 1, %(length)s), c.subject, o.kind, c.status, c.reason_code, c.level_id,
+       sum(c.n), sum(c.commended), sum(c.prompted)
+FROM assessment_unityearcount c JOIN organizations_organization o ON o.id = c.unit_id
+WHERE c.period_id = %(period)s AND o.path LIKE %(like)s
+GROUP BY 1, 2, 3, 4, 5, 6"""
+UNITS_NOT_STARTED_SQL = """
+SELECT substr(o.path, 1, %(length)s), o.kind, count(*)
+FROM organizations_organization o
+WHERE o.path LIKE %(like)s AND (
+  (o.kind = 'chi_bo_truc_thuoc' AND NOT EXISTS (
+     SELECT 1 FROM assessment_cellyear y WHERE y.cell_id = o.id AND y.period_id = %(period)s))
+  OR (o.kind IN ('dang_bo_co_so', 'chi_bo_co_so') AND NOT EXISTS (
+     SELECT 1 FROM assessment_grassrootsyear g
+     WHERE g.organization_id = o.id AND g.period_id = %(period)s)))
+GROUP BY 1, 2"""
+MEMBERS_NOT_STARTED_SQL = """
+SELECT substr(o.path, 1, %(length)s), count(*)
+FROM organizations_organization o JOIN members_member m ON m.cell_id = o.id
+WHERE m.left_on IS NULL AND o.path LIKE %(like)s AND NOT EXISTS (
+  SELECT 1 FROM assessment_cellyear y WHERE y.cell_id = o.id AND y.period_id = %(period)s)
+GROUP BY 1
+UNION ALL
+SELECT substr(o.path, 1, %(length)s), count(*)
+FROM organizations_organization o
+JOIN assessment_cellyear y ON y.cell_id = o.id AND y.period_id = %(period)s
+  AND y.state IN ('not_started', 'in_progress', 'returned')
+JOIN members_member m ON m.cell_id = o.id AND m.left_on IS NULL
+WHERE o.path LIKE %(like)s AND NOT EXISTS (
+  SELECT 1 FROM assessment_memberassessment a
+  JOIN assessment_cellyear y2 ON y2.id = a.cell_year_id
+  WHERE a.member_id = m.id AND y2.period_id = %(period)s)
+GROUP BY 1"""
+
+
+def summary_sql(unit) -> dict:
+    """The baseline: the same figures in three raw SQL queries over the kept counts (every
+    query group: records, prompts and commendations, units and members not started)."""
     period = _period()
-    like = unit.path + "%"
-    queries = [
-        """SELECT substr(o.path, 1, %s), a.status, a.reason_code, a.decided_level_id, count(*),
-                  count(*) FILTER (WHERE a.commendation_proposed)
-           FROM assessment_memberassessment a
-           JOIN assessment_cellyear y ON y.id = a.cell_year_id
-           JOIN organizations_organization o ON o.id = y.cell_id
-           WHERE y.period_id = %s AND o.path LIKE %s GROUP BY 1, 2, 3, 4""",
-        """SELECT substr(o.path, 1, %s), y.status, y.reason_code, y.decided_level_id, count(*), 0
-           FROM assessment_cellyear y JOIN organizations_organization o ON o.id = y.cell_id
-           WHERE y.period_id = %s AND o.path LIKE %s AND o.kind = 'chi_bo_truc_thuoc'
-           GROUP BY 1, 2, 3, 4""",
-        """SELECT substr(o.path, 1, %s), y.status, y.reason_code, y.decided_level_id, count(*), 0
-           FROM assessment_grassrootsyear y
-           JOIN organizations_organization o ON o.id = y.organization_id
-           WHERE y.period_id = %s AND o.path LIKE %s
-             AND o.kind IN ('dang_bo_co_so', 'chi_bo_co_so') GROUP BY 1, 2, 3, 4""",
-    ]
-    members = 0
+    params = {
+        "length": (unit.depth + 1) * Organization.steplen,
+        "period": period.pk,
+        "like": unit.path + "%",
+    }
+    by_prefix = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+
+    def add(prefix, section, status, reason, level, n):
+        figures = by_prefix[prefix][section]
+        figures["total"] += n
+        if status == "kpl":
+            figures[("kpl", reason)] += n
+        elif status == "cpl":
+            figures[("cpl", reason)] += n
+        elif level is None:
+            figures[("cpl", "chua_quyet_dinh")] += n
+        else:
+            figures[("level", level)] += n
+
     with connection.cursor() as cursor:
-        for i, sql in enumerate(queries):
-            cursor.execute(sql, [length, period.pk, like])
-            rows = cursor.fetchall()
-            if i == 0:
-                members = sum(r[4] for r in rows)
-    return {"members": members}
+        cursor.execute(COUNTS_SQL, params)
+        for prefix, subject, kind, status, reason, level, n, commended, prompted in cursor:
+            if subject == "members" or (subject == "cells" and kind == Kind.SUBORDINATE_CELL):
+                section = subject
+            elif subject == "cells" or kind in GRASSROOTS_KINDS:
+                section = "grassroots"
+            else:
+                continue
+            if subject == "cells" and section == "grassroots":
+                n = commended = 0
+            if subject == "grassroots":
+                commended = prompted = 0
+            if n:
+                add(prefix, section, status, reason, level, n)
+            by_prefix[prefix][section]["commended"] += commended
+            by_prefix[prefix][section]["prompted"] += prompted
+        if period.is_open():
+            cursor.execute(UNITS_NOT_STARTED_SQL, params)
+            for prefix, kind, n in cursor:
+                section = "cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"
+                add(prefix, section, "cpl", "chua_kiem_diem", None, n)
+            cursor.execute(MEMBERS_NOT_STARTED_SQL, params)
+            for prefix, n in cursor:
+                add(prefix, "members", "cpl", "chua_kiem_diem", None, n)
+    return _canonical(by_prefix)
 
 
-def summary_province():
-    return _summary(_province())
+def _members_line(figures: dict) -> str:
+    head = dict(figures["head"].get("members", ()))
+    levels = sum(v for k, v in head.items() if isinstance(k, tuple) and k[0] == "level")
+    return f"{len(figures) - 1} child rows; members {head.get('total', 0):,}, decided {levels:,}"
 
 
-def summary_province_sql():
-    return _summary_sql(_province())
+def summary_page(state):
+    """The province's summary page through Django's stack (middleware, view, template)."""
+    client, url = state
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return None
 
 
-def summary_superior():
-    return _summary(_superior())
+def prepare_summary_page():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
 
-
-def summary_superior_sql():
-    return _summary_sql(_superior())
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="bantochuc"))
+    return client, reverse("reports:summary", args=[2025, _province().pk])
 
 
 # --- The classification list against a bare write-only loop ---------------------------------
 
 
-def list_xlsx():
+def list_xlsx(state=None):
     from reports.exports import classification_list_xlsx
 
     path = TMP / "bench-list.xlsx"
     rows = classification_list_xlsx(unit=_province(), period=_period(), out=str(path))
-    return {"rows": rows, "bytes": path.stat().st_size}
+    return {"rows": rows, "bytes": path.stat().st_size}  # the baseline writes as many rows
 
 
-def list_openpyxl_loop():
+def list_openpyxl_loop(state=None):
     """The floor: openpyxl write-only writing as many rows of six short strings."""
     from openpyxl import Workbook
 
@@ -185,14 +327,10 @@ def import_members(path):
     return {"ok": result.ok, "counts": getattr(result, "counts", None)}
 
 
-def prepare_import_bulk_create():
-    _forget_members("6")
-    return _cells()
-
-
-def import_bulk_create(cells):
+def import_bulk_create(state=None):
     import datetime
 
+    cells = _cells()
     rows = [
         Member(
             card_number=f"6{i:09d}",
@@ -206,3 +344,76 @@ def import_bulk_create(cells):
     ]
     Member.objects.bulk_create(rows, batch_size=2000)
     return {"rows": len(rows)}
+
+
+def _by_province(state) -> dict:
+    return summary_figures(_top())
+
+
+def cases(*, nation: bool = False) -> list[Case]:
+    """The cases of a run, in order (`nation`: the database holds a central root)."""
+    found = [
+        Case(
+            "summary_province",
+            "summary, province (summary_build)",
+            lambda s: summary_figures(_province()),
+            lambda s: summary_sql(_province()),
+            "≤ 2× raw SQL over counts, < 30 ms",
+            within(ratio=2, ms=30),
+            describe=_members_line,
+        ),
+        Case(
+            "summary_superior",
+            "summary, one superior committee",
+            lambda s: summary_figures(_superior()),
+            lambda s: summary_sql(_superior()),
+            "≤ 2× raw SQL over counts",
+            within(ratio=2),
+        ),
+        Case(
+            "summary_page",
+            "summary page, province (GET)",
+            summary_page,
+            target="< 100 ms server time",
+            meets=within(ms=100),
+            prepare=prepare_summary_page,
+        ),
+    ]
+    if nation:
+        found.append(
+            Case(
+                "summary_nation",
+                "summary, nation by province (1 call)",
+                _by_province,
+                lambda s: summary_sql(_top()),
+                "< 300 ms",
+                within(ms=300),
+                describe=_members_line,
+            )
+        )
+    found += [
+        Case(
+            "list_xlsx",
+            "classification list (xlsx)",
+            list_xlsx,
+            list_openpyxl_loop,
+            "≤ 1.3× fetch + xlsxwriter",
+            within(ratio=1.3),
+            describe=lambda f: f"{f['rows']:,} rows, {f['bytes']:,} bytes" if f else "",
+            repeat=5,
+            compare=False,
+        ),
+        Case(
+            "import_members",
+            "import of 100,000 members",
+            import_members,
+            import_bulk_create,
+            "≤ 3× (calamine read + COPY)",
+            within(ratio=3),
+            prepare=prepare_import_members,
+            reset=lambda path: (_forget_members("7"), _forget_members("6")),
+            repeat=5,
+            compare=False,
+        ),
+    ]
+    return found

@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessment import machine
 from assessment.cell_year import form_code_for
+from assessment.counts import counts_refresh
 from assessment.models import (
     AbsenceReason,
     AssessmentStatus,
@@ -1560,9 +1561,9 @@ def _save_all(model, new: list, changed: list, fields: list[str], by, reason: st
     bulk_update_with_history(changed, model, fields, default_user=by, default_change_reason=reason)
 
 
-def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str) -> None:
+def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str) -> set[int]:
     """Final unit levels: a subordinate cell's on its cell year, the others' on their
-    grassroots year, both decided."""
+    grassroots year, both decided. Returns the ids of the units written."""
     new: dict[type, list] = {CellYear: [], GrassrootsYear: []}
     changed: dict[type, list] = {CellYear: [], GrassrootsYear: []}
     for row in rows:
@@ -1582,6 +1583,7 @@ def _write_unit_results(plan: Plan, rows, period: Period, units, by, reason: str
     )
     for model in (CellYear, GrassrootsYear):
         _save_all(model, new[model], changed[model], UNIT_RESULT_FIELDS, by, reason)
+    return {units[row.code].pk for row in rows}
 
 
 def _host_cell_years(period: Period, cells: set[int], by, reason: str) -> dict[int, CellYear]:
@@ -1619,9 +1621,10 @@ NEW_RESULT_FIELDS = [
 ]
 
 
-def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> None:
+def _write_member_results(plan: Plan, rows, period: Period, members, by, reason: str) -> set[int]:
     """A member's final result updates their record of the year, or goes into the year of
-    their current cell (new records set-wise, as new members are)."""
+    their current cell (new records set-wise, as new members are). Returns the ids of the
+    cells whose records were written."""
     fresh = [r for r in rows if r.row not in plan.existing_results]
     # The form follows the member's posts (issue 14 item 5): read them in one query (a member
     # this import creates has none yet).
@@ -1669,6 +1672,9 @@ def _write_member_results(plan: Plan, rows, period: Period, members, by, reason:
         default_user=by,
         default_change_reason=reason,
     )
+    written = {record.cell_year_id for record in changed}
+    cells = {hosts[members[row.code].cell_id].cell_id for row in fresh}
+    return cells | set(CellYear.objects.filter(pk__in=written).values_list("cell_id", flat=True))
 
 
 def _write(plan: Plan, *, by, reason: str) -> None:
@@ -1679,8 +1685,10 @@ def _write(plan: Plan, *, by, reason: str) -> None:
         rows = [r for r in plan.results if r.year == year]
         unit_rows = [r for r in rows if r.target == TARGET_UNIT]
         member_rows = [r for r in rows if r.target == TARGET_MEMBER]
-        _write_unit_results(plan, unit_rows, periods[year], units, by, reason)
-        _write_member_results(plan, member_rows, periods[year], members, by, reason)
+        touched = _write_unit_results(plan, unit_rows, periods[year], units, by, reason)
+        touched |= _write_member_results(plan, member_rows, periods[year], members, by, reason)
+        # The summary's counts of the units written, in the import's transaction (issue 18).
+        counts_refresh(period=periods[year], units=touched)
 
 
 # --- The service ------------------------------------------------------------------------------

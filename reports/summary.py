@@ -18,35 +18,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
 from django.http import Http404
 
 from assessment import quota
+from assessment.machine import OPEN_STATES
 from assessment.models import (
     AssessmentStatus,
     CellYear,
-    Commendation,
+    CountSubject,
     GrassrootsYear,
     InputKind,
     Level,
+    LevelScope,
     MemberAssessment,
     Period,
     ReviewInput,
     UnitSnapshot,
+    UnitYearCount,
 )
-from assessment.models_followup import ACTIVE_COMMENDATION_STATES
-from assessment.progress import not_on_roster
 from members.models import Member
 from organizations.counts import path_prefix
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
-_SUBJECT = {
-    MemberAssessment: "assessment",
-    CellYear: "cell_year",
-    GrassrootsYear: "grassroots_year",
-}
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
 UNDECIDED = "chua_quyet_dinh"  # assessed, no decided level yet
 NOT_STARTED = "chua_kiem_diem"  # no record for the year yet (open years only)
@@ -160,8 +156,9 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     """The summary of `unit` in `period`, on that year's tree (R22): a closed year with a frozen
     tree groups its records by the paths units had that year; an open year by today's tree."""
     rule_set = period.rule_set
-    member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    unit_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    levels = list(rule_set.levels.order_by("rank"))  # one query for both scopes
+    member_levels = [lv for lv in levels if lv.applies_to != LevelScope.ORGANIZATION]
+    unit_levels = [lv for lv in levels if lv.applies_to != LevelScope.MEMBER]
     tree = YearTree.of(period)
     root_path, root_depth = tree.place(unit)
     children = tree.children(root_path, root_depth)
@@ -182,18 +179,19 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
         by_prefix.get(prefix, by_prefix[root_path])[section].add(status, reason, level_id, n)
 
-    for section, rows in _unit_records(tree, root_path, length):
-        for prefix, status, reason, level_id, n, commended in rows:
+    for section, prefix, status, reason, level_id, n, commended, prompted in _counted(
+        tree, root_path, length
+    ):
+        if n:
             put(section, prefix, status, reason or "", level_id, n)
-            by_prefix.get(prefix, by_prefix[root_path])[section].commendations += commended
-    for prefix, status, reason, level_id, n, commended in _member_records(tree, root_path, length):
-        put("members", prefix, status, reason or "", level_id, n)
-        by_prefix.get(prefix, by_prefix[root_path])["members"].commendations += commended
+        sections = by_prefix.get(prefix, by_prefix[root_path])[section]
+        sections.commendations += commended
+        sections.prompted += prompted
     if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
-    for section, prefix, n in _prompted(tree, root_path, length):
-        by_prefix.get(prefix, by_prefix[root_path])[section].prompted += n
+    # The prompts' split by the managing level that gave them (R28 rows 4.1–4.3): prompts are
+    # few, counted live; their totals come with the kept counts above.
     for section, prefix, level, n in _prompted(tree, root_path, length, by_level=True):
         by_level = by_prefix.get(prefix, by_prefix[root_path])[section].prompted_by_level
         by_level[level] = by_level.get(level, 0) + n
@@ -282,74 +280,69 @@ def _merge(into: Section, other: Section) -> None:
             target[key] = target.get(key, 0) + n
 
 
-def _grouped(queryset, path_field: str, length: int):
-    """Counts per child prefix, status, reason and level; `commended` counts the subjects with a
-    commendation proposed or given (issue 15: every kind, grassroots organizations included)."""
-    proposals = Commendation.objects.filter(
-        state__in=ACTIVE_COMMENDATION_STATES,
-        **{_SUBJECT[queryset.model]: OuterRef("pk")},
-    )
-    commended = Count("id", filter=Q(Exists(proposals)))
-    return (
-        queryset.annotate(prefix=path_prefix(path_field, length))
+def _counted(tree: YearTree, path: str, length: int):
+    """The year's kept counts under `path` (assessment/counts.py), grouped by child prefix: one
+    query over a few rows per cell instead of the subtree's result rows (issue 18). Yields
+    (section, prefix, status, reason, level id, n, commended, prompted). Cells' years count as
+    subordinate cells only for subordinate cells; a prompt to another unit's collective counts
+    for grassroots organizations, as R23 and R28 ask."""
+    counts, path_field = tree.on(UnitYearCount.objects.filter(period=tree.period), "unit")
+    rows = (
+        counts.filter(**{f"{path_field}__startswith": path})
+        .annotate(prefix=path_prefix(path_field, length))
         .order_by()
-        .values_list("prefix", "status", "reason_code", "decided_level_id")
-        .annotate(n=Count("id"), commended=commended)
+        .values_list("prefix", "subject", "unit__kind", "status", "reason_code", "level_id")
+        .annotate(n=Sum("n"), commended=Sum("commended"), prompted=Sum("prompted"))
     )
-
-
-def _unit_records(tree: YearTree, path: str, length: int):
-    """The year's records of subordinate cells and of grassroots organizations."""
-    cells, cell_path = tree.on(
-        CellYear.objects.filter(period=tree.period, cell__kind=Kind.SUBORDINATE_CELL), "cell"
-    )
-    organizations, org_path = tree.on(
-        GrassrootsYear.objects.filter(period=tree.period, organization__kind__in=GRASSROOTS_KINDS),
-        "organization",
-    )
-    yield "cells", _grouped(cells.filter(**{f"{cell_path}__startswith": path}), cell_path, length)
-    yield (
-        "grassroots",
-        _grouped(
-            organizations.filter(**{f"{org_path}__startswith": path}),
-            org_path,
-            length,
-        ),
-    )
-
-
-def _member_records(tree: YearTree, path: str, length: int):
-    records, path_field = tree.on(
-        MemberAssessment.objects.filter(cell_year__period=tree.period), "cell_year__cell"
-    )
-    return _grouped(records.filter(**{f"{path_field}__startswith": path}), path_field, length)
+    for prefix, subject, kind, status, reason, level_id, n, commended, prompted in rows:
+        if subject == CountSubject.MEMBERS:
+            yield "members", prefix, status, reason, level_id, n, commended, prompted
+        elif subject == CountSubject.CELLS and kind == Kind.SUBORDINATE_CELL:
+            yield "cells", prefix, status, reason, level_id, n, commended, prompted
+        elif subject == CountSubject.CELLS:  # a grassroots cell's own year: its prompts only
+            yield "grassroots", prefix, status, reason, level_id, 0, 0, prompted
+        elif kind in GRASSROOTS_KINDS:  # organizations' years (commendations: issue 15)
+            yield "grassroots", prefix, status, reason, level_id, n, commended, 0
 
 
 def _not_started(unit: Organization, period: Period, length: int):
-    """In an open year: units and current members with no record yet."""
+    """In an open year on today's tree: the subtree's units with no record yet, and its current
+    members not on a roster: those of cells that have not drawn theirs (no cell year), and those
+    an open roster leaves out (they joined since it was drawn). A member who joined a cell after
+    it submitted is on no roster this year and is not counted. Every probe is scoped to the
+    subtree's units and cells (issue 18): never an anti-join over the year's records of the
+    whole database."""
     subtree = Organization.objects.in_subtree(unit)
-    queries = {
-        "cells": subtree.filter(kind=Kind.SUBORDINATE_CELL).exclude(cell_years__period=period),
-        "grassroots": subtree.filter(kind__in=GRASSROOTS_KINDS).exclude(
-            grassroots_years__period=period
-        ),
-    }
-    for section, queryset in queries.items():
-        for prefix, n in (
-            queryset.annotate(prefix=path_prefix("path", length))
-            .order_by()
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-        ):
-            yield section, prefix, n
-    members = (
-        not_on_roster(Member.objects.in_subtree(unit), period)
-        .annotate(prefix=path_prefix("cell__path", length))
+    cell_year = CellYear.objects.filter(period=period, cell_id=OuterRef("pk"))
+    organization_year = GrassrootsYear.objects.filter(period=period, organization_id=OuterRef("pk"))
+    units = subtree.filter(
+        Q(~Exists(cell_year), kind=Kind.SUBORDINATE_CELL)
+        | Q(~Exists(organization_year), kind__in=GRASSROOTS_KINDS)
+    )
+    for prefix, kind, n in (
+        units.annotate(prefix=path_prefix("path", length))
+        .order_by()
+        .values_list("prefix", "kind")
+        .annotate(n=Count("id"))
+    ):
+        yield ("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"), prefix, n
+    # Cells first (a few thousand, by index), then their members: the planner then reads the
+    # members of those cells only, not every member of the subtree. One query (UNION ALL).
+    not_drawn = subtree.filter(~Exists(cell_year)).values("pk")
+    open_rosters = subtree.filter(Exists(cell_year.filter(state__in=OPEN_STATES))).values("pk")
+    members = Member.objects.current()
+    recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
+    grouped = [
+        rows.annotate(prefix=path_prefix("cell__path", length))
         .order_by()
         .values_list("prefix")
         .annotate(n=Count("id"))
-    )
-    for prefix, n in members:
+        for rows in (
+            members.filter(cell_id__in=not_drawn),
+            members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
+        )
+    ]
+    for prefix, n in grouped[0].union(grouped[1], all=True):
         yield "members", prefix, n
 
 

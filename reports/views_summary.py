@@ -37,8 +37,8 @@ def summary_view(request, year: int, pk: int):
             "unit": unit,
             "period": period,
             "summary": summary,
-            "tables": exports.summary_tables(summary),
-            "review_counts": exports.review_count_rows(summary),
+            "tables": exports.summary_tables(summary, texts=True),
+            "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
             "large": jobs.is_large(unit, period),

@@ -183,3 +183,18 @@ def level(db):
     from assessment.models import Level
 
     return {lv.code: lv for lv in Level.objects.filter(rule_set__code="QD366-2025")}
+
+
+@pytest.fixture
+def counts_agree(db):
+    """After the test, the summary's kept counts must agree with the rows (issue 18): workflow
+    modules use it for every test (`pytestmark = pytest.mark.usefixtures("counts_agree")`)."""
+    from django.db import connection
+
+    from tests.counts import assert_counts_agree
+
+    yield
+    # A test that ran manage.py's entry point has had its connection closed: nothing it wrote
+    # is left to check.
+    if connection.connection is not None and not connection.connection.closed:
+        assert_counts_agree()

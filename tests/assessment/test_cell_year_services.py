@@ -10,7 +10,8 @@ from members.services import member_transfer
 
 from ..factories import MemberFactory, cell_documents_write
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 MEETING_DAY = datetime.date(2025, 12, 10)
 
 

@@ -22,7 +22,8 @@ from tests.factories import UserFactory
 
 from .test_decisions import accept_proposals, issue, submitted_cell
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 DOC = {
     "signed_on": datetime.date(2026, 3, 2),

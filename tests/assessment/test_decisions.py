@@ -18,7 +18,8 @@ from organizations.models import Role
 from ..factories import MemberFactory, assign, cell_documents_write
 from ..messages import says
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 
 def submitted_cell(period, cell, secretary, n, votes):

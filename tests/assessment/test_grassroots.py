@@ -15,7 +15,8 @@ from organizations.models import Notification, Organization
 from .tables import table_post
 from .test_decisions import decided_cell
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 
 def g1_done(period, tree, secretary, committee, level):

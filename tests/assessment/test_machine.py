@@ -31,7 +31,8 @@ from .test_collectives import party_committee, reviewed
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE_ENUMS = {"CellState", "DecisionState", "PeriodState", "CommendationState"}

@@ -15,7 +15,8 @@ from reports.summary import summary_build
 
 from ..factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 GIVE = {"given_on": "20/11/2025", "text": "Làm rõ trách nhiệm trong việc quản lý đất đai."}
 

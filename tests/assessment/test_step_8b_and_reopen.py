@@ -14,7 +14,8 @@ from organizations.models import Notification
 
 from .test_grassroots import g1_done
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 DOC = {
     "signed_on": datetime.date(2026, 1, 10),

@@ -24,9 +24,11 @@ from organizations.history import predecessors_of, units_restructure
 from organizations.models import Kind, Organization, SuccessionKind
 from reports.summary import summary_build, summary_json
 from reports.years import member_years, unit_years
+from tests.counts import counts_rebuild
 from tests.factories import MemberFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 ON = datetime.date(2025, 7, 1)
 
@@ -50,6 +52,7 @@ def decide(period, cell, members, canonical, level):
         MemberAssessment.objects.create(
             cell_year=cell_year, member=member, decided_level=level[canonical]
         )
+    counts_rebuild()  # rows written directly, as an import would
     return cell_year
 
 
@@ -72,6 +75,7 @@ def year_2024(tree, django_capture_on_commit_callbacks):
     GrassrootsYear.objects.create(
         period=period, organization=tree.g1, state=CellState.DECIDED, decided_level=level["good"]
     )
+    counts_rebuild()
     with django_capture_on_commit_callbacks(execute=True):
         period = period_close(period=period, by=None)
     return period, people
@@ -166,6 +170,7 @@ def test_year_on_year_flags(tree, period, level, login, district_board):
         )
         for m in bystanders
     )
+    counts_rebuild()
     assert [y.flag for y in member_years(member)] == [False, True]
     c1 = unit_years(tree.c1)
     assert [y.excellent_share for y in c1] == [0, 75] and c1[1].flag  # +75 points > 15

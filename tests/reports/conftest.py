@@ -14,6 +14,7 @@ from assessment.models import (
 )
 from assessment.models import MemberAssessment as MA
 from organizations.models import Organization
+from tests.counts import counts_rebuild
 from tests.factories import MemberFactory
 
 
@@ -35,6 +36,7 @@ def members(cell_year, n, *, level=None, status=AssessmentStatus.ASSESS, reason=
                 proposer=cell_year.cell,
                 decider=Organization.objects.get_parent(cell_year.cell),
             )
+    counts_rebuild()  # rows written directly, as an import would
 
 
 @pytest.fixture
@@ -63,4 +65,5 @@ def year_2025(period, tree):
     members(c1, 1, status=AssessmentStatus.PENDING, reason="om_dau")
     period.state = PeriodState.CLOSED
     period.save()
+    counts_rebuild()
     return period

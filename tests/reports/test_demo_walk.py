@@ -20,7 +20,8 @@ from assessment.models import (
 )
 from organizations.models import Assignment, Role
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 YEAR = 2025
 

@@ -18,7 +18,8 @@ from reports.imports import HEADERS, workbook_import
 from ..members.test_views import valid_member
 from .test_imports import messages, the_error, workbook
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 CARD = "Số thẻ đảng viên"
 

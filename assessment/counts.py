@@ -1,0 +1,230 @@
+"""The per-unit, per-year counts the summary reads, kept up to date (issue 18 item 1).
+
+Counts are a materialization of the year's records (members' results, cells' and organizations'
+years, review prompts): for a (year, unit) they are exactly what `counts_tally` finds in the rows.
+Every change that moves them recomputes the units it touched in its own transaction:
+
+- a transition of the state machine (`assessment/machine.py`, `take()`): the units of the row it
+  moves, or of every row a decision lists (issue, reopen, re-rating);
+- the writes between transitions that change a status, a reason, a decided level or a prompt
+  (the roster, a status set by hand, the decision tables, a prompt added): their service calls
+  `counts_refresh` for the cell or organization it locked;
+- bulk writes (workbook imports, `seed_demo`): `counts_refresh` for the year, or
+  `counts_refresh_subtree` for the units under the subtree they wrote.
+
+Restructurings move units, not records: counts are kept per unit and grouped by the unit's path
+when read, so they follow. `counts_drift` (and `manage.py counts_check`) recomputes every count
+from the rows and lists the differences; tests call `tests.counts.assert_counts_agree()` after
+each workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, Value
+
+from organizations.models import Organization
+
+from .models import (
+    CellYear,
+    CountSubject,
+    GrassrootsYear,
+    InputKind,
+    MemberAssessment,
+    Period,
+    UnitYearCount,
+)
+from .models_followup import ACTIVE_COMMENDATION_STATES
+
+# (unit id, subject, status, reason code, decided level id) → (n, commended, prompted)
+Key = tuple[int, str, str, str, int | None]
+Figures = tuple[int, int, int]
+
+
+def _distinct(**condition) -> Count:
+    return Count("id", distinct=True, filter=Q(**condition) if condition else None)
+
+
+def counts_tally(*, period: Period, units: Iterable[int] | None = None) -> dict[Key, Figures]:
+    """What the counts of `period` should be, recomputed from the rows (three GROUP BY queries).
+
+    `units`: unit ids (cells for members and cells' years, organizations for organizations'
+    years) to limit the tally to; None for every unit. Returns {Key: (n, commended, prompted)},
+    without empty groups."""
+    members = MemberAssessment.objects.filter(cell_year__period=period)
+    cells = CellYear.objects.filter(period=period)
+    organizations = GrassrootsYear.objects.filter(period=period)
+    if units is not None:
+        units = list(units)
+        members = members.filter(cell_year__cell_id__in=units)
+        cells = cells.filter(cell_id__in=units)
+        organizations = organizations.filter(organization_id__in=units)
+    found: dict[Key, Figures] = {}
+    # A subject counts as commended while a commendation of it is proposed or given (issue 15).
+    commended = _distinct(commendations__state__in=ACTIVE_COMMENDATION_STATES)
+    grouped = (
+        (
+            CountSubject.MEMBERS,
+            members.values_list("cell_year__cell_id", "status", "reason_code", "decided_level_id"),
+            _distinct(inputs__kind=InputKind.PROMPT),
+        ),
+        (
+            CountSubject.CELLS,
+            cells.values_list("cell_id", "status", "reason_code", "decided_level_id"),
+            _distinct(inputs__kind=InputKind.PROMPT, inputs__assessment__isnull=True),
+        ),
+        (
+            CountSubject.GRASSROOTS,
+            organizations.values_list(
+                "organization_id", "status", "reason_code", "decided_level_id"
+            ),
+            Value(0),
+        ),
+    )
+    for subject, rows, prompted in grouped:
+        for unit, status, reason, level, n, c, p in rows.order_by().annotate(
+            n=_distinct(), c=commended, p=prompted
+        ):
+            found[(unit, subject, status, reason or "", level)] = (n, c, p)
+    return found
+
+
+def counts_stored(*, period: Period, units: Iterable[int] | None = None) -> dict[Key, Figures]:
+    """The counts kept for `period` (limited to `units` when given), in `counts_tally`'s shape."""
+    rows = UnitYearCount.objects.filter(period=period)
+    if units is not None:
+        rows = rows.filter(unit_id__in=list(units))
+    found: dict[Key, Figures] = {}
+    for unit, subject, status, reason, level, n, c, p in rows.values_list(
+        "unit_id", "subject", "status", "reason_code", "level_id", "n", "commended", "prompted"
+    ):
+        key = (unit, subject, status, reason, level)
+        old = found.get(key, (0, 0, 0))
+        found[key] = (old[0] + n, old[1] + c, old[2] + p)
+    return found
+
+
+@transaction.atomic
+def counts_refresh(*, period: Period, units: Iterable[int] | None = None) -> int:
+    """Recompute the counts of `period` for `units` (ids of cells and organizations; None: every
+    unit of the year) from the rows, in the caller's transaction, and store them.
+
+    Call it after any write that changes a record's status, reason, decided level, commendation
+    proposal or review prompt outside `machine.take()` (which calls it itself), with the units
+    whose records changed: a member's cell, a cell, an organization. Returns the number of count
+    rows stored. Cheap for a few units (one cell: three indexed queries)."""
+    units = None if units is None else sorted({int(u) for u in units if u is not None})
+    if units == []:
+        return 0
+    stored = UnitYearCount.objects.filter(period=period)
+    if units is not None:
+        stored = stored.filter(unit_id__in=units)
+    stored.delete()
+    rows = [
+        UnitYearCount(
+            period=period,
+            unit_id=unit,
+            subject=subject,
+            status=status,
+            reason_code=reason,
+            level_id=level,
+            n=n,
+            commended=commended,
+            prompted=prompted,
+        )
+        for (unit, subject, status, reason, level), (n, commended, prompted) in counts_tally(
+            period=period, units=units
+        ).items()
+    ]
+    UnitYearCount.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def counts_refresh_subtree(*, period: Period, unit: Organization) -> int:
+    """`counts_refresh` for every unit in `unit`'s subtree (itself included), e.g. after a bulk
+    import wrote records under it (COPY included). Returns the number of count rows stored."""
+    ids = Organization.objects.in_subtree(unit).values_list("pk", flat=True)
+    return counts_refresh(period=period, units=list(ids))
+
+
+def counts_refresh_all() -> int:
+    """`counts_refresh` for every year: what a migration or a repair runs. Returns rows stored."""
+    return sum(counts_refresh(period=period) for period in Period.objects.all())
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A count that differs from the rows: `stored` and `actual` are (n, commended, prompted)."""
+
+    year: int
+    key: Key
+    stored: Figures
+    actual: Figures
+
+    def __str__(self) -> str:
+        unit, subject, status, reason, level = self.key
+        return (
+            f"{self.year} unit {unit} {subject} {status}/{reason or '-'}/level {level}: "
+            f"stored {self.stored}, rows {self.actual}"
+        )
+
+
+def counts_drift(*, period: Period | None = None) -> list[Drift]:
+    """Every count of `period` (None: of every year) that differs from what the rows say.
+
+    Returns a list of `Drift`, empty when the counts agree. Read-only. Tests call it (through
+    `tests.counts.assert_counts_agree`) after every workflow; `manage.py counts_check` prints it.
+    A new transition or bulk write that forgets to recount shows up here."""
+    periods = [period] if period is not None else list(Period.objects.order_by("year"))
+    found: list[Drift] = []
+    for year in periods:
+        stored = counts_stored(period=year)
+        actual = counts_tally(period=year)
+        for key in sorted(set(stored) | set(actual), key=repr):
+            if stored.get(key, (0, 0, 0)) != actual.get(key, (0, 0, 0)):
+                found.append(
+                    Drift(year.year, key, stored.get(key, (0, 0, 0)), actual.get(key, (0, 0, 0)))
+                )
+    return found
+
+
+def units_of(row) -> set[int]:
+    """The units whose counts a transition on `row` moves: a cell's year → its cell; an
+    organization's year → the organization; a commendation → its subject's; a decision → the
+    units of every row it lists."""
+    from .models import Commendation, Decision, Rerating
+
+    if isinstance(row, CellYear):
+        return {row.cell_id}
+    if isinstance(row, GrassrootsYear):
+        return {row.organization_id}
+    if isinstance(row, Commendation):  # proposed, withdrawn, refused, given: its subject's unit
+        if row.assessment_id:
+            return {row.assessment.cell_year.cell_id}
+        return units_of(row.cell_year or row.grassroots_year)
+    if isinstance(row, Decision):
+        return (
+            set(row.assessments.values_list("cell_year__cell_id", flat=True))
+            | set(row.cell_years.values_list("cell_id", flat=True))
+            | set(row.grassroots_years.values_list("organization_id", flat=True))
+            | set(
+                Rerating.objects.filter(decision=row).values_list(
+                    "assessment__cell_year__cell_id", flat=True
+                )
+            )
+        )
+    return set()
+
+
+def counts_follow(row) -> None:
+    """Recount what a transition on `row` moved (called by `machine.take()` after the save)."""
+    from .models import Period as PeriodModel
+
+    if isinstance(row, PeriodModel):
+        return  # closing a year moves no record
+    units = units_of(row)
+    if units:
+        counts_refresh(period=row.period, units=units)

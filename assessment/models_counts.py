@@ -1,0 +1,56 @@
+"""Per-unit, per-year counts of the year's records, kept up to date (issue 18 item 1).
+
+The summary table (reports/summary.py) reads these instead of the 100,000 result rows of a
+province: one row per (year, unit, subject, status, reason, decided level) with how many
+records fall in it. They are a materialization of the rows and nothing else: assessment/counts.py
+recomputes them for the units a change touches, in the same transaction, and `manage.py
+counts_check` finds any drift.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CountSubject(models.TextChoices):
+    MEMBERS = "members", _("Members")
+    CELLS = "cells", _("Cells' years")  # every CellYear; the summary keeps subordinate cells
+    GRASSROOTS = "grassroots", _("Organizations' years")  # every GrassrootsYear
+
+
+class UnitYearCount(models.Model):
+    """How many records of `subject` of `unit` in `period` have this status, reason and decided
+    level; `commended` of them are proposed for commendation, `prompted` were given a review
+    prompt (for cells' years: a prompt to the collective). The unit is the member's cell for
+    members, the cell for cells' years, the organization for organizations' years."""
+
+    period = models.ForeignKey(
+        "assessment.Period", on_delete=models.CASCADE, related_name="+", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="year_counts",
+        verbose_name=_("unit"),
+    )
+    subject = models.CharField(_("subject"), max_length=12, choices=CountSubject.choices)
+    status = models.CharField(_("status"), max_length=10)
+    reason_code = models.CharField(_("reason code"), max_length=30, blank=True)
+    level = models.ForeignKey(
+        "assessment.Level",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided level"),
+    )
+    n = models.PositiveIntegerField(_("count"))
+    commended = models.PositiveIntegerField(_("proposed for commendation"), default=0)
+    prompted = models.PositiveIntegerField(_("given review prompts"), default=0)
+
+    class Meta:
+        verbose_name = _("unit's count for the year")
+        verbose_name_plural = _("units' counts for the year")
+        indexes = [models.Index(fields=["period", "unit"], name="unit_year_count")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.unit_id} {self.subject} {self.status}: {self.n}"
