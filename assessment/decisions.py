@@ -688,7 +688,9 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
         row.decided_level, row.decision_note = choice.level, choice.note.strip()
         save_attributed(row, by, reason=choice.note.strip())
         outcome.saved.append(pk)
-        touched.add((row.period, getattr(row, "cell_id", None) or row.organization_id))
+        unit = getattr(row, "cell_id", None) or getattr(row, "organization_id", None)
+        if unit is not None:  # a collective's year is not among the summary's counts
+            touched.add((row.period, unit))
     for period, unit in touched:
         counts_refresh(period=period, units=[unit])
     return outcome

@@ -21,7 +21,16 @@ NAMES = ["Đặng Thị Hồng", "Vũ Văn Quyết", "Ngô Minh Tâm"]
 
 
 def test_a_party_committee_and_its_head_from_review_to_decision(
-    browser, page, live_server, log_in, tree, period, secretary, committee, district_board, artifacts
+    browser,
+    page,
+    live_server,
+    log_in,
+    tree,
+    period,
+    secretary,
+    committee,
+    district_board,
+    artifacts,
 ):
     cell_year = submit_cell(period, tree.c1, secretary, NAMES, "HTTNV", "HTTNV")
     members = {a.member.full_name: a for a in cell_year.assessments.select_related("member")}
@@ -88,9 +97,9 @@ def test_a_party_committee_and_its_head_from_review_to_decision(
     page.goto(f"{base}/cells/{tree.c1.pk}/decide/")
     page.get_by_test_id("save-levels").click()
     expect(page.get_by_test_id(f"row-error-{head.pk}")).to_contain_text("người đứng đầu")
-    head_row = page.get_by_test_id(f"decide-{head.pk}")
-    head_row.locator("select[name$='-level']").select_option(label="Hoàn thành nhiệm vụ")
-    head_row.locator("[name$='-note']").fill("Theo mức xếp loại của Ban Chấp hành")
+    completed = period.rule_set.levels.get(code="HTNV")
+    page.get_by_test_id(f"level-{head.pk}").select_option(value=str(completed.pk))
+    page.get_by_test_id(f"note-{head.pk}").fill("Theo mức xếp loại của Ban Chấp hành")
     page.get_by_test_id("save-levels").click()
     expect(page.get_by_test_id(f"row-error-{head.pk}")).to_have_count(0)
     issue(page)
