@@ -269,6 +269,80 @@ def can_decide_collectives_of(user: AbstractBaseUser, manager: Organization) -> 
     )
 
 
+# --- The dossier and the working groups (issue 15 items 7–8) -----------------------------------
+
+
+def can_keep_dossier(user: AbstractBaseUser, unit: Organization) -> bool:
+    """Who files and removes the signed scans of a unit's dossier (R26): the unit's own
+    secretary or committee and the boards above it (whoever manages the unit), a cell's
+    secretary for the cell; an administrator may stand in."""
+    from organizations.access import can_manage
+
+    return can_manage(user, unit) or (unit.is_cell and can_enter_cell_work(user, unit))
+
+
+def get_dossier_unit_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> Organization:
+    """A unit whose dossier the user reads (anyone whose scope holds it) or, with `write`,
+    keeps (`can_keep_dossier`): 404 outside the scope, 403 inside it without the role."""
+    unit = get_organization_for_user(user, pk)
+    if write and not can_keep_dossier(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_dossier_scan_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False):
+    """A filed scan, only while its unit is in the user's scope (another unit's file answers
+    404, as if missing); removing it needs `can_keep_dossier` (403)."""
+    from .models import DossierScan
+
+    scan = (
+        DossierScan.objects.select_related("unit", "period__rule_set", "uploaded_by")
+        .filter(unit__in=visible_organizations(user).values("pk"), pk=pk)
+        .first()
+    )
+    if scan is None:
+        raise Http404
+    if write and not can_keep_dossier(user, scan.unit):
+        raise PermissionDenied
+    return scan
+
+
+def get_group_superior_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> Organization:
+    """A superior committee (or the province, for the units directly under it) whose working
+    groups the user reads (whoever sees it) or, with `write`, forms (its deciding board)."""
+    superior = get_organization_for_user(user, pk)
+    if superior.kind not in (Kind.SUPERIOR, Kind.PROVINCE):
+        raise Http404
+    if write and not can_decide_for_superior(user, superior):
+        raise PermissionDenied
+    return superior
+
+
+def get_working_group_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False):
+    """A working group, through its superior committee (`get_group_superior_for_user`)."""
+    from .models import WorkingGroup
+
+    group = get_object_or_404(WorkingGroup.objects.select_related("period", "superior"), pk=pk)
+    get_group_superior_for_user(user, group.superior_id, write=write)
+    return group
+
+
+def get_working_group_unit_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False):
+    """A unit's row in a working group (its attendee and conclusion), through the group."""
+    from .models import WorkingGroupUnit
+
+    row = get_object_or_404(
+        WorkingGroupUnit.objects.select_related("group__superior", "unit", "period", "attendee"),
+        pk=pk,
+    )
+    get_group_superior_for_user(user, row.group.superior_id, write=write)
+    return row
+
+
 # --- After the decision: commendations, registrations, remedial plans (issue 15) -----------------
 
 

@@ -178,5 +178,6 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-# Admins of issue 16 (the cell's meetings) and issue 14 (frameworks, grounds, quarters).
-from . import admin_frameworks, admin_meetings  # noqa: E402, F401
+# Admins of issue 16 (the cell's meetings), issue 14 (frameworks, grounds, quarters) and issue 15
+# (the dossier's scans, working groups).
+from . import admin_dossier, admin_frameworks, admin_meetings  # noqa: E402, F401

@@ -249,6 +249,18 @@ def checklist_complete(row: CellYear, ctx) -> Iterable[str]:
         )
 
 
+@guard("dossier")
+def dossier_complete(row: CellYear | GrassrootsYear, ctx) -> Iterable[str]:
+    """R26 (Quy định 366 art. 17): a unit reports upward only with the signed scans its year's
+    rule set requires in its dossier (what the application produces counts by itself)."""
+    from .dossier import MSG_MISSING_SCANS, dossier_missing
+
+    unit = row.cell if isinstance(row, CellYear) else row.organization
+    missing = dossier_missing(unit, row.period)
+    if missing:
+        yield str(MSG_MISSING_SCANS % {"kinds": "; ".join(missing)})
+
+
 @guard("proposed")
 def level_proposed(row: GrassrootsYear, ctx) -> Iterable[str]:
     if ctx.get("proposed_level", row.proposed_level) is None:
@@ -593,7 +605,7 @@ CELL_YEAR = Machine(
             _EDITABLE,
             CellState.SUBMITTED,
             _secretary,
-            (year_open, checklist_complete),
+            (year_open, checklist_complete, dossier_complete),
             (_submitted,),
             (_tell_committee,),
         ),
@@ -646,7 +658,13 @@ GRASSROOTS_YEAR = Machine(
             _EDITABLE,
             CellState.SUBMITTED,
             _own_committee,
-            (year_open, level_proposed, lower_levels_done, own_collectives_first),
+            (
+                year_open,
+                level_proposed,
+                lower_levels_done,
+                own_collectives_first,
+                dossier_complete,
+            ),
             (_submitted,),
             (_tell_superior,),
         ),

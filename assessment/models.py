@@ -138,6 +138,16 @@ class RuleSet(Bilingual):
         db_default=CorrectionRule.WRONG_OR_DISHONEST,
     )
     forms = models.JSONField(_("review forms"), default=dict, blank=True)
+    # R26 (Quy định 366 art. 17): the dossier's documents that must be filed as signed scans
+    # before a unit reports upward (DossierKind codes). Empty: what the application produces is
+    # the dossier, and scans are optional.
+    dossier_scans_required = models.JSONField(
+        _("dossier documents required as signed scans"),
+        default=list,
+        blank=True,
+        # Migrations of earlier issues write rule sets through models that predate this field.
+        db_default=[],
+    )
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cloned from")
     )
@@ -1049,7 +1059,15 @@ class UnitSnapshot(models.Model):
 from .models_collectives import CollectiveAssessment  # noqa: E402, F401
 
 # --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+# The dossier and the working groups (issue 15 items 7–8, R26) in assessment/models_dossier.py.
 from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
+from .models_dossier import (  # noqa: E402, F401
+    DossierKind,
+    DossierScan,
+    WorkingGroup,
+    WorkingGroupOfficial,
+    WorkingGroupUnit,
+)
 from .models_frameworks import Framework, GroundFlag  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     AbsenceReason,

@@ -69,6 +69,7 @@ def load_rule_set(data: dict[str, Any], *, models: Any) -> Any:
         "state_level_caps": data.get("state_level_caps", ["excellent", "not_completed"]),
         "correction_rule": data.get("correction_rule", "wrong_or_dishonest"),
         "forms": data.get("forms", {}),
+        "dossier_scans_required": data.get("dossier_scans_required", []),
     }
     # A data migration passes the model as it was then: set only the fields it already had.
     known = {f.name for f in models.RuleSet._meta.get_fields()}

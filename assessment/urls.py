@@ -5,6 +5,7 @@ from . import (
     views_collectives,
     views_commendations,
     views_documents,
+    views_groups,
     views_meetings,
     views_prompts,
     views_years,
@@ -179,6 +180,25 @@ urlpatterns += [
         "years/<int:year>/collectives/<int:pk>/seats/from-posts/",
         views_collectives.collective_seats_from_posts_view,
         name="collective_seats_from_posts",
+    ),
+]
+
+# Issue 15 item 7: a superior committee's working groups.
+urlpatterns += [
+    path(
+        "years/<int:year>/superiors/<int:pk>/working-groups/",
+        views_groups.working_groups_view,
+        name="working_groups",
+    ),
+    path(
+        "years/<int:year>/working-groups/<int:pk>/",
+        views_groups.working_group_view,
+        name="working_group",
+    ),
+    path(
+        "years/<int:year>/working-groups/units/<int:pk>/",
+        views_groups.working_group_unit_view,
+        name="working_group_unit",
     ),
 ]
 

@@ -26,7 +26,17 @@ import functools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +55,7 @@ from assessment.models import (
 )
 from assessment.progress import DONE_STATES, late_q, not_on_roster, on_time_q
 from assessment.quota import percent
+from assessment.working_groups import units_without_attendee
 from members.models import Member
 from organizations.counts import counts_by_path
 from organizations.models import GRASSROOTS_KINDS, Kind, Organization
@@ -229,6 +240,14 @@ class Dashboard:
     late: LateList
     this_year: Distribution
     last_year: Distribution | None
+    # Issue 15 item 7: grassroots organizations whose review meeting has no attending official
+    # of a working group recorded (the first WITHOUT_ATTENDEE_SHOWN, and how many in all).
+    without_attendee: list[Organization] = field(default_factory=list)
+    without_attendee_total: int = 0
+
+    @property
+    def without_attendee_rest(self) -> int:
+        return self.without_attendee_total - len(self.without_attendee)
 
     @property
     def table_rows(self) -> list[Row]:
@@ -304,7 +323,23 @@ def dashboard_build(
         late=late_units(unit=unit, period=period, due=due, today=today, head=head),
         this_year=level_distribution(unit=unit, period=period),
         last_year=level_distribution(unit=unit, period=previous) if previous else None,
+        **_without_attendee(unit, period),
     )
+
+
+WITHOUT_ATTENDEE_SHOWN = 50
+
+
+def _without_attendee(unit: Organization, period: Period) -> dict:
+    if unit.is_cell:
+        return {}
+    # One query: the first rows, each carrying the count of all (a window over the whole set).
+    rows = list(
+        units_without_attendee(unit, period).annotate(total=Window(Count("pk")))[
+            :WITHOUT_ATTENDEE_SHOWN
+        ]
+    )
+    return {"without_attendee": rows, "without_attendee_total": rows[0].total if rows else 0}
 
 
 def _superior_counts(steps: dict[int, OwnWork]) -> OrganizationCounts:

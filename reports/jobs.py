@@ -24,11 +24,13 @@ EXTENSIONS = {
     ExportKind.SUMMARY_XLSX: "xlsx",
     ExportKind.SUMMARY_PDF: "pdf",
     ExportKind.LIST_XLSX: "xlsx",
+    ExportKind.DOSSIER_ZIP: "zip",
 }
 NAMES = {
     ExportKind.SUMMARY_XLSX: "bieu-tong-hop",
     ExportKind.SUMMARY_PDF: "bieu-tong-hop",
     ExportKind.LIST_XLSX: "danh-sach-xep-loai",
+    ExportKind.DOSSIER_ZIP: "ho-so-danh-gia",
 }
 
 
@@ -42,7 +44,12 @@ def is_large(unit: Organization, period: Period) -> bool:
 
 
 def export_build(*, kind: str, unit: Organization, period: Period, out, progress=None) -> int:
-    """Write one export to the binary file `out`; returns the number of data rows."""
+    """Write one export to the binary file `out`; returns the number of data rows (files of a
+    dossier's archive)."""
+    if kind == ExportKind.DOSSIER_ZIP:
+        from .dossier import dossier_archive_write
+
+        return dossier_archive_write(unit=unit, period=period, out=out, progress=progress)
     if kind == ExportKind.LIST_XLSX:
         return exports.classification_list_xlsx(
             unit=unit, period=period, out=out, progress=progress

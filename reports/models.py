@@ -13,6 +13,7 @@ class ExportKind(models.TextChoices):
     SUMMARY_XLSX = "summary_xlsx", _("Summary table (Excel)")
     SUMMARY_PDF = "summary_pdf", _("Summary table (PDF)")
     LIST_XLSX = "list_xlsx", _("Classification list (Excel)")
+    DOSSIER_ZIP = "dossier_zip", _("Dossier (zip archive)")
 
 
 class ExportState(models.TextChoices):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("reports.urls_dashboard")),
     path("", include("reports.urls_deadlines")),
     path("", include("reports.urls_meetings")),  # issue 16
+    path("", include("reports.urls_dossier")),  # issue 15 item 8
 ]

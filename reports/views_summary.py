@@ -20,6 +20,7 @@ from .summary import summary_build
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "zip": "application/zip",
 }
 
 
@@ -69,8 +70,8 @@ def export_view(request, year: int, pk: int, kind: str):
     """A small scope downloads at once; a large one becomes a background job."""
     unit = get_organization_for_user(request.user, pk)
     period = get_period(year)
-    if kind not in ExportKind.values:
-        raise Http404
+    if kind not in ExportKind.values or kind == ExportKind.DOSSIER_ZIP:
+        raise Http404  # a dossier's archive is asked for on the dossier's page
     if jobs.is_large(unit, period):
         job = jobs.export_job_create(user=request.user, unit=unit, period=period, kind=kind)
         return redirect("reports:export_job", pk=job.pk)

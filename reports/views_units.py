@@ -121,6 +121,7 @@ def unit_detail(request, pk: int):
             "can_decide_below": unit.decides_grassroots
             and can_decide_for_superior(request.user, unit),
             "receives_reports": unit.kind == Kind.PROVINCE,  # reports of the committees below
+            "decides_grassroots": unit.decides_grassroots,  # its working groups (issue 15)
         },
     )
 

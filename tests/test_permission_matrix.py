@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
 from assessment.collectives import collective_year_open
+from assessment.dossier import dossier_scan_add
 from assessment.grassroots import grassroots_year_open
 from assessment.models import (
     CellMeeting,
@@ -29,11 +30,12 @@ from assessment.models import (
     PromptLevel,
     ReviewInput,
 )
+from assessment.working_groups import working_group_save
 from organizations.models import CollectiveKind, Kind, LeadershipCollective, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
 
-from .factories import MemberFactory, OrganizationFactory, assign
+from .factories import MemberFactory, OrganizationFactory, assign, scan_upload
 
 ROLES = ["anonymous", "member", "secretary", "committee", "district", "provincial", "admin"]
 MANAGERS = {"committee": 200, "district": 200, "provincial": 200, "admin": 200}
@@ -312,6 +314,32 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         SUPERIOR | {"district": 302, "admin": 302},
     ),
+    # Issue 15 item 8: the dossier (R26). Anyone in scope reads it and its scans; whoever keeps
+    # the unit (its secretary, the committees and boards above) files (an empty POST shows the
+    # page again) and removes scans; another unit's scan answers 404.
+    "reports:dossier": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:dossier_upload": ("cell", NOT_ALLOWED | {"anonymous": 302}, READ),
+    "reports:dossier_form04": ("cell_doc", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:dossier_archive": (
+        "cell",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(member=404, default=302),
+    ),
+    "reports:dossier_scan": ("scan", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "reports:dossier_scan_remove": (
+        "fresh_scan",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(member=404, default=302),
+    ),
+    # Issue 15 item 7: working groups, read by whoever sees the superior committee, formed and
+    # changed by its deciding board (an empty POST shows the form again, or redirects a row).
+    "assessment:working_groups": ("superior", SUPERIOR_READ, SUPERIOR),
+    "assessment:working_group": ("working_group", SUPERIOR, SUPERIOR),
+    "assessment:working_group_unit": (
+        "working_group_unit",
+        NOT_ALLOWED | {"anonymous": 302},
+        SUPERIOR | {"district": 302, "admin": 302},
+    ),
     # Issue 15: commendations (the page and the list read; each step by its role).
     "assessment:commendations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "assessment:commendation_export": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
@@ -380,6 +408,9 @@ class Scope:
     cell_meeting: object = None
     collective: object = None
     collective_row: object = None
+    scan: object = None
+    make_scan: object = None  # a new scan of the scope's cell, for each removal tried
+    working_group: object = None
     commendation: object = None
     prompt: object = None
 
@@ -476,6 +507,23 @@ def world(
             period=period, collective=scope.collective, by=None
         )
     own.collective, own.collective_row = inside.collective, inside.collective_row
+    for scope, cell, superior, unit in (
+        (inside, tree.c1, tree.district_a, tree.g1),
+        (outside, other_cell, other_province, other_committee),
+    ):
+        scope.make_scan = lambda cell=cell: dossier_scan_add(
+            unit=cell, period=period, kind="minutes", upload=scan_upload(), by=administrator
+        )
+        scope.scan = scope.make_scan()
+        scope.working_group = working_group_save(
+            superior=superior,
+            period=period,
+            name="Tổ công tác số 1",
+            officials=[("Nguyễn Văn An", "Phó Bí thư")],
+            units=[unit],
+            by=administrator,
+        )
+    own.scan, own.make_scan, own.working_group = inside.scan, inside.make_scan, inside.working_group
     inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
     outside.commendation = proposal(outside_assessment, other_cell, other_committee)
     inside.prompt = own.prompt = prompt_to(own.assessment)
@@ -532,6 +580,8 @@ def decision(issuer, period, by, listed):
 
 
 def args_for(kind, scope):
+    if kind == "fresh_scan":  # a removal removes: each role tries its own scan
+        return [scope.make_scan().pk]
     return {
         None: [],
         "unit": [scope.unit.pk],
@@ -556,6 +606,9 @@ def args_for(kind, scope):
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "collective": [2025, scope.collective.pk],
         "collective_return": [2025, scope.superior.pk, scope.collective_row.pk],
+        "scan": [scope.scan.pk],
+        "working_group": [2025, scope.working_group.pk],
+        "working_group_unit": [2025, scope.working_group.units.get().pk],
         "commendation": [scope.commendation.pk],
         "prompt": [scope.prompt.pk],
     }[kind]
