@@ -269,6 +269,36 @@ def can_decide_collectives_of(user: AbstractBaseUser, manager: Organization) -> 
     )
 
 
+# --- Quarterly assessment of leaders (issue 14 item 6, R27) ------------------------------------
+
+
+def get_quarter_assessment_for_user(user: AbstractBaseUser, pk: int):
+    """A leader's quarter, for whoever sees the member (their cell's scope, or themself); 404
+    otherwise, as if missing."""
+    from .models_quarters import QuarterAssessment
+
+    row = (
+        QuarterAssessment.objects.select_related(
+            "member__cell", "quarter__period__rule_set", "self_level", "decided_level"
+        )
+        .filter(member__in=visible_members(user).values("pk"), pk=pk)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def can_write_quarter(user: AbstractBaseUser, row) -> bool:
+    """The leader writes their own quarter; the cell secretary may enter it from paper."""
+    return row.member.user_id == user.pk or can_enter_cell_work(user, row.member.cell)
+
+
+def can_decide_quarter(user: AbstractBaseUser, row) -> bool:
+    """The committee that decides the member's year decides their quarters."""
+    return can_decide_cell_work(user, row.member.cell)
+
+
 # --- The dossier and the working groups (issue 15 items 7–8) -----------------------------------
 
 
@@ -435,3 +465,17 @@ def can_follow_up(user: AbstractBaseUser, unit: Organization) -> bool:
         superior = Organization.objects.deciding_superior(unit)
         return can_decide_for_superior(user, superior) or can_decide_cell_work(user, unit)
     return can_decide_cell_work(user, unit)
+
+
+def get_remedial_plan_for_user(user: AbstractBaseUser, pk: int):
+    """A remedial plan whose unit the user sees (404 otherwise)."""
+    from .models import RemedialPlan
+
+    plan = (
+        RemedialPlan.objects.select_related("period", "unit", "member", "organization")
+        .filter(unit__in=visible_organizations(user).values("pk"), pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan

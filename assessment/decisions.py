@@ -21,6 +21,7 @@ from organizations.models import Kind, Organization
 from . import frameworks, machine, quota, rules
 from .cell_year import Conflict, _locked, save_attributed
 from .counts import counts_refresh
+from .followup import remedy_problems
 from .meetings import inspection_problems
 from .models import (
     AssessmentStatus,
@@ -89,6 +90,11 @@ def member_checks(
             checks.append(RowCheck("R3", str(rules.MSG_GAP)))
         for ground in ground_checks(assessment, assessment.cell_year.period):
             checks.append(RowCheck("R5", str(rules.MSG_GROUND % {"ground": ground})))
+        # R3 (2025–, issue 15): the shortcomings of an earlier remedial plan remedied
+        for message in remedy_problems(
+            assessment.member.remedial_plans.all(), level, assessment.cell_year.period.year
+        ):
+            checks.append(RowCheck("R3", message, blocking=True))
     for message in rules.state_level_errors(
         party_level=level,
         state_level=assessment.state_level,
@@ -155,7 +161,12 @@ def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
         .select_related(
             "member", "proposed_level", "decided_level", "state_level", "self_level", "decision"
         )
-        .prefetch_related("member__discipline_records", "member__posts", "ground_flags")
+        .prefetch_related(
+            "member__discipline_records",
+            "member__posts",
+            "ground_flags",
+            "member__remedial_plans__period",
+        )
         .order_by(*name_order("member__full_name"), "pk")
     )
 
@@ -365,7 +376,12 @@ def members_decision_issue(
             "decision",
             "cell_year__period__rule_set",
         )
-        .prefetch_related("member__discipline_records", "member__posts", "ground_flags")
+        .prefetch_related(
+            "member__discipline_records",
+            "member__posts",
+            "ground_flags",
+            "member__remedial_plans__period",
+        )
     )
     cap = cap_in_force(rule_set, raised_cap_percent, quota_raise_reference)
     check = grassroots_quota(grassroots=issuer, period=period, cap_percent=cap)
@@ -532,6 +548,7 @@ def _cell_years(grassroots: Organization, period: Period) -> list[CellYear]:
             state__in=machine.DONE_STATES,
         )
         .select_related("cell", "proposed_level", "decided_level", "decision")
+        .prefetch_related("cell__remedial_plans__period")
         .order_by("cell__path")
     )
 
@@ -552,6 +569,10 @@ def unit_checks(cell_year: CellYear, level: Level | None, rule_set, below: dict)
             rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
         ):
             checks.append(RowCheck("R7", message, blocking=True))
+        for message in remedy_problems(
+            cell_year.cell.remedial_plans.all(), level, cell_year.period.year
+        ):
+            checks.append(RowCheck("R3", message, blocking=True))  # issue 15
     return checks
 
 

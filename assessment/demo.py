@@ -43,6 +43,8 @@ from .models import (
     CanonicalLevel,
     CellState,
     CellYear,
+    Commendation,
+    CommendationKind,
     Decision,
     DecisionKind,
     GrassrootsYear,
@@ -532,7 +534,7 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     ).filter(member__cell_id__in=by_cell):
         statuses[status.member_id].append(status)
     rules_of_year = period.rule_set
-    rows = []
+    rows, commended = [], []
     for member_id, cell_id, admitted in (
         Member.objects.current()
         .filter(cell_id__in=by_cell)
@@ -559,18 +561,33 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
             )
             continue
         level = pick(MEMBER_SHARES)
-        rows.append(
-            MemberAssessment(
-                **common,
-                decision=members_decisions[cell_id],
-                self_level=level,
-                proposed_level=level,
-                decided_level=level,
-                commendation_proposed=level.maps_to == CanonicalLevel.EXCELLENT
-                and rng.randrange(4) == 0,
-            )
+        row = MemberAssessment(
+            **common,
+            decision=members_decisions[cell_id],
+            self_level=level,
+            proposed_level=level,
+            decided_level=level,
         )
+        rows.append(row)
+        if level.maps_to == CanonicalLevel.EXCELLENT and rng.randrange(4) == 0:
+            commended.append(row)
     MemberAssessment.objects.bulk_create(rows, batch_size=BATCH)
+    # The cells' proposals for commendation (issue 15), as their submission would leave them.
+    Commendation.objects.bulk_create(
+        [
+            Commendation(
+                period=period,
+                kind=CommendationKind.EXCELLENT_MEMBER,
+                assessment=row,
+                unit=row.cell_year.cell,
+                proposer=row.cell_year.cell,
+                decider_id=units.get(_owner(row.cell_year.cell.path, units) or "")
+                or row.cell_year.cell_id,
+            )
+            for row in commended
+        ],
+        batch_size=BATCH,
+    )
     decided = set(
         GrassrootsYear.objects.filter(period=period).values_list("organization_id", flat=True)
     )

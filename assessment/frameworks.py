@@ -242,3 +242,124 @@ def ground_text(framework: Framework, code: str) -> str:
     when the framework no longer lists it)."""
     ground = next((g for g in framework.grounds if g["code"] == code), None)
     return rules.condition_text(ground) if ground else code
+
+
+# --- The province edits its year's frameworks (issue 14 item 2, R1, R3) -----------------------
+
+MSG_RULES_CLOSED = _(
+    "These rules belong to a closed year (%(years)s): a past year keeps its rules. Edit the rules "
+    "of the open year."
+)
+MSG_GROUP_POINTS = _("“%(group)s”: its items add up to %(sum)s points, not %(max)s.")
+MSG_SCALE = _("The criteria groups add up to %(sum)s points, not the scale of %(max)s.")
+MSG_SHAPE = _("%(where)s: each entry needs %(keys)s.")
+MSG_MEASURE = _("%(where)s: a measure needs a name and a number as min, max, above or below.")
+MSG_LEVEL_CODE = _("“%(code)s” is not a level of these rules.")
+CONDITION_KEYS = ("code", "vi", "en")
+GROUP_KEYS = ("code", "name_vi", "name_en", "max_points", "items")
+ITEM_KEYS = ("code", "name_vi", "name_en", "max_points")
+BOUNDS = ("min", "max", "above", "below")
+
+
+def _has(entry, keys) -> bool:
+    return isinstance(entry, dict) and all(entry.get(k) not in (None, "") for k in keys)
+
+
+def _measure_ok(entry) -> bool:
+    measure = entry.get("measure")
+    if measure is None:
+        return True
+    return (
+        isinstance(measure, dict)
+        and bool(measure.get("name"))
+        and any(isinstance(measure.get(b), int | float) for b in BOUNDS)
+    )
+
+
+def _condition_errors(where: str, entries) -> list[str]:
+    if not isinstance(entries, list):
+        return [str(MSG_SHAPE % {"where": where, "keys": ", ".join(CONDITION_KEYS)})]
+    errors = []
+    for entry in entries:
+        if not _has(entry, CONDITION_KEYS):
+            errors.append(str(MSG_SHAPE % {"where": where, "keys": ", ".join(CONDITION_KEYS)}))
+        elif not _measure_ok(entry):
+            errors.append(str(MSG_MEASURE % {"where": where}))
+    return errors
+
+
+def framework_errors(*, rule_set: RuleSet, criteria, level_conditions, grounds) -> list[str]:
+    """What is wrong with a framework as the province typed it (R3): every group has a code,
+    both names, its points and items whose points add up to the group's; the groups add up to
+    the rule set's scale; conditions and grounds have a code and both wordings, and a measure a
+    name and a bound; conditions are keyed by the rule set's level codes. Empty when right."""
+    errors = []
+    if not isinstance(criteria, list):
+        criteria = [None]
+    for group in criteria:
+        if not _has(group, GROUP_KEYS) or not all(_has(i, ITEM_KEYS) for i in group["items"]):
+            errors.append(str(MSG_SHAPE % {"where": _("criteria"), "keys": ", ".join(GROUP_KEYS)}))
+            continue
+        total = sum(item["max_points"] for item in group["items"])
+        if total != group["max_points"]:
+            errors.append(
+                str(
+                    MSG_GROUP_POINTS
+                    % {"group": group["name_vi"], "sum": total, "max": group["max_points"]}
+                )
+            )
+    if not errors and criteria and rule_set.score_max is not None:
+        total = sum(group["max_points"] for group in criteria)
+        if total != rule_set.score_max:
+            errors.append(str(MSG_SCALE % {"sum": total, "max": rule_set.score_max}))
+    codes = set(rule_set.levels.values_list("code", flat=True))
+    if not isinstance(level_conditions, dict):
+        level_conditions = {"": None}
+    for code, entries in level_conditions.items():
+        if code not in codes:
+            errors.append(str(MSG_LEVEL_CODE % {"code": code}))
+        errors += _condition_errors(code, entries)
+    errors += _condition_errors(str(_("grounds for not completed")), grounds)
+    return errors
+
+
+def rules_editable(rule_set: RuleSet) -> None:
+    """R1: a rule set some closed year uses is that year's and never changes; raises
+    ValidationError naming the years."""
+    closed = list(
+        rule_set.periods.exclude(state="open").order_by("year").values_list("year", flat=True)
+    )
+    if closed:
+        raise ValidationError(
+            MSG_RULES_CLOSED, params={"years": ", ".join(map(str, closed))}, code="closed"
+        )
+
+
+@transaction.atomic
+def framework_update(
+    *,
+    framework: Framework,
+    criteria: list,
+    level_conditions: dict,
+    grounds: list,
+    quarterly: bool,
+    quarterly_averaging: bool,
+    by,
+    version: int | None,
+) -> Framework:
+    """The provincial board edits a framework of its year's rules (issue 14 item 2): criteria
+    and points, conditions per level, grounds, quarterly assessment. Raises ValidationError
+    (the rules of a closed year; what framework_errors finds) and cell_year.Conflict when the
+    row changed since `version`; the history keeps who changed what."""
+    from .cell_year import _locked, save_attributed
+
+    row = _locked(Framework, framework.pk, version)
+    rules_editable(row.rule_set)
+    errors = framework_errors(
+        rule_set=row.rule_set, criteria=criteria, level_conditions=level_conditions, grounds=grounds
+    )
+    if errors:
+        raise ValidationError(errors, code="framework")
+    row.criteria, row.level_conditions, row.grounds = criteria, level_conditions, grounds
+    row.quarterly, row.quarterly_averaging = quarterly, quarterly_averaging
+    return save_attributed(row, by)

@@ -236,24 +236,48 @@ def _below(
 def unit_rows(superior: Organization, period: Period) -> list[UnitRow]:
     rows = _submitted(superior, period)
     below = _below(superior, rows, period)
+    plans = _plans(rows)
     result = []
     for row in rows:
         level = row.decided_level or row.proposed_level
-        result.append(UnitRow(row, level, _checks(level, period.rule_set, below[row.pk])))
+        checks = _checks(
+            level, period.rule_set, below[row.pk], plans.get(row.organization_id, []), period.year
+        )
+        result.append(UnitRow(row, level, checks))
     return result
 
 
-def _checks(level, rule_set, below) -> list[RowCheck]:
+def _plans(rows: list[GrassrootsYear]) -> dict[int, list]:
+    """Each organization's remedial plans (issue 15), one query for all."""
+    from .models import RemedialPlan
+
+    found: dict[int, list] = {}
+    for plan in RemedialPlan.objects.filter(
+        organization__in=[row.organization_id for row in rows]
+    ).select_related("period"):
+        found.setdefault(plan.organization_id, []).append(plan)
+    return found
+
+
+def _checks(level, rule_set, below, plans=(), year: int = 0) -> list[RowCheck]:
+    """R8 (no unit below its heads), R7 for an excellent organization, and R3 (2025–): the
+    shortcomings of its remedial plans of earlier years remedied (issue 15)."""
     levels_below, disciplined, heads = below
     checks = [RowCheck("R8", m, blocking=True) for m in collectives.unit_head_errors(heads, level)]
     if level is None or level.maps_to != CanonicalLevel.EXCELLENT:
         return checks
-    return checks + [
-        RowCheck("R7", m, blocking=True)
-        for m in rules.excellent_unit_errors(
-            rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
-        )
-    ]
+    from .followup import remedy_problems
+
+    return (
+        checks
+        + [
+            RowCheck("R7", m, blocking=True)
+            for m in rules.excellent_unit_errors(
+                rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
+            )
+        ]
+        + [RowCheck("R3", m, blocking=True) for m in remedy_problems(plans, level, year)]
+    )
 
 
 @dataclass
@@ -297,8 +321,13 @@ def worst(groups: list[GroupQuota]) -> quota.QuotaCheck:
 
 
 def _unit_problems(superior: Organization, period: Period, rows: list[GrassrootsYear]):
-    below = _below(superior, rows, period)
-    return lambda row, level: [m.message for m in _checks(level, period.rule_set, below[row.pk])]
+    below, plans = _below(superior, rows, period), _plans(rows)
+    return lambda row, level: [
+        m.message
+        for m in _checks(
+            level, period.rule_set, below[row.pk], plans.get(row.organization_id, []), period.year
+        )
+    ]
 
 
 @transaction.atomic

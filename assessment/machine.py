@@ -46,6 +46,10 @@ from .models import (
     GrassrootsYear,
     Period,
     PeriodState,
+    Quarter,
+    QuarterAssessment,
+    QuarterAssessmentState,
+    QuarterState,
 )
 from .tree_years import tree_snapshot_take_on_commit
 
@@ -91,6 +95,9 @@ MSG_QUOTA_COLLECTIVES = _(
 )
 MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
 MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
+MSG_QUARTER_CLOSED = _("%(quarter)s is closed, or its year is.")
+MSG_OVERRIDE = _("Give a written reason to override it.")
+MSG_RESULTS = _("Write the results of the quarter first.")
 MSG_COMMENDATION_FINAL = _(
     "A commendation decision is not reopened; a re-rating of the result it rests on flags it."
 )
@@ -201,6 +208,16 @@ def _commendation_decider(user, row: Commendation) -> bool:
 
 def _year_board(user, period: Period) -> bool:
     return _access().can_manage_years(user)
+
+
+def _leader_or_secretary(user, row: QuarterAssessment) -> bool:
+    """The leader themself writes their quarter, or the cell secretary enters it from paper."""
+    return row.member.user_id == user.pk or _access().can_enter_cell_work(user, row.member.cell)
+
+
+def _quarter_decider(user, row: QuarterAssessment) -> bool:
+    """The committee that decides the member's year decides their quarters (R27)."""
+    return _access().can_decide_cell_work(user, row.member.cell)
 
 
 # --- Guards --------------------------------------------------------------------------------------
@@ -403,6 +420,53 @@ def not_locked(row: GrassrootsYear | CollectiveAssessment, ctx) -> Iterable[str]
         yield str(MSG_LOCKED % {"decision": row.decision})
 
 
+@guard("closed")
+def quarter_open(row, ctx) -> Iterable[str]:
+    quarter = row if isinstance(row, Quarter) else row.quarter
+    if not quarter.is_open():
+        yield str(MSG_QUARTER_CLOSED % {"quarter": quarter})
+
+
+@guard("level")
+def level_given(row: QuarterAssessment, ctx) -> Iterable[str]:
+    from .quarters import MSG_LEVEL_NEEDED, MSG_NOTE_NEEDED
+
+    level = ctx.get("level")
+    if level is None:
+        yield str(MSG_LEVEL_NEEDED)
+    elif level != row.self_level and not ctx.get("note"):
+        yield str(MSG_NOTE_NEEDED)
+
+
+@guard("grounds")
+def grounds_overridden(row, ctx) -> Iterable[str]:
+    """R5 (issue 14 item 3): a subject with a ground for not completed (a flag the decider
+    recorded with a note, or a measured one) is not decided above not completed (`level`)
+    without a written override (`override_note`). The grounds that hold are the caller's
+    (`grounds`: frameworks.subject_grounds, e.g. for a collective's year) or, for a leader's
+    quarter, read here."""
+    level = ctx.get("level")
+    if (
+        level is None
+        or level.maps_to == "not_completed"
+        or (ctx.get("override_note") or "").strip()
+    ):
+        return
+    grounds = ctx.get("grounds")
+    if grounds is None and isinstance(row, QuarterAssessment):
+        from .quarters import grounds_holding
+
+        grounds = grounds_holding(row)
+    for ground in grounds or ():
+        yield str(rules.MSG_GROUND % {"ground": ground}) + " " + str(MSG_OVERRIDE)
+
+
+@guard("results")
+def results_written(row: QuarterAssessment, ctx) -> Iterable[str]:
+    if not row.results.strip():
+        yield str(MSG_RESULTS)
+
+
 @guard("r20")
 def commendation_subject_excellent(row: Commendation, ctx) -> Iterable[str]:
     """R20: only an excellent subject (decided, or proposed while undecided) is proposed; only a
@@ -560,6 +624,16 @@ def _tell_organization(row: GrassrootsYear, ctx) -> None:
         % {"unit": row.organization.name, "reason": row.return_reason},
         reverse("assessment:grassroots_year", args=[row.period.year, row.organization_id]),
     )
+
+
+def _quarter_decided(row: QuarterAssessment, ctx) -> None:
+    row.decided_level = ctx["level"]
+    row.decision_note, row.override_note = ctx.get("note", ""), ctx.get("override_note", "")
+    row.decided_at, row.decided_by, row.return_reason = timezone.now(), ctx["by"], ""
+
+
+def _quarter_undecided(row: QuarterAssessment, ctx) -> None:
+    row.decided_level, row.decided_at, row.decided_by = None, None, None
 
 
 def _freeze_tree(period: Period, ctx) -> None:
@@ -829,6 +903,64 @@ COLLECTIVES_DECISION = Machine(
     },
 )
 
+# R27 (issue 14 item 6): a year's quarters, and a leader's result in each.
+QUARTER = Machine(
+    _("quarter"),
+    QuarterState,
+    {
+        "close": Transition(
+            "close",
+            _("Close the quarter"),
+            frozenset({QuarterState.OPEN}),
+            QuarterState.CLOSED,
+            _year_board,
+        ),
+    },
+)
+
+QUARTER_ASSESSMENT = Machine(
+    _("quarterly assessment"),
+    QuarterAssessmentState,
+    {
+        "submit": Transition(
+            "submit",
+            _("Submit the quarter's results"),
+            frozenset({QuarterAssessmentState.DRAFT, QuarterAssessmentState.RETURNED}),
+            QuarterAssessmentState.SUBMITTED,
+            _leader_or_secretary,
+            (quarter_open, results_written),
+            (_submitted,),
+        ),
+        "return": Transition(
+            "return",
+            _("Return the quarter's results"),
+            frozenset({QuarterAssessmentState.SUBMITTED}),
+            QuarterAssessmentState.RETURNED,
+            _quarter_decider,
+            (quarter_open, reason_given),
+            (_returned,),
+        ),
+        "decide": Transition(
+            "decide",
+            _("Decide the quarter's level"),
+            frozenset({QuarterAssessmentState.SUBMITTED}),
+            QuarterAssessmentState.DECIDED,
+            _quarter_decider,
+            (quarter_open, level_given, grounds_overridden),
+            (_quarter_decided,),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the quarter's level"),
+            frozenset({QuarterAssessmentState.DECIDED}),
+            QuarterAssessmentState.SUBMITTED,
+            _quarter_decider,
+            (quarter_open, reason_given),
+            (_quarter_undecided,),
+        ),
+    },
+)
+
 
 def _set_reason(row: Commendation, ctx) -> None:
     row.reason = ctx["reason"].strip()
@@ -914,6 +1046,8 @@ MACHINES: dict[Any, Machine] = {
     (Decision, DecisionKind.RERATING): RERATING_DECISION,
     CollectiveAssessment: COLLECTIVE_YEAR,
     (Decision, DecisionKind.COLLECTIVES): COLLECTIVES_DECISION,
+    Quarter: QUARTER,
+    QuarterAssessment: QUARTER_ASSESSMENT,
     (Decision, DecisionKind.COMMENDATION): COMMENDATION_DECISION,
     Commendation: COMMENDATION,
 }
@@ -963,6 +1097,7 @@ def take(row: Model, name: str, *, by, reason: str = "", then=None, **context):
     found = refusals(row, name, by=by, **context)
     if found:
         raise Refused(found)
+    context["by"] = by  # effects may record who took the step
     transition = machine_for(row).transitions[name]
     result = then(row) if then is not None else row
     row.state = transition.target

@@ -1078,6 +1078,14 @@ from .models_meetings import (  # noqa: E402, F401
     MeetingRuleSet,
 )
 
+# --- Quarterly assessment of leaders and managers (issue 14 item 6, R27) ----------------------
+from .models_quarters import (  # noqa: E402, F401
+    Quarter,
+    QuarterAssessment,
+    QuarterAssessmentState,
+    QuarterState,
+)
+
 # --- After the decision: commendations, registrations, remedial plans (issue 15) ---------------
 # isort: split
 from .models_followup import (  # noqa: E402, F401

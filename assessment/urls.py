@@ -5,9 +5,13 @@ from . import (
     views_collectives,
     views_commendations,
     views_documents,
+    views_followup,
+    views_frameworks,
+    views_grounds,
     views_groups,
     views_meetings,
     views_prompts,
+    views_quarters,
     views_years,
 )
 
@@ -183,6 +187,44 @@ urlpatterns += [
     ),
 ]
 
+# Issue 14 item 6 (R27): quarterly assessment of leaders and managers (form 05).
+urlpatterns += [
+    path("years/<int:year>/quarters/", views_quarters.quarters_view, name="quarters"),
+    path(
+        "years/<int:year>/quarters/<int:number>/units/<int:pk>/",
+        views_quarters.quarter_unit_view,
+        name="quarter_unit",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/",
+        views_quarters.quarter_assessment_view,
+        name="quarter_assessment",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/step/",
+        views_quarters.quarter_step_view,
+        name="quarter_step",
+    ),
+    path(
+        "quarters/assessments/<int:pk>/grounds/",
+        views_quarters.quarter_grounds_view,
+        name="quarter_grounds",
+    ),
+]
+
+# Issue 14 items 2–3: the year's frameworks per form (the province edits its open year's) and
+# R5's grounds on a member's year.
+urlpatterns += [
+    path("years/<int:year>/frameworks/", views_frameworks.frameworks_view, name="frameworks"),
+    path(
+        "years/<int:year>/frameworks/<str:code>/",
+        views_frameworks.framework_view,
+        name="framework",
+    ),
+    path("assessments/<int:pk>/grounds/", views_grounds.member_grounds_view, name="member_grounds"),
+]
+
+
 # Issue 15 item 7: a superior committee's working groups.
 urlpatterns += [
     path(
@@ -238,5 +280,44 @@ urlpatterns += [
         "commendations/<int:pk>/refuse/",
         views_commendations.commendation_refuse_view,
         name="commendation_refuse",
+    ),
+]
+
+# Issue 15: registrations for the next year and the follow-up of those rated not completed.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/registrations/",
+        views_followup.registrations_view,
+        name="registrations",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/registrations/save/",
+        views_followup.registration_save_view,
+        name="registration_save",
+    ),
+    path(
+        "assessments/<int:pk>/registration/",
+        views_followup.member_registration_view,
+        name="member_registration",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/",
+        views_followup.follow_up_view,
+        name="follow_up",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/follow-up/new/",
+        views_followup.remedial_plan_create_view,
+        name="remedial_plan_create",
+    ),
+    path(
+        "remedial-steps/<int:pk>/done/",
+        views_followup.remedial_step_done_view,
+        name="remedial_step_done",
+    ),
+    path(
+        "remedial-plans/<int:pk>/remedied/",
+        views_followup.remedial_plan_remedied_view,
+        name="remedial_plan_remedied",
     ),
 ]

@@ -18,7 +18,7 @@ from organizations.collation import name_order
 from organizations.models import Organization
 
 from . import cell_year as work
-from . import corrections, decisions, grassroots, rules
+from . import corrections, decisions, followup, grassroots, rules
 from .access import (
     can_decide_cell_work,
     can_decide_collectives_of,
@@ -49,6 +49,7 @@ from .forms import (
 )
 from .models import (
     AssessmentStatus,
+    CanonicalLevel,
     CellYear,
     DeadlineLevel,
     Decision,
@@ -57,6 +58,8 @@ from .models import (
     Tally,
 )
 from .progress import record_is_late
+from .quarters import quarterly_evidence
+from .views_grounds import member_grounds_context
 
 HISTORY_ROWS = 30
 
@@ -109,6 +112,8 @@ def cell_year_view(request, year: int, pk: int):
             "return_form": ReturnForm(),
             "status_form": StatusForm(),
             "history": cell_year.history.select_related("history_user")[:HISTORY_ROWS],
+            # Issue 15: the registration for the year and last year's shortcomings beside it.
+            "beside": followup.review_context(unit=cell_year.cell, year=cell_year.period.year),
         },
     )
 
@@ -222,6 +227,18 @@ def self_review_view(request, pk: int):
             "reratings": assessment.reratings.select_related(
                 "decision", "previous_level", "previous_decision", "level"
             ),
+            # R27: a leader's quarters, evidence for the year (issue 14 item 6)
+            "evidence": quarterly_evidence(assessment.member, cell_year.period),
+            # R5: the grounds for not completed the deciding committee records (item 3)
+            "grounds": member_grounds_context(request.user, assessment),
+            # Issue 15: the registration for the year, last year's shortcomings and plan beside
+            # it; the registration for the next year.
+            "beside": followup.review_context(member=assessment.member, year=cell_year.period.year),
+            "next_registration": assessment.member.registrations.filter(
+                year=cell_year.period.year + 1
+            ).first(),
+            "may_register": own or can_enter_cell_work(request.user, cell_year.cell),
+            "targets": CanonicalLevel.choices,
         },
     )
 

@@ -19,7 +19,7 @@ import functools
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.template.defaultfilters import filesizeformat
@@ -70,7 +70,7 @@ from organizations.services import organization_add_child
 from organizations.text import clean_text
 
 from .imports_signing import SIGNING_COLUMNS, apply_signing, read_signing
-from .models import ImportRun
+from .models import ImportRun, ImportState
 
 # Checked before the workbook is opened: a larger file is refused without being read.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -347,6 +347,7 @@ class Sheet:
     # DangVien rows are parsed as they are read (a MemberRow each, not the raw values), so that
     # 100,000 members are held once (issue 18); their errors wait here for the check.
     parse: Any = None
+    on_rows: Any = None  # told every ROWS_BETWEEN_PROGRESS rows read
     row_errors: Errors = field(default_factory=lambda: Errors())
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -409,6 +410,7 @@ MSG_TOO_MANY_CELLS = _(
     "be read. Delete what lies below or to the right of the data, or split the workbook."
 )
 SCAN_CHUNK = 1 << 20
+ROWS_BETWEEN_PROGRESS = 10_000
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -605,6 +607,8 @@ def _read_sheet(calamine_sheet, errors: Errors, ignored: list[str], sheet: Sheet
         ):
             row = _flag_cells(sheet, number, row)
         sheet.rows.append(sheet.parse(number, row) if sheet.parse else (number, row))
+        if sheet.on_rows is not None and number % ROWS_BETWEEN_PROGRESS == 0:
+            sheet.on_rows(number)
     sheet.formulas = {p: f for p, f in sheet.formulas.items() if p not in sheet.filled}
     sheet.filled = set()
 
@@ -672,7 +676,9 @@ def _file_name(file) -> str:
     return Path(getattr(file, "name", "") or "").name
 
 
-def _read_workbook(file, errors: Errors, ignored: list[str] | None = None) -> dict[str, Sheet]:
+def _read_workbook(
+    file, errors: Errors, ignored: list[str] | None = None, progress=None
+) -> dict[str, Sheet]:
     """The known sheets of the workbook; file-wide problems go to `errors`."""
     size = _file_size(file)
     if size == 0:
@@ -693,7 +699,7 @@ def _read_workbook(file, errors: Errors, ignored: list[str] | None = None) -> di
             errors.append(file_error(problem))
             return {}
         handle.seek(0)
-        return _sheets(handle, errors, ignored if ignored is not None else [])
+        return _sheets(handle, errors, ignored if ignored is not None else [], progress)
     finally:
         if handle is not file:
             handle.close()
@@ -725,7 +731,9 @@ def _package_problem(handle: IO[bytes]) -> str | None:
     return None
 
 
-def _sheets(handle: IO[bytes], errors: Errors, ignored: list[str]) -> dict[str, Sheet]:
+def _sheets(
+    handle: IO[bytes], errors: Errors, ignored: list[str], progress=None
+) -> dict[str, Sheet]:
     """The known sheets, read by python-calamine (issue 18) once the package has passed the
     caps on shared strings, rows and columns; openpyxl's safe XML parser reads only what
     calamine does not say (formulas without a value, error cells, hidden rows)."""
@@ -776,6 +784,8 @@ def _sheets(handle: IO[bytes], errors: Errors, ignored: list[str]) -> dict[str, 
             sheet = Sheet(name, [], hidden=not visible.get(title, True))
             if name == SHEET_MEMBERS:
                 sheet.parse = _member_parser(sheet)
+            if progress is not None and scan.rows:
+                sheet.on_rows = lambda done, total=scan.rows: progress(done * 70 // total)
             details = (package, parts[title]) if scan.details else None
             _read_sheet(book.get_sheet_by_name(title), errors, ignored, sheet, details)
             sheets[name] = sheet
@@ -1404,11 +1414,13 @@ def _check_locked(plan: Plan, errors: Errors) -> None:
             )
 
 
-def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
+def workbook_check(
+    file, *, by: AbstractBaseUser | None, progress: Callable[[int], None] | None = None
+) -> Plan:
     """Read and check the whole workbook; nothing is written. The plan's `errors` say what is
     wrong, by sheet, row and column; its `ignored` names the sheets and columns not read."""
     errors, ignored = Errors(), []
-    sheets = _read_workbook(file, errors, ignored)
+    sheets = _read_workbook(file, errors, ignored, progress)
     plan = Plan(errors=errors, sheets=set(sheets), ignored=ignored)
     if errors:
         for sheet in sheets.values():
@@ -1423,6 +1435,8 @@ def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
         set(units) | {u.parent_code for u in units.values()} | member_cells | result_codes
     )
     _check_units(units, plan, by, errors)
+    if progress is not None:
+        progress(80)
     if SHEET_MEMBERS in sheets:
         _check_members(sheets[SHEET_MEMBERS], units, plan, by, errors, result_cards=result_cards)
     else:
@@ -1433,6 +1447,8 @@ def workbook_check(file, *, by: AbstractBaseUser | None) -> Plan:
             p.year: p for p in Period.objects.filter(year__in=years).select_related("rule_set")
         }
         members_rows = {m.card: m for m in plan.members}
+        if progress is not None:
+            progress(90)
         _check_results(sheets[SHEET_RESULTS], units, members_rows, plan, by, errors)
     for sheet in sheets.values():
         errors.extend(sheet.cell_errors)
@@ -1695,19 +1711,49 @@ def _write(plan: Plan, *, by, reason: str) -> None:
 
 
 def _record(
-    *, by, name: str, size: int, dry_run: bool, errors, counts, confirms, ignored=()
+    *,
+    by,
+    name: str,
+    size: int,
+    dry_run: bool,
+    errors,
+    counts,
+    confirms,
+    ignored=(),
+    into: ImportRun | None = None,
 ) -> ImportRun:
-    return ImportRun.objects.create(
-        ignored=list(ignored),
-        user=by if by is not None and by.is_authenticated else None,
-        file_name=name[: ImportRun._meta.get_field("file_name").max_length],
-        size=size,
-        dry_run=dry_run,
-        ok=not errors,
-        counts=counts,
-        errors=[e.as_json() for e in errors],
-        confirms=confirms,
-    )
+    """The run's row, created, or `into` (a background run) filled in and marked done."""
+    values = {
+        "ignored": list(ignored),
+        "user": by if by is not None and by.is_authenticated else None,
+        "file_name": name[: ImportRun._meta.get_field("file_name").max_length],
+        "size": size,
+        "dry_run": dry_run,
+        "ok": not errors,
+        "counts": counts,
+        "errors": [e.as_json() for e in errors],
+        "confirms": confirms,
+        "state": ImportState.DONE,
+        "progress": 100,
+        "finished_at": timezone.now(),
+    }
+    if into is None:
+        return ImportRun.objects.create(**values)
+    ImportRun.objects.filter(pk=into.pk).update(**values)
+    into.refresh_from_db()
+    return into
+
+
+# The tables a large import writes, analyzed after it (issue 18: no autovacuum on our servers).
+IMPORTED_MODELS = (
+    Organization,
+    Member,
+    Member.history.model,
+    CellYear,
+    GrassrootsYear,
+    MemberAssessment,
+    MemberAssessment.history.model,
+)
 
 
 def workbook_import(
@@ -1717,46 +1763,40 @@ def workbook_import(
     dry_run: bool = False,
     file_name: str = "",
     confirms: ImportRun | None = None,
+    into: ImportRun | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Check the workbook and, unless `dry_run` or any error, write it all in one transaction.
-    Every run is recorded (ImportRun). `by` None is the command line, which may write anywhere.
-    """
+    Every run is recorded (ImportRun): a new row, or `into`, the row of a background run.
+    `progress(percent)` is told how far the run has got. `by` None is the command line, which
+    may write anywhere.
+
+    The check reads the database outside the write's transaction (so that a worker's progress
+    shows); a change made meanwhile that the write meets (a card or code taken, a row gone)
+    rolls the write back whole and says so (MSG_CHANGED_MEANWHILE)."""
     name, size = file_name or _file_name(file), _file_size(file)
     reason = str(MSG_IMPORT_REASON % {"name": name})
-    plan = None
+    tell = progress or (lambda percent: None)
+    record = {"by": by, "name": name, "size": size, "confirms": confirms, "into": into}
+    tell(5)
+    plan = workbook_check(file, by=by, progress=lambda done: tell(5 + done * 65 // 100))
+    errors, counts = list(plan.errors), plan.counts()
+    if errors or dry_run:
+        counts = counts if not errors else {}
+        run = _record(**record, dry_run=dry_run, errors=errors, counts=counts, ignored=plan.ignored)
+        return ImportResult(errors=errors, counts=counts, dry_run=dry_run, run=run)
+    tell(75)
     try:
         with transaction.atomic():
-            plan = workbook_check(file, by=by)
-            errors, counts = list(plan.errors), plan.counts()
-            if not errors and not dry_run:
-                _write(plan, by=by, reason=reason)
-                if len(plan.units) + len(plan.members) + len(plan.results) > ANALYZE_AFTER_ROWS:
-                    refresh_statistics()  # the planner must see the new rows (issue 18)
-                run = _record(
-                    by=by,
-                    name=name,
-                    size=size,
-                    dry_run=False,
-                    errors=[],
-                    counts=counts,
-                    confirms=confirms,
-                    ignored=plan.ignored,
-                )
-                return ImportResult(errors=[], counts=counts, dry_run=False, run=run)
+            _write(plan, by=by, reason=reason)
+            if len(plan.units) + len(plan.members) + len(plan.results) > ANALYZE_AFTER_ROWS:
+                refresh_statistics(IMPORTED_MODELS)  # the planner must see the new rows
+            run = _record(**record, dry_run=False, errors=[], counts=counts, ignored=plan.ignored)
+            return ImportResult(errors=[], counts=counts, dry_run=False, run=run)
     except (IntegrityError, ValidationError):  # a concurrent change since the check
-        errors, counts = [file_error(MSG_CHANGED_MEANWHILE)], {}
-    counts = counts if not errors else {}
-    run = _record(
-        by=by,
-        name=name,
-        size=size,
-        dry_run=dry_run,
-        errors=errors,
-        counts=counts,
-        confirms=confirms,
-        ignored=plan.ignored if plan is not None else [],
-    )
-    return ImportResult(errors=errors, counts=counts, dry_run=dry_run, run=run)
+        errors = [file_error(MSG_CHANGED_MEANWHILE)]
+    run = _record(**record, dry_run=False, errors=errors, counts={}, ignored=plan.ignored)
+    return ImportResult(errors=errors, counts={}, dry_run=False, run=run)
 
 
 # --- Who may import, and the web flow's kept file ---------------------------------------------
@@ -1783,27 +1823,46 @@ def kept_file_save(*, run: ImportRun, upload) -> Path:
 
 
 def is_confirmable(run: ImportRun) -> bool:
+    """A dry run without errors whose file is kept, neither imported nor being imported."""
+    pending = Q(ok=True) | Q(state__in=[ImportState.QUEUED, ImportState.RUNNING])
     return (
         run.dry_run
         and run.ok
+        and run.state == ImportState.DONE
         and kept_file_path(run).exists()
-        and not run.confirmations.filter(ok=True).exists()
+        and not run.confirmations.filter(pending).exists()
     )
 
 
-def import_confirm(*, run: ImportRun, by: AbstractBaseUser | None) -> ImportResult:
-    """Import the file kept from an error-free dry run. The run's row is locked so that two
-    clicks import once; the kept file goes once it is imported."""
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if not (run.dry_run and run.ok):
-            raise ValidationError(MSG_RUN_NOT_CONFIRMABLE, code="not_confirmable")
-        if not is_confirmable(run):
-            raise ValidationError(MSG_RUN_DONE, code="done")
-        path = kept_file_path(run)
+def import_confirm(
+    *,
+    run: ImportRun,
+    by: AbstractBaseUser | None,
+    into: ImportRun | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import the file kept from an error-free dry run. In the request, the run's row is locked
+    so that two clicks import once; a background import (`into`, its queued confirmation) was
+    claimed that way when it was queued (reports.import_jobs). The kept file goes once it is
+    imported. Raises ValidationError when the dry run cannot be imported."""
+    path = kept_file_path(run)
+    if into is not None:
         result = workbook_import(
-            file=path, by=by, dry_run=False, file_name=run.file_name, confirms=run
+            file=path,
+            by=by,
+            file_name=run.file_name,
+            confirms=run,
+            into=into,
+            progress=progress,
         )
+    else:
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            if not (run.dry_run and run.ok):
+                raise ValidationError(MSG_RUN_NOT_CONFIRMABLE, code="not_confirmable")
+            if not is_confirmable(run):
+                raise ValidationError(MSG_RUN_DONE, code="done")
+            result = workbook_import(file=path, by=by, file_name=run.file_name, confirms=run)
     if result.ok:
         path.unlink(missing_ok=True)
     return result

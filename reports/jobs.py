@@ -16,7 +16,7 @@ from organizations.models import Organization
 
 from . import exports
 from .models import ExportJob, ExportKind, ExportState
-from .summary import summary_build
+from .summary import NOT_STARTED, summary_build
 
 log = logging.getLogger(__name__)
 
@@ -24,28 +24,39 @@ EXTENSIONS = {
     ExportKind.SUMMARY_XLSX: "xlsx",
     ExportKind.SUMMARY_PDF: "pdf",
     ExportKind.LIST_XLSX: "xlsx",
+    ExportKind.SUMMARY_DOCX: "docx",
     ExportKind.DOSSIER_ZIP: "zip",
 }
 NAMES = {
     ExportKind.SUMMARY_XLSX: "bieu-tong-hop",
     ExportKind.SUMMARY_PDF: "bieu-tong-hop",
     ExportKind.LIST_XLSX: "danh-sach-xep-loai",
+    ExportKind.SUMMARY_DOCX: "bieu-tong-hop",
     ExportKind.DOSSIER_ZIP: "ho-so-danh-gia",
 }
+# The signing names a summary document takes (reports.documents.summary_document).
+DOCUMENT_OPTIONS = ("preparer", "signer_title", "signer_name")
 
 
-def is_large(unit: Organization, period: Period) -> bool:
-    """Whether an export of this scope goes to the background (EXPORT_SYNC_MAX_MEMBERS)."""
+def is_large(unit: Organization, period: Period, *, summary=None) -> bool:
+    """Whether an export of this scope goes to the background (EXPORT_SYNC_MAX_MEMBERS). Given
+    the scope's `summary` (reports.summary.Summary), its members' records are counted already:
+    no query."""
     limit = settings.EXPORT_SYNC_MAX_MEMBERS
+    if summary is not None:
+        members = summary.rows[0].sections["members"]
+        return members.total - members.pending.get(NOT_STARTED, 0) > limit
     rows = MemberAssessment.objects.filter(
         cell_year__period=period, cell_year__cell__path__startswith=unit.path
     )[: limit + 1]
     return rows.count() > limit
 
 
-def export_build(*, kind: str, unit: Organization, period: Period, out, progress=None) -> int:
+def export_build(
+    *, kind: str, unit: Organization, period: Period, out, progress=None, options=None
+) -> int:
     """Write one export to the binary file `out`; returns the number of data rows (files of a
-    dossier's archive)."""
+    dossier's archive). `options` are a summary document's signing names (DOCUMENT_OPTIONS)."""
     if kind == ExportKind.DOSSIER_ZIP:
         from .dossier import dossier_archive_write
 
@@ -55,8 +66,15 @@ def export_build(*, kind: str, unit: Organization, period: Period, out, progress
             unit=unit, period=period, out=out, progress=progress
         )
     summary = summary_build(unit=unit, period=period)
-    render = exports.summary_xlsx if kind == ExportKind.SUMMARY_XLSX else exports.summary_pdf
-    out.write(render(summary))
+    if kind == ExportKind.SUMMARY_XLSX:
+        out.write(exports.summary_xlsx(summary))
+    else:  # the official document (issue 17), PDF or Word
+        from organizations.documents import render
+
+        from .documents import summary_document
+
+        names = {k: v for k, v in (options or {}).items() if k in DOCUMENT_OPTIONS}
+        out.write(render(summary_document(summary, **names), EXTENSIONS[kind]))
     return len(summary.rows)
 
 
@@ -64,8 +82,13 @@ def filename(kind: str, unit: Organization, period: Period) -> str:
     return exports.export_filename(NAMES[kind], unit, period, EXTENSIONS[kind])
 
 
-def export_job_create(*, user, unit: Organization, period: Period, kind: str) -> ExportJob:
-    job = ExportJob.objects.create(user=user, unit=unit, period=period, kind=kind)
+def export_job_create(
+    *, user, unit: Organization, period: Period, kind: str, options: dict | None = None
+) -> ExportJob:
+    """A queued export, built by a worker once committed (a document with its `options`)."""
+    job = ExportJob.objects.create(
+        user=user, unit=unit, period=period, kind=kind, options=options or {}
+    )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -99,7 +122,12 @@ def export_job_run(job_id: int) -> ExportJob | None:
     try:
         with part.open("w+b") as tmp:
             rows = export_build(
-                kind=job.kind, unit=job.unit, period=job.period, out=tmp, progress=progress
+                kind=job.kind,
+                unit=job.unit,
+                period=job.period,
+                out=tmp,
+                progress=progress,
+                options=job.options,
             )
             tmp.seek(0)
             job.file.save(name, File(tmp), save=False)

@@ -13,6 +13,7 @@ class ExportKind(models.TextChoices):
     SUMMARY_XLSX = "summary_xlsx", _("Summary table (Excel)")
     SUMMARY_PDF = "summary_pdf", _("Summary table (PDF)")
     LIST_XLSX = "list_xlsx", _("Classification list (Excel)")
+    SUMMARY_DOCX = "summary_docx", _("Summary table (Word)")
     DOSSIER_ZIP = "dossier_zip", _("Dossier (zip archive)")
 
 
@@ -52,6 +53,8 @@ class ExportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A document's signing names (preparer, signer), written into it (issue 18).
+    options = models.JSONField(_("options"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -60,6 +63,15 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unit} · {self.period}"
+
+
+class ImportState(models.TextChoices):
+    """Where a run stands: a large workbook is checked and imported by a worker (issue 18)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ImportRun(models.Model):
@@ -92,6 +104,13 @@ class ImportRun(models.Model):
         verbose_name=_("confirms the dry run"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # A run in the request is done when recorded; a large one waits for a worker (issue 18).
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.DONE
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

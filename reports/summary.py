@@ -43,6 +43,9 @@ from organizations.models import GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
+# R23 "optionally leaders": members reviewed on the rule set's leaders' form (2A, derived from
+# their posts, issue 14 item 5), shown after the members when the year has any.
+LEADERS = "leaders"
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
 UNDECIDED = "chua_quyet_dinh"  # assessed, no decided level yet
 NOT_STARTED = "chua_kiem_diem"  # no record for the year yet (open years only)
@@ -141,6 +144,12 @@ class Summary:
     def rule_set(self):
         return self.period.rule_set
 
+    @property
+    def shown_sections(self) -> tuple[str, ...]:
+        """The sections of the tables: R23's three, and the leaders when the year has any."""
+        leaders = self.rows[0].sections.get(LEADERS)
+        return SECTIONS + ((LEADERS,) if leaders is not None and leaders.total else ())
+
     def as_json(self) -> dict:
         """The unit's figures in the shape of `export_summary --format json` (issue 5)."""
         head = self.rows[0]
@@ -164,15 +173,17 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     children = tree.children(root_path, root_depth)
     length = (root_depth + 1) * Organization.steplen
     keys = [root_path, *(path for _, path in children)]
+    leader_form = (rule_set.forms or {}).get("leader", "")
+    names = SECTIONS + ((LEADERS,) if leader_form else ())
 
     def empty(section: str) -> Section:
         return Section(
-            levels=member_levels if section == "members" else unit_levels,
+            levels=member_levels if section in ("members", LEADERS) else unit_levels,
             quota_denominator=rule_set.quota_denominator,
         )
 
     by_prefix: dict[str, dict[str, Section]] = {
-        key: {name: empty(name) for name in SECTIONS} for key in keys
+        key: {name: empty(name) for name in names} for key in keys
     }
 
     def put(section: str, prefix: str, status: str, reason: str, level_id, n: int) -> None:
@@ -187,6 +198,11 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         sections = by_prefix.get(prefix, by_prefix[root_path])[section]
         sections.commendations += commended
         sections.prompted += prompted
+    if leader_form:
+        for prefix, status, reason, level_id, n in _leader_records(
+            tree, root_path, length, leader_form
+        ):
+            put(LEADERS, prefix, status, reason or "", level_id, n)
     if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
@@ -196,9 +212,9 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         by_level = by_prefix.get(prefix, by_prefix[root_path])[section].prompted_by_level
         by_level[level] = by_level.get(level, 0) + n
 
-    head = {name: empty(name) for name in SECTIONS}
+    head = {name: empty(name) for name in names}
     for sections in by_prefix.values():
-        for name in SECTIONS:
+        for name in names:
             _merge(head[name], sections[name])
     rows = [Row(unit, head)] + [Row(child, by_prefix[path]) for child, path in children]
     return Summary(unit=unit, period=period, rows=rows)
@@ -305,6 +321,23 @@ def _counted(tree: YearTree, path: str, length: int):
             yield "grassroots", prefix, status, reason, level_id, n, commended, 0
 
 
+def _leader_records(tree: YearTree, path: str, length: int, form_code: str):
+    """R23's optional leaders row: the year's member records reviewed on the leaders' form
+    (`form_code`, 2A; their posts decide it), grouped by child prefix like the kept counts.
+    Leaders are a tenth of the members or fewer: counted live, one query."""
+    records, path_field = tree.on(
+        MemberAssessment.objects.filter(cell_year__period=tree.period, form_code=form_code),
+        "cell_year__cell",
+    )
+    return (
+        records.filter(**{f"{path_field}__startswith": path})
+        .annotate(prefix=path_prefix(path_field, length))
+        .order_by()
+        .values_list("prefix", "status", "reason_code", "decided_level_id")
+        .annotate(n=Count("id"))
+    )
+
+
 def _not_started(unit: Organization, period: Period, length: int):
     """In an open year on today's tree: the subtree's units with no record yet, and its current
     members not on a roster: those of cells that have not drawn theirs (no cell year), and those
@@ -338,7 +371,7 @@ def _not_started(unit: Organization, period: Period, length: int):
         .values_list("prefix")
         .annotate(n=Count("id"))
         for rows in (
-            members.filter(cell_id__in=not_drawn),
+            members.filter(cell_id__in=not_drawn).filter(~Exists(recorded)),
             members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
         )
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .import_jobs import import_job_run
 from .jobs import export_job_run
 
 
@@ -11,6 +12,13 @@ from .jobs import export_job_run
 def build_export(job_id: int) -> int | None:
     job = export_job_run(job_id)
     return job.rows if job else None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_import(run_id: int) -> bool | None:
+    """Check or import a large workbook (issue 18): reports.import_jobs."""
+    run = import_job_run(run_id)
+    return run.ok if run else None
 
 
 # --- Deadline reminders (issue 8) -------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from assessment.access import get_period
+from assessment.quarters import late_quarters
 from organizations.access import get_organization_for_user
 
 from .dashboard import dashboard_build
@@ -28,5 +29,7 @@ def progress_view(request, year: int, pk: int):
             "period": period,
             "dashboard": dashboard,
             "chart_data": dashboard.chart_data(),
+            # R27: leaders' quarters not decided after their due date (issue 14 item 6)
+            "late_quarters": late_quarters(unit, period, dashboard.today),
         },
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from .exchange import XLSX_CONTENT_TYPE
+from .import_jobs import import_check_start, import_confirm_start, is_large
 from .import_template import TEMPLATE_FILE_NAME, template_workbook
 from .imports import (
     RowError,
@@ -28,6 +31,7 @@ from .imports import (
     visible_import_runs,
     workbook_import,
 )
+from .models import ImportState
 
 RECENT_RUNS = 20
 COUNT_LABELS = {
@@ -62,6 +66,9 @@ def import_upload(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if is_large(upload):  # checked by a worker; the run's page follows it (issue 18)
+            run = import_check_start(upload=upload, by=request.user)
+            return redirect("reports:import_run", pk=run.pk)
         result = workbook_import(file=upload, by=request.user, dry_run=True)
         if result.ok:
             kept_file_save(run=result.run, upload=upload)
@@ -75,6 +82,10 @@ def import_upload(request):
 def import_run_view(request, pk: int):
     run = get_import_run_for_user(request.user, pk)
     _require_importer(request.user)
+    if run.state in (ImportState.QUEUED, ImportState.RUNNING) and request.htmx:
+        return render(request, "reports/partials/import_progress.html", {"run": run})
+    if request.htmx:  # finished while the page polled: show it whole
+        return HttpResponseClientRefresh()
     return render(
         request,
         "reports/import_run.html",
@@ -94,6 +105,9 @@ def import_confirm_view(request, pk: int):
     run = get_import_run_for_user(request.user, pk)
     _require_importer(request.user)
     try:
+        if run.size > settings.IMPORT_SYNC_MAX_BYTES:  # imported by a worker (issue 18)
+            confirmation = import_confirm_start(run=run, by=request.user)
+            return redirect("reports:import_run", pk=confirmation.pk)
         result = import_confirm(run=run, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -20,8 +20,15 @@ from .summary import summary_build
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "zip": "application/zip",
 }
+DOCUMENT_KINDS = {"pdf": ExportKind.SUMMARY_PDF, "docx": ExportKind.SUMMARY_DOCX}
+
+
+def _names(data) -> dict[str, str]:
+    """A summary document's signing names from a query or a form, cut to 120 characters."""
+    return {k: data.get(k, "")[:120] for k in jobs.DOCUMENT_OPTIONS}
 
 
 @login_required
@@ -42,7 +49,7 @@ def summary_view(request, year: int, pk: int):
             "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
-            "large": jobs.is_large(unit, period),
+            "large": jobs.is_large(unit, period, summary=summary),
             "recent": ExportJob.objects.filter(user=request.user, unit=unit, period=period)[:5],
         },
     )
@@ -59,8 +66,14 @@ def summary_document_view(request, year: int, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     unit = get_organization_for_user(request.user, pk)
-    names = {k: request.GET.get(k, "")[:120] for k in ("preparer", "signer_title", "signer_name")}
-    summary = summary_build(unit=unit, period=get_period(year))
+    names, period = _names(request.GET), get_period(year)
+    if jobs.is_large(unit, period):  # a province's 48 pages take some 17 s: a worker builds it
+        return render(
+            request,
+            "reports/summary_document_large.html",
+            {"unit": unit, "period": period, "kind": DOCUMENT_KINDS[fmt], "names": names},
+        )
+    summary = summary_build(unit=unit, period=period)
     return response(summary_document(summary, **names), fmt)
 
 
@@ -72,11 +85,14 @@ def export_view(request, year: int, pk: int, kind: str):
     period = get_period(year)
     if kind not in ExportKind.values or kind == ExportKind.DOSSIER_ZIP:
         raise Http404  # a dossier's archive is asked for on the dossier's page
+    options = _names(request.POST) if kind in DOCUMENT_KINDS.values() else {}
     if jobs.is_large(unit, period):
-        job = jobs.export_job_create(user=request.user, unit=unit, period=period, kind=kind)
+        job = jobs.export_job_create(
+            user=request.user, unit=unit, period=period, kind=kind, options=options
+        )
         return redirect("reports:export_job", pk=job.pk)
     out = io.BytesIO()
-    rows = jobs.export_build(kind=kind, unit=unit, period=period, out=out)
+    rows = jobs.export_build(kind=kind, unit=unit, period=period, out=out, options=options)
     # Answered at once, and still on the record of who exported what (issue 7's audit).
     ExportJob.objects.create(
         user=request.user,

@@ -28,9 +28,13 @@ from assessment.models import (
     MemberAssessment,
     Period,
     PromptLevel,
+    RemedialPlan,
+    RemedialStep,
     ReviewInput,
 )
+from assessment.quarters import quarter_open
 from assessment.working_groups import working_group_save
+from members.models import Post, PostKind
 from organizations.models import CollectiveKind, Kind, LeadershipCollective, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
@@ -93,6 +97,9 @@ RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the d
 SELF_REVIEW_POST = codes(
     member=302, secretary=302, admin=302, committee=403, district=403, provincial=403
 )
+
+# Issue 15: the cell's secretary and its grassroots committee register and follow up a cell.
+FOLLOW = CELL_RETURN | {"secretary": 302}
 
 # The read-only API: anonymous answers 401 (token authentication), any write 405.
 API_READ = codes(anonymous=401)
@@ -314,6 +321,40 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         SUPERIOR | {"district": 302, "admin": 302},
     ),
+    # Issue 14 item 6 (R27): the year's quarters (the provincial board opens them), a unit's
+    # leaders in a quarter, a leader's quarter (the leader or the secretary writes it; steps by
+    # the machine's roles: the writer submits, the committee decides) and its grounds (R5: the
+    # committee that decides).
+    "assessment:quarters": (
+        "year_quarters",
+        codes(),
+        YEAR_MANAGER | {"provincial": 200, "admin": 200},
+    ),
+    "assessment:quarter_unit": ("quarter_unit", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:quarter_assessment": ("quarter_assessment", READ_OWN, SELF_REVIEW_POST),
+    "assessment:quarter_step": (
+        "quarter_assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=302, district=403, provincial=403),
+    ),
+    "assessment:quarter_grounds": (
+        "quarter_assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=403, anonymous=302, committee=302, admin=302),
+    ),
+    # Issue 14 items 2–3: the year's frameworks (anyone reads; the provincial board edits those of
+    # its open year) and R5's grounds on a member's year (the committee that decides).
+    "assessment:frameworks": ("year_quarters", codes(), NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:framework": (
+        "year_framework",
+        codes(),
+        YEAR_MANAGER | {"provincial": 200, "admin": 200},
+    ),
+    "assessment:member_grounds": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        codes(default=403, anonymous=302, committee=302, admin=302),
+    ),
     # Issue 15 item 8: the dossier (R26). Anyone in scope reads it and its scans; whoever keeps
     # the unit (its secretary, the committees and boards above) files (an empty POST shows the
     # page again) and removes scans; another unit's scan answers 404.
@@ -368,10 +409,26 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         CELL_RETURN,
     ),
+    # Issue 15: registrations for the next year and the follow-up of those not completed.
+    "assessment:registrations": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:registration_save": ("cell", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:member_registration": (
+        "assessment",
+        NOT_ALLOWED | {"anonymous": 302},
+        SELF_REVIEW_POST,
+    ),
+    "assessment:follow_up": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:remedial_plan_create": ("cell", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:remedial_step_done": ("remedial_step", NOT_ALLOWED | {"anonymous": 302}, FOLLOW),
+    "assessment:remedial_plan_remedied": (
+        "remedial_plan",
+        NOT_ALLOWED | {"anonymous": 302},
+        FOLLOW,
+    ),
     "admin:index": (None, codes(default=302, admin=200), codes(default=302, admin=200)),
 }
 # Objects with no place in the tree: no outside to test.
-GLOBAL_KINDS = {None, "year", "reset"}
+GLOBAL_KINDS = {None, "year", "reset", "year_quarters", "year_framework"}
 # The rest of Django's admin is the library's own, behind the same staff check as its index.
 LIBRARY_NAMESPACES = {"admin"}
 
@@ -412,7 +469,9 @@ class Scope:
     make_scan: object = None  # a new scan of the scope's cell, for each removal tried
     working_group: object = None
     commendation: object = None
+    remedial_plan: object = None
     prompt: object = None
+    quarter_assessment: object = None
 
 
 @pytest.fixture
@@ -526,8 +585,28 @@ def world(
     own.scan, own.make_scan, own.working_group = inside.scan, inside.make_scan, inside.working_group
     inside.commendation = own.commendation = proposal(inside_assessment, tree.c1, tree.g1)
     outside.commendation = proposal(outside_assessment, other_cell, other_committee)
+    inside.remedial_plan = own.remedial_plan = plan_for(inside_member, period)
+    outside.remedial_plan = plan_for(outside_member, period)
     inside.prompt = own.prompt = prompt_to(own.assessment)
     outside.prompt = prompt_to(outside_assessment)
+    # R27: leaders (by their posts) assessed in a quarter of the year
+    for leader, unit in (
+        (alice_member, tree.g1),
+        (inside_member, tree.g1),
+        (outside_member, other_committee),
+    ):
+        Post.objects.create(
+            member=leader,
+            kind=PostKind.PARTY,
+            title="Bí thư",
+            leadership=True,
+            organization=unit,
+            start=datetime.date(2020, 1, 1),
+        )
+    quarter = quarter_open(period=period, number=4, by=None)
+    own.quarter_assessment = quarter.assessments.get(member=alice_member)
+    inside.quarter_assessment = quarter.assessments.get(member=inside_member)
+    outside.quarter_assessment = quarter.assessments.get(member=outside_member)
     return users, inside, own, outside
 
 
@@ -541,6 +620,15 @@ def proposal(assessment, cell, decider):
         proposer=cell,
         decider=decider,
     )
+
+
+def plan_for(member, period):
+    """A remedial plan with one step (issue 15), for the member's cell to follow."""
+    plan = RemedialPlan.objects.create(
+        period=period, member=member, unit=member.cell, shortcomings="Chưa gương mẫu", owner="A"
+    )
+    RemedialStep.objects.create(plan=plan, text="Sinh hoạt đầy đủ", due=datetime.date(2026, 3, 1))
+    return plan
 
 
 def prompt_to(assessment):
@@ -610,7 +698,13 @@ def args_for(kind, scope):
         "working_group": [2025, scope.working_group.pk],
         "working_group_unit": [2025, scope.working_group.units.get().pk],
         "commendation": [scope.commendation.pk],
+        "remedial_plan": [scope.remedial_plan.pk],
+        "remedial_step": [scope.remedial_plan.steps.get().pk],
         "prompt": [scope.prompt.pk],
+        "year_quarters": [2025],
+        "year_framework": [2025, "leader"],
+        "quarter_unit": [2025, 4, scope.unit.pk],
+        "quarter_assessment": [scope.quarter_assessment.pk],
     }[kind]
 
 

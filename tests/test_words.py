@@ -196,6 +196,11 @@ def test_labels_start_in_sentence_case(
         (provincial, reverse("reports:progress", args=[y, tree.province.pk])),
         (provincial, reverse("assessment:years")),
         (provincial, reverse("organizations:audit")),
+        # Issue 15: commendations, registrations, follow-up.
+        (committee, reverse("assessment:commendations", args=[y, tree.g1.pk])),
+        (provincial, reverse("assessment:commendations", args=[y, tree.province.pk])),
+        (secretary, reverse("assessment:registrations", args=[y + 1, tree.c1.pk])),
+        (committee, reverse("assessment:follow_up", args=[y, tree.g1.pk])),
     ]
     found = {}
     for user, url in pages:

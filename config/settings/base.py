@@ -158,6 +158,8 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 YEAR_ON_YEAR_EXCELLENT_JUMP = env("YEAR_ON_YEAR_EXCELLENT_JUMP", "15")
 # Exports of more members than this run in the background (Celery) with a progress bar.
 EXPORT_SYNC_MAX_MEMBERS = int(env("EXPORT_SYNC_MAX_MEMBERS", "5000"))
+# A larger workbook is checked and imported by a Celery worker (issue 18): about 15,000 members.
+IMPORT_SYNC_MAX_BYTES = int(env("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 # The largest signed scan filed in a unit's dossier (R26), in bytes (default 20 MiB).
 DOSSIER_SCAN_MAX_BYTES = int(env("DOSSIER_SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
 

@@ -17,7 +17,7 @@ from ..documents.conftest import docx_text, pdf_pages, save_pngs
 from ..messages import says
 from .test_decisions import accept_proposals, issue, submitted_cell
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
 
 @pytest.fixture

@@ -21,11 +21,13 @@ from assessment.services import period_create
 from organizations.models import Role
 from reports.summary import summary_build
 
+from ..counts import counts_rebuild
 from ..factories import UserFactory, assign
 from ..messages import says
 from .test_decisions import accept_proposals, issue, submitted_cell
 
-pytestmark = pytest.mark.django_db
+# Every test here ends with the summary's kept counts checked against the rows (issue 18).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 SIGNED = {
     "signed_on": datetime.date(2026, 1, 15),
     "signer_name": "Nguyễn Văn Bí",
@@ -119,6 +121,7 @@ def test_r20_an_organization_not_rated_excellent_is_refused(period, tree, distri
     row = GrassrootsYear.objects.create(
         period=period, organization=tree.g1, state=CellState.DECIDED, decided_level=level["HTTNV"]
     )
+    counts_rebuild()  # a result written as test data
     with pytest.raises(Refused) as refused:
         comm.commendation_propose(
             kind=CommendationKind.EXEMPLARY_UNIT,
@@ -133,6 +136,7 @@ def test_a_member_award_is_refused_for_an_organization(period, tree, district_bo
     row = GrassrootsYear.objects.create(
         period=period, organization=tree.g1, state=CellState.DECIDED, decided_level=level["HTXSNV"]
     )
+    counts_rebuild()  # a result written as test data
     with pytest.raises(Refused) as refused:
         comm.commendation_propose(
             kind=CommendationKind.EXCELLENT_MEMBER,
@@ -226,6 +230,7 @@ def test_the_decision_is_refused_when_a_level_is_no_longer_excellent(
         kind=CommendationKind.EXCELLENT_MEMBER, subject=first, proposer=tree.c1, by=secretary
     )
     MemberAssessment.objects.filter(pk=first.pk).update(decided_level=level["HTTNV"])
+    counts_rebuild()  # the level changed behind the workflow's back, as test data
     with pytest.raises(Refused) as refused:
         comm.commendation_decision_issue(
             decider=tree.g1, period=period, commendation_ids=[proposal.pk], by=committee, **SIGNED
@@ -296,6 +301,7 @@ def test_five_years_running_is_computed_from_the_decided_history(
             MemberAssessment.objects.create(
                 cell_year=past_cell, member=second.member, decided_level=past_level
             )
+    counts_rebuild()  # past years written as test data (an import would recount)
     assert comm.excellent_years_running(first) == 5
     assert comm.excellent_years_running(second) == 3
     assert [a.pk for a in comm.five_year_candidates(tree.district_a, period)] == [first.pk]
@@ -324,6 +330,7 @@ def test_an_exemplary_grassroots_organization_is_counted_in_the_summary(
     row = GrassrootsYear.objects.create(
         period=period, organization=tree.g1, state=CellState.DECIDED, decided_level=level["HTXSNV"]
     )
+    counts_rebuild()  # a result written as test data
     proposal = comm.commendation_propose(
         kind=CommendationKind.EXEMPLARY_UNIT, subject=row, proposer=tree.g1, by=None
     )
@@ -358,3 +365,18 @@ def test_a_later_rerating_flags_the_commendation(period, tree, secretary, commit
     )
     listed = comm.proposals_in(tree.c1, period).get(pk=proposal.pk)
     assert listed.rerated == 1 and first.reratings.get().commendation_flagged
+
+
+def test_the_bulk_seed_leaves_the_cells_proposals_that_the_summary_counts(db):
+    from django.core.management import call_command
+
+    from assessment.models import Commendation
+    from organizations.models import Kind, Organization
+
+    call_command("seed_demo", scale="tiny", year=2025, seed=1, results=90, bulk_results=True)
+    proposals = Commendation.objects.all()
+    assert proposals.exists()
+    assert all(c.subject_level().maps_to == "excellent" for c in proposals)
+    province = Organization.objects.get(kind=Kind.PROVINCE)
+    summary = summary_build(unit=province, period=proposals.first().period)
+    assert summary.rows[0].sections["members"].commendations == proposals.count()

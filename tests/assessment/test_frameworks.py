@@ -22,6 +22,7 @@ from .test_decisions import submitted_cell
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def vietnamese():
     """Conditions and grounds are worded in the reader's language: Vietnamese here."""

@@ -29,6 +29,7 @@ from ..factories import MemberFactory, OrganizationFactory, assign
 from .test_collectives import decide as decide_collectives
 from .test_collectives import party_committee, reviewed
 from .test_decisions import accept_proposals, issue, submitted_cell
+from .test_quarters import quarter_chain
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
 
 # Every test here ends with the summary's kept counts checked against the rows (issue 18).
@@ -260,6 +261,8 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
     ]
     machine.record_imported(imported)
     assert {row.state for row in imported} == {CellState.DECIDED}
+    # R27 (issue 14 item 6): a leader's quarter, entered and decided like the year's.
+    quarter_chain(period, tree, secretary, committee, provincial, level)
     refused("who", lambda: period_close(period=period, by=secretary))
     period_close(period=period, by=provincial)
     refused("closed", lambda: decisions.decision_reopen(decision=members, reason="x", by=committee))
@@ -288,6 +291,9 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
         "locked",
         "rerating",
         "closed",
+        "results",
+        "level",
+        "grounds",
         "r20",
         "final",
     }

@@ -37,6 +37,7 @@ def test_from_a_proposal_to_the_decision_pdf_and_the_exported_list(
         signer_name="Trần Văn Bí",
         signer_title="Bí thư Đảng ủy",
         by=committee,
+        quota_justification="Đồng chí có thành tích xuất sắc cấp tỉnh",
     )
     base = f"{live_server.url}/years/2025/units"
 

@@ -480,7 +480,8 @@ def test_the_page_runs_the_same_queries_for_6_and_66_cells(
             roster(cell_year, 2, self_level=lv["HTTNV"], decided=[lv["HTTNV"]], members=members)
     assert Member.objects.count() > 120
     assert count() == small
-    with django_assert_max_num_queries(20):
+    # 21: the leaders' late quarters are one query more (issue 14 item 6, R27)
+    with django_assert_max_num_queries(21):
         assert progress(client, tree.province).status_code == 200
 
 

@@ -21,6 +21,7 @@ from organizations.models import AuditAction, AuditEvent
 from reports import imports
 from reports.imports import workbook_import
 
+from ..counts import assert_counts_agree
 from .test_imports import VALID_MEMBERS, VALID_RESULTS, VALID_UNITS, messages, workbook
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +175,7 @@ def test_new_members_and_results_get_history_and_audit_rows(
         )
         assert event.object_repr == str(result_row)
         assert event.unit_path == result_row.cell_year.cell.path
+    assert_counts_agree()  # the summary's kept counts follow the set-wise writes
 
 
 def test_a_member_added_meanwhile_leaves_nothing_written(tree, tmp_path, monkeypatch):

@@ -30,6 +30,7 @@ from reports.models import ReportSubmission
 from reports.reminders import calendar_build
 from reports.submissions import province_aggregate, report_submit
 from reports.summary import summary_build
+from tests.counts import counts_rebuild
 from tests.factories import MemberFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def decided(period, tree, level):
         decided_level=level["HTTNV"],
         submitted_at=at(2025, 12, 29),
     )
+    counts_rebuild()  # rows written directly, as an import would
     return rows[1:]
 
 
@@ -91,6 +93,7 @@ def test_a_submitted_report_keeps_its_figures_after_a_members_level_changes(
 ):
     report = submit(tree.district_a, period, district_board, now=at(2026, 1, 10))
     MemberAssessment.objects.filter(pk=decided[0].pk).update(decided_level=level["HTXSNV"])
+    counts_rebuild()
 
     report.refresh_from_db()
     assert members_of(report) == {"HTXSNV": 1, "HTTNV": 2, "HTNV": 0, "KHTNV": 0, "total": 3}
@@ -109,6 +112,7 @@ def test_a_correction_is_a_new_version_with_a_reason_and_both_remain(
     assert "correction_reason" in refused.value.message_dict
 
     MemberAssessment.objects.filter(pk=decided[0].pk).update(decided_level=level["HTXSNV"])
+    counts_rebuild()
     second = submit(
         tree.district_a, period, district_board, correction_reason="Sửa mức của một đảng viên."
     )
@@ -159,6 +163,7 @@ def test_the_province_at_the_cutoff_uses_the_submitted_figures_and_lists_who_had
 ):
     submit(tree.district_a, period, district_board, now=at(2025, 12, 28))
     MemberAssessment.objects.filter(pk=decided[0].pk).update(decided_level=level["HTXSNV"])
+    counts_rebuild()
     submit(tree.district_a, period, district_board, correction_reason="Sửa", now=at(2026, 1, 20))
 
     at_deadline = province_aggregate(province=tree.province, period=period)
@@ -223,6 +228,7 @@ def test_the_board_submits_through_the_form_and_the_province_sees_the_difference
     assert ReportSubmission.objects.count() == 1
 
     MemberAssessment.objects.filter(pk=decided[0].pk).update(decided_level=level["HTXSNV"])
+    counts_rebuild()
     client.force_login(provincial)
     cutoff = datetime.date.today().isoformat()
     aggregate = reverse("reports:deadline_aggregate", args=[2025, tree.province.pk])

@@ -121,3 +121,26 @@ def test_numbers_formatted_once_read_as_the_template_filters_did(language):
 def test_the_summary_page_shows_the_formatted_figures(login, provincial, tree, year_2025):
     page = login(provincial).get(f"/years/2025/units/{tree.province.pk}/summary/").content
     assert b"23,26" in page and b"46,51" in page  # 10 and 20 of 43 assessed
+
+
+def test_a_commendation_proposed_then_withdrawn_moves_the_counts_through_the_machine(
+    period, tree, secretary, committee
+):
+    from assessment import commendations as comm
+    from assessment.models import CommendationKind
+    from reports.summary import summary_build
+    from tests.assessment.test_commendations import _excellent_cell
+
+    cell_year = _excellent_cell(period, tree, secretary, committee)
+    first = cell_year.assessments.order_by("pk").first()
+    before = summary_build(unit=tree.g1, period=period).rows[0].sections["members"].commendations
+    proposal = comm.commendation_propose(
+        kind=CommendationKind.EXCELLENT_MEMBER, subject=first, proposer=tree.c1, by=secretary
+    )
+    assert_counts_agree()
+    members = summary_build(unit=tree.g1, period=period).rows[0].sections["members"]
+    assert members.commendations == before + 1
+    comm.commendation_withdraw(commendation=proposal, reason="Xin rút", by=secretary)
+    assert_counts_agree()
+    members = summary_build(unit=tree.g1, period=period).rows[0].sections["members"]
+    assert members.commendations == before
