@@ -16,7 +16,8 @@ from organizations.access import (
     unit_assignments,
     visible_organizations,
 )
-from organizations.models import Kind, Organization, Role
+from organizations.models import Kind, LeadershipCollective, Organization, Role
+from organizations.models_collectives import managing_unit
 
 from .models import CellYear, Decision, MemberAssessment, Period
 
@@ -118,6 +119,7 @@ def get_decision_for_user(user: AbstractBaseUser, pk: int) -> Decision:
     if (
         decision.cell_years.filter(cell__in=units).exists()
         or decision.grassroots_years.filter(organization__in=units).exists()
+        or decision.collective_assessments.filter(collective__organization__in=units).exists()
         or decision.reratings.filter(
             assessment__member__in=visible_members(user).values("pk")
         ).exists()
@@ -231,6 +233,39 @@ def get_cell_meeting_for_user(
         pk=pk,
         cell=cell,
         held_on__year=year,
+    )
+
+
+# --- Leadership collectives (issue 14 item 1) ----------------------------------------------------
+
+
+def can_enter_collective_work(user: AbstractBaseUser, collective: LeadershipCollective) -> bool:
+    """The collective's own unit enters its review and meeting: the cell's secretary for a
+    cell's committee; the grassroots committee for its own and its partial committees'; a
+    commune committee's board, or the province's, for their own."""
+    unit = collective.organization
+    if unit.is_cell:
+        return can_enter_cell_work(user, unit)
+    if unit.kind == Kind.PARTIAL_COMMITTEE:
+        return can_submit_grassroots(user, Organization.objects.grassroots_of(unit))
+    if unit.submits_own_level:
+        return can_submit_grassroots(user, unit)
+    return can_decide_for_superior(user, unit)
+
+
+def can_decide_collective(user: AbstractBaseUser, collective: LeadershipCollective) -> bool:
+    """The board of the unit that manages the collective (`managing_unit`) decides its level."""
+    return can_decide_collectives_of(user, managing_unit(collective))
+
+
+def can_decide_collectives_of(user: AbstractBaseUser, manager: Organization) -> bool:
+    """The board that decides for `manager`: a superior's or the province's board, or a
+    grassroots committee for the collectives of its cells and partial committees."""
+    if manager.decides_grassroots:
+        return can_decide_for_superior(user, manager)
+    return is_administrator(user) or any(
+        a.role == Role.GRASSROOTS_COMMITTEE and a.organization == manager
+        for a in unit_assignments(user)
     )
 
 
@@ -467,6 +502,28 @@ def can_propose_commendations(user: AbstractBaseUser, unit: Organization) -> boo
         a.role == Role.GRASSROOTS_COMMITTEE and a.organization == unit
         for a in unit_assignments(user)
     )
+
+
+def visible_collectives(user: AbstractBaseUser):
+    """Collectives of the units the user sees (a member: none)."""
+    return LeadershipCollective.objects.filter(
+        organization__in=visible_organizations(user).values("pk")
+    ).select_related("organization")
+
+
+def get_collective_for_user(
+    user: AbstractBaseUser, pk: int, *, write: bool = False
+) -> LeadershipCollective:
+    """A collective in the user's scope (404 outside it); with `write`, 403 unless the user
+    enters its work or decides it."""
+    collective = visible_collectives(user).filter(pk=pk).first()
+    if collective is None:
+        raise Http404
+    if write and not (
+        can_enter_collective_work(user, collective) or can_decide_collective(user, collective)
+    ):
+        raise PermissionDenied
+    return collective
 
 
 def can_decide_commendations(user: AbstractBaseUser, decider: Organization) -> bool:

@@ -219,10 +219,5 @@ class UnitSnapshotAdmin(admin.ModelAdmin):
 
 
 # Admins of issue 16 (the cell's meetings), issue 14 (frameworks, grounds, quarters) and issue 15
-# (the dossier's scans, working groups; commendations, registrations, plans; the kept counts).
-from . import (  # noqa: E402, F401
-    admin_dossier,
-    admin_followup,
-    admin_frameworks,
-    admin_meetings,
-)
+# (the dossier's scans, working groups).
+from . import admin_dossier, admin_followup, admin_frameworks, admin_meetings  # noqa: E402, F401

@@ -1,62 +1,91 @@
-"""The admin reads issue 15's commendations, registrations and remedial plans, and issue 18's
-kept counts (every model has an admin with search, tests/test_admin.py); they change only
-through their pages, the machine and the counts' refresh, so the admin does not edit them."""
+"""The admin of issue 15's commendations, registrations and remedial plans, and of issue 18's
+kept counts (imported by assessment/admin.py). Changes made here are recorded in each model's
+history like the pages'; the counts are read only."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .admin import ReadOnlyHistoryAdmin
-from .models import (
+from .models_counts import UnitYearCount
+from .models_followup import (
     Commendation,
     CommendationQuota,
     Registration,
     RemedialPlan,
     RemedialStep,
-    UnitYearCount,
 )
 
 
 @admin.register(Commendation)
-class CommendationAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["__str__", "kind", "state", "unit", "proposer", "decider", "decision"]
-    list_filter = ["kind", "state"]
-    search_fields = ["unit__name", "unit__code", "assessment__member__full_name"]
+class CommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "kind", "state", "unit", "assessment", "years_running", "decision"]
+    list_filter = ["kind", "state", "period"]
+    search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
+    search_fields += ["unit__name", "unit__code"]
+    raw_id_fields = [
+        "assessment",
+        "cell_year",
+        "grassroots_year",
+        "unit",
+        "proposer",
+        "decider",
+        "proposed_by",
+        "decision",
+    ]
+    list_select_related = ["period", "unit", "assessment__member", "decision"]
 
 
 @admin.register(CommendationQuota)
-class CommendationQuotaAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["unit", "period", "kind", "limit"]
+class CommendationQuotaAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "unit", "kind", "limit"]
+    list_filter = ["kind", "period"]
     search_fields = ["unit__name", "unit__code"]
+    raw_id_fields = ["unit", "set_by"]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["__str__", "year", "target"]
+class RegistrationAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "member", "organization", "target", "registered_at"]
+    list_filter = ["year", "target"]
     search_fields = ["member__full_name", "member__card_number", "organization__name"]
+    raw_id_fields = ["member", "organization", "registered_by"]
+
+
+class RemedialStepInline(admin.TabularInline):
+    model = RemedialStep
+    extra = 0
 
 
 @admin.register(RemedialPlan)
-class RemedialPlanAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["__str__", "period", "unit", "owner", "remedied_on"]
-    search_fields = ["unit__name", "member__full_name", "organization__name", "owner"]
+class RemedialPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "unit", "member", "organization", "owner", "remedied_on"]
+    list_filter = ["period"]
+    search_fields = ["member__full_name", "member__card_number", "organization__name", "owner"]
+    raw_id_fields = ["member", "organization", "unit", "created_by"]
+    inlines = [RemedialStepInline]
 
 
 @admin.register(RemedialStep)
-class RemedialStepAdmin(ReadOnlyHistoryAdmin):
+class RemedialStepAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "text", "due", "done_on"]
-    search_fields = ["text", "plan__unit__name"]
+    search_fields = ["text", "plan__member__full_name", "plan__organization__name"]
+    raw_id_fields = ["plan"]
 
 
 @admin.register(UnitYearCount)
 class UnitYearCountAdmin(admin.ModelAdmin):
+    """Read only: the kept counts are written by the services (assessment/counts.py) and checked
+    by `manage.py counts_check`; an edit here would be drift."""
+
     list_display = ["period", "unit", "subject", "status", "reason_code", "level", "n"]
-    list_filter = ["period", "subject"]
+    list_filter = ["period", "subject", "status"]
     search_fields = ["unit__name", "unit__code"]
+    list_select_related = ["period", "unit", "level"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request, obj=None):
         return False

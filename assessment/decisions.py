@@ -28,6 +28,7 @@ from .models import (
     CanonicalLevel,
     CellState,
     CellYear,
+    CollectiveAssessment,
     Decision,
     DecisionKind,
     GrassrootsYear,
@@ -64,11 +65,20 @@ class MemberRow:
     checks: list[RowCheck] = field(default_factory=list)
 
 
-def member_checks(assessment: MemberAssessment, level: Level | None, rule_set) -> list[RowCheck]:
-    """The regulation's checks for deciding `level` for this member, as the rule set words them."""
+def member_checks(
+    assessment: MemberAssessment, level: Level | None, rule_set, seats=None
+) -> list[RowCheck]:
+    """The regulation's checks for deciding `level` for this member, as the rule set words them.
+    `seats` (collectives.seats_of for this member) is read when not given: R8, the collectives
+    they sat on are decided first and a head is not above the collective."""
     if level is None:
         return []
-    checks = []
+    from . import collectives
+
+    if seats is None:
+        period = assessment.cell_year.period
+        seats = collectives.seats_of([assessment.member_id], period).get(assessment.member_id, [])
+    checks = [RowCheck("R8", m, blocking=True) for m in collectives.seat_errors(seats, level)]
     if level.maps_to != CanonicalLevel.NOT_COMPLETED:
         for ground in rules.discipline_grounds(
             assessment.member.discipline_records.all(),
@@ -161,12 +171,21 @@ def _assessments(cell_year: CellYear) -> list[MemberAssessment]:
     )
 
 
+def _seats(assessments: list[MemberAssessment], period: Period) -> dict:
+    from . import collectives
+
+    return collectives.seats_of([a.member_id for a in assessments], period)
+
+
 def decision_rows(cell_year: CellYear) -> list[MemberRow]:
     rule_set = cell_year.period.rule_set
+    assessments = _assessments(cell_year)
+    seats = _seats(assessments, cell_year.period)
     rows = []
-    for assessment in _assessments(cell_year):
+    for assessment in assessments:
         level = assessment.decided_level or assessment.proposed_level
-        rows.append(MemberRow(assessment, level, member_checks(assessment, level, rule_set)))
+        found = member_checks(assessment, level, rule_set, seats.get(assessment.member_id, []))
+        rows.append(MemberRow(assessment, level, found))
     return rows
 
 
@@ -237,7 +256,9 @@ def ensure_open(period: Period) -> None:
         raise ValidationError(MSG_PERIOD_CLOSED, params={"year": period.year}, code="closed")
 
 
-def choice_problems(assessment: MemberAssessment, choice: Choice, rule_set) -> list[str]:
+def choice_problems(
+    assessment: MemberAssessment, choice: Choice, rule_set, seats=None
+) -> list[str]:
     """Why `choice` may not stand for this member: no level; a level other than the cell's
     proposal without a reason; a rule check (R3, R4) without a written override; R6, which
     no reason overrides. Saving and issuing both ask (faults 1 and 2 of issue 12)."""
@@ -247,7 +268,7 @@ def choice_problems(assessment: MemberAssessment, choice: Choice, rule_set) -> l
     problems = []
     if choice.level != assessment.proposed_level and not choice.note.strip():
         problems.append(str(MSG_NOTE_NEEDED))
-    for check in member_checks(assessment, choice.level, rule_set):
+    for check in member_checks(assessment, choice.level, rule_set, seats):
         if check.blocking:
             problems.append(check.message)
         elif not choice.override_note.strip():
@@ -267,8 +288,12 @@ def stored_choice(assessment: MemberAssessment) -> Choice:
 
 def member_problems(assessments: list[MemberAssessment]) -> dict[MemberAssessment, list[str]]:
     """Each member's problems as the rows stand now (what issuing checks)."""
+    seats = _seats(assessments, assessments[0].cell_year.period) if assessments else {}
     return {
-        a: choice_problems(a, stored_choice(a), a.cell_year.period.rule_set) for a in assessments
+        a: choice_problems(
+            a, stored_choice(a), a.cell_year.period.rule_set, seats.get(a.member_id, [])
+        )
+        for a in assessments
     }
 
 
@@ -289,7 +314,9 @@ def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], 
     cell_year = _locked_cell_year(cell_year)
     rule_set = cell_year.period.rule_set
     outcome = Outcome()
-    for assessment in _assessments(cell_year):
+    assessments = _assessments(cell_year)
+    seats = _seats(assessments, cell_year.period)
+    for assessment in assessments:
         choice = choices.get(assessment.pk)
         if choice is None or choice.level is None:
             continue
@@ -303,7 +330,9 @@ def member_levels_decide(*, cell_year: CellYear, choices: Mapping[int, Choice], 
         if row.decision_id:
             outcome.refuse(row.pk, [str(MSG_LOCKED % {"decision": assessment.decision})], "locked")
             continue
-        problems = choice_problems(assessment, choice, rule_set)
+        problems = choice_problems(
+            assessment, choice, rule_set, seats.get(assessment.member_id, [])
+        )
         if problems:
             outcome.refuse(row.pk, problems, "rows")
             continue
@@ -423,12 +452,41 @@ def higher_locked(decision: Decision) -> bool:
         units = {Organization.objects.grassroots_of(cy.cell) for cy in cell_years}
     elif decision.kind == DecisionKind.UNITS:
         units = {decision.issuer}
+    elif decision.kind == DecisionKind.COLLECTIVES:
+        return collectives_relied_on(decision)
     else:
         return False
     return GrassrootsYear.objects.filter(
         period=decision.period,
         organization__in=[u for u in units if u is not None],
         state__in=machine.DONE_STATES,
+    ).exists()
+
+
+def collectives_relied_on(decision: Decision) -> bool:
+    """R8: a decision on collectives is relied on once a member who sat on one of them that
+    year, or a collective of a unit above, has a level locked by a decision."""
+    from organizations.models import CollectiveSeat
+
+    rows = list(decision.collective_assessments.select_related("collective__organization"))
+    members = CollectiveSeat.objects.in_year(decision.period.year).filter(
+        collective__in=[r.collective_id for r in rows]
+    )
+    if MemberAssessment.objects.filter(
+        cell_year__period=decision.period,
+        member__in=members.values("member"),
+        decision__isnull=False,
+    ).exists():
+        return True
+    above = {
+        path[:end]
+        for path in (r.collective.organization.path for r in rows)
+        for end in range(Organization.steplen, len(path), Organization.steplen)
+    }
+    return CollectiveAssessment.objects.filter(
+        period=decision.period,
+        collective__organization__path__in=above,
+        decision__isnull=False,
     ).exists()
 
 
@@ -450,6 +508,11 @@ def decision_reopen(*, decision: Decision, reason: str, by) -> Decision:
             save_attributed(row, by, reason=reason)
         for row in decision.grassroots_years.select_for_update().select_related(
             "organization", "period"
+        ):
+            row.decision = None
+            machine.take(row, "reopen", by=by, reason=reason)
+        for row in decision.collective_assessments.select_for_update().select_related(
+            "collective", "period"
         ):
             row.decision = None
             machine.take(row, "reopen", by=by, reason=reason)
@@ -516,7 +579,11 @@ def unit_checks(cell_year: CellYear, level: Level | None, rule_set, below: dict)
 def _below(cell_years: list[CellYear], year: int) -> dict[int, tuple]:
     """Per cell year: its members' decided levels, leaders disciplined in the year, members not
     yet locked by an issued decision, and its head's decided level. Two queries for all."""
+    from . import collectives
+
     result = {cy.pk: ([], 0, 0, None) for cy in cell_years}
+    if not cell_years:
+        return result
     assessments = MemberAssessment.objects.filter(
         cell_year__in=cell_years, status=AssessmentStatus.ASSESS
     ).select_related("decided_level", "member")
@@ -524,19 +591,26 @@ def _below(cell_years: list[CellYear], year: int) -> dict[int, tuple]:
         levels, disciplined, undecided, head = result[a.cell_year_id]
         if a.decision_id and a.decided_level:
             levels.append(a.decided_level)
-            if a.member.is_unit_head:
-                head = a.decided_level
         else:
             undecided += 1
         result[a.cell_year_id] = (levels, disciplined, undecided, head)
-    leaders = MemberAssessment.objects.filter(
+    # R8 for every kind of head: the member marked its head, the head of its committee.
+    cells = [cy.cell for cy in cell_years]
+    heads = collectives.head_levels(cells, cell_years[0].period)
+    # R7: leaders in the cell and members of its committee disciplined in the year.
+    leaders: dict[int, set[int]] = {}
+    for cell_year_id, member_id in MemberAssessment.objects.filter(
         cell_year__in=cell_years,
         member__holds_leadership_post=True,
         member__discipline_records__decided_on__year=year,
-    ).values_list("cell_year_id", flat=True)
-    for cell_year_id in leaders:
-        levels, disciplined, undecided, head = result[cell_year_id]
-        result[cell_year_id] = (levels, disciplined + 1, undecided, head)
+    ).values_list("cell_year_id", "member_id"):
+        leaders.setdefault(cell_year_id, set()).add(member_id)
+    seated = collectives.leaders_disciplined(cells, year)
+    for cy in cell_years:
+        levels, _disciplined, undecided, _head = result[cy.pk]
+        found = leaders.get(cy.pk, set()) | seated.get(cy.cell_id, set())
+        head = min(heads.get(cy.cell_id, []), key=lambda lv: lv.rank, default=None)
+        result[cy.pk] = (levels, len(found), undecided, head)
     return result
 
 
@@ -635,7 +709,9 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
         row.decided_level, row.decision_note = choice.level, choice.note.strip()
         save_attributed(row, by, reason=choice.note.strip())
         outcome.saved.append(pk)
-        touched.add((row.period, getattr(row, "cell_id", None) or row.organization_id))
+        unit = getattr(row, "cell_id", None) or getattr(row, "organization_id", None)
+        if unit is not None:  # a collective's year is not among the summary's counts
+            touched.add((row.period, unit))
     for period, unit in touched:
         counts_refresh(period=period, units=[unit])
     return outcome
@@ -681,17 +757,19 @@ def units_decision_issue(
     quota_justification: str = "",
     raised_cap_percent: Decimal | None = None,
     quota_raise_reference: str = "",
+    kind: str = DecisionKind.UNITS,
 ) -> Decision:
-    """Lock the rows not yet locked (cell years or grassroots years) that `pending()` gives
-    under a new numbered decision of `issuer`, when each passes `problems(row, level)` as it
-    stands; `quota_of(cap)` checks R10–R12. A grassroots year becomes decided."""
+    """Lock the rows not yet locked (cell years, grassroots years or collectives' years) that
+    `pending()` gives under a new numbered decision of `issuer` (of `kind`), when each passes
+    `problems(row, level)` as it stands; `quota_of(cap)` checks R10–R12. A grassroots year and
+    a collective's year become decided."""
     Organization.objects.select_for_update().filter(pk=issuer.pk).first()  # serialize numbering
     rows = [row for row in pending() if not row.decision_id]
     cap = cap_in_force(period.rule_set, raised_cap_percent, quota_raise_reference)
     decision = new_decision(
         issuer=issuer,
         period=period,
-        kind=DecisionKind.UNITS,
+        kind=kind,
         check=quota_of(cap),
         problems=stored_unit_problems(rows, problems),
         signed_on=signed_on,
@@ -703,7 +781,7 @@ def units_decision_issue(
     )
     for row in rows:
         row.decision = decision
-        if isinstance(row, GrassrootsYear):
+        if isinstance(row, GrassrootsYear | CollectiveAssessment):
             machine.take(row, "decide", by=by, reason=str(decision))
         else:
             save_attributed(row, by, reason=str(decision))

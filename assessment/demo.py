@@ -20,12 +20,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from members.models import Member, StatusPeriod
-from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization, Role
+from organizations.models import (
+    CELL_KINDS,
+    GRASSROOTS_KINDS,
+    CollectiveSeat,
+    Kind,
+    LeadershipCollective,
+    Organization,
+    Role,
+)
+from organizations.models_collectives import PARTY_KINDS, managing_unit
 
 from . import cell_year as work
-from . import decisions, grassroots, machine, meetings, rules
+from . import collectives, decisions, grassroots, machine, meetings, rules
 from .counts import counts_refresh
 from .decisions import Choice
 from .models import (
@@ -45,6 +55,12 @@ from .models import (
     Period,
 )
 
+ORDER = {
+    CanonicalLevel.EXCELLENT: 0,
+    CanonicalLevel.GOOD: 1,
+    CanonicalLevel.COMPLETED: 2,
+    CanonicalLevel.NOT_COMPLETED: 3,
+}
 # Shares of each canonical level among assessed members, and among units.
 MEMBER_SHARES = {
     CanonicalLevel.EXCELLENT: 12,
@@ -158,10 +174,29 @@ class Chain:
         disciplined = any(r.decided_on.year == self.period.year for r in records)
         if disciplined:  # R4: the cell proposes what the rule asks
             return self.member_levels[CanonicalLevel.NOT_COMPLETED]
-        return self.pick(MEMBER_SHARES, self.member_levels)
+        level = self.pick(MEMBER_SHARES, self.member_levels)
+        if assessment.member_id in self.heads and level.maps_to == CanonicalLevel.EXCELLENT:
+            return self.member_levels[CanonicalLevel.GOOD]  # a head is judged with the unit
+        return level
 
     def unit_target(self, unit: Organization) -> Level:
-        return self.pick(UNIT_SHARES, self.unit_levels)
+        """A level drawn for the unit, never below its heads' (R8: the head is not above)."""
+        level = self.pick(UNIT_SHARES, self.unit_levels)
+        heads = collectives.head_levels([unit], self.period).get(unit.pk, [])
+        best = min(heads, key=lambda lv: lv.rank, default=None)
+        if best is not None and ORDER[best.maps_to] < ORDER[level.maps_to]:
+            return self.unit_levels[best.maps_to]
+        return level
+
+    @cached_property
+    def heads(self) -> set[int]:
+        """Members who head a party committee this year (collectives.heads_of)."""
+        return set(
+            CollectiveSeat.objects.in_year(self.period.year)
+            .heads()
+            .filter(collective__kind__in=PARTY_KINDS)
+            .values_list("member_id", flat=True)
+        )
 
     # --- step 7: the grassroots committee ----------------------------------------------------
 
@@ -312,6 +347,77 @@ def seed_results(
     for province in Organization.objects.filter(kind=Kind.PROVINCE):
         if _all_reported(province, period):
             chain.superior_decides(province)
+    return decided
+
+
+COLLECTIVE_REVIEW = (
+    "Tập thể đã lãnh đạo hoàn thành các chỉ tiêu nghị quyết năm {year}; giữ nguyên tắc tập "
+    "trung dân chủ, đoàn kết thống nhất."
+)
+
+
+def seed_collectives_year(
+    *, period: Period, keep: Iterable[int], actor: Actor, on: datetime.date
+) -> int:
+    """Issue 14 in the demo's year: every leadership collective writes its review (form 01)
+    and holds its meeting; those whose unit holds none of the demo accounts' cells (`keep`)
+    submit and are decided by their managing board's issued decision (good, R8: before their
+    members and lower levels first); the others wait for their unit's people (the cell's
+    committee with its review only). Runs before the members are decided. Returns the number of
+    collectives decided."""
+    keep_cells = list(Organization.objects.filter(pk__in=set(keep)))
+    good = period.rule_set.levels.for_organizations().get(maps_to=CanonicalLevel.GOOD)
+    managers: dict[int, Organization] = {}
+    rows = []
+    for collective in LeadershipCollective.objects.active_in(period.year).select_related(
+        "organization"
+    ):
+        unit = collective.organization
+        by = actor(unit)
+        row = collectives.collective_year_open(period=period, collective=collective, by=by)
+        row = collectives.collective_review_save(
+            row=row,
+            by=by,
+            version=row.version,
+            strengths=COLLECTIVE_REVIEW.format(year=period.year),
+            shortcomings="Công tác kiểm tra, giám sát có lúc chưa kịp thời.",
+            causes="",
+            remedies="Tăng cường kiểm tra, giám sát thường xuyên.",
+            self_score="86",
+            self_level=good,
+        )
+        if unit.is_cell:
+            continue  # the cell's secretary carries on from its review
+        seats = len(collectives.seats_in(collective, period.year))
+        row = collectives.collective_meeting_save(
+            row=row,
+            by=by,
+            version=row.version,
+            held_on=on,
+            present=seats,
+            minutes="Các đồng chí trong tập thể thẳng thắn góp ý.",
+            votes={good.code: seats},
+        )
+        if any(unit.contains(cell) for cell in keep_cells):
+            continue  # its unit's people submit it from the demo
+        rows.append(collectives.collective_submit(row=row, by=by))
+        manager = managing_unit(collective)
+        managers[manager.pk] = manager
+    decided = 0
+    for manager in sorted(managers.values(), key=lambda unit: -unit.depth):
+        by = actor(manager)
+        pending = collectives.managed_collectives(manager, period)
+        collectives.collective_levels_decide(
+            manager=manager,
+            period=period,
+            choices={r.pk: Choice(good, version=r.version) for r in pending},
+            by=by,
+        ).raise_refusals()
+        chain = Chain(period=period, seed=0, actor=actor, on=on)
+        collectives.collectives_decision_issue(
+            manager=manager, period=period, by=by, **chain.document(manager)
+        )
+        decided += len(pending)
     return decided
 
 

@@ -141,6 +141,8 @@ def decision_document(decision: Decision) -> Document:
             return _commendation_document(decision)
         if decision.kind == DecisionKind.UNITS:
             return _units_document(decision)
+        if decision.kind == DecisionKind.COLLECTIVES:
+            return _collectives_document(decision)
         return _members_document(decision, later=decision.kind == DecisionKind.LATER)
 
 
@@ -247,6 +249,50 @@ def _units_document(decision: Decision) -> Document:
         Para(
             f"Các cơ quan tham mưu, giúp việc của {official_name(decision.issuer)} và các tổ chức "
             "đảng có tên tại Điều 1 căn cứ Quyết định thi hành.",
+            lead="Điều 3.",
+        ),
+    ]
+    return doc
+
+
+def _collectives_document(decision: Decision) -> Document:
+    """The decision on leadership collectives' levels (issue 14 item 1; Quy định 366 art. 12)."""
+    rows = [
+        (ca.collective.name, ca.collective.organization.name, ca.decided_level)
+        for ca in decision.collective_assessments.select_related(
+            "collective__organization", "decided_level"
+        ).order_by("collective__organization__path", "collective__kind", "collective__name")
+    ]
+    year = decision.period.year
+    doc = _decision_frame(
+        decision,
+        f"về việc xếp loại chất lượng tập thể lãnh đạo, quản lý năm {year}",
+        [
+            Para(
+                "- Xét báo cáo kiểm điểm và đề nghị của các tập thể lãnh đạo, quản lý về kết quả "
+                f"đánh giá, xếp loại chất lượng năm {year},"
+            )
+        ],
+    )
+    doc.body += [
+        Para(
+            f"Xếp loại chất lượng năm {year} đối với {len(rows)} tập thể lãnh đạo, quản lý, "
+            "cụ thể như sau:",
+            lead="Điều 1.",
+        ),
+        *_level_counts([level for _name, _unit, level in rows], "tập thể"),
+        Table(
+            header=[["STT", "Tập thể", "Tổ chức đảng", "Xếp loại chất lượng"]],
+            rows=[
+                [Cell(str(i), align="center"), name, unit, level.name_vi if level else ""]
+                for i, (name, unit, level) in enumerate(rows, start=1)
+            ],
+            widths=[7, 35, 30, 28],
+        ),
+        Para("Quyết định có hiệu lực kể từ ngày ký.", lead="Điều 2."),
+        Para(
+            f"Các cơ quan tham mưu, giúp việc của {official_name(decision.issuer)} và các tập thể "
+            "có tên tại Điều 1 căn cứ Quyết định thi hành.",
             lead="Điều 3.",
         ),
     ]

@@ -558,7 +558,10 @@ def unit_rows_initial(rows, attribute: str) -> list[dict]:
     result = []
     for r in rows:
         record = getattr(r, attribute)
-        unit = record.cell if attribute == "cell_year" else record.organization
+        unit = {"cell_year": "cell", "collective_assessment": "collective"}.get(
+            attribute, "organization"
+        )
+        unit = getattr(record, unit)
         result.append(
             {
                 "id": record.pk,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import DisciplineRecord
 from organizations.models import GRASSROOTS_KINDS, OWN_LEVEL_KINDS, Kind, Organization
 
-from . import machine, quota, rules
+from . import collectives, machine, quota, rules
 from .cell_year import get_or_open
 from .counts import counts_refresh
 from .decisions import (
@@ -166,7 +166,7 @@ def _submitted(superior: Organization, period: Period) -> list[GrassrootsYear]:
 
 def _below(
     superior: Organization, rows: list[GrassrootsYear], period: Period
-) -> dict[int, tuple[list[Level], int]]:
+) -> dict[int, tuple[list[Level], int, list[Level]]]:
     """R7 inputs per organization, grouped on the tree path in four queries: the decided levels
     of its subordinate cells (of its members, for a grassroots cell; of its grassroots
     organizations, for a commune committee) and its leaders disciplined in the year."""
@@ -221,12 +221,18 @@ def _below(
         .values_list("prefix")
         .annotate(n=Count("id"))
     )
+    # R7 (2025–): members of the unit's own collectives disciplined, besides its leaders below;
+    # R8 for every kind of head: the unit's level is not below its heads'.
+    units = [row.organization for row in rows]
+    seated = collectives.leaders_disciplined(units, period.year)
+    heads = collectives.head_levels(units, period) if units else {}
     return {
         row.pk: (
             (units_below if row.organization.kind == Kind.SUPERIOR else below).get(
                 row.organization.path, []
             ),
-            disciplined.get(row.organization.path, 0),
+            disciplined.get(row.organization.path, 0) + len(seated.get(row.organization_id, set())),
+            heads.get(row.organization_id, []),
         )
         for row in rows
     }
@@ -259,19 +265,24 @@ def _plans(rows: list[GrassrootsYear]) -> dict[int, list]:
 
 
 def _checks(level, rule_set, below, plans=(), year: int = 0) -> list[RowCheck]:
-    """R7 for an excellent organization, and R3 (2025–): the shortcomings of its remedial plans
-    of earlier years remedied (issue 15)."""
+    """R8 (no unit below its heads), R7 for an excellent organization, and R3 (2025–): the
+    shortcomings of its remedial plans of earlier years remedied (issue 15)."""
+    levels_below, disciplined, heads = below
+    checks = [RowCheck("R8", m, blocking=True) for m in collectives.unit_head_errors(heads, level)]
     if level is None or level.maps_to != CanonicalLevel.EXCELLENT:
-        return []
+        return checks
     from .followup import remedy_problems
 
-    levels_below, disciplined = below
-    return [
-        RowCheck("R7", m, blocking=True)
-        for m in rules.excellent_unit_errors(
-            rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
-        )
-    ] + [RowCheck("R3", m, blocking=True) for m in remedy_problems(plans, level, year)]
+    return (
+        checks
+        + [
+            RowCheck("R7", m, blocking=True)
+            for m in rules.excellent_unit_errors(
+                rule_set=rule_set, levels_below=levels_below, disciplined_below=disciplined
+            )
+        ]
+        + [RowCheck("R3", m, blocking=True) for m in remedy_problems(plans, level, year)]
+    )
 
 
 @dataclass

@@ -1,17 +1,16 @@
 """The state machines of the assessed subjects, declared in one place (STYLE.md rule 8).
 
 Subjects: the assessment year (`Period`), the cell's year (`CellYear`, steps 2–7), the
-grassroots organization's year (`GrassrootsYear`, steps 7–8 and 8b), decisions on members
-and on units (`Decision`), and after the decision (issue 15): a member not yet classified rated
-later (`LaterRating`, R14) with its decision, re-ratings of members and units (R9, form 03), and
-complaints (`Complaint`). Those after the decision change a closed year too: they are the
-only steps that may, each explicit and attributed.
-
-Each transition names its sources and target, who may take it, the guards that must hold (the
-year open, lower levels first R8, the rule checks of every row a decision lists, the quota
-R10–R12, a written reason R17) and its effects (fields set, the history row with its author and
-reason, the notice to the next actor, the summary's counts). `take()` is the only code that
-assigns a state; a test greps the source for any other.
+grassroots organization's year (`GrassrootsYear`, steps 7–8 and 8b), a leadership collective's
+year (`CollectiveAssessment`, issue 14), and decisions on members, on units and on collectives
+(`Decision`); after the decision (issue 15): a member not yet classified rated later
+(`LaterRating`, R14) with its decision, re-ratings of members and units (R9, form 03), and
+complaints (`Complaint`), which change a closed year too: the only steps that may, each
+explicit and attributed. Each transition names its sources and target, who may take it, the
+guards that must hold (the year open, lower levels first R8, the rule checks of every row a
+decision lists, the quota R10–R12, a written reason R17) and its effects (fields set, the
+history row with its author and reason, the notice to the next actor, the summary's counts).
+`take()` is the only code that assigns a state; a test greps the source for any other.
 
 A small transition table rather than django-fsm-2: a refusal here must say *why* in the user's
 language (django-fsm's conditions are booleans and raise a bare TransitionNotAllowed), the
@@ -44,6 +43,7 @@ from .models import (
     AssessmentStatus,
     CellState,
     CellYear,
+    CollectiveAssessment,
     Commendation,
     CommendationState,
     Complaint,
@@ -86,6 +86,7 @@ MSG_LOCKED = _("These levels are locked by decision %(decision)s; reopen it to c
 MSG_NOTHING = _("There is nothing decided to issue.")
 MSG_UNDECIDED = _("%(n)s members have no decided level yet.")
 MSG_UNDECIDED_UNITS = _("%(n)s party organizations have no decided level yet.")
+MSG_UNDECIDED_COLLECTIVES = _("%(n)s leadership collectives have no decided level yet.")
 MSG_ROW = _("%(row)s: %(problem)s")
 # Each count names what it counts (members, or party organizations for units' decisions).
 MSG_QUOTA = _(
@@ -96,6 +97,11 @@ MSG_QUOTA_UNITS = _(
     "%(excellent)s party organizations rated excellent of a base of %(base)s party "
     "organizations exceed the %(cap)s%% quota (at most %(allowed)s): give a justification or a "
     "decision raising the cap."
+)
+MSG_QUOTA_COLLECTIVES = _(
+    "%(excellent)s leadership collectives rated excellent of a base of %(base)s collectives "
+    "exceed the %(cap)s%% quota (at most %(allowed)s): give a justification or a decision "
+    "raising the cap."
 )
 MSG_UNLISTED = _("Only a decision that lists them decides these levels.")
 MSG_RERATING_FINAL = _("A re-rating decision is not reopened; a further re-rating corrects it.")
@@ -137,9 +143,6 @@ MSG_HIGHER_FIRST = _(
     "A decision above depends on these levels (lower levels are decided first): reopen it, or "
     "have the organization's report returned, first."
 )
-
-
-_ON_MEMBERS = frozenset({DecisionKind.MEMBERS, DecisionKind.LATER})
 
 
 class Refused(ValidationError):
@@ -213,7 +216,9 @@ def _deciding_board(user, row: GrassrootsYear) -> bool:
 
 def _issuer_board(user, decision: Decision) -> bool:
     issuer = decision.issuer
-    if decision.kind == DecisionKind.UNITS and issuer.decides_grassroots:
+    if decision.kind in (DecisionKind.UNITS, DecisionKind.COLLECTIVES) and (
+        issuer.decides_grassroots
+    ):
         return _access().can_decide_for_superior(user, issuer)
     if decision.kind == DecisionKind.RERATING:
         return True  # rerating_grounds_for_user decides who re-rates (R9)
@@ -222,6 +227,15 @@ def _issuer_board(user, decision: Decision) -> bool:
     if decision.kind == DecisionKind.COMMENDATION:
         return _access().can_decide_commendations(user, issuer)
     return _access().can_decide_cell_work(user, issuer)
+
+
+def _collective_unit(user, row: CollectiveAssessment) -> bool:
+    return _access().can_enter_collective_work(user, row.collective)
+
+
+def _collective_board(user, row: CollectiveAssessment) -> bool:
+    """Only the board of the unit that manages the collective (collectives.managing_unit)."""
+    return _access().can_decide_collective(user, row.collective)
 
 
 def _commendation_proposer(user, row: Commendation) -> bool:
@@ -334,6 +348,36 @@ def lower_levels_done(row: GrassrootsYear, ctx) -> Iterable[str]:
         yield str(MSG_LOWER_FIRST)
 
 
+@guard("order")
+def own_collectives_first(row: GrassrootsYear, ctx) -> Iterable[str]:
+    """R8: the party organization comes after its leadership collectives (which come before
+    their members): the collectives of the unit assessed this year are decided first."""
+    from . import collectives
+
+    names = collectives.undecided_collectives_of(row.organization, row.period)
+    if names:
+        yield str(collectives.MSG_UNITS_FIRST % {"names": ", ".join(names)})
+
+
+@guard("order")
+def collectives_below_first(row: CollectiveAssessment, ctx) -> Iterable[str]:
+    """R8, lower levels before higher: the collectives of the units below are decided first."""
+    from . import collectives
+
+    names = collectives.undecided_below(row)
+    if names:
+        yield str(collectives.MSG_BELOW_FIRST % {"names": ", ".join(names)})
+
+
+@guard("documents")
+def collective_ready(row: CollectiveAssessment, ctx) -> Iterable[str]:
+    """The collective submits with its review (form 01), its meeting with a quorum and the
+    level its votes propose (R18, R26)."""
+    from . import collectives
+
+    yield from collectives.submission_missing(row)
+
+
 @guard("unlisted")
 def members_listed(row: CellYear, ctx) -> Iterable[str]:
     """A cell's members are decided when the decision being issued lists every one of them."""
@@ -344,7 +388,7 @@ def members_listed(row: CellYear, ctx) -> Iterable[str]:
 
 
 @guard("unlisted")
-def listed(row: GrassrootsYear, ctx) -> Iterable[str]:
+def listed(row: GrassrootsYear | CollectiveAssessment, ctx) -> Iterable[str]:
     if not row.decision_id:
         yield str(MSG_UNLISTED)
 
@@ -357,7 +401,11 @@ def rows_decided(decision: Decision, ctx) -> Iterable[str]:
     if not rows:
         yield str(MSG_NOTHING)
     elif undecided:
-        message = MSG_UNDECIDED if decision.kind in _ON_MEMBERS else MSG_UNDECIDED_UNITS
+        message = {
+            DecisionKind.MEMBERS: MSG_UNDECIDED,
+            DecisionKind.LATER: MSG_UNDECIDED,
+            DecisionKind.COLLECTIVES: MSG_UNDECIDED_COLLECTIVES,
+        }.get(decision.kind, MSG_UNDECIDED_UNITS)
         yield str(message % {"n": len(undecided)})
 
 
@@ -368,6 +416,8 @@ def rows_unlocked(decision: Decision, ctx) -> Iterable[str]:
 
 
 def _name(row) -> str:
+    if isinstance(row, CollectiveAssessment):
+        return str(row.collective)
     if isinstance(row, CellYear):
         return row.cell.name
     if isinstance(row, GrassrootsYear):
@@ -394,7 +444,11 @@ def quota_holds(decision: Decision, ctx) -> Iterable[str]:
         from .decisions import percent_text
 
         yield str(
-            (MSG_QUOTA if decision.kind in _ON_MEMBERS else MSG_QUOTA_UNITS)
+            {
+                DecisionKind.MEMBERS: MSG_QUOTA,
+                DecisionKind.LATER: MSG_QUOTA,
+                DecisionKind.COLLECTIVES: MSG_QUOTA_COLLECTIVES,
+            }.get(decision.kind, MSG_QUOTA_UNITS)
             % {
                 "excellent": check.excellent,
                 "base": check.base,
@@ -523,7 +577,7 @@ def nothing_above_relies(decision: Decision, ctx) -> Iterable[str]:
 
 
 @guard("locked")
-def not_locked(row: GrassrootsYear, ctx) -> Iterable[str]:
+def not_locked(row: GrassrootsYear | CollectiveAssessment, ctx) -> Iterable[str]:
     if row.decision_id:
         yield str(MSG_LOCKED % {"decision": row.decision})
 
@@ -667,6 +721,45 @@ def _tell_members(row: CellYear, ctx) -> None:
         _("Decision %(decision)s on the levels of %(cell)s was issued.")
         % {"decision": decision, "cell": row.cell.name},
         reverse("assessment:decision_pdf", args=[decision.pk]),
+    )
+
+
+def _tell_collective_manager(row: CollectiveAssessment, ctx) -> None:
+    from organizations.models_collectives import managing_unit
+
+    manager = managing_unit(row.collective)
+    role = (
+        Role.GRASSROOTS_COMMITTEE
+        if not manager.decides_grassroots
+        else Role.SUPERIOR_BOARD
+        if manager.kind == Kind.SUPERIOR
+        else Role.PROVINCIAL_BOARD
+    )
+    _notify(
+        users_with_role(role, manager),
+        _("%(collective)s submitted its review and proposed level for %(year)s.")
+        % {"collective": row.collective.name, "year": row.period.year},
+        reverse("assessment:collectives_decide", args=[row.period.year, manager.pk]),
+    )
+
+
+def _tell_collective(row: CollectiveAssessment, ctx) -> None:
+    unit = row.collective.organization
+    role = (
+        Role.CELL_SECRETARY
+        if unit.is_cell
+        else Role.SUPERIOR_BOARD
+        if unit.kind == Kind.SUPERIOR
+        else Role.GRASSROOTS_COMMITTEE
+    )
+    target = (
+        unit if unit.kind != Kind.PARTIAL_COMMITTEE else (Organization.objects.grassroots_of(unit))
+    )
+    _notify(
+        users_with_role(role, target),
+        _("The work of %(collective)s was returned: %(reason)s")
+        % {"collective": row.collective.name, "reason": row.return_reason},
+        reverse("assessment:collective_year", args=[row.period.year, row.collective_id]),
     )
 
 
@@ -879,7 +972,13 @@ GRASSROOTS_YEAR = Machine(
             _EDITABLE,
             CellState.SUBMITTED,
             _own_committee,
-            (year_open, level_proposed, lower_levels_done, dossier_complete),
+            (
+                year_open,
+                level_proposed,
+                lower_levels_done,
+                own_collectives_first,
+                dossier_complete,
+            ),
             (_submitted,),
             (_tell_superior,),
         ),
@@ -915,6 +1014,58 @@ GRASSROOTS_YEAR = Machine(
             frozenset({NEW, *CellState.values}),
             CellState.DECIDED,
             None,
+        ),
+    },
+)
+
+COLLECTIVE_YEAR = Machine(
+    _("collective's year"),
+    CellState,
+    {
+        "start": Transition(
+            "start",
+            _("Start the collective's review"),
+            frozenset({CellState.NOT_STARTED}),
+            CellState.IN_PROGRESS,
+            None,  # a side step of a write its view allowed
+            (year_open,),
+            bump=False,
+        ),
+        "submit": Transition(
+            "submit",
+            _("Submit the collective's review to the managing committee"),
+            _EDITABLE,
+            CellState.SUBMITTED,
+            _collective_unit,
+            (year_open, collective_ready),
+            (_submitted,),
+            (_tell_collective_manager,),
+        ),
+        "return": Transition(
+            "return",
+            _("Return the collective's review"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.RETURNED,
+            _collective_board,
+            (year_open, reason_given, not_locked),
+            (_returned,),
+            (_tell_collective,),
+        ),
+        "decide": Transition(
+            "decide",
+            _("Issue the decision on the collective"),
+            frozenset({CellState.SUBMITTED}),
+            CellState.DECIDED,
+            _collective_board,
+            (year_open, listed, collectives_below_first),
+        ),
+        "reopen": Transition(
+            "reopen",
+            _("Reopen the decision on the collective"),
+            frozenset({CellState.DECIDED}),
+            CellState.SUBMITTED,
+            _collective_board,
+            (year_open, reason_given),
         ),
     },
 )
@@ -974,6 +1125,22 @@ RERATING_DECISION = Machine(
             notices=(_results_changed,),
         ),
         "reopen": _REOPEN,  # always refused: a re-rating is final
+    },
+)
+
+COLLECTIVES_DECISION = Machine(
+    _("decision on leadership collectives"),
+    DecisionState,
+    {
+        "issue": Transition(
+            "issue",
+            _("Issue the decision"),
+            frozenset({NEW}),
+            DecisionState.ISSUED,
+            _issuer_board,
+            _ISSUE_GUARDS,
+        ),
+        "reopen": _REOPEN,
     },
 )
 
@@ -1220,6 +1387,8 @@ MACHINES: dict[Any, Machine] = {
     (Decision, DecisionKind.MEMBERS): MEMBERS_DECISION,
     (Decision, DecisionKind.UNITS): UNITS_DECISION,
     (Decision, DecisionKind.RERATING): RERATING_DECISION,
+    CollectiveAssessment: COLLECTIVE_YEAR,
+    (Decision, DecisionKind.COLLECTIVES): COLLECTIVES_DECISION,
     Quarter: QUARTER,
     QuarterAssessment: QUARTER_ASSESSMENT,
     (Decision, DecisionKind.COMMENDATION): COMMENDATION_DECISION,

@@ -824,6 +824,7 @@ class DecisionKind(models.TextChoices):
     UNITS = "units", _("Party organizations")
     RERATING = "rerating", _("Re-rating (form 03)")
     LATER = "later", _("Later rating of members not yet classified")
+    COLLECTIVES = "collectives", _("Leadership collectives")
     COMMENDATION = "commend", _("Commendation")
 
 
@@ -856,7 +857,7 @@ class Decision(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(
-        _("kind"), max_length=10, choices=DecisionKind.choices, default=DecisionKind.MEMBERS
+        _("kind"), max_length=12, choices=DecisionKind.choices, default=DecisionKind.MEMBERS
     )
     state = models.CharField(
         _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.ISSUED
@@ -1117,6 +1118,15 @@ from .models_after import (  # noqa: E402, F401
     LaterRating,
     LaterRatingState,
 )
+
+# --- The year's evidence: the cell's regular meetings (issue 16, DOMAIN.md R21) ---------------
+# Defined in assessment/models_meetings.py so they stay out of the decision chain's way; the
+# counts the summary reads (issue 18) in assessment/models_counts.py.
+# Leadership collectives as assessed subjects (issue 14 item 1): assessment/models_collectives.py.
+from .models_collectives import CollectiveAssessment  # noqa: E402, F401
+
+# --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
+# The dossier and the working groups (issue 15 items 7–8, R26) in assessment/models_dossier.py.
 from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
 from .models_dossier import (  # noqa: E402, F401
     DossierKind,

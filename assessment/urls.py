@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_after,
+    views_collectives,
     views_commendations,
     views_documents,
     views_followup,
@@ -125,6 +126,65 @@ urlpatterns += [
         "years/<int:year>/cells/<int:pk>/meetings/inspection/",
         views_meetings.inspection_view,
         name="meeting_inspection",
+    ),
+]
+
+# Issue 14: leadership collectives as assessed subjects.
+urlpatterns += [
+    path(
+        "years/<int:year>/units/<int:pk>/collectives/",
+        views_collectives.unit_collectives_view,
+        name="unit_collectives",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/collectives/decide/",
+        views_collectives.collectives_decide_view,
+        name="collectives_decide",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/collectives/decide/issue/",
+        views_collectives.collectives_issue_view,
+        name="collectives_issue",
+    ),
+    path(
+        "years/<int:year>/units/<int:pk>/collectives/decide/return/<int:row_pk>/",
+        views_collectives.collective_return_view,
+        name="collective_return",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/",
+        views_collectives.collective_year_view,
+        name="collective_year",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/open/",
+        views_collectives.collective_open_view,
+        name="collective_open",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/review/",
+        views_collectives.collective_review_view,
+        name="collective_review",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/meeting/",
+        views_collectives.collective_meeting_view,
+        name="collective_meeting",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/submit/",
+        views_collectives.collective_submit_view,
+        name="collective_submit",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/seats/",
+        views_collectives.collective_seat_view,
+        name="collective_seat",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/seats/from-posts/",
+        views_collectives.collective_seats_from_posts_view,
+        name="collective_seats_from_posts",
     ),
 ]
 

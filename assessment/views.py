@@ -21,6 +21,7 @@ from . import cell_year as work
 from . import corrections, decisions, followup, grassroots, rules
 from .access import (
     can_decide_cell_work,
+    can_decide_collectives_of,
     can_decide_for_superior,
     can_enter_cell_work,
     can_file_complaint,
@@ -760,6 +761,9 @@ def _decision_page(user, decision: Decision) -> str:
     elif decision.kind == DecisionKind.UNITS and issuer.decides_grassroots:
         if can_decide_for_superior(user, issuer):
             return reverse("assessment:superior", args=[year, issuer.pk])
+    elif decision.kind == DecisionKind.COLLECTIVES:
+        if can_decide_collectives_of(user, issuer):
+            return reverse("assessment:collectives_decide", args=[year, issuer.pk])
     raise PermissionDenied
 
 

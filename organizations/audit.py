@@ -33,6 +33,9 @@ UNIT_OF = {
     "tally": "meeting.cell_year.cell",
     "decision": "issuer",
     "grassrootsyear": "organization",
+    "leadershipcollective": "organization",
+    "collectiveseat": "collective.organization",
+    "collectiveassessment": "collective.organization",
 }
 
 

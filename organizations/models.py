@@ -463,3 +463,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# --- Leadership collectives and their seats (issue 14 item 1) ----------------------------------
+# Defined in organizations/models_collectives.py to stay out of the tree's way.
+from .models_collectives import (  # noqa: E402, F401
+    CollectiveKind,
+    CollectiveSeat,
+    LeadershipCollective,
+    SeatRole,
+)

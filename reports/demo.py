@@ -26,7 +26,16 @@ from members.models import (
     StatusPeriod,
 )
 from organizations.documents import DEFAULT_SYMBOLS, official_name
-from organizations.models import Assignment, Kind, Organization, Role
+from organizations.models import (
+    Assignment,
+    CollectiveKind,
+    CollectiveSeat,
+    Kind,
+    LeadershipCollective,
+    Organization,
+    Role,
+    SeatRole,
+)
 
 DEMO_PASSWORD = "XepLoai@2025"
 BATCH = 5000
@@ -376,10 +385,66 @@ def seed_demo(*, scale: str, year: int, seed: int, history: int = 0) -> list[Dem
         row.member_id = row.member.pk
     StatusPeriod.objects.bulk_create(plan.statuses, batch_size=BATCH)
     DisciplineRecord.objects.bulk_create(plan.disciplines, batch_size=BATCH)
+    seed_collectives(plan, year=year, history=history)
     for past in range(year - history, year + 1):
         if not Period.objects.filter(year=past).exists():
             period_create(year=past, by=None)
     return _create_users(plan)
+
+
+COLLECTIVE_KINDS = (Kind.PROVINCE, Kind.SUPERIOR, Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+SEATS = 5
+
+
+def _demo_cells(units: list[Organization]) -> list[Organization]:
+    """The cells of the demo accounts (never driven by the seeded chain)."""
+    return [unit for _name, _role, unit in _accounts(units) if unit.is_cell]
+
+
+def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipCollective]:
+    """Leadership collectives in every role's scope (issue 14): each committee's party
+    committee (ban chấp hành), the standing committee of the province and of each commune
+    committee, and the committee of `chibo1`'s cell (chi ủy, from `year`). Seats go to full
+    members of the demo accounts' cells where the unit holds one, else of its first cell; the
+    first seat is the head; the seated hold a leadership post (form 2A). Returns them."""
+    demo_cells = _demo_cells(plan.units)
+    by_cell: dict[int, list[Member]] = {}
+    for member in plan.members:
+        if member.full_membership_date and member.left_on is None:
+            by_cell.setdefault(member.cell_id, []).append(member)
+    cells = [u for u in plan.units if u.is_cell and len(by_cell.get(u.pk, [])) >= 3]
+    since = datetime.date(year - history - 1, 10, 1)
+    collectives, seats = [], []
+
+    def add(unit, kind, name, start):
+        source = next((c for c in demo_cells if unit.contains(c)), None) or next(
+            (c for c in cells if unit.contains(c)), None
+        )
+        if source is None:
+            return
+        collective = LeadershipCollective(organization=unit, kind=kind, name=name)
+        collectives.append(collective)
+        for i, member in enumerate(by_cell.get(source.pk, [])[:SEATS]):
+            role = SeatRole.HEAD if i == 0 else SeatRole.DEPUTY if i == 1 else SeatRole.MEMBER
+            seats.append(
+                CollectiveSeat(collective=collective, member=member, role=role, start=start)
+            )
+
+    for unit in plan.units:
+        if unit.kind in COLLECTIVE_KINDS:
+            add(unit, CollectiveKind.PARTY_COMMITTEE, f"Ban Chấp hành {unit.name}", since)
+        if unit.kind in (Kind.PROVINCE, Kind.SUPERIOR):
+            add(unit, CollectiveKind.STANDING_COMMITTEE, f"Ban Thường vụ {unit.name}", since)
+    cell = demo_cells[0]
+    add(cell, CollectiveKind.PARTY_COMMITTEE, f"Chi ủy {cell.name}", datetime.date(year, 1, 1))
+    LeadershipCollective.objects.bulk_create(collectives)
+    for seat in seats:
+        seat.collective_id, seat.member_id = seat.collective.pk, seat.member.pk
+    CollectiveSeat.objects.bulk_create(seats, batch_size=BATCH)
+    Member.objects.filter(pk__in={seat.member_id for seat in seats}).update(
+        holds_leadership_post=True
+    )
+    return collectives
 
 
 def _create_users(plan: Plan) -> list[DemoAccount]:

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment import cell_year as work
+from assessment.collectives import collective_year_open
 from assessment.dossier import dossier_scan_add
 from assessment.grassroots import grassroots_year_open
 from assessment.models import (
@@ -37,7 +38,7 @@ from assessment.models import (
 from assessment.quarters import quarter_open
 from assessment.working_groups import working_group_save
 from members.models import Post, PostKind
-from organizations.models import Kind, Role
+from organizations.models import CollectiveKind, Kind, LeadershipCollective, Role
 from reports.models import ExportJob, ExportState, ImportRun
 from reports.submissions import report_submit
 
@@ -88,6 +89,13 @@ SUPERIOR_READ = codes(member=404, secretary=404, committee=404)
 YEAR_MANAGER = codes(
     member=403, secretary=403, committee=403, district=403, provincial=302, admin=302
 )
+# A collective's own unit enters its work (G1's committee); its managing board reads it.
+COLLECTIVE_ENTRY = GRASSROOTS_READ | {
+    "committee": 302,
+    "admin": 302,
+    "district": 403,
+    "provincial": 403,
+}
 RERATE = codes(member=403, secretary=403, district=403, provincial=403)  # the decider only
 UNIT_RERATE = codes(member=404, secretary=404, committee=403, provincial=403)
 COMPLAINANT = codes(secretary=403, committee=403, district=403, provincial=403)
@@ -273,6 +281,51 @@ EXPECTED = {
     "assessment:meeting_inspection": ("cell", DECIDE, DECIDE),
     "reports:meetings_dashboard": ("cell", READ, NOT_ALLOWED | {"anonymous": 302}),
     "reports:meetings_import": (None, IMPORTER, IMPORTER),  # an empty POST shows the form again
+    # Issue 14: leadership collectives (G1's party committee inside, the other province's out).
+    "assessment:unit_collectives": ("grassroots", GRASSROOTS_READ, GRASSROOTS_READ),
+    "assessment:collective_year": ("collective", GRASSROOTS_READ, NOT_ALLOWED | {"anonymous": 302}),
+    "assessment:collective_open": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
+    "assessment:collective_review": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
+    # an empty meeting form is shown again with its errors
+    "assessment:collective_meeting": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY | {"committee": 200, "admin": 200},
+    ),
+    "assessment:collective_submit": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
+    "assessment:collective_seat": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
+    ),
+    "assessment:collective_seats_from_posts": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
+    ),
+    "assessment:collectives_decide": ("superior", SUPERIOR, SUPERIOR),
+    "assessment:collectives_issue": (
+        "superior",
+        NOT_ALLOWED | {"anonymous": 302},
+        SUPERIOR | {"district": 302, "admin": 302},
+    ),
+    "assessment:collective_return": (
+        "collective_return",
+        NOT_ALLOWED | {"anonymous": 302},
+        SUPERIOR | {"district": 302, "admin": 302},
+    ),
     # Issue 14 item 6 (R27): the year's quarters (the provincial board opens them), a unit's
     # leaders in a quarter, a leader's quarter (the leader or the secretary writes it; steps by
     # the machine's roles: the writer submits, the committee decides) and its grounds (R5: the
@@ -431,6 +484,8 @@ class Scope:
     province: object = None
     cell_meeting: object = None
     complaint: object = None
+    collective: object = None
+    collective_row: object = None
     scan: object = None
     make_scan: object = None  # a new scan of the scope's cell, for each removal tried
     working_group: object = None
@@ -544,6 +599,14 @@ def world(
             text="Tôi không đồng ý với kết quả xếp loại",
         )
     own.complaint = inside.complaint
+    for scope, unit in ((inside, tree.g1), (outside, other_committee)):
+        scope.collective = LeadershipCollective.objects.create(
+            organization=unit, kind=CollectiveKind.PARTY_COMMITTEE, name=f"BCH {unit.code}"
+        )
+        scope.collective_row = collective_year_open(
+            period=period, collective=scope.collective, by=None
+        )
+    own.collective, own.collective_row = inside.collective, inside.collective_row
     for scope, cell, superior, unit in (
         (inside, tree.c1, tree.district_a, tree.g1),
         (outside, other_cell, other_province, other_committee),
@@ -673,6 +736,8 @@ def args_for(kind, scope):
         "province": [2025, scope.province.pk],
         "cell_meeting": [2025, scope.cell.pk, scope.cell_meeting.pk],
         "complaint": [scope.complaint.pk],
+        "collective": [2025, scope.collective.pk],
+        "collective_return": [2025, scope.superior.pk, scope.collective_row.pk],
         "scan": [scope.scan.pk],
         "working_group": [2025, scope.working_group.pk],
         "working_group_unit": [2025, scope.working_group.units.get().pk],

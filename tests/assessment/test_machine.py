@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assessment import cell_year as work
+from assessment import collectives, complaints, corrections, decisions, grassroots, later, machine
 from assessment import commendations as comm
-from assessment import complaints, corrections, decisions, grassroots, later, machine
 from assessment.corrections import member_rerate
 from assessment.models import (
     AssessmentStatus,
@@ -28,6 +28,8 @@ from organizations.models import Role
 
 from ..counts import counts_rebuild
 from ..factories import MemberFactory, OrganizationFactory, UserFactory, assign
+from .test_collectives import decide as decide_collectives
+from .test_collectives import party_committee, reviewed
 from .test_decisions import accept_proposals, issue, submitted_cell
 from .test_quarters import quarter_chain
 from .test_step_8b_and_reopen import DOC, g1_decided_by_district
@@ -195,6 +197,28 @@ def test_the_whole_chain_takes_every_transition_and_meets_every_refusal(
     refused("reason", lambda: decisions.decision_reopen(decision=members, reason="", by=committee))
     decisions.decision_reopen(decision=members, reason="Xem lại", by=committee)
     members = issue(submitted, committee)
+
+    # A leadership collective's year (issue 14): its unit submits, the managing board returns
+    # and decides it by a decision of its own, which it reopens.
+    assign(district_board, Role.SUPERIOR_BOARD, tree.district_b)
+    district_board.__dict__.pop("_xeploai_assignments", None)
+    bch = party_committee(tree.g2, MemberFactory.create_batch(2, cell=tree.c3))
+    refused(
+        "documents",
+        lambda: collectives.collective_submit(
+            row=collectives.collective_year_open(period=period, collective=bch, by=committee),
+            by=committee,
+        ),
+    )
+    row = collectives.collective_submit(
+        row=reviewed(bch, period, committee, votes={"HTTNV": 2}), by=committee
+    )
+    row = collectives.collective_return(row=row, reason="Bổ sung", by=district_board)
+    row = collectives.collective_submit(row=row, by=committee)
+    on_collectives = decide_collectives(
+        tree.district_b, period, district_board, row, level["HTTNV"]
+    )
+    decisions.decision_reopen(decision=on_collectives, reason="Xem lại", by=district_board)
 
     # Commendations (issue 15): R20 on the level, a reason to refuse or withdraw, the decision
     # by the body that decides, which is final.

@@ -5,7 +5,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessment.demo import backdate, deadlines_ahead, seed_results, seed_results_bulk
+from assessment.demo import (
+    backdate,
+    deadlines_ahead,
+    seed_collectives_year,
+    seed_results,
+    seed_results_bulk,
+)
 from assessment.models import Period
 from assessment.services import period_close, year_under_review
 from organizations.database import refresh_statistics
@@ -94,6 +100,13 @@ class Command(BaseCommand):
         in_review = year == year_under_review(today)
         if in_review:
             deadlines_ahead(period=period, today=today, by=admin)
+        if not bulk_results:  # issue 14: the year's collectives, before their members (R8)
+            seed_collectives_year(
+                period=period,
+                keep=keep,
+                actor=demo_actor(),
+                on=today - datetime.timedelta(days=2) if in_review else datetime.date(year, 12, 10),
+            )
         decided = 0
         if bulk_results and results:
             decided = seed_results_bulk(

@@ -1,0 +1,645 @@
+"""Leadership collectives as assessed subjects (issue 14 items 1 and 4; DOMAIN.md R7, R8, R18).
+
+A collective's year runs like a cell's: its review (form 01 for collectives), a meeting of the
+collective that votes its proposed level, the submission to the body that manages it, that
+body's decided level and numbered decision (kind "collectives"), returns and reopening with a
+reason. Every state change goes through assessment/machine.py.
+
+Order (R8, Quy định 366-QĐ/TW art. 12): the collective before its members and its head (a
+member who sat on it that year is decided only once its level is locked, and its head never
+above it); lower levels before higher (a collective is decided only after the collectives of
+the units below its unit).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from members.models import DisciplineRecord
+from organizations.models import LeadershipCollective, Organization
+from organizations.models_collectives import (
+    PARTY_KINDS,
+    CollectiveKind,
+    CollectiveSeat,
+    SeatRole,
+    managing_unit,
+)
+
+from . import machine, rules
+from .cell_year import _locked, get_or_open, save_attributed
+from .decisions import (
+    Choice,
+    Outcome,
+    RowCheck,
+    ensure_open,
+    quota_from_rows,
+    unit_levels_decide,
+    units_decision_issue,
+)
+from .models import (
+    AssessmentStatus,
+    CanonicalLevel,
+    CellState,
+    CollectiveAssessment,
+    DecisionKind,
+    Level,
+    MemberAssessment,
+    Period,
+)
+
+MSG_CLOSED = _("This work is closed: the year is not open or the collective has submitted it.")
+MSG_PRESENT_ABOVE_SEATS = _(
+    "%(present)s present is more than the %(seats)s members who sit on the collective."
+)
+MSG_SCORE = _("The self-score must be a number between 0 and %(max)s.")
+MSG_REPORT_MISSING = _("the collective's review (form 01) is not written")
+MSG_MEETING_MISSING = _("the collective's meeting is not recorded")
+MSG_NO_PROPOSAL = _("the meeting's votes give no proposed level")
+MSG_NO_QUORUM = _("%(present)s of %(seats)s members present is not a quorum")
+MSG_BELOW_FIRST = _(
+    "The collectives of the units below must be decided first (lower levels before higher): "
+    "%(names)s."
+)
+MSG_COLLECTIVE_FIRST = _(
+    "Decide the leadership collective “%(collective)s” first: a collective is decided before "
+    "its members and its head."
+)
+MSG_HEAD_ABOVE_COLLECTIVE = _(
+    "The head's level may not be above the level of the collective “%(collective)s” (%(level)s)."
+)
+MSG_UNITS_FIRST = _("Decide the leadership collectives of the organization first: %(names)s.")
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def collective_year_find(
+    *, period: Period, collective: LeadershipCollective
+) -> CollectiveAssessment:
+    """The collective's year as stored, else an unsaved one not started (reads only)."""
+    return CollectiveAssessment.objects.filter(period=period, collective=collective).select_related(
+        "period__rule_set", "proposed_level", "decided_level", "decision"
+    ).first() or (CollectiveAssessment(period=period, collective=collective))
+
+
+def seats_in(collective: LeadershipCollective, year: int) -> list[CollectiveSeat]:
+    """Who sat on the collective at some time in `year`, the head first."""
+    order = {SeatRole.HEAD: 0, SeatRole.DEPUTY: 1, SeatRole.MEMBER: 2}
+    seats = list(
+        CollectiveSeat.objects.in_year(year)
+        .filter(collective=collective)
+        .select_related("member", "collective")
+    )
+    return sorted(seats, key=lambda s: (order[s.role], s.member.full_name, s.pk))
+
+
+def collective_levels(rule_set) -> list[Level]:
+    """The levels a collective may get: the rule set's organization levels, best first."""
+    return list(rule_set.levels.for_organizations().order_by("rank"))
+
+
+# --- The collective's work (steps 4–6) -----------------------------------------------------------
+
+
+def collective_year_open(
+    *, period: Period, collective: LeadershipCollective, by
+) -> CollectiveAssessment:
+    """Open the collective's year (an explicit step, attributed to `by`)."""
+    return get_or_open(CollectiveAssessment, by=by, period=period, collective=collective)
+
+
+def _open_row(pk: int, version: int | None) -> CollectiveAssessment:
+    row = _locked(CollectiveAssessment, pk, version)
+    row = CollectiveAssessment.objects.select_related("period__rule_set", "collective").get(pk=pk)
+    if not row.is_editable():
+        raise ValidationError(MSG_CLOSED, code="closed")
+    return row
+
+
+def _start(row: CollectiveAssessment, by) -> None:
+    if row.state == CellState.NOT_STARTED:
+        machine.take(row, "start", by=by)
+
+
+def _score(raw, score_max: int) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value > score_max:
+        raise ValidationError({"self_score": MSG_SCORE % {"max": score_max}})
+    return value
+
+
+@transaction.atomic
+def collective_review_save(
+    *,
+    row: CollectiveAssessment,
+    by,
+    version: int | None,
+    strengths: str,
+    shortcomings: str,
+    causes: str,
+    remedies: str,
+    prompts_answer: str = "",
+    self_score=None,
+    self_level: Level | None = None,
+) -> CollectiveAssessment:
+    """Form 01 for collectives (step 4): the collective's review, its answer to the review
+    prompts, its self-score (0 to the rule set's maximum, e.g. 100 from 2025, R3) and self-rated
+    level. Refuses a stale `version` (Conflict), a closed year or a submitted collective."""
+    row = _open_row(row.pk, version)
+    score = _score(self_score, row.period.rule_set.score_max or 100)
+    row.report_strengths, row.report_shortcomings = strengths.strip(), shortcomings.strip()
+    row.report_causes, row.report_remedies = causes.strip(), remedies.strip()
+    row.prompts_answer, row.self_score, row.self_level = prompts_answer.strip(), score, self_level
+    _start(row, by)
+    return save_attributed(row, by, reason=str(_("Review saved")))
+
+
+@dataclass(frozen=True)
+class MeetingCount:
+    seats: int  # members who sit on the collective on the meeting day (the vote's base, R18)
+    present: int
+    quorum: bool
+    proposal: Level | None
+
+
+def meeting_count(row: CollectiveAssessment) -> MeetingCount:
+    """R18 for a collective: the base is its members sitting on the meeting day (else in the
+    year); the meeting needs the rule set's quorum; the proposal is the highest level whose
+    votes for it or higher reach its threshold of that base."""
+    rule_set = row.period.rule_set
+    day = row.meeting_held_on
+    seats = [
+        s
+        for s in seats_in(row.collective, row.period.year)
+        if day is None or (s.start <= day and (s.end is None or s.end >= day))
+    ]
+    present = row.meeting_present or 0
+    return MeetingCount(
+        seats=len(seats),
+        present=present,
+        quorum=rules.quorum_met(
+            present=present,
+            counted=len(seats),
+            numerator=rule_set.quorum_numerator,
+            denominator=rule_set.quorum_denominator,
+        ),
+        proposal=rules.proposed_level(
+            row.votes or {}, collective_levels(rule_set), counted=len(seats)
+        ),
+    )
+
+
+@transaction.atomic
+def collective_meeting_save(
+    *,
+    row: CollectiveAssessment,
+    by,
+    version: int | None,
+    held_on: datetime.date | None,
+    present: int | None,
+    minutes: str,
+    votes: Mapping[str, int | None],
+) -> CollectiveAssessment:
+    """The collective's review meeting (steps 5–6): its date, members present, discussion and
+    votes per level (level code → votes). The proposed level follows from the votes (R18).
+    Raises ValidationError naming the field when more are present than sit on the collective
+    or votes exceed those present; Conflict on a stale `version`."""
+    row = _open_row(row.pk, version)
+    codes = {lv.code for lv in collective_levels(row.period.rule_set)}
+    votes = {code: n for code, n in votes.items() if code in codes and n is not None}
+    row.meeting_held_on, row.meeting_present = held_on, present
+    row.meeting_minutes, row.votes = minutes.strip(), votes
+    count = meeting_count(row)
+    if present is not None and present > count.seats:
+        raise ValidationError(
+            {
+                "meeting_present": MSG_PRESENT_ABOVE_SEATS
+                % {"present": present, "seats": count.seats}
+            }
+        )
+    errors = rules.vote_errors(votes, present=present or 0)
+    if errors:
+        raise ValidationError({"votes": errors})
+    row.proposed_level = count.proposal
+    _start(row, by)
+    return save_attributed(row, by, reason=str(_("Meeting saved")))
+
+
+def submission_missing(row: CollectiveAssessment) -> list[str]:
+    """What the collective still lacks to submit (the machine's guard): its review, its
+    meeting with a quorum, a proposed level. Empty when complete."""
+    missing = []
+    if not row.report_strengths.strip():
+        missing.append(str(MSG_REPORT_MISSING))
+    if row.meeting_held_on is None:
+        missing.append(str(MSG_MEETING_MISSING))
+    else:
+        count = meeting_count(row)
+        if not count.quorum:
+            missing.append(str(MSG_NO_QUORUM % {"present": count.present, "seats": count.seats}))
+        if row.proposed_level_id is None:
+            missing.append(str(MSG_NO_PROPOSAL))
+    return missing
+
+
+def _locked_row(row: CollectiveAssessment) -> CollectiveAssessment:
+    return (
+        CollectiveAssessment.objects.select_for_update(of=("self",))
+        .select_related("collective__organization", "period__rule_set")
+        .get(pk=row.pk)
+    )
+
+
+@transaction.atomic
+def collective_submit(*, row: CollectiveAssessment, by) -> CollectiveAssessment:
+    """Step 6 → 7/8: the collective's review and proposed level go to its managing body."""
+    row = _locked_row(row)
+    machine.take(row, "submit", by=by, reason=str(_("Submitted")))
+    return row
+
+
+@transaction.atomic
+def collective_return(*, row: CollectiveAssessment, reason: str, by) -> CollectiveAssessment:
+    """R17: the managing body's board returns the collective's work with a written reason."""
+    row = _locked_row(row)
+    machine.take(row, "return", by=by, reason=reason.strip())
+    return row
+
+
+# --- Deciding (step 7/8 for collectives) ---------------------------------------------------------
+
+
+def managed_collectives(manager: Organization, period: Period, *, any_state: bool = False):
+    """The collectives' years the `manager`'s board decides (submitted or decided; with
+    `any_state`, all of them), in tree order: the only rows its pages list, decide, return and
+    issue (a step their state does not allow is then the machine's refusal)."""
+    states = CellState.values if any_state else machine.DONE_STATES
+    rows = (
+        CollectiveAssessment.objects.filter(
+            period=period,
+            collective__organization__path__startswith=manager.path,
+            state__in=states,
+        )
+        .select_related(
+            "collective__organization",
+            "proposed_level",
+            "decided_level",
+            "decision",
+            "period__rule_set",
+        )
+        .order_by("collective__organization__path", "collective__kind", "collective__name")
+    )
+    return [r for r in rows if managing_unit(r.collective) == manager]
+
+
+@dataclass
+class CollectiveRow:
+    collective_assessment: CollectiveAssessment
+    level: Level | None
+    checks: list = field(default_factory=list)
+
+
+def collective_rows(manager: Organization, period: Period) -> list[CollectiveRow]:
+    """The managing board's table: each collective with the level shown (decided, else
+    proposed) and its rule checks (R7, R8), all blocking."""
+    result = []
+    for row in managed_collectives(manager, period):
+        level = row.decided_level or row.proposed_level
+        checks = [RowCheck("R8/R7", m, blocking=True) for m in collective_problems(row, level)]
+        result.append(CollectiveRow(row, level, checks))
+    return result
+
+
+def undecided_below(row: CollectiveAssessment) -> list[str]:
+    """R8, lower levels first: the collectives of units strictly below this collective's unit
+    that are assessed this year and not yet locked by a decision (their names)."""
+    unit = row.collective.organization
+    below = CollectiveAssessment.objects.filter(
+        period=row.period,
+        status=AssessmentStatus.ASSESS,
+        collective__organization__path__startswith=unit.path,
+        decision__isnull=True,
+    ).exclude(collective__organization=unit)
+    return [str(r.collective) for r in below.select_related("collective")]
+
+
+def disciplined_seat_members(collective: LeadershipCollective, year: int) -> int:
+    """R7 (2025–, Quy định 366): members of the collective that year disciplined in the year."""
+    members = CollectiveSeat.objects.in_year(year).filter(collective=collective).values("member")
+    return (
+        DisciplineRecord.objects.filter(member__in=members, decided_on__year=year)
+        .values("member")
+        .distinct()
+        .count()
+    )
+
+
+def collective_problems(row: CollectiveAssessment, level: Level | None) -> list[str]:
+    """Why `level` may not stand for this collective: lower levels first (R8) and, for
+    excellent, R7 as the rule set words it (2025–: no member of the collective disciplined)."""
+    if level is None:
+        return []
+    problems = []
+    names = undecided_below(row)
+    if names:
+        problems.append(str(MSG_BELOW_FIRST % {"names": ", ".join(names)}))
+    if level.maps_to == CanonicalLevel.EXCELLENT:
+        problems += rules.excellent_unit_errors(
+            rule_set=row.period.rule_set,
+            levels_below=[],
+            disciplined_below=disciplined_seat_members(row.collective, row.period.year),
+        )
+    return problems
+
+
+def collectives_quota(*, manager: Organization, period: Period, cap_percent=None):
+    """R10 over like subjects: the collectives one body manages."""
+    rows = [
+        (
+            r.pk,
+            r.decided_level.maps_to if r.decided_level else None,
+            r.proposed_level.maps_to if r.proposed_level else None,
+        )
+        for r in managed_collectives(manager, period)
+    ]
+    return quota_from_rows(rows, period.rule_set, None, cap_percent, units=True)
+
+
+@transaction.atomic
+def collective_levels_decide(
+    *, manager: Organization, period: Period, choices: Mapping[int, Choice], by
+) -> Outcome:
+    """The managing board's levels for its collectives (not yet locked), row by row: stale rows
+    are conflicts, rows failing `collective_problems` or lacking a reason for a level other than
+    the proposal say why, the others are saved with history."""
+    ensure_open(period)
+    return unit_levels_decide(
+        model=CollectiveAssessment,
+        rows=managed_collectives(manager, period),
+        choices=choices,
+        by=by,
+        problems=collective_problems,
+    )
+
+
+@transaction.atomic
+def collectives_decision_issue(*, manager: Organization, period: Period, by, **document) -> object:
+    """The managing body's numbered decision on its collectives' levels (kind "collectives"):
+    locks every decided row not yet locked, each collective becomes decided (the machine's
+    guards: lower levels first, every row passing its checks, the quota)."""
+    rows = managed_collectives(manager, period)
+    return units_decision_issue(
+        issuer=manager,
+        period=period,
+        by=by,
+        kind=DecisionKind.COLLECTIVES,
+        pending=lambda: rows,
+        problems=collective_problems,
+        quota_of=lambda cap: collectives_quota(manager=manager, period=period, cap_percent=cap),
+        **document,
+    )
+
+
+# --- The collective before its members and its head (R8) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    collective: str
+    head: bool
+    assessed: bool  # the collective has a year to be assessed in this period
+    level: Level | None  # its level once locked by a decision
+
+
+def seats_of(member_ids: Iterable[int], period: Period) -> dict[int, list[Seat]]:
+    """Per member: the collectives they sat on in the period's year, whether they head it, and
+    the collective's locked level. Two queries for any number of members."""
+    seats = list(
+        CollectiveSeat.objects.in_year(period.year)
+        .filter(member__in=list(member_ids))
+        .select_related("collective")
+    )
+    years = {
+        r.collective_id: r
+        for r in CollectiveAssessment.objects.filter(
+            period=period, collective__in={s.collective_id for s in seats}
+        ).select_related("decided_level")
+    }
+    result: dict[int, list[Seat]] = {}
+    for s in seats:
+        year = years.get(s.collective_id)
+        assessed = year is not None and year.status == AssessmentStatus.ASSESS
+        level = year.decided_level if assessed and year.decision_id else None
+        result.setdefault(s.member_id, []).append(
+            Seat(str(s.collective), s.role == SeatRole.HEAD, assessed, level)
+        )
+    return result
+
+
+def seat_errors(seats: list[Seat], level: Level | None) -> list[str]:
+    """R8 for one member's `level`: every collective they sat on and that is assessed this year
+    is decided first; a head's level is not above the collective's."""
+    if level is None:
+        return []
+    errors = []
+    for seat in seats:
+        if seat.assessed and seat.level is None:
+            errors.append(str(MSG_COLLECTIVE_FIRST % {"collective": seat.collective}))
+        elif (
+            seat.head
+            and seat.level is not None
+            and rules.head_level_errors(head_level=level, unit_level=seat.level)
+        ):
+            errors.append(
+                str(
+                    MSG_HEAD_ABOVE_COLLECTIVE
+                    % {"collective": seat.collective, "level": seat.level.name}
+                )
+            )
+    return errors
+
+
+def undecided_collectives_of(unit: Organization, period: Period) -> list[str]:
+    """The unit's own collectives assessed this year and not yet locked by a decision: the
+    party organization comes after its collective (R8). Their names."""
+    return [
+        str(r.collective)
+        for r in CollectiveAssessment.objects.filter(
+            period=period,
+            collective__organization=unit,
+            status=AssessmentStatus.ASSESS,
+            decision__isnull=True,
+        ).select_related("collective")
+    ]
+
+
+def heads_of(units: Iterable[Organization], year: int) -> dict[int, set[int]]:
+    """R8 for every kind of head: per unit, the members who head it that year: the head of its
+    party committee or standing committee, and (for a cell) the member marked its head."""
+    from members.models import Member
+
+    units = list(units)
+    result: dict[int, set[int]] = {u.pk: set() for u in units}
+    for unit_id, member_id in (
+        CollectiveSeat.objects.in_year(year)
+        .heads()
+        .filter(collective__organization__in=units, collective__kind__in=PARTY_KINDS)
+        .values_list("collective__organization_id", "member_id")
+    ):
+        result[unit_id].add(member_id)
+    for cell_id, member_id in Member.objects.filter(cell__in=units, is_unit_head=True).values_list(
+        "cell_id", "pk"
+    ):
+        result[cell_id].add(member_id)
+    return result
+
+
+def head_levels(units: Iterable[Organization], period: Period) -> dict[int, list[Level]]:
+    """Per unit: the locked levels of its heads this year (see `heads_of`)."""
+    heads = heads_of(units, period.year)
+    members = {m for found in heads.values() for m in found}
+    levels = {
+        a.member_id: a.decided_level
+        for a in MemberAssessment.objects.filter(
+            cell_year__period=period, member__in=members, decision__isnull=False
+        ).select_related("decided_level")
+    }
+    return {unit: [levels[m] for m in found if m in levels] for unit, found in heads.items()}
+
+
+def unit_head_errors(head_levels_: list[Level], level: Level | None) -> list[str]:
+    """R8: the unit's `level` is not below the level of any of its heads."""
+    if level is None:
+        return []
+    return [
+        message
+        for head in head_levels_
+        for message in rules.head_level_errors(head_level=head, unit_level=level)
+    ][:1]
+
+
+def leaders_disciplined(units: Iterable[Organization], year: int) -> dict[int, set[int]]:
+    """R7 (2025–): per unit, the members of its own leadership collectives that year who were
+    disciplined in the year (member ids)."""
+    result: dict[int, set[int]] = {}
+    seated = CollectiveSeat.objects.in_year(year).filter(
+        collective__organization__in=list(units), member__discipline_records__decided_on__year=year
+    )
+    for unit_id, member_id in seated.values_list("collective__organization_id", "member_id"):
+        result.setdefault(unit_id, set()).add(member_id)
+    return result
+
+
+# --- The collective and its seats ----------------------------------------------------------------
+
+MSG_SEAT_MEMBER_OUTSIDE = _("The member is not in the unit's tree.")
+
+
+@transaction.atomic
+def collective_create(
+    *, organization: Organization, kind: str, name: str, by
+) -> LeadershipCollective:
+    """A unit's new leadership collective (attributed to `by`). Raises ValidationError when the
+    unit already has a collective of that kind and name."""
+    collective = LeadershipCollective(organization=organization, kind=kind, name=name.strip())
+    collective.full_clean()
+    collective._history_user = by
+    collective.save()
+    return collective
+
+
+@transaction.atomic
+def seat_add(
+    *,
+    collective: LeadershipCollective,
+    member,
+    role: str,
+    start: datetime.date,
+    end: datetime.date | None,
+    by,
+) -> CollectiveSeat:
+    """Seat `member` (of the collective's unit's tree) on `collective` from `start` to `end`.
+    Raises ValidationError naming the field (dates in order, the member in the tree)."""
+    if not member.cell.path.startswith(collective.organization.path):
+        raise ValidationError({"member": MSG_SEAT_MEMBER_OUTSIDE})
+    seat = CollectiveSeat(collective=collective, member=member, role=role, start=start, end=end)
+    seat.full_clean()
+    seat._history_user = by
+    seat.save()
+    return seat
+
+
+def _seat_role(title: str) -> str:
+    """The seat a party post gives: its secretary heads the committee, a deputy secretary is its
+    deputy, anyone else a member (the post's title as typed, e.g. "Bí thư Đảng ủy")."""
+    title = title.casefold()
+    if "phó bí thư" in title:
+        return SeatRole.DEPUTY
+    if title.startswith("bí thư"):
+        return SeatRole.HEAD
+    return SeatRole.MEMBER
+
+
+def _sits_on(collective: LeadershipCollective, title: str) -> bool:
+    """A party committee takes every party post on its unit; a standing committee its
+    secretaries and the posts that name it (ủy viên ban thường vụ)."""
+    if collective.kind == CollectiveKind.PARTY_COMMITTEE:
+        return True
+    if collective.kind == CollectiveKind.STANDING_COMMITTEE:
+        title = title.casefold()
+        return "thường vụ" in title or "bí thư" in title
+    return False
+
+
+@transaction.atomic
+def seats_from_posts(*, collective: LeadershipCollective, by) -> list[CollectiveSeat]:
+    """Derive the collective's seats from the party posts held on its unit (members.Post of
+    kind "party" whose organization is the collective's unit), so a post is typed once (issue
+    14 item 5): a post without a seat gets one (its member, dates and the role its title
+    gives); a seat already derived follows its post's dates. Government and mass-organization
+    leaderships have no unit in the tree to read and are seated by hand. Returns the seats
+    created or changed, each saved with history attributed to `by`."""
+    from members.models_posts import Post, PostKind
+
+    if collective.kind not in PARTY_KINDS:
+        return []
+    posts = Post.objects.filter(
+        kind=PostKind.PARTY, organization=collective.organization
+    ).select_related("member")
+    linked = {
+        seat.post_id: seat
+        for seat in CollectiveSeat.objects.select_for_update().filter(
+            collective=collective, post__isnull=False
+        )
+    }
+    changed = []
+    for post in posts:
+        if not _sits_on(collective, post.title):
+            continue
+        seat = linked.get(post.pk)
+        if seat is None:
+            seat = CollectiveSeat(
+                collective=collective, member=post.member, post=post, role=_seat_role(post.title)
+            )
+        elif (seat.start, seat.end) == (post.start, post.end):
+            continue
+        else:
+            seat.version += 1
+        seat.start, seat.end = post.start, post.end
+        seat._history_user = by
+        seat._change_reason = str(post)
+        seat.save()
+        changed.append(seat)
+    return changed

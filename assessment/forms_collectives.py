@@ -1,0 +1,89 @@
+"""Forms of a leadership collective's year (issue 14 item 1): they validate and map; the
+services in assessment/collectives.py decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from organizations.forms import DateInput
+from organizations.models import CollectiveKind, SeatRole
+
+from .forms import TEXT_AREA, ErrorsNameTheirField
+from .models import Level
+
+
+class CollectiveForm(ErrorsNameTheirField, forms.Form):
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=CollectiveKind.choices)
+    name = forms.CharField(label=capfirst(_("name")), max_length=255)
+
+
+class SeatForm(ErrorsNameTheirField, forms.Form):
+    member = forms.ModelChoiceField(
+        label=capfirst(_("party member")), queryset=Member.objects.none()
+    )
+    role = forms.ChoiceField(label=capfirst(_("role in the collective")), choices=SeatRole.choices)
+    start = forms.DateField(label=capfirst(_("from")), widget=DateInput())
+    end = forms.DateField(label=capfirst(_("to")), widget=DateInput(), required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class CollectiveReviewForm(ErrorsNameTheirField, forms.Form):
+    """Form 01 for collectives."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    strengths = forms.CharField(
+        label=capfirst(_("strengths")), max_length=20000, required=False, widget=TEXT_AREA
+    )
+    shortcomings = forms.CharField(
+        label=capfirst(_("shortcomings")), max_length=20000, required=False, widget=TEXT_AREA
+    )
+    causes = forms.CharField(
+        label=capfirst(_("causes")), max_length=20000, required=False, widget=TEXT_AREA
+    )
+    remedies = forms.CharField(
+        label=capfirst(_("remedies")), max_length=20000, required=False, widget=TEXT_AREA
+    )
+    prompts_answer = forms.CharField(
+        label=capfirst(_("answer to the review prompts")),
+        max_length=20000,
+        required=False,
+        widget=TEXT_AREA,
+    )
+    self_score = forms.CharField(label=capfirst(_("self-score")), max_length=10, required=False)
+    self_level = forms.ModelChoiceField(
+        label=capfirst(_("self-rated level")), queryset=Level.objects.none(), required=False
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["self_level"].queryset = levels
+
+
+class CollectiveMeetingForm(ErrorsNameTheirField, forms.Form):
+    """The collective's review meeting; one vote field per level (`votes_<code>`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    held_on = forms.DateField(label=capfirst(_("meeting date")), widget=DateInput())
+    present = forms.IntegerField(
+        label=capfirst(_("members of the collective present")), min_value=0, max_value=999
+    )
+    minutes = forms.CharField(
+        label=capfirst(_("discussion")), max_length=20000, required=False, widget=TEXT_AREA
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = list(levels)
+        for level in self.levels:
+            self.fields[f"votes_{level.code}"] = forms.IntegerField(
+                label=level.name, min_value=0, max_value=999, required=False
+            )
+
+    def votes(self) -> dict[str, int | None]:
+        return {lv.code: self.cleaned_data.get(f"votes_{lv.code}") for lv in self.levels}

@@ -1,0 +1,369 @@
+"""Pages of leadership collectives (issue 14 item 1): a unit's collectives and their seats, a
+collective's year (review, meeting, submission), and the managing board's decision table."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from members.models import Member
+from organizations.access import can_manage, get_organization_for_user
+from organizations.collation import name_order
+
+from . import collectives
+from .access import (
+    can_decide_collective,
+    can_decide_collectives_of,
+    can_enter_collective_work,
+    get_collective_for_user,
+    get_period,
+)
+from .cell_year import Conflict
+from .forms import DecisionIssueForm
+from .forms_collectives import (
+    CollectiveForm,
+    CollectiveMeetingForm,
+    CollectiveReviewForm,
+    SeatForm,
+)
+from .models import CollectiveAssessment, Decision, DecisionKind
+from .views import (
+    HISTORY_ROWS,
+    _issue,
+    _save_table,
+    _unit_table,
+)
+
+HISTORY = HISTORY_ROWS
+
+
+def _refused(request, error: Exception) -> None:
+    if isinstance(error, Conflict):
+        messages.error(request, str(error))
+    else:
+        messages.error(request, "; ".join(error.messages))
+
+
+def _members_of(unit):
+    return Member.objects.in_subtree(unit).current().order_by(*name_order("full_name"), "pk")
+
+
+@login_required
+def unit_collectives_view(request, year: int, pk: int):
+    """A unit's leadership collectives and their state this year; a managing role adds one."""
+    unit = get_organization_for_user(request.user, pk)
+    period = get_period(year)
+    form = CollectiveForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage(request.user, unit):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                collectives.collective_create(
+                    organization=unit, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _refused(request, error)
+            else:
+                messages.success(request, _("The collective was added."))
+                return redirect("assessment:unit_collectives", year=year, pk=pk)
+        else:
+            messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
+    rows = [
+        (c, collectives.collective_year_find(period=period, collective=c))
+        for c in unit.collectives.all()
+    ]
+    return render(
+        request,
+        "assessment/collectives.html",
+        {
+            "unit": unit,
+            "period": period,
+            "rows": rows,
+            "form": CollectiveForm(),
+            "can_manage": can_manage(request.user, unit),
+            "manages": unit.decides_grassroots or unit.decides_cells,
+        },
+    )
+
+
+def _year_context(request, collective, period, *, review=None, meeting=None):
+    row = collectives.collective_year_find(period=period, collective=collective)
+    levels = collectives.collective_levels(period.rule_set)
+    review = review or CollectiveReviewForm(
+        initial={
+            "version": row.version,
+            "strengths": row.report_strengths,
+            "shortcomings": row.report_shortcomings,
+            "causes": row.report_causes,
+            "remedies": row.report_remedies,
+            "prompts_answer": row.prompts_answer,
+            "self_score": row.self_score,
+            "self_level": row.self_level_id,
+        },
+        levels=period.rule_set.levels.filter(pk__in=[lv.pk for lv in levels]),
+        auto_id="review_%s",
+    )
+    meeting = meeting or CollectiveMeetingForm(
+        initial={
+            "version": row.version,
+            "held_on": row.meeting_held_on,
+            "present": row.meeting_present,
+            "minutes": row.meeting_minutes,
+            **{f"votes_{code}": n for code, n in (row.votes or {}).items()},
+        },
+        levels=levels,
+        auto_id="meeting_%s",
+    )
+    user = request.user
+    return {
+        "collective": collective,
+        "unit": collective.organization,
+        "manager": collectives.managing_unit(collective),
+        "period": period,
+        "row": row,
+        "seats": collectives.seats_in(collective, period.year),
+        "review_form": review,
+        "meeting_form": meeting,
+        "count": collectives.meeting_count(row) if row.pk else None,
+        "missing": collectives.submission_missing(row) if row.pk else [],
+        "can_enter": can_enter_collective_work(user, collective),
+        "can_decide": can_decide_collective(user, collective),
+        "can_manage": can_manage(user, collective.organization),
+        "seat_form": SeatForm(members=_members_of(collective.organization), auto_id="seat_%s"),
+        "history": row.history.select_related("history_user")[:HISTORY] if row.pk else [],
+    }
+
+
+@login_required
+@require_safe
+def collective_year_view(request, year: int, pk: int):
+    collective = get_collective_for_user(request.user, pk)
+    period = get_period(year)
+    return render(
+        request, "assessment/collective_year.html", _year_context(request, collective, period)
+    )
+
+
+def _for_entering(request, year: int, pk: int):
+    collective = get_collective_for_user(request.user, pk, write=True)
+    if not can_enter_collective_work(request.user, collective):
+        raise PermissionDenied
+    period = get_period(year)
+    return collective, period
+
+
+def _back(collective, period):
+    return redirect("assessment:collective_year", year=period.year, pk=collective.pk)
+
+
+@login_required
+@require_POST
+def collective_open_view(request, year: int, pk: int):
+    collective, period = _for_entering(request, year, pk)
+    if not period.is_open():
+        raise PermissionDenied
+    collectives.collective_year_open(period=period, collective=collective, by=request.user)
+    return _back(collective, period)
+
+
+def _row(collective, period) -> CollectiveAssessment:
+    row = CollectiveAssessment.objects.filter(period=period, collective=collective).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@login_required
+@require_POST
+def collective_review_view(request, year: int, pk: int):
+    collective, period = _for_entering(request, year, pk)
+    row = _row(collective, period)
+    form = CollectiveReviewForm(
+        request.POST, levels=period.rule_set.levels.for_organizations(), auto_id="review_%s"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            collectives.collective_review_save(
+                row=row,
+                by=request.user,
+                version=data.pop("version"),
+                **data,
+            )
+        except (ValidationError, Conflict) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The collective's review was saved."))
+            return _back(collective, period)
+    context = _year_context(request, collective, period, review=form)
+    return render(request, "assessment/collective_year.html", context)
+
+
+@login_required
+@require_POST
+def collective_meeting_view(request, year: int, pk: int):
+    collective, period = _for_entering(request, year, pk)
+    row = _row(collective, period)
+    form = CollectiveMeetingForm(
+        request.POST, levels=collectives.collective_levels(period.rule_set), auto_id="meeting_%s"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            collectives.collective_meeting_save(
+                row=row,
+                by=request.user,
+                version=data["version"],
+                held_on=data["held_on"],
+                present=data["present"],
+                minutes=data["minutes"],
+                votes=form.votes(),
+            )
+        except (ValidationError, Conflict) as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The collective's meeting was saved."))
+            return _back(collective, period)
+    context = _year_context(request, collective, period, meeting=form)
+    return render(request, "assessment/collective_year.html", context)
+
+
+@login_required
+@require_POST
+def collective_submit_view(request, year: int, pk: int):
+    collective, period = _for_entering(request, year, pk)
+    try:
+        collectives.collective_submit(row=_row(collective, period), by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The collective's review was submitted."))
+    return _back(collective, period)
+
+
+@login_required
+@require_POST
+def collective_seat_view(request, year: int, pk: int):
+    collective = get_collective_for_user(request.user, pk)
+    if not can_manage(request.user, collective.organization):
+        raise PermissionDenied
+    period = get_period(year)
+    form = SeatForm(request.POST, members=_members_of(collective.organization))
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
+        return _back(collective, period)
+    try:
+        collectives.seat_add(collective=collective, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The seat was added."))
+    return _back(collective, period)
+
+
+@login_required
+@require_POST
+def collective_seats_from_posts_view(request, year: int, pk: int):
+    """Seats derived from the party posts recorded on the unit (nothing typed twice)."""
+    collective = get_collective_for_user(request.user, pk)
+    if not can_manage(request.user, collective.organization):
+        raise PermissionDenied
+    changed = collectives.seats_from_posts(collective=collective, by=request.user)
+    messages.success(
+        request, _("%(n)s seats were taken from the party posts.") % {"n": len(changed)}
+    )
+    return _back(collective, get_period(year))
+
+
+# --- The managing board decides ------------------------------------------------------------------
+
+
+def _manager_for_deciding(request, pk: int):
+    manager = get_organization_for_user(request.user, pk)
+    if not (manager.decides_grassroots or manager.decides_cells):
+        raise Http404
+    if not can_decide_collectives_of(request.user, manager):
+        raise PermissionDenied
+    return manager
+
+
+@login_required
+def collectives_decide_view(request, year: int, pk: int):
+    """The managing board's table of the collectives it decides: levels, returns, issue."""
+    manager = _manager_for_deciding(request, pk)
+    period = get_period(year)
+    rows = collectives.collective_rows(manager, period)
+    errors = {}
+    if request.method == "POST":
+        table = _unit_table(period, rows, "collective_assessment", request.POST)
+        errors = _save_table(
+            request,
+            table,
+            lambda choices: collectives.collective_levels_decide(
+                manager=manager, period=period, choices=choices, by=request.user
+            ),
+        )
+        if errors is None:
+            return redirect("assessment:collectives_decide", year=year, pk=pk)
+        rows = collectives.collective_rows(manager, period)
+    table = _unit_table(period, rows, "collective_assessment")
+    forms = table.by_id()
+    return render(
+        request,
+        "assessment/collectives_decide.html",
+        {
+            "manager": manager,
+            "grassroots": manager,  # the quota box names the group by it
+            "period": period,
+            "rows": [(row, forms[row.collective_assessment.pk]) for row in rows],
+            "table": table,
+            "errors": errors,
+            "quota": collectives.collectives_quota(manager=manager, period=period),
+            "all_decided": bool(rows)
+            and all(r.collective_assessment.decided_level_id for r in rows),
+            "pending": [r for r in rows if not r.collective_assessment.decision_id],
+            "decisions": Decision.objects.filter(
+                issuer=manager, period=period, kind=DecisionKind.COLLECTIVES
+            ),
+            "issue_form": DecisionIssueForm(issuer=manager),
+        },
+    )
+
+
+@login_required
+@require_POST
+def collectives_issue_view(request, year: int, pk: int):
+    manager = _manager_for_deciding(request, pk)
+    _issue(
+        request,
+        lambda **data: collectives.collectives_decision_issue(
+            manager=manager, period=get_period(year), by=request.user, **data
+        ),
+    )
+    return redirect("assessment:collectives_decide", year=year, pk=pk)
+
+
+@login_required
+@require_POST
+def collective_return_view(request, year: int, pk: int, row_pk: int):
+    manager = _manager_for_deciding(request, pk)
+    period = get_period(year)
+    rows = {r.pk: r for r in collectives.managed_collectives(manager, period, any_state=True)}
+    if row_pk not in rows:
+        raise Http404
+    row = rows[row_pk]
+    try:
+        collectives.collective_return(
+            row=row, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The work was returned."))
+    return redirect("assessment:collectives_decide", year=year, pk=pk)

@@ -1,0 +1,132 @@
+"""The pages of leadership collectives (issue 14 item 1), through Django's client."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from assessment import collectives
+from assessment.models import CellState, CollectiveAssessment, Decision, DecisionKind
+from organizations.models import CollectiveKind, CollectiveSeat, LeadershipCollective, SeatRole
+
+from ..factories import MemberFactory
+from ..messages import says
+from .tables import table_post
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, name, *args, data=None, follow=False):
+    return client.post(reverse(f"assessment:{name}", args=args), data or {}, follow=follow)
+
+
+def test_a_committee_and_its_board_take_a_collective_from_creation_to_decision(
+    client, tree, period, level, committee, district_board, outsider
+):
+    members = MemberFactory.create_batch(3, cell=tree.c1)
+    client.force_login(committee)
+    _post(
+        client,
+        "unit_collectives",
+        2025,
+        tree.g1.pk,
+        data={"kind": CollectiveKind.PARTY_COMMITTEE, "name": "Ban Chấp hành Đảng bộ xã G1"},
+    )
+    collective = LeadershipCollective.objects.get(organization=tree.g1)
+    for i, member in enumerate(members):
+        response = _post(
+            client,
+            "collective_seat",
+            2025,
+            collective.pk,
+            data={
+                "member": member.pk,
+                "role": SeatRole.HEAD if i == 0 else SeatRole.MEMBER,
+                "start": "01/10/2020",
+            },
+        )
+        assert response.status_code == 302
+    assert CollectiveSeat.objects.filter(collective=collective).count() == 3
+
+    _post(client, "collective_open", 2025, collective.pk)
+    row = CollectiveAssessment.objects.get(collective=collective)
+    _post(
+        client,
+        "collective_review",
+        2025,
+        collective.pk,
+        data={
+            "version": row.version,
+            "strengths": "Lãnh đạo hoàn thành nghị quyết.",
+            "self_score": "86",
+        },
+    )
+    row.refresh_from_db()
+    response = _post(
+        client,
+        "collective_meeting",
+        2025,
+        collective.pk,
+        data={
+            "version": row.version,
+            "held_on": "05/12/2025",
+            "present": "3",
+            "votes_HTTNV": "3",
+        },
+        follow=True,
+    )
+    assert "3/3" in response.content.decode()
+    response = _post(client, "collective_submit", 2025, collective.pk, follow=True)
+    row.refresh_from_db()
+    assert row.state == CellState.SUBMITTED and row.proposed_level == level["HTTNV"]
+
+    # the outsider sees nothing of it; the committee cannot decide it
+    client.force_login(outsider)
+    assert (
+        client.get(reverse("assessment:collective_year", args=[2025, collective.pk])).status_code
+        == 404
+    )
+    client.force_login(committee)
+    url = reverse("assessment:collectives_decide", args=[2025, tree.district_a.pk])
+    assert client.get(url).status_code == 404
+
+    client.force_login(district_board)
+    page = client.get(url)
+    assert collective.name in page.content.decode()
+    client.post(url, table_post(page, {row.pk: {"level": level["HTTNV"].pk}}))
+    response = _post(
+        client,
+        "collectives_issue",
+        2025,
+        tree.district_a.pk,
+        data={"signed_on": "20/12/2025", "signer_name": "Lê Văn Ký", "signer_title": "Bí thư"},
+        follow=True,
+    )
+    decision = Decision.objects.get(kind=DecisionKind.COLLECTIVES)
+    row.refresh_from_db()
+    assert row.state == CellState.DECIDED and row.decision == decision
+    page = client.get(reverse("assessment:collective_year", args=[2025, collective.pk]))
+    assert level["HTTNV"].name in page.content.decode()
+    document = client.get(reverse("assessment:decision_document", args=[decision.pk, "docx"]))
+    assert document.status_code == 200 and len(document.content) > 1000
+
+
+def test_the_meeting_form_names_the_field_of_a_bad_count(client, tree, period, committee):
+    collective = LeadershipCollective.objects.create(
+        organization=tree.g1, kind=CollectiveKind.PARTY_COMMITTEE, name="BCH G1"
+    )
+    CollectiveSeat.objects.create(
+        collective=collective, member=MemberFactory(cell=tree.c1), start="2020-01-01"
+    )
+    client.force_login(committee)
+    _post(client, "collective_open", 2025, collective.pk)
+    response = _post(
+        client,
+        "collective_meeting",
+        2025,
+        collective.pk,
+        data={"held_on": "05/12/2025", "present": "5"},
+        follow=True,
+    )
+    with translation.override("vi"):
+        assert says(collectives.MSG_PRESENT_ABOVE_SEATS, response.content.decode())
+    assert CollectiveAssessment.objects.get(collective=collective).meeting_present is None
