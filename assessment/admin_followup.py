@@ -5,6 +5,7 @@ history like the pages'; the counts are read only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .models_collectives import CollectiveAssessment
 from .models_counts import UnitYearCount
 from .models_followup import (
     Commendation,
@@ -89,3 +90,15 @@ class UnitYearCountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CollectiveAssessment)
+class CollectiveAssessmentAdmin(SimpleHistoryAdmin):
+    """Issue 14: a leadership collective's year; its states change on the pages (the machine)."""
+
+    list_display = ["collective", "period", "state", "proposed_level", "decided_level", "decision"]
+    list_filter = ["period", "state"]
+    search_fields = ["collective__name", "collective__organization__name"]
+    raw_id_fields = ["collective", "decision"]
+    list_select_related = ["collective", "period", "proposed_level", "decided_level", "decision"]
+    readonly_fields = ["state"]

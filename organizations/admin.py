@@ -15,6 +15,7 @@ from .models import (
     Profile,
     Succession,
 )
+from .models_collectives import CollectiveSeat, LeadershipCollective
 from .resources import UnitResource
 
 
@@ -106,3 +107,30 @@ class AccountAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             password_change_require(user=obj)
+
+
+class CollectiveSeatInline(admin.TabularInline):
+    model = CollectiveSeat
+    extra = 0
+    raw_id_fields = ["member", "post"]
+
+
+@admin.register(LeadershipCollective)
+class LeadershipCollectiveAdmin(SimpleHistoryAdmin):
+    """Issue 14: a unit's leadership collectives and who sat on them."""
+
+    list_display = ["name", "organization", "kind", "active_from", "active_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "organization__name", "organization__code"]
+    raw_id_fields = ["organization"]
+    list_select_related = ["organization"]
+    inlines = [CollectiveSeatInline]
+
+
+@admin.register(CollectiveSeat)
+class CollectiveSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["collective", "member", "role", "start", "end"]
+    list_filter = ["role"]
+    search_fields = ["member__full_name", "member__card_number", "collective__name"]
+    raw_id_fields = ["collective", "member", "post"]
+    list_select_related = ["collective", "member"]
