@@ -258,13 +258,14 @@ class Chain:
         levels = levels or self.unit_levels
         choices = {row.pk: Choice(level) for row, level in rows}
         for _attempt in range(len(levels)):
-            refused = set(decide(choices).errors)
+            outcome = decide(choices)
+            refused = set(outcome.errors)
             if not refused:
                 return
             choices = {
                 pk: Choice(self.lower(choices[pk].level, levels), note=NOTE_LOWER) for pk in refused
             }
-        raise ValidationError("no level passes the checks")  # pragma: no cover
+        raise ValidationError(f"no level passes the checks: {outcome.errors}")  # pragma: no cover
 
     def lower(self, level: Level, levels: dict | None = None) -> Level:
         ranked = sorted((levels or self.unit_levels).values(), key=lambda lv: lv.rank)
@@ -365,7 +366,8 @@ def seed_collectives_year(
     members and lower levels first); the others wait for their unit's people (the cell's
     committee with its review only). Runs before the members are decided. Returns the number of
     collectives decided."""
-    keep_cells = list(Organization.objects.filter(pk__in=set(keep)))
+    keep_ids = set(keep)
+    keep_cells = list(Organization.objects.filter(pk__in=keep_ids))
     good = period.rule_set.levels.for_organizations().get(maps_to=CanonicalLevel.GOOD)
     managers: dict[int, Organization] = {}
     rows = []
@@ -386,8 +388,8 @@ def seed_collectives_year(
             self_score="86",
             self_level=good,
         )
-        if unit.is_cell:
-            continue  # the cell's secretary carries on from its review
+        if unit.is_cell and unit.pk in keep_ids:
+            continue  # the demo account's secretary carries on from its review
         seats = len(collectives.seats_in(collective, period.year))
         row = collectives.collective_meeting_save(
             row=row,
