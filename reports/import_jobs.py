@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .imports import (
+    MAX_FILE_BYTES,
     MSG_RUN_DONE,
     MSG_RUN_NOT_CONFIRMABLE,
     _file_name,
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 
 
 def is_large(upload) -> bool:
-    """Whether a workbook of this size is checked and imported in the background."""
-    return _file_size(upload) > settings.IMPORT_SYNC_MAX_BYTES
+    """Whether a workbook of this size is checked and imported in the background. A file at or
+    over the cap (imports.MAX_FILE_BYTES) is not: the request refuses it at once, unread and
+    not kept."""
+    return settings.IMPORT_SYNC_MAX_BYTES < _file_size(upload) < MAX_FILE_BYTES
 
 
 def import_check_start(*, upload, by: AbstractBaseUser) -> ImportRun:
