@@ -207,7 +207,15 @@ def review_counts_build(summary: Summary) -> ReviewCounts:
 
 def _reviewed_undecided(summary: Summary) -> dict[str, int]:
     """Per summary section, the subjects to assess with no decided level whose review was held:
-    their cell (for members and cells) or organization submitted its work."""
+    their cell (for members and cells) or organization submitted its work. Only the sections
+    whose head row has undecided subjects are counted (the reviewed are some of those): a year
+    fully decided asks nothing of the database (issue 18: the summary page's queries)."""
+    head = summary.rows[0].sections
+    asked = [
+        name for name in ("members", "cells", "grassroots") if head[name].pending.get(UNDECIDED)
+    ]
+    if not asked:
+        return {"members": 0, "cells": 0, "grassroots": 0}
     tree = YearTree.of(summary.period)
     path, _depth = tree.place(summary.unit)
     undecided = Q(status=AssessmentStatus.ASSESS, decided_level__isnull=True)
@@ -221,20 +229,21 @@ def _reviewed_undecided(summary: Summary) -> dict[str, int]:
         )
 
     period = summary.period
-    return {
-        "members": count(
+    records = {
+        "members": (
             MemberAssessment.objects.filter(cell_year__period=period),
             "cell_year__cell",
             "cell_year__state__in",
         ),
-        "cells": count(
+        "cells": (
             CellYear.objects.filter(period=period, cell__kind=Kind.SUBORDINATE_CELL),
             "cell",
             "state__in",
         ),
-        "grassroots": count(
+        "grassroots": (
             GrassrootsYear.objects.filter(period=period, organization__kind__in=GRASSROOTS_KINDS),
             "organization",
             "state__in",
         ),
     }
+    return {name: count(*records[name]) if name in asked else 0 for name in records}
