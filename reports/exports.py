@@ -32,7 +32,7 @@ from organizations.models import GRASSROOTS_KINDS, Organization
 
 from .meetings_dashboard import meetings_sheet
 from .review_counts import PROMPT_ROWS, FormRow, prompt_level_short, review_counts_build
-from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
+from .summary import COLLECTIVES, NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 FONT = "Times New Roman"
@@ -64,6 +64,7 @@ def section_title(name: str) -> str:
         "cells": _("Subordinate party cells"),
         "members": _("Party members"),
         "leaders": _("Leaders and managers"),
+        "collectives": _("Leadership collectives"),
     }[name]
 
 
@@ -290,6 +291,8 @@ def summary_xlsx(summary: Summary) -> bytes:
         wb.remove(wb.active)
         for name, title in zip(SECTIONS, ("ToChucCoSo", "ChiBoTrucThuoc", "DangVien"), strict=True):
             _section_sheet(wb, summary, name, title)
+        if COLLECTIVES in summary.shown_sections:  # issue 14 item 8 (R23)
+            _section_sheet(wb, summary, COLLECTIVES, "TapTheLanhDao")
         _review_counts_sheet(wb, summary)
         meetings_sheet(wb, summary)  # issue 16: the cells' meetings
         out = io.BytesIO()
