@@ -15,7 +15,7 @@ from django.utils import translation
 from assessment import cell_year as work
 from organizations.models import Kind
 from reports.exports import summary_tables
-from reports.summary import summary_build
+from reports.summary_collectives import summary_with_collectives
 from tests.factories import MemberFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_every_figure_reads_as_the_template_filters_wrote_it(
     client.cookies["django_language"] = language
     page = client.get(reverse("reports:summary", args=[2025, tree.province.pk])).content
     with translation.override(language):
-        tables = summary_tables(summary_build(unit=tree.province, period=year_2025))
+        tables = summary_tables(summary_with_collectives(unit=tree.province, period=year_2025))
         for table in tables:
             expected = [as_filters_wrote(row["values"]) for row in table["rows"]]
             assert page_cells(page, table["name"]) == expected
