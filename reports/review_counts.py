@@ -213,7 +213,10 @@ def review_counts_build(
 
 def _reviewed_undecided(summary: Summary) -> int:
     """The members to assess with no decided level whose review was held: their cell
-    submitted its work."""
+    submitted its work. They are some of the summary's undecided: with none there, nothing is
+    asked of the database (issue 18: a decided year's summary page)."""
+    if not summary.rows[0].sections["members"].pending.get(UNDECIDED):
+        return 0
     tree = YearTree.of(summary.period)
     path, _depth = tree.place(summary.unit)
     undecided = Q(status=AssessmentStatus.ASSESS, decided_level__isnull=True)

@@ -45,7 +45,7 @@ def summary_view(request, year: int, pk: int):
             "unit": unit,
             "period": period,
             "summary": summary,
-            "tables": exports.summary_tables(summary, texts=True),
+            "tables": exports.summary_tables(summary, cells=True),
             "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
