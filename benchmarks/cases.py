@@ -124,11 +124,15 @@ def summary_figures(unit) -> dict:
     return _canonical(rows[0], {row.unit.path: figures for row, figures in children})
 
 
+# Summed per child by joining the child on its path (the planner then expects a few hundred
+# groups and hashes them; grouped on substr(path) itself it sorts every row, on disk at 1 M).
 COUNTS_SQL = """
-SELECT substr(o.path, 1, %(length)s), c.subject, o.kind, c.status, c.reason_code, c.level_id,
+SELECT ch.path, c.subject, o.kind, c.status, c.reason_code, c.level_id,
        sum(c.n), sum(c.commended), sum(c.prompted),
        sum(c.prompted_central), sum(c.prompted_province), sum(c.prompted_superior)
 FROM assessment_unityearcount c JOIN organizations_organization o ON o.id = c.unit_id
+LEFT JOIN organizations_organization ch
+  ON ch.depth = %(depth)s AND ch.path = substr(o.path, 1, %(length)s)
 WHERE c.period_id = %(period)s AND o.path LIKE %(like)s
 GROUP BY 1, 2, 3, 4, 5, 6"""
 # The units not started and the cells whose members to probe, one row each.
@@ -159,6 +163,7 @@ def summary_sql(unit) -> dict:
     period = _period()
     params = {
         "length": (unit.depth + 1) * Organization.steplen,
+        "depth": unit.depth + 1,
         "period": period.pk,
         "like": unit.path + "%",
         "open": list(OPEN_STATES),
@@ -220,7 +225,8 @@ def summary_sql(unit) -> dict:
         for name, figures in sections.items():
             for k, v in figures.items():
                 head[name][k] += v
-    by_prefix.pop(unit.path, None)  # records on the unit itself: in the head row only
+    by_prefix.pop(None, None)  # records on the unit itself: in the head row only
+    by_prefix.pop(unit.path, None)
     return _canonical(head, by_prefix)
 
 

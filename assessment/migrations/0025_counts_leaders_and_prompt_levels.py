@@ -58,22 +58,27 @@ class Migration(migrations.Migration):
 
 # The new figures of the kept counts (issue 18): prompts by managing level and the leaders'
 # rows, filled in raw SQL as assessment.counts.counts_tally computes them (so that later changes
-# to the models cannot break this migration). `manage.py counts_check` verifies the result.
+# to the models cannot break this migration), portable to the demo's SQLite.
+# `manage.py counts_check` verifies the result.
 PROMPTS = """
-UPDATE assessment_unityearcount c
+UPDATE assessment_unityearcount
    SET prompted_central = s.central, prompted_province = s.province,
        prompted_superior = s.superior
   FROM (SELECT {period} AS period_id, {unit} AS unit_id, {status} AS status,
                coalesce({reason}, '') AS reason_code, {level} AS level_id,
-               count(DISTINCT r.id) FILTER (WHERE i.issuing_level = 'central') AS central,
-               count(DISTINCT r.id) FILTER (WHERE i.issuing_level = 'province') AS province,
-               count(DISTINCT r.id) FILTER (WHERE i.issuing_level = 'superior') AS superior
+               count(DISTINCT CASE WHEN i.issuing_level = 'central' THEN r.id END) AS central,
+               count(DISTINCT CASE WHEN i.issuing_level = 'province' THEN r.id END) AS province,
+               count(DISTINCT CASE WHEN i.issuing_level = 'superior' THEN r.id END) AS superior
           FROM {rows}
           JOIN assessment_reviewinput i ON i.{link} = r.id AND i.kind = 'prompt' {extra}
          GROUP BY 1, 2, 3, 4, 5) s
- WHERE c.subject = '{subject}' AND c.period_id = s.period_id AND c.unit_id = s.unit_id
-   AND c.status = s.status AND c.reason_code = s.reason_code
-   AND c.level_id IS NOT DISTINCT FROM s.level_id"""
+ WHERE assessment_unityearcount.subject = '{subject}'
+   AND assessment_unityearcount.period_id = s.period_id
+   AND assessment_unityearcount.unit_id = s.unit_id
+   AND assessment_unityearcount.status = s.status
+   AND assessment_unityearcount.reason_code = s.reason_code
+   AND (assessment_unityearcount.level_id = s.level_id
+        OR (assessment_unityearcount.level_id IS NULL AND s.level_id IS NULL))"""
 FILL = [
     PROMPTS.format(
         period="y.period_id",
@@ -97,24 +102,28 @@ FILL = [
         extra="AND i.assessment_id IS NULL",
         subject="cells",
     ),
-    """INSERT INTO assessment_unityearcount
-         (period_id, unit_id, subject, status, reason_code, level_id, n, commended, prompted,
-          prompted_central, prompted_province, prompted_superior)
-       SELECT y.period_id, y.cell_id, 'leaders', a.status, coalesce(a.reason_code, ''),
-              a.decided_level_id, count(*), 0, 0, 0, 0, 0
-         FROM assessment_memberassessment a
-         JOIN assessment_cellyear y ON y.id = a.cell_year_id
-         JOIN assessment_period p ON p.id = y.period_id
-         JOIN assessment_ruleset s ON s.id = p.rule_set_id
-        WHERE a.form_code <> '' AND a.form_code = s.forms ->> 'leader'
-        GROUP BY 1, 2, 3, 4, 5, 6""",
 ]
+LEADERS = """
+INSERT INTO assessment_unityearcount
+  (period_id, unit_id, subject, status, reason_code, level_id, n, commended, prompted,
+   prompted_central, prompted_province, prompted_superior)
+SELECT y.period_id, y.cell_id, 'leaders', a.status, coalesce(a.reason_code, ''),
+       a.decided_level_id, count(*), 0, 0, 0, 0, 0
+  FROM assessment_memberassessment a
+  JOIN assessment_cellyear y ON y.id = a.cell_year_id
+ WHERE y.period_id = %s AND a.form_code = %s
+ GROUP BY 1, 2, 3, 4, 5, 6"""
 
 
 def fill(apps, schema_editor):
+    Period = apps.get_model("assessment", "Period")
     with schema_editor.connection.cursor() as cursor:
         for sql in FILL:
             cursor.execute(sql)
+        for period, forms in Period.objects.values_list("pk", "rule_set__forms"):
+            leader = (forms or {}).get("leader", "")
+            if leader:
+                cursor.execute(LEADERS, [period, leader])
 
 
 Migration.operations.append(migrations.RunPython(fill, migrations.RunPython.noop))
