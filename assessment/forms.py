@@ -439,22 +439,16 @@ class UnitDecisionRowForm(forms.Form):
         )
 
 
-class MemberDecisionRowForm(UnitDecisionRowForm):
-    """One member's row: also the override of a rule check and the state level (R3–R6)."""
+class OverridableRowForm(UnitDecisionRowForm):
+    """A row whose rule checks may be overridden in writing (R3–R5): a member's, a leadership
+    collective's."""
 
-    EDITABLE = ("level", "note", "override_note", "state_level")
+    EDITABLE = ("level", "note", "override_note")
 
     override_note = forms.CharField(
         label=capfirst(_("reason for overriding a rule check")),
         required=False,
         max_length=2000,
-        show_hidden_initial=True,
-    )
-    state_level = LevelField(
-        label=capfirst(_("state (civil-service) level")),
-        queryset=Level.objects.none(),
-        required=False,
-        empty_label="—",
         show_hidden_initial=True,
     )
 
@@ -463,6 +457,20 @@ class MemberDecisionRowForm(UnitDecisionRowForm):
         self.fields["override_note"].widget.attrs["placeholder"] = _(
             "reason for overriding a rule check"
         )
+
+
+class MemberDecisionRowForm(OverridableRowForm):
+    """One member's row: also the override of a rule check and the state level (R3–R6)."""
+
+    EDITABLE = ("level", "note", "override_note", "state_level")
+
+    state_level = LevelField(
+        label=capfirst(_("state (civil-service) level")),
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="—",
+        show_hidden_initial=True,
+    )
 
 
 class DecisionTable(forms.BaseFormSet):
@@ -497,6 +505,9 @@ MemberDecisionTable = forms.formset_factory(
 )
 UnitDecisionTable = forms.formset_factory(
     UnitDecisionRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
+)
+CollectiveDecisionTable = forms.formset_factory(
+    OverridableRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
 )
 
 
@@ -534,6 +545,7 @@ def unit_rows_initial(rows, attribute: str) -> list[dict]:
                 "version": record.version,
                 "level": r.level.pk if r.level else None,
                 "note": record.decision_note,
+                "override_note": getattr(record, "override_note", ""),
                 "undecided": record.decided_level_id is None,
                 "locked": bool(record.decision_id),
             }

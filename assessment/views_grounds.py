@@ -1,6 +1,7 @@
-"""R5's grounds for not completed on a member's year (issue 14 item 3): the committee that
-decides records a ground with a note, or clears one with a reason. A flagged member is then
-decided above not completed only with a written override (decisions.member_checks)."""
+"""R5's grounds for not completed (issue 14 item 3) on a member's year and on a leadership
+collective's year: the body that decides records a ground with a note, or clears one with a
+reason. A flagged subject is then decided above not completed only with a written override
+(decisions.member_checks, collectives.collective_checks)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,52 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import frameworks
-from .access import can_decide_cell_work, get_assessment_for_user
+from . import collectives, frameworks
+from .access import (
+    can_decide_cell_work,
+    can_decide_collective,
+    get_assessment_for_user,
+    get_collective_for_user,
+    get_period,
+)
 from .forms_quarters import GroundForm
+from .models import CollectiveAssessment
+
+
+def _grounds_update(request, *, subject, framework) -> None:
+    """Record the ground posted on `subject` (its note), or clear the one posted (`clear`,
+    with the reason in the note); the user is told the outcome."""
+    form = GroundForm(request.POST, framework=framework)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a ground and write a note."))
+        data = form.cleaned_data
+        if data["clear"]:
+            flag = get_object_or_404(subject.ground_flags.all(), pk=data["clear"])
+            frameworks.ground_flag_clear(flag=flag, reason=data["note"], by=request.user)
+        else:
+            frameworks.ground_flag_record(
+                subject=subject,
+                framework=framework,
+                code=data["code"],
+                note=data["note"],
+                by=request.user,
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The grounds were updated."))
+
+
+def _grounds_context(subject, framework, *, may_flag: bool, url: str) -> dict:
+    flags = subject.ground_flags.select_related("recorded_by") if subject.pk else []
+    if not flags and not may_flag:
+        return {}
+    return {
+        "flags": [(flag, frameworks.ground_text(framework, flag.code)) for flag in flags],
+        "ground_form": GroundForm(framework=framework),
+        "grounds_url": url if may_flag else "",
+    }
 
 
 @login_required
@@ -27,26 +71,7 @@ def member_grounds_view(request, pk: int):
     framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
     if framework is None:
         raise Http404  # an era without frameworks per form
-    form = GroundForm(request.POST, framework=framework)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose a ground and write a note."))
-        data = form.cleaned_data
-        if data["clear"]:
-            flag = get_object_or_404(assessment.ground_flags.all(), pk=data["clear"])
-            frameworks.ground_flag_clear(flag=flag, reason=data["note"], by=request.user)
-        else:
-            frameworks.ground_flag_record(
-                subject=assessment,
-                framework=framework,
-                code=data["code"],
-                note=data["note"],
-                by=request.user,
-            )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The grounds were updated."))
+    _grounds_update(request, subject=assessment, framework=framework)
     return redirect("assessment:self_review", pk=assessment.pk)
 
 
@@ -60,13 +85,36 @@ def member_grounds_context(user, assessment) -> dict:
     may_flag = assessment.cell_year.period.is_open() and can_decide_cell_work(
         user, assessment.cell_year.cell
     )
-    flags = assessment.ground_flags.select_related("recorded_by")
-    if not flags and not may_flag:
+    url = reverse("assessment:member_grounds", args=[assessment.pk])
+    return _grounds_context(assessment, framework, may_flag=may_flag, url=url)
+
+
+@login_required
+@require_POST
+def collective_grounds_view(request, year: int, pk: int):
+    """R5 for a leadership collective (disunity, violations in cadre work…): its managing
+    board records or clears a ground on the collective's year."""
+    collective = get_collective_for_user(request.user, pk)
+    if not can_decide_collective(request.user, collective):
+        raise PermissionDenied
+    period = get_period(year)
+    framework = collectives.collective_framework(period)
+    row = CollectiveAssessment.objects.filter(period=period, collective=collective).first()
+    if framework is None or row is None:
+        raise Http404  # an era without frameworks, or a year not opened
+    if not period.is_open():
+        raise PermissionDenied
+    _grounds_update(request, subject=row, framework=framework)
+    return redirect("assessment:collective_year", year=year, pk=collective.pk)
+
+
+def collective_grounds_context(user, row: CollectiveAssessment) -> dict:
+    """What the collective's page shows of R5's grounds: the flags recorded, and for its
+    managing board (the year open) the form to record or clear one. Empty in an era without
+    frameworks or before the collective's year is opened."""
+    framework = collectives.collective_framework(row.period)
+    if framework is None or row.pk is None:
         return {}
-    return {
-        "flags": [(flag, frameworks.ground_text(framework, flag.code)) for flag in flags],
-        "ground_form": GroundForm(framework=framework),
-        "grounds_url": reverse("assessment:member_grounds", args=[assessment.pk])
-        if may_flag
-        else "",
-    }
+    may_flag = row.period.is_open() and can_decide_collective(user, row.collective)
+    url = reverse("assessment:collective_grounds", args=[row.period.year, row.collective_id])
+    return _grounds_context(row, framework, may_flag=may_flag, url=url)
