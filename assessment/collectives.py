@@ -251,6 +251,38 @@ def collective_review_save(
     return save_attributed(row, by, reason=str(_("Review saved")))
 
 
+MSG_STATUS_REASON = _("Choose a reason that fits the status: %(reasons)s.")
+
+
+@transaction.atomic
+def collective_status_set(
+    *, row: CollectiveAssessment, status: str, reason_code: str, by, version: int | None
+) -> CollectiveAssessment:
+    """Whether the collective is reviewed this year (R28 row 3, R14): to be assessed (no
+    reason), not classified as a newly established collective (`rules.UNIT_KPL_REASONS`), or
+    not yet classified for a reason of R14 (`rules.CPL_REASONS`, rated later). Only while its
+    year is open and not submitted. Returns the row, saved with history attributed to `by`.
+    Raises ValidationError naming `reason_code` for a reason that does not fit the status,
+    Conflict on a stale `version`."""
+    row = _open_row(row.pk, version)
+    allowed = {
+        AssessmentStatus.ASSESS: {""},
+        AssessmentStatus.NOT_CLASSIFIED: set(rules.UNIT_KPL_REASONS),
+        AssessmentStatus.PENDING: set(rules.CPL_REASONS),
+    }[AssessmentStatus(status)]
+    if reason_code not in allowed:
+        reasons = ", ".join(sorted(allowed - {""})) or "—"
+        raise ValidationError({"reason_code": MSG_STATUS_REASON % {"reasons": reasons}})
+    row.status, row.reason_code = status, reason_code
+    return save_attributed(row, by, reason=str(row.get_status_display()))
+
+
+def status_reason_label(row: CollectiveAssessment) -> str:
+    """Why the collective is not reviewed this year, or not yet (its reason code worded)."""
+    labels = {**rules.UNIT_KPL_REASONS, **rules.CPL_REASONS}
+    return str(labels.get(row.reason_code, row.reason_code))
+
+
 @dataclass(frozen=True)
 class MeetingCount:
     seats: int  # members who sit on the collective on the meeting day (the vote's base, R18)

@@ -34,6 +34,7 @@ from organizations.models import Kind, Organization
 from .models import (
     AssessmentStatus,
     CellYear,
+    Complaint,
     Decision,
     DecisionState,
     DossierKind,
@@ -55,6 +56,7 @@ MSG_DAMAGED = _("“%(name)s” could not be read as a %(type)s file: it is dama
 MSG_EMPTY = _("Choose a file to upload.")
 MSG_KIND = _("Choose which document of the dossier the file is.")
 MSG_YEAR_CLOSED = _("The year %(year)s is closed: its dossier can no longer be changed.")
+MSG_COMPLAINT_LINE = _("Complaint about the result of %(subject)s, filed %(date)s: %(state)s")
 MSG_MISSING_SCANS = _("The dossier lacks the signed scans of: %(kinds)s.")
 
 # (leading bytes, content type, extension, label)
@@ -386,6 +388,41 @@ def _inputs(cell_years, kinds: set[str]) -> list[DossierDocument]:
     ]
 
 
+def _complaints(unit: Organization, period: Period, *, subtree: bool) -> list[DossierDocument]:
+    """R26 (Quy định 366 art. 17: complaints and their answers): one line per complaint against
+    a result of `period` in `unit`'s subtree (a member's, a cell's or an organization's), or,
+    for a superior committee or a province, against its own result or handled by it; each
+    links the complaint's page, where its answer and any re-rating are. One query."""
+    if subtree:
+        inside = (
+            Q(assessment__cell_year__cell__path__startswith=unit.path)
+            | Q(cell_year__cell__path__startswith=unit.path)
+            | Q(grassroots_year__organization__path__startswith=unit.path)
+        )
+    else:
+        inside = Q(handler=unit) | Q(grassroots_year__organization=unit)
+    rows = (
+        Complaint.objects.filter(decision__period=period)
+        .filter(inside)
+        .select_related(
+            "assessment__member", "cell_year__cell", "grassroots_year__organization", "decision"
+        )
+        .order_by("filed_on", "pk")
+    )
+    return [
+        DossierDocument(
+            title=str(MSG_COMPLAINT_LINE)
+            % {
+                "subject": c.subject_name,
+                "date": c.filed_on.strftime("%d/%m/%Y"),
+                "state": c.get_outcome_display() if c.outcome else c.get_state_display(),
+            },
+            url=reverse("assessment:complaint", args=[c.pk]),
+        )
+        for c in rows
+    ]
+
+
 # Units whose dossier holds what they issue, not their whole subtree (thousands of members).
 SUPERIOR_KINDS = frozenset({Kind.SUPERIOR, Kind.PROVINCE, Kind.NATION})
 INPUT_KINDS = {
@@ -405,8 +442,8 @@ def dossier_build(
     grassroots or a partial committee, the documents of its subtree's cells, the decisions on
     them and their recorded inputs; for a superior committee or a province, the decisions it
     issued (the units below keep their own dossiers); and the scans filed on the unit.
-    `produced` adds documents that a higher layer makes (the appraisal summary, complaints) by
-    DossierKind code."""
+    The complaints against its results are listed with a link to each (R26). `produced` adds
+    documents that a higher layer makes (the appraisal summary) by DossierKind code."""
     subtree = unit.kind not in SUPERIOR_KINDS
     cell_years = list(_cell_years(unit, period)) if subtree else []
     required = set(required_scans(period))
@@ -427,6 +464,8 @@ def dossier_build(
             documents += _cell_documents(cell_years, kind)
         elif kind in INPUT_KINDS:
             documents = _inputs(cell_years, INPUT_KINDS[kind])
+        elif kind == DossierKind.COMPLAINTS:
+            documents = _complaints(unit, period, subtree=subtree)
         documents += (produced or {}).get(kind, [])
         items.append(
             DossierItem(kind, str(label), kind in required, documents + scans.get(kind, []))

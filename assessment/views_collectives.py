@@ -15,7 +15,7 @@ from members.models import Member
 from organizations.access import can_manage, get_organization_for_user
 from organizations.collation import name_order
 
-from . import collectives
+from . import collectives, prompts
 from .access import (
     can_decide_collective,
     can_decide_collectives_of,
@@ -133,6 +133,8 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
         "can_manage": can_manage(user, collective.organization),
         "seat_form": SeatForm(members=_members_of(collective.organization), auto_id="seat_%s"),
         "history": row.history.select_related("history_user")[:HISTORY] if row.pk else [],
+        "prompts": prompts.prompts_of_collective(row),
+        "reason_label": collectives.status_reason_label(row),
     }
 
 

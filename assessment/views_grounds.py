@@ -1,7 +1,8 @@
 """R5's grounds for not completed (issue 14 item 3) on a member's year and on a leadership
 collective's year: the body that decides records a ground with a note, or clears one with a
 reason. A flagged subject is then decided above not completed only with a written override
-(decisions.member_checks, collectives.collective_checks)."""
+(decisions.member_checks, collectives.collective_checks). The posting of a ground is shared
+with a leader's quarter (views_quarters)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,47 @@ from .forms_quarters import GroundForm
 from .models import CollectiveAssessment
 
 
-def _grounds_update(request, *, subject, framework) -> None:
-    """Record the ground posted on `subject` (its note), or clear the one posted (`clear`,
-    with the reason in the note); the user is told the outcome."""
+@login_required
+@require_POST
+def member_grounds_view(request, pk: int):
+    assessment = get_assessment_for_user(request.user, pk)
+    if not can_decide_cell_work(request.user, assessment.cell_year.cell):
+        raise PermissionDenied
+    framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
+    if framework is None:
+        raise Http404  # an era without frameworks per form
+    ground_flags_post(request, subject=assessment, framework=framework)
+    return redirect("assessment:self_review", pk=assessment.pk)
+
+
+def member_grounds_context(user, assessment) -> dict:
+    """What the self-review page shows of R5's grounds: the flags recorded (with their words),
+    and for the deciding committee the form to record or clear one. Empty in an era without
+    frameworks per form."""
+    framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
+    if framework is None:
+        return {}
+    may_flag = assessment.cell_year.period.is_open() and can_decide_cell_work(
+        user, assessment.cell_year.cell
+    )
+    flags = assessment.ground_flags.select_related("recorded_by")
+    if not flags and not may_flag:
+        return {}
+    return {
+        "flags": flags_with_words(flags, framework),
+        "ground_form": GroundForm(framework=framework),
+        "grounds_url": reverse("assessment:member_grounds", args=[assessment.pk])
+        if may_flag
+        else "",
+    }
+
+
+def ground_flags_post(request, *, subject, framework) -> None:
+    """Record a ground for not completed with a note, or clear one with a reason (R5), on
+    `subject` (a member's year, a leader's quarter or a collective's year) from the posted
+    GroundForm, by the request's user; the outcome is a message on the request. The caller
+    has checked the user decides the subject. Raises Http404 for a flag to clear that is not
+    the subject's."""
     form = GroundForm(request.POST, framework=framework)
     try:
         if not form.is_valid():
@@ -51,42 +90,9 @@ def _grounds_update(request, *, subject, framework) -> None:
         messages.success(request, _("The grounds were updated."))
 
 
-def _grounds_context(subject, framework, *, may_flag: bool, url: str) -> dict:
-    flags = subject.ground_flags.select_related("recorded_by") if subject.pk else []
-    if not flags and not may_flag:
-        return {}
-    return {
-        "flags": [(flag, frameworks.ground_text(framework, flag.code)) for flag in flags],
-        "ground_form": GroundForm(framework=framework),
-        "grounds_url": url if may_flag else "",
-    }
-
-
-@login_required
-@require_POST
-def member_grounds_view(request, pk: int):
-    assessment = get_assessment_for_user(request.user, pk)
-    if not can_decide_cell_work(request.user, assessment.cell_year.cell):
-        raise PermissionDenied
-    framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
-    if framework is None:
-        raise Http404  # an era without frameworks per form
-    _grounds_update(request, subject=assessment, framework=framework)
-    return redirect("assessment:self_review", pk=assessment.pk)
-
-
-def member_grounds_context(user, assessment) -> dict:
-    """What the self-review page shows of R5's grounds: the flags recorded (with their words),
-    and for the deciding committee the form to record or clear one. Empty in an era without
-    frameworks per form."""
-    framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
-    if framework is None:
-        return {}
-    may_flag = assessment.cell_year.period.is_open() and can_decide_cell_work(
-        user, assessment.cell_year.cell
-    )
-    url = reverse("assessment:member_grounds", args=[assessment.pk])
-    return _grounds_context(assessment, framework, may_flag=may_flag, url=url)
+def flags_with_words(flags, framework) -> list[tuple]:
+    """The flags recorded on a subject, each with its ground's words in the framework (R5)."""
+    return [(flag, frameworks.ground_text(framework, flag.code)) for flag in flags]
 
 
 @login_required
@@ -104,7 +110,7 @@ def collective_grounds_view(request, year: int, pk: int):
         raise Http404  # an era without frameworks, or a year not opened
     if not period.is_open():
         raise PermissionDenied
-    _grounds_update(request, subject=row, framework=framework)
+    ground_flags_post(request, subject=row, framework=framework)
     return redirect("assessment:collective_year", year=year, pk=collective.pk)
 
 
@@ -116,5 +122,12 @@ def collective_grounds_context(user, row: CollectiveAssessment) -> dict:
     if framework is None or row.pk is None:
         return {}
     may_flag = row.period.is_open() and can_decide_collective(user, row.collective)
+    flags = row.ground_flags.select_related("recorded_by")
+    if not flags and not may_flag:
+        return {}
     url = reverse("assessment:collective_grounds", args=[row.period.year, row.collective_id])
-    return _grounds_context(row, framework, may_flag=may_flag, url=url)
+    return {
+        "flags": flags_with_words(flags, framework),
+        "ground_form": GroundForm(framework=framework),
+        "grounds_url": url if may_flag else "",
+    }

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from organizations.access import get_organization_for_user, visible_organizations
 
-from . import frameworks, quarters
+from . import quarters
 from .access import (
     can_decide_quarter,
     can_manage_years,
@@ -24,6 +24,7 @@ from .cell_year import Conflict
 from .forms_quarters import GroundForm, QuarterDecideForm, QuarterOpenForm, QuarterReviewForm
 from .machine import Refused
 from .models import Quarter
+from .views_grounds import flags_with_words, ground_flags_post
 
 STEPS = {"submit", "return", "decide", "reopen"}
 DECIDE = "decide"  # the step form's prefix: its fields beside form 05's on one page
@@ -86,10 +87,7 @@ def _context(request, row, form, decide_form):
         "form": form,
         "decide_form": decide_form,
         "ground_form": GroundForm(framework=framework),
-        "flags": [
-            (flag, frameworks.ground_text(framework, flag.code))
-            for flag in row.ground_flags.select_related("recorded_by")
-        ],
+        "flags": flags_with_words(row.ground_flags.select_related("recorded_by"), framework),
         "framework": framework,
         "grounds": quarters.grounds_holding(row),
         "may_write": row.is_editable() and can_write_quarter(request.user, row),
@@ -174,25 +172,5 @@ def quarter_grounds_view(request, pk: int):
     row = get_quarter_assessment_for_user(request.user, pk)
     if not can_decide_quarter(request.user, row):
         raise PermissionDenied
-    framework = quarters.framework_of(row)
-    form = GroundForm(request.POST, framework=framework)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose a ground and write a note."))
-        data = form.cleaned_data
-        if data["clear"]:
-            flag = get_object_or_404(row.ground_flags.all(), pk=data["clear"])
-            frameworks.ground_flag_clear(flag=flag, reason=data["note"], by=request.user)
-        else:
-            frameworks.ground_flag_record(
-                subject=row,
-                framework=framework,
-                code=data["code"],
-                note=data["note"],
-                by=request.user,
-            )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The grounds were updated."))
+    ground_flags_post(request, subject=row, framework=quarters.framework_of(row))
     return redirect("assessment:quarter_assessment", pk=row.pk)

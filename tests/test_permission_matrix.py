@@ -785,3 +785,44 @@ def test_the_matrix(client, world):
     print(f"\npermission matrix: {checked} cases (URL, role, scope, method) checked")
     assert failures == [], "\n".join(failures)
     assert checked > 400
+
+
+# Issue 14 item 7: a prompt to a leadership collective (G1's party committee inside, the other
+# province's outside) is read by whoever sees the collective and answered by whoever enters its
+# work (G1's committee; an empty POST shows the form again); the same URL as a member's prompt.
+COLLECTIVE_PROMPT = (
+    GRASSROOTS_READ,
+    GRASSROOTS_READ | {"district": 403, "provincial": 403},
+)
+
+
+def test_the_matrix_of_a_prompt_to_a_collective(client, world):
+    users, inside, own, outside = world
+    prompts = {
+        scope_name: ReviewInput.objects.create(
+            collective_year=scope.collective_row,
+            kind=InputKind.PROMPT,
+            issuing_level=PromptLevel.SUPERIOR,
+            source="Ban Thường vụ",
+            given_on=datetime.date(2025, 11, 20),
+            text="Làm rõ trách nhiệm của tập thể",
+        )
+        for scope_name, scope in (("inside", inside), ("outside", outside))
+    }
+    failures, checked = [], 0
+    for role in ROLES:
+        for scope_name in ("inside", "outside") if role != "anonymous" else ("inside",):
+            url = reverse("assessment:prompt_answer", args=[prompts[scope_name].pk])
+            for method, expected_by_role in zip(("GET", "POST"), COLLECTIVE_PROMPT, strict=True):
+                expected = expected_by_role[role]
+                if scope_name == "outside" and role not in ("admin", "anonymous"):
+                    expected = 404
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(users[role])
+                answer = getattr(client, method.lower())(url).status_code
+                checked += 1
+                if answer != expected:
+                    failures.append(f"{method} {role} {scope_name}: {answer} (expected {expected})")
+    assert failures == [], "\n".join(failures)
+    assert checked == 26

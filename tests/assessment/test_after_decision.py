@@ -311,3 +311,45 @@ def test_a_cell_contests_its_level_and_its_committee_handles_it(
             by=committee,
         )
     assert error.value.code == "decision"
+
+
+def test_the_dossier_lists_the_complaints_about_the_units_results_with_their_answer(
+    login, period, tree, committee, district_board, alice_member, alice_decided
+):
+    """R26 (Quy định 366 art. 17): complaints and their answers are in the dossier of the unit
+    whose result is contested and of its grassroots organization, not in a sibling cell's."""
+    from assessment.dossier import MSG_COMPLAINT_LINE, dossier_build
+    from assessment.models import DossierKind
+
+    on = alice_decided.decision.signed_on + datetime.timedelta(days=3)
+    complaint = complaints.complaint_file(
+        subject=alice_decided, text="Xin xem xét lại", by=alice_member.user, filed_on=on
+    )
+    url = reverse("assessment:complaint", args=[complaint.pk])
+
+    def listed(unit):
+        item = dossier_build(unit=unit, period=period).item(DossierKind.COMPLAINTS)
+        return [(d.title, d.url, d.source) for d in item.produced]
+
+    line = str(MSG_COMPLAINT_LINE) % {
+        "subject": "Lê Thị Alice",
+        "date": on.strftime("%d/%m/%Y"),
+        "state": str(ComplaintState.RECEIVED.label),
+    }
+    assert listed(tree.c1) == [(line, url, "records")]
+    assert listed(tree.g1) == [(line, url, "records")]
+    assert listed(tree.c2) == []
+    assert listed(tree.district_a) == []  # G1 handles it; the district keeps its own dossier
+    complaints.complaint_answer(
+        complaint=complaint,
+        outcome=ComplaintOutcome.REJECTED,
+        answer="Giữ nguyên kết quả",
+        by=committee,
+        version=None,
+    )
+    ((title, _, _),) = listed(tree.c1)
+    assert title.endswith(str(ComplaintOutcome.REJECTED.label))
+    page = login(committee).get(reverse("reports:dossier", args=[2025, tree.c1.pk]))
+    assert page.status_code == 200
+    assert f'href="{url}"' in page.content.decode()
+    assert "Khiếu nại về kết quả của Lê Thị Alice" in page.content.decode()
