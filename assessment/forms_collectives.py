@@ -11,10 +11,10 @@ from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import CollectiveKind, SeatRole
 
-from . import frameworks
+from . import frameworks, rules
 from .forms import TEXT_AREA, ErrorsNameTheirField
 from .forms_frameworks import FrameworkFields
-from .models import Level
+from .models import AssessmentStatus, Level
 
 
 class CollectiveForm(ErrorsNameTheirField, forms.Form):
@@ -133,3 +133,30 @@ class CollectiveMeetingForm(ErrorsNameTheirField, forms.Form):
 
     def votes(self) -> dict[str, int | None]:
         return {lv.code: self.cleaned_data.get(f"votes_{lv.code}") for lv in self.levels}
+
+
+def status_choices() -> list[tuple[str, object]]:
+    """R28 row 3 for a collective: reviewed this year, not reviewed as newly established, or
+    not yet classified for a reason of R14 ("status:reason" values)."""
+    return [
+        (f"{AssessmentStatus.ASSESS}:", AssessmentStatus.ASSESS.label),
+        *(
+            (f"{AssessmentStatus.NOT_CLASSIFIED}:{code}", label)
+            for code, label in rules.UNIT_KPL_REASONS.items()
+        ),
+        *(
+            (f"{AssessmentStatus.PENDING}:{code}", label)
+            for code, label in rules.CPL_REASONS.items()
+        ),
+    ]
+
+
+class CollectiveStatusForm(ErrorsNameTheirField, forms.Form):
+    """Whether the collective is reviewed this year, and if not, why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label=capfirst(_("status")), choices=status_choices)
+
+    def clean_status(self) -> tuple[str, str]:
+        status, _sep, reason = self.cleaned_data["status"].partition(":")
+        return status, reason

@@ -172,6 +172,11 @@ urlpatterns += [
         name="collective_meeting",
     ),
     path(
+        "years/<int:year>/collectives/<int:pk>/status/",
+        views_collectives.collective_status_view,
+        name="collective_status",
+    ),
+    path(
         "years/<int:year>/collectives/<int:pk>/submit/",
         views_collectives.collective_submit_view,
         name="collective_submit",

@@ -29,6 +29,7 @@ from .forms_collectives import (
     CollectiveForm,
     CollectiveMeetingForm,
     CollectiveReviewForm,
+    CollectiveStatusForm,
     SeatForm,
 )
 from .models import CollectiveAssessment, DecisionKind
@@ -134,6 +135,10 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
         "seat_form": SeatForm(members=_members_of(collective.organization), auto_id="seat_%s"),
         "history": row.history.select_related("history_user")[:HISTORY] if row.pk else [],
         "prompts": prompts.prompts_of_collective(row),
+        "status_form": CollectiveStatusForm(
+            initial={"version": row.version, "status": f"{row.status}:{row.reason_code}"},
+            auto_id="status_%s",
+        ),
         "reason_label": collectives.status_reason_label(row),
     }
 
@@ -227,6 +232,33 @@ def collective_meeting_view(request, year: int, pk: int):
             return _back(collective, period)
     context = _year_context(request, collective, period, meeting=form)
     return render(request, "assessment/collective_year.html", context)
+
+
+@login_required
+@require_POST
+def collective_status_view(request, year: int, pk: int):
+    """R28 row 3: the collective's unit marks it newly established (not reviewed this year) or
+    not yet classified with a reason of R14, or back to be reviewed."""
+    collective, period = _for_entering(request, year, pk)
+    row = _row(collective, period)
+    form = CollectiveStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
+        return _back(collective, period)
+    status, reason = form.cleaned_data["status"]
+    try:
+        collectives.collective_status_set(
+            row=row,
+            status=status,
+            reason_code=reason,
+            by=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except (ValidationError, Conflict) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The collective's status was saved."))
+    return _back(collective, period)
 
 
 @login_required

@@ -33,7 +33,7 @@ from assessment.models import (
     PromptLevel,
 )
 
-from .summary import NOT_STARTED, UNDECIDED, Section, Summary, YearTree
+from .summary import COLLECTIVES, NOT_STARTED, UNDECIDED, Section, Summary, YearTree
 from .summary_collectives import CollectivesSummary, collectives_section
 
 COLUMNS = ("collectives", "members")
@@ -198,22 +198,25 @@ def review_counts_build(
     """Biểu 6F of `summary.unit` for `summary.period` (R28). The members column is read from
     the summary's own counts (its first row: the unit with its subtree) and one count of the
     undecided that have been reviewed; the collectives column from the leadership collectives'
-    section (`collectives`, computed here when not given). Returns a ReviewCounts; raises
-    nothing."""
-    if collectives is None:
-        collectives = collectives_section(summary.unit, summary.period)
+    section (`collectives`; else the one attached to the summary, else computed here).
+    Returns a ReviewCounts; raises nothing."""
+    head = summary.rows[0].sections.get(COLLECTIVES)  # attached by summary_with_collectives
+    if collectives is not None or head is None:
+        head = (collectives or collectives_section(summary.unit, summary.period)).head
     columns = {name: Column() for name in COLUMNS}
     columns["members"].add(
         summary.rows[0].sections["members"], reviewed_undecided=_reviewed_undecided(summary)
     )
-    head = collectives.head
     columns["collectives"].add(head, reviewed_undecided=head.held_undecided)
     return ReviewCounts(summary=summary, columns=columns)
 
 
 def _reviewed_undecided(summary: Summary) -> int:
     """The members to assess with no decided level whose review was held: their cell
-    submitted its work."""
+    submitted its work. They are some of the summary's undecided: with none there, nothing is
+    asked of the database (issue 18: a decided year's summary page)."""
+    if not summary.rows[0].sections["members"].pending.get(UNDECIDED):
+        return 0
     tree = YearTree.of(summary.period)
     path, _depth = tree.place(summary.unit)
     undecided = Q(status=AssessmentStatus.ASSESS, decided_level__isnull=True)

@@ -31,7 +31,7 @@ from assessment.models import (
 from organizations.counts import path_prefix
 from organizations.models import LeadershipCollective, Organization
 
-from .summary import NOT_STARTED, Section, YearTree
+from .summary import COLLECTIVES, NOT_STARTED, Section, Summary, YearTree, summary_build
 
 
 @dataclass
@@ -171,3 +171,25 @@ def _prompted(tree: YearTree, path: str, length: int, *, by_level: bool = False)
         .values_list(*keys)
         .annotate(n=Count("collective_year", distinct=True))
     )
+
+
+def collectives_attach(summary: Summary) -> Summary:
+    """`summary` with the collectives section (`collectives_section`) in each of its rows, under
+    the name COLLECTIVES, matched by unit: the summary's tables, workbook and document then show
+    it after the other sections when the subtree has any collective (Summary.shown_sections),
+    and Biểu 6F reads it. Returns the same Summary."""
+    found = collectives_section(summary.unit, summary.period)
+    by_unit = {row.unit.pk: row.section for row in found.rows[1:]}
+    summary.rows[0].sections[COLLECTIVES] = found.head
+    for row in summary.rows[1:]:
+        row.sections[COLLECTIVES] = by_unit.get(row.unit.pk) or CollectivesSection(
+            levels=found.head.levels, quota_denominator=found.head.quota_denominator
+        )
+    return summary
+
+
+def summary_with_collectives(*, unit: Organization, period: Period) -> Summary:
+    """The summary of `unit` in `period` (`reports.summary.summary_build`, R23) with its
+    leadership collectives' section attached (`collectives_attach`). Raises Http404 when the unit
+    had no place in a closed year's tree."""
+    return collectives_attach(summary_build(unit=unit, period=period))

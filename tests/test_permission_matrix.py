@@ -305,6 +305,13 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         COLLECTIVE_ENTRY,
     ),
+    # R28 row 3: the collective's unit marks it new or not yet classified (an empty POST
+    # goes back to the collective's page with the form's error)
+    "assessment:collective_status": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
     "assessment:collective_seat": (
         "collective",
         NOT_ALLOWED | {"anonymous": 302},
