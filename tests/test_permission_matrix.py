@@ -305,6 +305,13 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         COLLECTIVE_ENTRY,
     ),
+    # R28 row 3: the collective's unit marks it new or not yet classified (an empty POST
+    # goes back to the collective's page with the form's error)
+    "assessment:collective_status": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
     "assessment:collective_seat": (
         "collective",
         NOT_ALLOWED | {"anonymous": 302},
@@ -314,6 +321,13 @@ EXPECTED = {
         "collective",
         NOT_ALLOWED | {"anonymous": 302},
         GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
+    ),
+    # R5 on a collective's year: its managing board records a ground (an empty POST is told
+    # what is missing); the collective's own unit reads it but does not record one.
+    "assessment:collective_grounds": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 403, "provincial": 403, "district": 302, "admin": 302},
     ),
     "assessment:collectives_decide": ("superior", SUPERIOR, SUPERIOR),
     "assessment:collectives_issue": (
