@@ -157,16 +157,31 @@ def can_issue_prompts(user: AbstractBaseUser, unit: Organization) -> bool:
 def get_prompt_for_user(user: AbstractBaseUser, pk: int, *, write: bool = False):
     """A review prompt: seen by whoever sees its cell, and by the member it is given to (their
     own); 404 otherwise. Answering (`write`) is for that member, or the cell secretary entering
-    the answer from paper (403 for others)."""
+    the answer from paper (403 for others). A prompt to a leadership collective is seen by
+    whoever sees the collective and answered by whoever enters its work."""
     from .models import InputKind, ReviewInput
 
     prompt = (
         ReviewInput.objects.filter(kind=InputKind.PROMPT, pk=pk)
-        .select_related("cell_year__cell", "cell_year__period", "assessment__member", "issuer")
+        .select_related(
+            "cell_year__cell",
+            "cell_year__period",
+            "assessment__member",
+            "issuer",
+            "collective_year__period",
+            "collective_year__collective__organization",
+        )
         .first()
     )
     if prompt is None:
         raise Http404
+    if prompt.collective_year_id:
+        collective = prompt.collective_year.collective
+        if not visible_collectives(user).filter(pk=collective.pk).exists():
+            raise Http404
+        if write and not can_enter_collective_work(user, collective):
+            raise PermissionDenied
+        return prompt
     own = prompt.assessment_id is not None and prompt.assessment.member.user_id == user.pk
     if not own and not visible_organizations(user).filter(pk=prompt.cell_year.cell_id).exists():
         raise Http404

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -47,8 +46,8 @@ MSG_CONFLICT = _(
 )
 MSG_STATUS_REASON = _("A reason is required.")
 MSG_REASON_CODE = _("Choose a reason code for this status.")
-MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
-MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
+MSG_SCORE_RANGE = frameworks.MSG_SCORE_RANGE
+MSG_SCORE_NUMBER = frameworks.MSG_SCORE_NUMBER
 MSG_CHECKLIST = machine.MSG_CHECKLIST
 MSG_DOCUMENTS_MISSING = _("The cell cannot submit yet: %(missing)s.")
 # Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
@@ -259,30 +258,6 @@ def member_status_set(
     return row
 
 
-def _scores(rule_set: RuleSet, raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal | None]:
-    items = [item for group in rule_set.criteria_groups.all() for item in group.items.all()]
-    scores, errors, total = {}, [], Decimal(0)
-    for item in items:
-        value = raw.get(item.code)
-        if value in (None, ""):
-            continue
-        try:
-            number = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            errors.append(ValidationError(MSG_SCORE_NUMBER, params={"item": item.name}))
-            continue
-        if not (0 <= number <= item.max_points):
-            errors.append(
-                ValidationError(MSG_SCORE_RANGE, params={"item": item.name, "max": item.max_points})
-            )
-            continue
-        scores[item.code] = str(number)
-        total += number
-    if errors:
-        raise ValidationError({"scores": errors})
-    return scores, (total if len(scores) == len(items) and items else None)
-
-
 @transaction.atomic
 def self_review_save(
     *,
@@ -293,8 +268,13 @@ def self_review_save(
     by,
     version: int | None,
 ) -> MemberAssessment:
-    """Save a self-review (step 3); the self-assessed level derives from score and conditions
-    (R3) and from discipline in the year (R4). Records who entered it."""
+    """Save a self-review (step 3): texts, a score per criterion and the conditions ticked.
+    The member's framework on the assessment date (2A, 2B, 2C by their posts:
+    frameworks.framework_of) picks the criteria scored and the conditions and grounds the
+    self-assessed level derives from (R3, R5, Quy định 366 art. 10–11; a leader's read the
+    units they lead); discipline in the year makes it not completed (R4). Raises
+    ValidationError for a score out of range (naming the criterion) or a closed cell;
+    Conflict on a stale `version`. Records who entered it."""
     later = later_review_open(assessment)
     cell_year = (
         CellYear.objects.select_related("period__rule_set").get(pk=assessment.cell_year_id)
@@ -303,7 +283,10 @@ def self_review_save(
     )
     row = _locked(MemberAssessment, assessment.pk, version)
     rule_set = cell_year.period.rule_set
-    row.scores, row.self_score = _scores(rule_set, scores)
+    # the member's framework on the review date (their posts) picks what they score (R3)
+    framework = frameworks.framework_of(row.member, cell_year.period)
+    criteria = frameworks.criteria_of(rule_set, framework)
+    row.scores, row.self_score = frameworks.scores_parse(criteria, scores)
     row.conditions = {code: bool(value) for code, value in conditions.items()}
     for name in (
         "strengths",
@@ -318,12 +301,11 @@ def self_review_save(
     discipline = rules.discipline_grounds(
         row.member.discipline_records.all(), year=cell_year.period.year, rule_set=rule_set
     )
-    framework = frameworks.framework_of(row.member, cell_year.period)
-    if framework is None or rule_set.score_max is None:
+    if framework is None:  # an era without frameworks per form: the rule set's own levels
         result = rules.self_assessed_level(
             score=row.self_score, conditions=row.conditions, levels=levels, grounds=discipline
         )
-    else:  # R3 and R5 as the member's framework (2A, 2B, 2C) words them
+    else:  # R3 and R5 as the member's framework (2A, 2B, 2C) words them, scored or not
         result = rules.framework_level(
             levels=levels,
             level_conditions=framework.level_conditions,

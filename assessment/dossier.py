@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,7 @@ MSG_EMPTY = _("Choose a file to upload.")
 MSG_KIND = _("Choose which document of the dossier the file is.")
 MSG_YEAR_CLOSED = _("The year %(year)s is closed: its dossier can no longer be changed.")
 MSG_COMPLAINT_LINE = _("Complaint about the result of %(subject)s, filed %(date)s: %(state)s")
+MSG_COLLECTIVE_PROMPTS = _("Review prompts to the leadership collective %(collective)s")
 MSG_MISSING_SCANS = _("The dossier lacks the signed scans of: %(kinds)s.")
 
 # (leading bytes, content type, extension, label)
@@ -388,6 +389,35 @@ def _inputs(cell_years, kinds: set[str]) -> list[DossierDocument]:
     ]
 
 
+def _collective_prompts(
+    unit: Organization, period: Period, *, subtree: bool
+) -> list[DossierDocument]:
+    """R26 (review prompts), issue 14 item 7: one line per leadership collective given prompts
+    in `period` (those of `unit`'s subtree, or for a superior committee or a province its own
+    collectives) with their number, linking the collective's page where they are answered.
+    One query."""
+    where = (
+        Q(collective_year__collective__organization__path__startswith=unit.path)
+        if subtree
+        else Q(collective_year__collective__organization=unit)
+    )
+    collective = "collective_year__collective"
+    rows = (
+        ReviewInput.objects.filter(where, kind=InputKind.PROMPT, collective_year__period=period)
+        .values_list(f"{collective}_id", f"{collective}__name", f"{collective}__organization__path")
+        .annotate(n=Count("id"))
+        .order_by(f"{collective}__organization__path", f"{collective}__name")
+    )
+    return [
+        DossierDocument(
+            title=str(MSG_COLLECTIVE_PROMPTS) % {"collective": name},
+            url=reverse("assessment:collective_year", args=[period.year, collective_id]),
+            count=n,
+        )
+        for collective_id, name, _path, n in rows
+    ]
+
+
 def _complaints(unit: Organization, period: Period, *, subtree: bool) -> list[DossierDocument]:
     """R26 (Quy định 366 art. 17: complaints and their answers): one line per complaint against
     a result of `period` in `unit`'s subtree (a member's, a cell's or an organization's), or,
@@ -464,6 +494,8 @@ def dossier_build(
             documents += _cell_documents(cell_years, kind)
         elif kind in INPUT_KINDS:
             documents = _inputs(cell_years, INPUT_KINDS[kind])
+            if kind == DossierKind.PROMPTS:
+                documents += _collective_prompts(unit, period, subtree=subtree)
         elif kind == DossierKind.COMPLAINTS:
             documents = _complaints(unit, period, subtree=subtree)
         documents += (produced or {}).get(kind, [])

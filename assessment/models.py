@@ -674,8 +674,23 @@ class ReviewInput(Versioned):
     issued it in the app (assessment/prompts.py), that committee; the reviewee's written
     answer is part of the review (printed with the self-review)."""
 
+    # A cell's input (its own or one of its members'), or a prompt to a leadership collective
+    # (`collective_year`, issue 14 item 7): exactly one of the two.
     cell_year = models.ForeignKey(
-        CellYear, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("cell year")
+        CellYear,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inputs",
+        verbose_name=_("cell year"),
+    )
+    collective_year = models.ForeignKey(
+        "assessment.CollectiveAssessment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inputs",
+        verbose_name=_("collective's year"),
     )
     assessment = models.ForeignKey(
         MemberAssessment,
@@ -716,6 +731,15 @@ class ReviewInput(Versioned):
         verbose_name = _("review input")
         verbose_name_plural = _("review inputs")
         ordering = ["given_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cell_year__isnull=False, collective_year__isnull=True)
+                | models.Q(
+                    cell_year__isnull=True, collective_year__isnull=False, assessment__isnull=True
+                ),
+                name="review_input_cell_or_collective",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.given_on:%d/%m/%Y}"

@@ -5,7 +5,11 @@ prompts to the collectives and persons in its scope; the reviewee answers in wri
 answer is part of the review (printed with the member's self-review, read at the meeting).
 A prompt is a `ReviewInput` of kind "prompt", the same row a cell records when a prompt reaches
 it on paper, so every page and report that knows prompts knows these; it names the committee
-that gave it and its managing level (R28: rows 4.1–4.3 of Biểu 6F).
+that gave it and its managing level (R28: rows 4.1–4.3 of Biểu 6F). A prompt to a leadership
+collective (a unit's party committee, standing committee, or the leadership of a government
+body or mass organization) hangs on the collective's year instead of a cell's: its page shows
+it with the answer, and Biểu 6F's collectives column and the summary's collectives section
+count it.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from organizations.models import CELL_KINDS, Organization
+from organizations.models import CELL_KINDS, LeadershipCollective, Organization
 
-from .cell_year import Conflict, cell_year_open, save_attributed
+from .cell_year import Conflict, cell_year_open, get_or_open, save_attributed
 from .counts import counts_refresh
 from .models import (
     PROMPT_LEVEL_OF_KIND,
     CellYear,
+    CollectiveAssessment,
     InputKind,
     MemberAssessment,
     Period,
@@ -75,17 +81,24 @@ def prompt_issue(
     by,
     member: Member | None = None,
     cell: Organization | None = None,
+    collective: LeadershipCollective | None = None,
 ) -> ReviewInput:
-    """Give a review prompt from `issuer` to `member` (a person) or to `cell` (a cell as a
-    collective) in its subtree, for `period`. A cell whose year is not open yet is opened (its
-    roster drawn) by this explicit step, attributed to `by`. Returns the new ReviewInput.
-    Raises ValidationError (translated) when the issuer gives no prompts, the target is outside
-    its scope, the year is closed, or the target's review is already submitted."""
+    """Give a review prompt from `issuer` to `member` (a person), to `cell` (a cell as a
+    collective) or to `collective` (a leadership collective of a unit strictly below the
+    issuer) in its subtree, for `period`. A cell whose year is not open yet is opened (its
+    roster drawn), and a collective's year likewise, by this explicit step, attributed to `by`.
+    Returns the new ReviewInput. Raises ValidationError (translated) when the issuer gives no
+    prompts, the target is outside its scope, the year is closed, or the target's review is
+    already submitted; ValueError unless exactly one target is given."""
     level = prompt_level_for(issuer)
     if not period.is_open():
         raise ValidationError(MSG_YEAR_CLOSED % {"year": period.year}, code="closed")
-    if (member is None) == (cell is None):
-        raise ValueError("give exactly one of member and cell")
+    if sum(target is not None for target in (member, cell, collective)) != 1:
+        raise ValueError("give exactly one of member, cell and collective")
+    if collective is not None:
+        return _collective_prompt(
+            issuer, period, collective, by=by, level=level, text=text, given_on=given_on
+        )
     if member is not None:
         unit, name = member.cell, member.full_name
     else:
@@ -121,6 +134,50 @@ def prompt_issue(
     return prompt
 
 
+def _editable_collective(row: CollectiveAssessment, name: str) -> CollectiveAssessment:
+    row = CollectiveAssessment.objects.select_for_update(of=("self",)).get(pk=row.pk)
+    if not row.is_editable():
+        raise ValidationError(MSG_REVIEW_CLOSED % {"name": name}, code="review_closed")
+    return row
+
+
+def _collective_prompt(
+    issuer: Organization,
+    period: Period,
+    collective: LeadershipCollective,
+    *,
+    by,
+    level: str,
+    text: str,
+    given_on: datetime.date,
+) -> ReviewInput:
+    _check_scope(issuer, collective.organization, collective.name)
+    row = get_or_open(CollectiveAssessment, by=by, period=period, collective=collective)
+    row = _editable_collective(row, collective.name)
+    prompt = ReviewInput(
+        collective_year=row,
+        kind=InputKind.PROMPT,
+        issuing_level=level,
+        issuer=issuer,
+        source=issuer.official_name or issuer.name,
+        given_on=given_on,
+        text=text.strip(),
+        recorded_by=by,
+    )
+    prompt._history_user = by
+    prompt.save()
+    return prompt
+
+
+def prompt_subject(prompt: ReviewInput) -> str:
+    """Who a prompt is given to: the member, the leadership collective or the cell (a name)."""
+    if prompt.assessment_id:
+        return prompt.assessment.member.full_name
+    if prompt.collective_year_id:
+        return prompt.collective_year.collective.name
+    return prompt.cell_year.cell.name
+
+
 @transaction.atomic
 def prompt_answer(*, prompt: ReviewInput, answer: str, by, version: int | None) -> ReviewInput:
     """Record the reviewee's written answer to `prompt` (checking the `version` the writer
@@ -131,8 +188,11 @@ def prompt_answer(*, prompt: ReviewInput, answer: str, by, version: int | None) 
         raise ValidationError(MSG_NOT_A_PROMPT, code="not_a_prompt")
     if version is not None and row.version != version:
         raise Conflict(row)
-    subject = row.assessment.member.full_name if row.assessment_id else row.cell_year.cell.name
-    _editable(row.cell_year, subject)
+    subject = prompt_subject(row)
+    if row.collective_year_id:
+        _editable_collective(row.collective_year, subject)
+    else:
+        _editable(row.cell_year, subject)
     if not answer.strip():
         raise ValidationError(MSG_EMPTY_ANSWER, code="empty")
     row.answer, row.answered_at = answer.strip(), timezone.now()
@@ -142,12 +202,28 @@ def prompt_answer(*, prompt: ReviewInput, answer: str, by, version: int | None) 
 def prompts_in_subtree(unit: Organization, period: Period):
     """The year's review prompts given to collectives and persons in `unit`'s subtree (the
     unit's own cell included), newest first, with what the list shows."""
+    to_cells = Q(cell_year__period=period, cell_year__cell__path__startswith=unit.path)
+    to_collectives = Q(
+        collective_year__period=period,
+        collective_year__collective__organization__path__startswith=unit.path,
+    )
     return (
-        ReviewInput.objects.filter(
-            kind=InputKind.PROMPT,
-            cell_year__period=period,
-            cell_year__cell__path__startswith=unit.path,
+        ReviewInput.objects.filter(to_cells | to_collectives, kind=InputKind.PROMPT)
+        .select_related(
+            "cell_year__cell",
+            "assessment__member",
+            "collective_year__collective__organization",
+            "issuer",
         )
-        .select_related("cell_year__cell", "assessment__member", "issuer")
         .order_by("-given_on", "-pk")
+    )
+
+
+def prompts_of_collective(row: CollectiveAssessment):
+    """The review prompts given to a collective's year, oldest first (its page shows them with
+    their answers)."""
+    if row.pk is None:
+        return ReviewInput.objects.none()
+    return (
+        row.inputs.filter(kind=InputKind.PROMPT).select_related("issuer").order_by("given_on", "pk")
     )

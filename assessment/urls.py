@@ -172,6 +172,11 @@ urlpatterns += [
         name="collective_meeting",
     ),
     path(
+        "years/<int:year>/collectives/<int:pk>/status/",
+        views_collectives.collective_status_view,
+        name="collective_status",
+    ),
+    path(
         "years/<int:year>/collectives/<int:pk>/submit/",
         views_collectives.collective_submit_view,
         name="collective_submit",
@@ -180,6 +185,11 @@ urlpatterns += [
         "years/<int:year>/collectives/<int:pk>/seats/",
         views_collectives.collective_seat_view,
         name="collective_seat",
+    ),
+    path(
+        "years/<int:year>/collectives/<int:pk>/grounds/",
+        views_grounds.collective_grounds_view,
+        name="collective_grounds",
     ),
     path(
         "years/<int:year>/collectives/<int:pk>/seats/from-posts/",

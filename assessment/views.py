@@ -604,8 +604,8 @@ def _member_table(cell_year, rows, data=None):
     )
 
 
-def _unit_table(period, rows, attribute: str, data=None):
-    return UnitDecisionTable(
+def _unit_table(period, rows, attribute: str, data=None, *, table_class=UnitDecisionTable):
+    return table_class(
         data,
         initial=unit_rows_initial(rows, attribute),
         form_kwargs={"levels": period.rule_set.levels.for_organizations().order_by("rank")},
@@ -797,39 +797,67 @@ def decide_cells_view(request, year: int, pk: int):
     """Step 7 for subordinate cells, with R7's prerequisites and the quota over the cells."""
     grassroots = _grassroots_for_deciding(request, pk)
     period = get_period(year)
-    rows = decisions.cell_rows(grassroots, period)
-    errors = {}
-    if request.method == "POST":
-        table = _unit_table(period, rows, "cell_year", request.POST)
-        errors = _save_table(
-            request,
-            table,
-            lambda choices: decisions.cell_levels_decide(
-                grassroots=grassroots, period=period, choices=choices, by=request.user
-            ),
-        )
-        if errors is None:
-            return redirect("assessment:decide_cells", year=year, pk=pk)
-        rows = decisions.cell_rows(grassroots, period)
-    table = _unit_table(period, rows, "cell_year")
-    forms = table.by_id()
-    return render(
+    return units_decide_page(
         request,
-        "assessment/decide_cells.html",
-        {
+        issuer=grassroots,
+        period=period,
+        kind=DecisionKind.UNITS,
+        attribute="cell_year",
+        rows_of=lambda: decisions.cell_rows(grassroots, period),
+        save=lambda choices: decisions.cell_levels_decide(
+            grassroots=grassroots, period=period, choices=choices, by=request.user
+        ),
+        template="assessment/decide_cells.html",
+        context=lambda: {
             "grassroots": grassroots,
-            "period": period,
-            "rows": [(row, forms[row.cell_year.pk]) for row in rows],
-            "table": table,
-            "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quota": decisions.cells_quota(grassroots=grassroots, period=period),
-            "all_decided": bool(rows) and all(r.cell_year.decided_level_id for r in rows),
-            "pending": [r for r in rows if not r.cell_year.decision_id],
-            "decisions": Decision.objects.filter(
-                issuer=grassroots, period=period, kind=DecisionKind.UNITS
-            ),
-            "issue_form": DecisionIssueForm(issuer=grassroots),
+        },
+    )
+
+
+def units_decide_page(
+    request,
+    *,
+    issuer: Organization,
+    period,
+    kind: str,
+    attribute: str,
+    rows_of,
+    save,
+    template: str,
+    context,
+    table_class=UnitDecisionTable,
+):
+    """A board's table of the unit rows it decides (subordinate cells, leadership collectives):
+    on POST the rows changed are saved through `save(choices)` (decisions.Outcome) and the page
+    is shown again (a redirect when all passed, else the rows with why); `rows_of()` gives the
+    rows (each with `attribute` naming its record, its level and checks), `context()` what the
+    page adds (its quota…), read after saving. Decisions of `kind` by `issuer` are listed."""
+    rows = rows_of()
+    errors = {}
+    if request.method == "POST":
+        table = _unit_table(period, rows, attribute, request.POST, table_class=table_class)
+        errors = _save_table(request, table, save)
+        if errors is None:
+            return redirect(request.path)
+        rows = rows_of()  # the rows saved show their new values
+    table = _unit_table(period, rows, attribute, table_class=table_class)
+    forms = table.by_id()
+    records = [getattr(row, attribute) for row in rows]
+    return render(
+        request,
+        template,
+        {
+            "period": period,
+            "rows": [(row, forms[record.pk]) for row, record in zip(rows, records, strict=True)],
+            "table": table,
+            "errors": errors,
+            "all_decided": bool(rows) and all(r.decided_level_id for r in records),
+            "pending": [row for row, r in zip(rows, records, strict=True) if not r.decision_id],
+            "decisions": Decision.objects.filter(issuer=issuer, period=period, kind=kind),
+            "issue_form": DecisionIssueForm(issuer=issuer),
+            **context(),
         },
     )
 

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from organizations.access import get_organization_for_user
 
 from . import prompts
-from .access import can_enter_cell_work, can_issue_prompts, get_period, get_prompt_for_user
+from .access import (
+    can_enter_cell_work,
+    can_enter_collective_work,
+    can_issue_prompts,
+    get_period,
+    get_prompt_for_user,
+)
 from .cell_year import Conflict
 from .forms_prompts import PromptAnswerForm, PromptForm
 
@@ -41,6 +47,7 @@ def prompts_view(request, year: int, pk: int):
                     by=request.user,
                     member=data["card_number"],
                     cell=data["cell_code"],
+                    collective=data["collective"],
                     text=data["text"],
                     given_on=data["given_on"],
                 )
@@ -70,10 +77,7 @@ def prompt_answer_view(request, pk: int):
     """The prompt and the reviewee's written answer: the member themself, or the cell
     secretary for the cell or from paper."""
     prompt = get_prompt_for_user(request.user, pk)
-    own = prompt.assessment_id is not None and prompt.assessment.member.user_id == request.user.pk
-    may_answer = prompt.cell_year.is_editable() and (
-        own or can_enter_cell_work(request.user, prompt.cell_year.cell)
-    )
+    may_answer = _may_answer(request.user, prompt)
     form = PromptAnswerForm(request.POST if request.method == "POST" else None, prompt=prompt)
     if request.method == "POST":
         prompt = get_prompt_for_user(request.user, pk, write=True)
@@ -93,8 +97,28 @@ def prompt_answer_view(request, pk: int):
             else:
                 messages.success(request, _("The answer was saved."))
                 return redirect("assessment:prompt_answer", pk=prompt.pk)
+    review = prompt.collective_year or prompt.cell_year
     return render(
         request,
         "assessment/prompt_answer.html",
-        {"prompt": prompt, "form": form, "may_answer": may_answer},
+        {
+            "prompt": prompt,
+            "form": form,
+            "may_answer": may_answer,
+            "subject": prompts.prompt_subject(prompt),
+            "prompt_period": review.period,
+            "collective": prompt.collective_year.collective if prompt.collective_year_id else None,
+        },
     )
+
+
+def _may_answer(user, prompt) -> bool:
+    """The reviewee writes the answer while its review is open: the member themself or the
+    cell's secretary; for a leadership collective, whoever enters the collective's work."""
+    if prompt.collective_year_id:
+        return prompt.collective_year.is_editable() and can_enter_collective_work(
+            user, prompt.collective_year.collective
+        )
+    own = prompt.assessment_id is not None and prompt.assessment.member.user_id == user.pk
+    cell = prompt.cell_year.cell
+    return prompt.cell_year.is_editable() and (own or can_enter_cell_work(user, cell))

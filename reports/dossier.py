@@ -28,7 +28,7 @@ from organizations.documents import (
 )
 from organizations.models import Kind, Organization
 
-from .summary import summary_build
+from .summary_collectives import summary_with_collectives
 
 # Folders of the archive, in form 04's order.
 FOLDERS = {kind: f"{i:02d}-{kind}" for i, kind in enumerate(DossierKind.values, start=1)}
@@ -42,7 +42,7 @@ def dossier_for(*, unit: Organization, period: Period) -> Dossier:
     def summary():
         from .documents import summary_document
 
-        return summary_document(summary_build(unit=unit, period=period))
+        return summary_document(summary_with_collectives(unit=unit, period=period))
 
     with translation.override("vi"):
         title = f"Biểu tổng hợp kết quả đánh giá, xếp loại năm {period.year}"

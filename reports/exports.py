@@ -9,6 +9,7 @@ with =, +, - or @) is written as text.
 from __future__ import annotations
 
 import datetime
+import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import xlsxwriter
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -30,7 +32,7 @@ from organizations.models import GRASSROOTS_KINDS, Organization
 
 from .meetings_dashboard import meetings_sheet
 from .review_counts import PROMPT_ROWS, FormRow, prompt_level_short, review_counts_build
-from .summary import NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
+from .summary import COLLECTIVES, NOT_STARTED, SECTIONS, UNDECIDED, Section, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 FONT = "Times New Roman"
@@ -62,6 +64,7 @@ def section_title(name: str) -> str:
         "cells": _("Subordinate party cells"),
         "members": _("Party members"),
         "leaders": _("Leaders and managers"),
+        "collectives": _("Leadership collectives"),
     }[name]
 
 
@@ -288,6 +291,8 @@ def summary_xlsx(summary: Summary) -> bytes:
         wb.remove(wb.active)
         for name, title in zip(SECTIONS, ("ToChucCoSo", "ChiBoTrucThuoc", "DangVien"), strict=True):
             _section_sheet(wb, summary, name, title)
+        if COLLECTIVES in summary.shown_sections:  # issue 14 item 8 (R23)
+            _section_sheet(wb, summary, COLLECTIVES, "TapTheLanhDao")
         _review_counts_sheet(wb, summary)
         meetings_sheet(wb, summary)  # issue 16: the cells' meetings
         out = io.BytesIO()
@@ -300,54 +305,87 @@ def number_texts() -> Callable[..., str]:
     once: `text(value, "count")` → "94.877" (grouped, as `intcomma`), `text(value, "percent")`
     → "25,58" (two decimals rounded half up, as `floatformat:2`), None → "—". A page formats
     its thousands of cells with it once in Python instead of a template filter per cell
-    (issue 18: 63 % of the province's summary page went to those filters)."""
+    (issue 18: 63 % of the province's summary page went to those filters). Each distinct value
+    is formatted once per formatter (a province's table repeats 0 and a few counts thousands of
+    times)."""
     thousands = str(get_format("THOUSAND_SEPARATOR"))
     swap = str.maketrans({",": thousands, ".": str(get_format("DECIMAL_SEPARATOR"))})
     cent = Decimal("0.01")
+    seen: dict[tuple[object, str], str] = {}
 
     def text(value, kind: str = "count") -> str:
-        if value is None:
-            return "—"
-        if kind == "percent":
-            return f"{Decimal(value).quantize(cent, ROUND_HALF_UP)}".translate(swap)
-        return f"{int(value):,}".translate(swap)
+        key = (value, kind)
+        found = seen.get(key)
+        if found is None:
+            if value is None:
+                found = "—"
+            elif kind == "percent":
+                found = f"{Decimal(value).quantize(cent, ROUND_HALF_UP)}".translate(swap)
+            else:
+                found = f"{int(value):,}".translate(swap)
+            seen[key] = found
+        return found
 
     return text
 
 
-def summary_tables(summary: Summary, *, texts: bool = False) -> list[dict]:
+def number_cells() -> Callable[[list[tuple[object, str]]], str]:
+    """A writer of a summary row's number cells as HTML, for the page: `cells(values)` takes
+    (value, kind) pairs (`summary_tables`' `values`) and returns the row's
+    `<td class="num text-end">…</td>` cells as one safe string, each figure as `number_texts`
+    writes it (escaped). One string per row instead of a template node per cell (issue 18: the
+    province's page has some 25,000 cells). Raises nothing."""
+    text = number_texts()
+    seen: dict[tuple[object, str], str] = {}
+
+    def cell(key: tuple[object, str]) -> str:
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = f'<td class="num text-end">{html.escape(text(*key))}</td>'
+        return found
+
+    def cells(values: list[tuple[object, str]]) -> str:
+        return mark_safe("".join([cell(key) for key in values]))  # each figure escaped in cell()
+
+    return cells
+
+
+def summary_tables(summary: Summary, *, cells: bool = False) -> list[dict]:
     """The summary's tables for HTML and PDF (R23's three, and the leaders when the year has
     any): labels, and per row the values with their kind ("count" or "percent") in the column
-    order of the workbook; with `texts`, also each row's `texts`, the values formatted once
-    (`number_texts`) for the page."""
-    text = number_texts() if texts else None
+    order of the workbook; with `cells`, also each row's `cells`, its figures formatted once as
+    the page's HTML cells (`number_cells`)."""
+    write_cells = number_cells() if cells else None
+    ratio_label = quota.ratio_label(summary.rule_set.quota_denominator)
+    prompts = prompt_columns()
+    labels = reason_labels()
     tables = []
     for name in summary.shown_sections:
         cols = columns(summary, name)
+        rows = []
+        for i, row in enumerate(summary.rows):
+            values = [
+                (v, "percent" if fmt == PERCENT_FORMAT else "count")
+                for v, fmt in _row_values(row.sections[name], cols)
+            ]
+            rows.append(
+                {
+                    "name": row.unit.name,
+                    "head": i == 0,
+                    "values": values,
+                    "cells": write_cells(values) if write_cells else None,
+                }
+            )
         tables.append(
             {
                 "name": name,
                 "title": section_title(name),
-                "ratio_label": quota.ratio_label(summary.rule_set.quota_denominator),
+                "ratio_label": ratio_label,
                 "levels": summary.rows[0].sections[name].levels,
-                "not_classified": [reason_label(c) for c in cols.not_classified],
-                "pending": [reason_label(c) for c in cols.pending],
-                "prompt_columns": prompt_columns(),
-                "rows": [
-                    {
-                        "name": row.unit.name,
-                        "head": i == 0,
-                        "values": values,
-                        "texts": [text(v, kind) for v, kind in values] if text else None,
-                    }
-                    for i, row in enumerate(summary.rows)
-                    for values in [
-                        [
-                            (v, "percent" if fmt == PERCENT_FORMAT else "count")
-                            for v, fmt in _row_values(row.sections[name], cols)
-                        ]
-                    ]
-                ],
+                "not_classified": [labels.get(c, c) for c in cols.not_classified],
+                "pending": [labels.get(c, c) for c in cols.pending],
+                "prompt_columns": prompts,
+                "rows": rows,
             }
         )
     return tables

@@ -16,7 +16,8 @@ from organizations.models import Organization
 
 from . import exports
 from .models import ExportJob, ExportKind, ExportState
-from .summary import NOT_STARTED, summary_build
+from .summary import NOT_STARTED
+from .summary_collectives import summary_with_collectives
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def export_build(
         return exports.classification_list_xlsx(
             unit=unit, period=period, out=out, progress=progress
         )
-    summary = summary_build(unit=unit, period=period)
+    summary = summary_with_collectives(unit=unit, period=period)
     if kind == ExportKind.SUMMARY_XLSX:
         out.write(exports.summary_xlsx(summary))
     else:  # the official document (issue 17), PDF or Word

@@ -10,8 +10,12 @@ review) and, in a year still open, those whose review has not been held (no reco
 cell has not submitted its review); reviewed is the rest. Bắc Bình 2017 reads 2,904 due, 2,584
 reviewed, 320 not yet reviewed: 313 by rule and 7 not yet classified.
 
-The collectives column counts the party organizations reviewed as collectives (grassroots
-organizations and subordinate cells, form 01).
+The collectives column counts the leadership collectives of the unit's subtree (R28; issue 14
+item 8): party committees, standing committees and the leaderships of government bodies and
+mass organizations (organizations.LeadershipCollective), read from the summary's collectives
+section (reports.summary_collectives) in the same way: due, not reviewed by rule (a newly
+established collective), not yet classified (R14), the review not held yet, and the collectives
+given prompts by the managing level that gave them.
 """
 
 from __future__ import annotations
@@ -25,18 +29,14 @@ from assessment import rules
 from assessment.machine import DONE_STATES
 from assessment.models import (
     AssessmentStatus,
-    CellYear,
-    GrassrootsYear,
     MemberAssessment,
     PromptLevel,
 )
-from organizations.models import GRASSROOTS_KINDS, Kind
 
-from .summary import NOT_STARTED, UNDECIDED, Section, Summary, YearTree
+from .summary import COLLECTIVES, NOT_STARTED, UNDECIDED, Section, Summary, YearTree
+from .summary_collectives import CollectivesSummary, collectives_section
 
 COLUMNS = ("collectives", "members")
-# The summary's sections that each column of the form adds up.
-SECTIONS_OF = {"collectives": ("grassroots", "cells"), "members": ("members",)}
 # Row 3's third group: due, in an open year, but the review not held yet.
 NOT_HELD = "chua_to_chuc"
 PROMPT_ROWS = (
@@ -192,22 +192,31 @@ def prompt_level_short(level: str) -> str:
     )
 
 
-def review_counts_build(summary: Summary) -> ReviewCounts:
-    """Biểu 6F of `summary.unit` for `summary.period` (R28), from the summary's own counts (its
-    first row: the unit with its subtree) and one count per kind of record of the undecided
-    that have been reviewed. Returns a ReviewCounts; raises nothing."""
-    head = summary.rows[0].sections
-    reviewed = _reviewed_undecided(summary)
+def review_counts_build(
+    summary: Summary, collectives: CollectivesSummary | None = None
+) -> ReviewCounts:
+    """Biểu 6F of `summary.unit` for `summary.period` (R28). The members column is read from
+    the summary's own counts (its first row: the unit with its subtree) and one count of the
+    undecided that have been reviewed; the collectives column from the leadership collectives'
+    section (`collectives`; else the one attached to the summary, else computed here).
+    Returns a ReviewCounts; raises nothing."""
+    head = summary.rows[0].sections.get(COLLECTIVES)  # attached by summary_with_collectives
+    if collectives is not None or head is None:
+        head = (collectives or collectives_section(summary.unit, summary.period)).head
     columns = {name: Column() for name in COLUMNS}
-    for name, sections in SECTIONS_OF.items():
-        for section in sections:
-            columns[name].add(head[section], reviewed_undecided=reviewed[section])
+    columns["members"].add(
+        summary.rows[0].sections["members"], reviewed_undecided=_reviewed_undecided(summary)
+    )
+    columns["collectives"].add(head, reviewed_undecided=head.held_undecided)
     return ReviewCounts(summary=summary, columns=columns)
 
 
-def _reviewed_undecided(summary: Summary) -> dict[str, int]:
-    """Per summary section, the subjects to assess with no decided level whose review was held:
-    their cell (for members and cells) or organization submitted its work."""
+def _reviewed_undecided(summary: Summary) -> int:
+    """The members to assess with no decided level whose review was held: their cell
+    submitted its work. They are some of the summary's undecided: with none there, nothing is
+    asked of the database (issue 18: a decided year's summary page)."""
+    if not summary.rows[0].sections["members"].pending.get(UNDECIDED):
+        return 0
     tree = YearTree.of(summary.period)
     path, _depth = tree.place(summary.unit)
     undecided = Q(status=AssessmentStatus.ASSESS, decided_level__isnull=True)
@@ -220,21 +229,8 @@ def _reviewed_undecided(summary: Summary) -> dict[str, int]:
             .aggregate(n=Count("id"))["n"]
         )
 
-    period = summary.period
-    return {
-        "members": count(
-            MemberAssessment.objects.filter(cell_year__period=period),
-            "cell_year__cell",
-            "cell_year__state__in",
-        ),
-        "cells": count(
-            CellYear.objects.filter(period=period, cell__kind=Kind.SUBORDINATE_CELL),
-            "cell",
-            "state__in",
-        ),
-        "grassroots": count(
-            GrassrootsYear.objects.filter(period=period, organization__kind__in=GRASSROOTS_KINDS),
-            "organization",
-            "state__in",
-        ),
-    }
+    return count(
+        MemberAssessment.objects.filter(cell_year__period=summary.period),
+        "cell_year__cell",
+        "cell_year__state__in",
+    )

@@ -49,6 +49,9 @@ LEADERS = "leaders"
 # Pending reasons the summary adds to the regulation's own (R14) so that R24 always adds up:
 UNDECIDED = "chua_quyet_dinh"  # assessed, no decided level yet
 NOT_STARTED = "chua_kiem_diem"  # no record for the year yet (open years only)
+# R23's collectives section (issue 14 item 8): leadership collectives, counted apart and
+# attached to a built summary by reports/summary_collectives.py.
+COLLECTIVES = "collectives"
 
 
 @dataclass
@@ -146,9 +149,14 @@ class Summary:
 
     @property
     def shown_sections(self) -> tuple[str, ...]:
-        """The sections of the tables: R23's three, and the leaders when the year has any."""
-        leaders = self.rows[0].sections.get(LEADERS)
-        return SECTIONS + ((LEADERS,) if leaders is not None and leaders.total else ())
+        """The sections of the tables: R23's three, then the leaders and the leadership
+        collectives (when attached) each when the year has any."""
+        head = self.rows[0].sections
+        return SECTIONS + tuple(
+            name
+            for name in (LEADERS, COLLECTIVES)
+            if head.get(name) is not None and head[name].total
+        )
 
     def as_json(self) -> dict:
         """The unit's figures in the shape of `export_summary --format json` (issue 5)."""

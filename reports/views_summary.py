@@ -15,7 +15,7 @@ from organizations.access import get_organization_for_user
 from . import exports, jobs
 from .access import get_export_job_for_user
 from .models import ExportJob, ExportKind, ExportState
-from .summary import summary_build
+from .summary_collectives import summary_with_collectives
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,7 +37,7 @@ def summary_view(request, year: int, pk: int):
     """The summary table (R23–R24) of a unit in the user's scope, for any year."""
     unit = get_organization_for_user(request.user, pk)
     period = get_period(year)
-    summary = summary_build(unit=unit, period=period)
+    summary = summary_with_collectives(unit=unit, period=period)
     return render(
         request,
         "reports/summary.html",
@@ -45,7 +45,7 @@ def summary_view(request, year: int, pk: int):
             "unit": unit,
             "period": period,
             "summary": summary,
-            "tables": exports.summary_tables(summary, texts=True),
+            "tables": exports.summary_tables(summary, cells=True),
             "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
             "kinds": ExportKind.choices,
@@ -73,7 +73,7 @@ def summary_document_view(request, year: int, pk: int, fmt: str):
             "reports/summary_document_large.html",
             {"unit": unit, "period": period, "kind": DOCUMENT_KINDS[fmt], "names": names},
         )
-    summary = summary_build(unit=unit, period=period)
+    summary = summary_with_collectives(unit=unit, period=period)
     return response(summary_document(summary, **names), fmt)
 
 

@@ -305,6 +305,13 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         COLLECTIVE_ENTRY,
     ),
+    # R28 row 3: the collective's unit marks it new or not yet classified (an empty POST
+    # goes back to the collective's page with the form's error)
+    "assessment:collective_status": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        COLLECTIVE_ENTRY,
+    ),
     "assessment:collective_seat": (
         "collective",
         NOT_ALLOWED | {"anonymous": 302},
@@ -314,6 +321,13 @@ EXPECTED = {
         "collective",
         NOT_ALLOWED | {"anonymous": 302},
         GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
+    ),
+    # R5 on a collective's year: its managing board records a ground (an empty POST is told
+    # what is missing); the collective's own unit reads it but does not record one.
+    "assessment:collective_grounds": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 403, "provincial": 403, "district": 302, "admin": 302},
     ),
     "assessment:collectives_decide": ("superior", SUPERIOR, SUPERIOR),
     "assessment:collectives_issue": (
@@ -778,3 +792,44 @@ def test_the_matrix(client, world):
     print(f"\npermission matrix: {checked} cases (URL, role, scope, method) checked")
     assert failures == [], "\n".join(failures)
     assert checked > 400
+
+
+# Issue 14 item 7: a prompt to a leadership collective (G1's party committee inside, the other
+# province's outside) is read by whoever sees the collective and answered by whoever enters its
+# work (G1's committee; an empty POST shows the form again); the same URL as a member's prompt.
+COLLECTIVE_PROMPT = (
+    GRASSROOTS_READ,
+    GRASSROOTS_READ | {"district": 403, "provincial": 403},
+)
+
+
+def test_the_matrix_of_a_prompt_to_a_collective(client, world):
+    users, inside, own, outside = world
+    prompts = {
+        scope_name: ReviewInput.objects.create(
+            collective_year=scope.collective_row,
+            kind=InputKind.PROMPT,
+            issuing_level=PromptLevel.SUPERIOR,
+            source="Ban Thường vụ",
+            given_on=datetime.date(2025, 11, 20),
+            text="Làm rõ trách nhiệm của tập thể",
+        )
+        for scope_name, scope in (("inside", inside), ("outside", outside))
+    }
+    failures, checked = [], 0
+    for role in ROLES:
+        for scope_name in ("inside", "outside") if role != "anonymous" else ("inside",):
+            url = reverse("assessment:prompt_answer", args=[prompts[scope_name].pk])
+            for method, expected_by_role in zip(("GET", "POST"), COLLECTIVE_PROMPT, strict=True):
+                expected = expected_by_role[role]
+                if scope_name == "outside" and role not in ("admin", "anonymous"):
+                    expected = 404
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(users[role])
+                answer = getattr(client, method.lower())(url).status_code
+                checked += 1
+                if answer != expected:
+                    failures.append(f"{method} {role} {scope_name}: {answer} (expected {expected})")
+    assert failures == [], "\n".join(failures)
+    assert checked == 26

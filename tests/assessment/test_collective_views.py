@@ -130,3 +130,35 @@ def test_the_meeting_form_names_the_field_of_a_bad_count(client, tree, period, c
     with translation.override("vi"):
         assert says(collectives.MSG_PRESENT_ABOVE_SEATS, response.content.decode())
     assert CollectiveAssessment.objects.get(collective=collective).meeting_present is None
+
+
+def test_the_unit_marks_its_collective_new_and_form_6f_counts_it_not_reviewed(
+    client, login, tree, period, committee, outsider_board
+):
+    from reports.review_counts import review_counts_build
+    from reports.summary import summary_build
+
+    collective = LeadershipCollective.objects.create(
+        organization=tree.g1, kind=CollectiveKind.STANDING_COMMITTEE, name="BTV Đảng ủy xã G1"
+    )
+    login(committee)
+    client.post(reverse("assessment:collective_open", args=[2025, collective.pk]))
+    row = collective.assessments.get()
+    page = reverse("assessment:collective_year", args=[2025, collective.pk])
+    assert 'data-testid="save-collective-status"' in client.get(page).content.decode()
+    url = reverse("assessment:collective_status", args=[2025, collective.pk])
+    response = client.post(url, {"status": "kpl:moi_thanh_lap", "version": row.version})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.reason_code, row.version) == ("kpl", "moi_thanh_lap", 2)
+    assert row.history.first().history_user == committee
+    assert "Tổ chức mới thành lập" in client.get(page).content.decode()
+    rows = review_counts_build(summary_build(unit=tree.g1, period=period)).rows()
+    assert {r.key: r.values[0] for r in rows}["3.1"] == 1
+    # a stale version is refused and changes nothing
+    client.post(url, {"status": "assess:", "version": 1})
+    row.refresh_from_db()
+    assert row.status == "kpl"
+
+    login(outsider_board)
+    assert client.post(url, {"status": "assess:", "version": 2}).status_code == 404

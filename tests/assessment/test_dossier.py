@@ -182,3 +182,29 @@ def test_a_superior_committees_dossier_holds_what_it_issued_not_its_subtree(
     assert district.item(DossierKind.MINUTES).produced == []
     g1 = dossier_build(unit=tree.g1, period=period)
     assert len(g1.item(DossierKind.RESULTS).produced) > 1  # its own decisions and the cells'
+
+
+def test_the_prompts_to_leadership_collectives_are_in_the_dossier(
+    period, tree, district_board, provincial
+):
+    import datetime
+
+    from assessment.prompts import prompt_issue
+    from organizations.models import CollectiveKind, LeadershipCollective
+
+    def collective(unit, kind, name):
+        return LeadershipCollective.objects.create(organization=unit, kind=kind, name=name)
+
+    g1 = collective(tree.g1, CollectiveKind.PARTY_COMMITTEE, "BCH Đảng bộ xã G1")
+    own = collective(tree.district_a, CollectiveKind.STANDING_COMMITTEE, "BTV Huyện ủy A")
+    give = {"period": period, "text": "Làm rõ", "given_on": datetime.date(2025, 11, 20)}
+    for _ in range(2):
+        prompt_issue(issuer=tree.district_a, collective=g1, by=district_board, **give)
+    prompt_issue(issuer=tree.province, collective=own, by=provincial, **give)
+
+    (line,) = dossier_build(unit=tree.g1, period=period).item(DossierKind.PROMPTS).produced
+    assert g1.name in line.title and line.count == 2
+    assert line.url == f"/years/2025/collectives/{g1.pk}/"
+    # a superior committee's dossier holds its own collectives' prompts, not its subtree's
+    (line,) = dossier_build(unit=tree.district_a, period=period).item(DossierKind.PROMPTS).produced
+    assert own.name in line.title and line.count == 1

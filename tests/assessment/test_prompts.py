@@ -2,6 +2,8 @@
 board gives prompts to persons and cells in its scope, the reviewee answers in writing, the
 answer is part of the review, and Biểu 6F counts the prompts by the level that gave them."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,6 +12,7 @@ from assessment import prompts
 from assessment.cell_year import Conflict, cell_year_open
 from assessment.forms import MSG_PROMPT_LEVEL
 from assessment.models import CellState, CellYear, InputKind, PromptLevel, ReviewInput
+from organizations.models import CollectiveKind, LeadershipCollective
 from reports.review_counts import review_counts_build
 from reports.summary import summary_build
 
@@ -18,6 +21,7 @@ from ..factories import MemberFactory
 # Every test here ends with the summary's kept counts checked against the rows (issue 18).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counts_agree")]
 
+GIVE_ON = datetime.date(2025, 11, 20)
 GIVE = {"given_on": "20/11/2025", "text": "Làm rõ trách nhiệm trong việc quản lý đất đai."}
 
 
@@ -51,10 +55,21 @@ def test_the_provincial_board_gives_prompts_at_the_province_level(
     url = reverse("assessment:prompts", args=[2025, tree.province.pk])
     client.post(url, GIVE | {"card_number": alice_member.card_number})
     client.post(url, GIVE | {"cell_code": tree.c3.code.lower()})  # a cell, as a collective
+    g2_committee = LeadershipCollective.objects.create(
+        organization=tree.g2, kind=CollectiveKind.PARTY_COMMITTEE, name="BCH Đảng bộ xã G2"
+    )
+    to_collective = GIVE | {"collective_unit": "g2", "collective_kind": "party_committee"}
+    assert client.post(url, to_collective).status_code == 302
 
+    prompt = ReviewInput.objects.get(collective_year__collective=g2_committee)
+    assert (prompt.cell_year, prompt.issuing_level) == (None, PromptLevel.PROVINCE)
+    # Biểu 6F's collectives column counts leadership collectives; the cell's prompt is counted
+    # in the summary's cells section.
     assert figures(tree.province, period)["4"] == (1, 1)
     assert figures(tree.province, period)["4.2"] == (1, 1)
     assert figures(tree.province, period)["4.3"] == (0, 0)
+    cells = summary_build(unit=tree.province, period=period).rows[0].sections["cells"]
+    assert cells.prompted_by_level == {PromptLevel.PROVINCE: 1}
 
 
 def test_it_refuses_a_member_outside_the_committees_scope(
@@ -196,4 +211,91 @@ def test_a_prompt_the_cell_records_names_the_level_that_gave_it(
 
     client.post(url, data | {"issuing_level": PromptLevel.CENTRAL})
     assert ReviewInput.objects.get().issuing_level == PromptLevel.CENTRAL
-    assert figures(tree.g1, period)["4.1"] == (1, 0)
+    assert figures(tree.g1, period)["4.1"] == (0, 0)  # a cell is not a leadership collective
+    cells = summary_build(unit=tree.g1, period=period).rows[0].sections["cells"]
+    assert cells.prompted_by_level == {PromptLevel.CENTRAL: 1}
+
+
+# --- Prompts to leadership collectives (issue 14 item 7) -------------------------------------
+
+
+def to_collective(unit_code: str, kind: str = "party_committee") -> dict:
+    return GIVE | {"collective_unit": unit_code, "collective_kind": kind}
+
+
+@pytest.fixture
+def g1_committee(tree):
+    return LeadershipCollective.objects.create(
+        organization=tree.g1, kind=CollectiveKind.PARTY_COMMITTEE, name="BCH Đảng bộ xã G1"
+    )
+
+
+def test_the_collective_answers_in_writing_on_its_page(
+    client, login, period, tree, district_board, committee, g1_committee
+):
+    login(district_board)
+    url = reverse("assessment:prompts", args=[2025, tree.district_a.pk])
+    response = client.post(url, to_collective("G1"))
+    assert response.status_code == 302
+    prompt = ReviewInput.objects.get()
+    assert prompt.collective_year.collective == g1_committee
+    assert (prompt.issuer, prompt.issuing_level) == (tree.district_a, PromptLevel.SUPERIOR)
+    assert prompt.history.get().history_user == district_board
+    assert g1_committee.name in client.get(url).content.decode()
+    # the district's board reads the prompt but does not answer for the collective
+    answer_url = reverse("assessment:prompt_answer", args=[prompt.pk])
+    assert client.get(answer_url).status_code == 200
+    assert client.post(answer_url, {"answer": "x", "version": prompt.version}).status_code == 403
+
+    login(committee)  # G1's committee enters its own collective's work
+    response = client.post(
+        answer_url, {"answer": "Đã kiểm điểm trách nhiệm tập thể.", "version": prompt.version}
+    )
+    assert response.status_code == 302
+    prompt.refresh_from_db()
+    assert prompt.answer == "Đã kiểm điểm trách nhiệm tập thể." and prompt.version == 2
+    assert prompt.history.first().history_user == committee
+    page = client.get(reverse("assessment:collective_year", args=[2025, g1_committee.pk]))
+    shown = page.content.decode().split('data-testid="collective-prompts"', 1)[1]
+    assert GIVE["text"] in shown and "Đã kiểm điểm trách nhiệm tập thể." in shown
+    # a second answer on the version read before the first is a conflict
+    with pytest.raises(Conflict):
+        prompts.prompt_answer(prompt=prompt, answer="Cũ", by=committee, version=1)
+
+
+def test_a_collective_outside_the_scope_or_submitted_takes_no_prompt(
+    client, login, period, tree, district_board, committee, g1_committee
+):
+    g2_committee = LeadershipCollective.objects.create(
+        organization=tree.g2, kind=CollectiveKind.PARTY_COMMITTEE, name="BCH Đảng bộ xã G2"
+    )
+    give = {"period": period, "text": "Làm rõ", "given_on": GIVE_ON, "by": district_board}
+    with pytest.raises(ValidationError):
+        prompts.prompt_issue(issuer=tree.district_a, collective=g2_committee, **give)
+    login(district_board)
+    url = reverse("assessment:prompts", args=[2025, tree.district_a.pk])
+    response = client.post(url, to_collective("G2"))
+    assert response.status_code == 200 and not ReviewInput.objects.exists()
+    response = client.post(url, to_collective("G1", "standing_committee"))
+    assert response.status_code == 200 and not ReviewInput.objects.exists()
+
+    from assessment.models import CollectiveAssessment
+
+    row = prompts.prompt_issue(issuer=tree.district_a, collective=g1_committee, **give)
+    CollectiveAssessment.objects.filter(pk=row.collective_year_id).update(state=CellState.SUBMITTED)
+    with pytest.raises(ValidationError):
+        prompts.prompt_issue(issuer=tree.district_a, collective=g1_committee, **give)
+    with pytest.raises(ValidationError):
+        prompts.prompt_answer(prompt=row, answer="Muộn", by=committee, version=row.version)
+
+
+def test_a_collective_prompted_by_two_levels_counts_once_under_each(
+    period, tree, district_board, provincial, g1_committee
+):
+    give = {"period": period, "text": "Làm rõ", "given_on": GIVE_ON, "collective": g1_committee}
+    prompts.prompt_issue(issuer=tree.district_a, by=district_board, **give)
+    prompts.prompt_issue(issuer=tree.district_a, by=district_board, **give)  # same level again
+    prompts.prompt_issue(issuer=tree.province, by=provincial, **give)
+    form = figures(tree.province, period)
+    assert (form["4"], form["4.1"], form["4.2"], form["4.3"]) == ((1, 0), (0, 0), (1, 0), (1, 0))
+    assert figures(tree.district_b, period)["4"] == (0, 0)

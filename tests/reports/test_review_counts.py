@@ -110,24 +110,25 @@ def form(db, bac_binh):
     return {row.key: row.values for row in counts.rows()}
 
 
-# Collectives: 18 grassroots committees + 8 grassroots cells + 90 subordinate cells = 116 due;
-# 3 subordinate cells newly established (not reviewed by rule).
+# Collectives: the column counts leadership collectives (tests/reports/
+# test_review_counts_collectives.py); the 2017 workbook names none, so the column is empty
+# even though three of its subordinate cells are newly established.
 def test_row_1_counts_everyone_due_for_review(form):
-    assert form["1"] == (116, 2904)
+    assert form["1"] == (0, 2904)
 
 
 def test_row_2_counts_only_those_reviewed(form):
-    assert form["2"] == (113, 2584)
+    assert form["2"] == (0, 2584)
 
 
 def test_row_3_counts_the_not_yet_reviewed_with_the_not_yet_classified(form):
-    assert form["3"] == (3, 320)
-    assert form["3.1"] == (3, 313)  # not reviewed by rule
+    assert form["3"] == (0, 320)
+    assert form["3.1"] == (0, 313)  # not reviewed by rule
     assert form["3.2"] == (0, 7)  # not yet classified (R14): ill, working far away
 
 
 def test_row_3_gives_each_reason(form):
-    assert form["moi_thanh_lap"] == (3, 0)  # new collectives
+    assert "moi_thanh_lap" not in form  # new collectives: no leadership collective here
     assert form["mien_sinh_hoat"] == (0, 198)  # exempted
     assert form["moi_ket_nap"] == (0, 96)  # admitted less than 6 months before
     assert form["dinh_chi"] == (0, 3)  # suspended
@@ -174,10 +175,10 @@ def test_row_4_splits_prompts_by_the_managing_level_that_gave_them(db, bac_binh)
         row.number: row.values
         for row in review_counts_build(summary_build(unit=unit, period=period)).rows()
     }
-    assert rows["4"] == (2, 3)
+    assert rows["4"] == (0, 3)  # cells are not leadership collectives
     assert rows["4.1"] == (0, 1)
-    assert rows["4.2"] == (1, 1)
-    assert rows["4.3"] == (1, 2)
+    assert rows["4.2"] == (0, 1)
+    assert rows["4.3"] == (0, 2)
 
 
 def test_the_summary_page_shows_the_form(client, bac_binh):
@@ -189,10 +190,10 @@ def test_the_summary_page_shows_the_form(client, bac_binh):
     row_3 = html.split('data-row="3">', 1)[1].split("</tr>", 1)[0]
     assert ">Chưa kiểm điểm</th>" in row_3  # the form's words, not "không kiểm điểm"
     for number, collectives, members in (
-        ("1", "116", "2.904"),
-        ("2", "113", "2.584"),
-        ("3", "3", "320"),
-        ("3.1", "3", "313"),
+        ("1", "0", "2.904"),
+        ("2", "0", "2.584"),
+        ("3", "0", "320"),
+        ("3.1", "0", "313"),
         ("3.2", "0", "7"),
     ):
         assert f'data-row="{number}"><td>{number}</td>' in html, number
@@ -208,10 +209,10 @@ def test_the_workbook_has_the_form(client, bac_binh):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Bieu6F"]
     rows = {r[0]: r[2:4] for r in sheet.iter_rows(values_only=True) if r[0] and r[2] is not None}
-    assert rows["1"] == (116, 2904)
-    assert rows["2"] == (113, 2584)
-    assert rows["3"] == (3, 320)
-    assert rows["3.1"] == (3, 313)
+    assert rows["1"] == (0, 2904)
+    assert rows["2"] == (0, 2584)
+    assert rows["3"] == (0, 320)
+    assert rows["3.1"] == (0, 313)
     assert rows["3.2"] == (0, 7)
     assert rows["4"] == (0, 0)
     labels = [r[1] for r in sheet.iter_rows(values_only=True) if r[0] == "3"]
@@ -227,8 +228,8 @@ def test_the_pdf_has_the_form(client, bac_binh):
     text = "\n".join(pdf_pages(response.content))
     form = text.split("BIỂU 6F-BTCTW", 1)[1]
     lines = {line.split()[0]: line.split() for line in form.splitlines() if line.split()}
-    assert lines["1"][-2:] == ["116", "2.904"]
-    assert lines["2"][-2:] == ["113", "2.584"]
-    assert lines["3"][1:3] == ["Chưa", "kiểm"] and lines["3"][-2:] == ["3", "320"]
-    assert lines["3.1"][-2:] == ["3", "313"]
+    assert lines["1"][-2:] == ["0", "2.904"]
+    assert lines["2"][-2:] == ["0", "2.584"]
+    assert lines["3"][1:3] == ["Chưa", "kiểm"] and lines["3"][-2:] == ["0", "320"]
+    assert lines["3.1"][-2:] == ["0", "313"]
     assert lines["3.2"][-2:] == ["0", "7"]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessment.models import Period
 from organizations.models import Organization
 from reports import exports
-from reports.summary import summary_build
+from reports.summary_collectives import summary_with_collectives
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         unit = Organization.objects.filter(code=org).first()
         if unit is None:
             raise CommandError(f"No party organization with code {org!r}.")
-        summary = summary_build(unit=unit, period=period)
+        summary = summary_with_collectives(unit=unit, period=period)
         if format == "json":
             data = (json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
         elif format == "xlsx":
