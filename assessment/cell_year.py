@@ -31,6 +31,7 @@ from .models import (
     CellYear,
     InputKind,
     Level,
+    LevelScope,
     Meeting,
     MemberAssessment,
     Period,
@@ -139,10 +140,13 @@ def _derived(member: Member, period: Period) -> rules.Status:
 
 
 def cell_year_find(*, period: Period, cell: Organization) -> CellYear | None:
-    """The cell's year if it has been opened; reads only."""
-    return (
+    """The cell's year if it has been opened, holding `cell` (not read again); reads only."""
+    cell_year = (
         CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
     )
+    if cell_year is not None:
+        cell_year.cell = cell
+    return cell_year
 
 
 def own_assessment_find(*, member: Member, period: Period) -> MemberAssessment | None:
@@ -380,8 +384,13 @@ def meeting_for(cell_year: CellYear, *, by=None) -> Meeting:
 
 
 def meeting_of(cell_year: CellYear) -> Meeting:
-    """The meeting to show: the stored one, else an empty one not saved (reads only)."""
-    return Meeting.objects.filter(cell_year=cell_year).first() or Meeting(cell_year=cell_year)
+    """The meeting to show: the stored one, else an empty one not saved (reads only); either
+    holds `cell_year` as given, so its cell, year and rule set are not read again."""
+    meeting = Meeting.objects.filter(cell_year=cell_year).first()
+    if meeting is None:
+        return Meeting(cell_year=cell_year)
+    meeting.cell_year = cell_year
+    return meeting
 
 
 @transaction.atomic
@@ -453,6 +462,8 @@ class MeetingSummary:
     quorum: bool
     proposals: dict[int | None, Level | None] = field(default_factory=dict)
     tallies: dict[int | None, Tally] = field(default_factory=dict)
+    member_levels: list[Level] = field(default_factory=list)  # in rank order
+    cell_levels: list[Level] = field(default_factory=list)
 
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
@@ -465,12 +476,21 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         .full_on(day)
         .order_by(*name_order(), "pk")
     )
-    active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
-    away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
-    exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
+    active: dict[str, set[int]] = {
+        StatusKind.TEMPORARY_TRANSFER: set(),
+        StatusKind.EXEMPTION: set(),
+        StatusKind.SUSPENSION: set(),
+    }
+    for member_id, kind in (
+        StatusPeriod.objects.filter(member__in=full, start__lte=day, kind__in=active)
+        .exclude(end__lt=day)
+        .values_list("member", "kind")
+    ):  # one query for the three kinds (issue 18: the meeting and cell pages' queries)
+        active[kind].add(member_id)
+    away = active[StatusKind.TEMPORARY_TRANSFER]
+    exempted = active[StatusKind.EXEMPTION]
     # R18/R13: suspended members neither attend nor vote, and do not count.
-    suspended = set(active.filter(kind=StatusKind.SUSPENSION).values_list("member", flat=True))
-    suspended -= away
+    suspended = active[StatusKind.SUSPENSION] - away
     attendance = {a.member_id: a for a in meeting.attendance.all()} if meeting.pk else {}
     voters = [m for m in full if m.pk not in away and m.pk not in suspended]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
@@ -481,6 +501,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         suspended=len(suspended),
     )
     rule_set = period.rule_set
+    member_levels, cell_levels = levels_by_subject(rule_set)
     summary = MeetingSummary(
         voters=voters,
         away=away,
@@ -494,14 +515,26 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
             numerator=rule_set.quorum_numerator,
             denominator=rule_set.quorum_denominator,
         ),
+        member_levels=member_levels,
+        cell_levels=cell_levels,
     )
-    levels = {True: _levels_for(rule_set, member=True), False: _levels_for(rule_set, member=False)}
+    levels = {True: member_levels, False: cell_levels}
     for tally in meeting.tallies.all() if meeting.pk else []:
         summary.tallies[tally.assessment_id] = tally
         summary.proposals[tally.assessment_id] = rules.proposed_level(
             tally.votes, levels[tally.assessment_id is not None], counted=counted
         )
     return summary
+
+
+def levels_by_subject(rule_set: RuleSet) -> tuple[list[Level], list[Level]]:
+    """The rule set's levels a member can get and those a cell can get, each in rank order,
+    from one query (R1; before 2018 a cell's levels differ from a member's)."""
+    levels = list(rule_set.levels.order_by("rank"))
+    return (
+        [level for level in levels if level.applies_to != LevelScope.ORGANIZATION],
+        [level for level in levels if level.applies_to != LevelScope.MEMBER],
+    )
 
 
 def _levels_for(rule_set: RuleSet, *, member: bool) -> list[Level]:
@@ -532,8 +565,17 @@ MSG_CHECK_REPORT_SENT = _(
 )
 
 
-def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
-    assessments = list(cell_year.assessments.select_related("member"))
+def submission_checklist(
+    cell_year: CellYear,
+    summary: MeetingSummary,
+    *,
+    assessments: list[MemberAssessment] | None = None,
+) -> list[CheckItem]:
+    """The checks before a cell submits (R15–R18, R26), from the meeting's `summary`;
+    `assessments` are the cell year's records with their members when the caller has read
+    them already (the cell's page lists them). Returns the items; raises nothing."""
+    if assessments is None:
+        assessments = list(cell_year.assessments.select_related("member"))
     to_assess = [a for a in assessments if a.status == AssessmentStatus.ASSESS]
     missing = [a.member.full_name for a in to_assess if summary.proposals.get(a.pk) is None]
     pending = [

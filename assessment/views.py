@@ -92,21 +92,24 @@ def cell_year_view(request, year: int, pk: int):
     meeting = work.meeting_of(cell_year)
     summary = work.meeting_summary(meeting)
     deadline, days_left = _deadline(cell_year)
+    assessments = list(
+        cell_year.assessments.select_related(
+            "member",
+            "self_level",
+            "proposed_level",
+            "decided_level",
+            "decision__issuer",
+            "decision__period",
+        ).order_by(*name_order("member__full_name"), "pk")
+    )
     return render(
         request,
         "assessment/cell_year.html",
         {
             "cell_year": cell_year,
-            "assessments": cell_year.assessments.select_related(
-                "member",
-                "self_level",
-                "proposed_level",
-                "decided_level",
-                "decision__issuer",
-                "decision__period",
-            ).order_by(*name_order("member__full_name"), "pk"),
+            "assessments": assessments,
             "summary": summary,
-            "checklist": work.submission_checklist(cell_year, summary),
+            "checklist": work.submission_checklist(cell_year, summary, assessments=assessments),
             "deadline": deadline,
             "days_left": days_left,
             "days_late": -days_left if days_left is not None and days_left < 0 else 0,
@@ -329,7 +332,7 @@ def cell_report_view(request, year: int, pk: int):
 
 def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
     """One row for the cell, then one per member to be assessed."""
-    tallies = {t.assessment_id: t for t in meeting.tallies.all()} if meeting.pk else {}
+    tallies = summary.tallies  # the meeting's, read once by meeting_summary
     subjects = [
         None,
         *cell_year.assessments.to_assess()
@@ -359,9 +362,7 @@ def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False
 
 def _meeting_context(request, cell_year: CellYear, meeting, form=None):
     summary = work.meeting_summary(meeting)
-    rule_set = cell_year.period.rule_set
-    member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    cell_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    member_levels, cell_levels = summary.member_levels, summary.cell_levels
     return {
         "cell_year": cell_year,
         "meeting": meeting,
