@@ -17,7 +17,7 @@ services:
 # Embedded SQLite unless DATABASE_URL names another database. The demo is the year under review
 # today (from the date: 2026 on 30/11/2026) part-way through, deadlines ahead, and the two years
 # before it closed with every result decided and issued (tests/reports/test_demo_this_year.py).
-DEMO_ARGS ?= --scale tiny --seed 1 --history 2 --results 30 --submitted 15 --meetings 20
+DEMO_ARGS ?= --scale tiny --seed 1 --history 2 --results 30 --submitted 15 --meetings 20 --quarters 100
 demo: install
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --skip-if-present

@@ -77,6 +77,7 @@ def get_cell_year_for_user(
     )
     if cell_year is None:
         raise Http404
+    cell_year.cell = cell  # already read: the page's later uses of the cell ask nothing more
     return cell_year
 
 

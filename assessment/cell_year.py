@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -32,6 +31,7 @@ from .models import (
     CellYear,
     InputKind,
     Level,
+    LevelScope,
     Meeting,
     MemberAssessment,
     Period,
@@ -47,8 +47,8 @@ MSG_CONFLICT = _(
 )
 MSG_STATUS_REASON = _("A reason is required.")
 MSG_REASON_CODE = _("Choose a reason code for this status.")
-MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
-MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
+MSG_SCORE_RANGE = frameworks.MSG_SCORE_RANGE
+MSG_SCORE_NUMBER = frameworks.MSG_SCORE_NUMBER
 MSG_CHECKLIST = machine.MSG_CHECKLIST
 MSG_DOCUMENTS_MISSING = _("The cell cannot submit yet: %(missing)s.")
 # Django's own message for U+0000 in a text, which Django ships without Vietnamese: declared
@@ -140,10 +140,13 @@ def _derived(member: Member, period: Period) -> rules.Status:
 
 
 def cell_year_find(*, period: Period, cell: Organization) -> CellYear | None:
-    """The cell's year if it has been opened; reads only."""
-    return (
+    """The cell's year if it has been opened, holding `cell` (not read again); reads only."""
+    cell_year = (
         CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
     )
+    if cell_year is not None:
+        cell_year.cell = cell
+    return cell_year
 
 
 def own_assessment_find(*, member: Member, period: Period) -> MemberAssessment | None:
@@ -259,30 +262,6 @@ def member_status_set(
     return row
 
 
-def _scores(rule_set: RuleSet, raw: Mapping[str, object]) -> tuple[dict[str, str], Decimal | None]:
-    items = [item for group in rule_set.criteria_groups.all() for item in group.items.all()]
-    scores, errors, total = {}, [], Decimal(0)
-    for item in items:
-        value = raw.get(item.code)
-        if value in (None, ""):
-            continue
-        try:
-            number = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            errors.append(ValidationError(MSG_SCORE_NUMBER, params={"item": item.name}))
-            continue
-        if not (0 <= number <= item.max_points):
-            errors.append(
-                ValidationError(MSG_SCORE_RANGE, params={"item": item.name, "max": item.max_points})
-            )
-            continue
-        scores[item.code] = str(number)
-        total += number
-    if errors:
-        raise ValidationError({"scores": errors})
-    return scores, (total if len(scores) == len(items) and items else None)
-
-
 @transaction.atomic
 def self_review_save(
     *,
@@ -293,8 +272,13 @@ def self_review_save(
     by,
     version: int | None,
 ) -> MemberAssessment:
-    """Save a self-review (step 3); the self-assessed level derives from score and conditions
-    (R3) and from discipline in the year (R4). Records who entered it."""
+    """Save a self-review (step 3): texts, a score per criterion and the conditions ticked.
+    The member's framework on the assessment date (2A, 2B, 2C by their posts:
+    frameworks.framework_of) picks the criteria scored and the conditions and grounds the
+    self-assessed level derives from (R3, R5, Quy định 366 art. 10–11; a leader's read the
+    units they lead); discipline in the year makes it not completed (R4). Raises
+    ValidationError for a score out of range (naming the criterion) or a closed cell;
+    Conflict on a stale `version`. Records who entered it."""
     later = later_review_open(assessment)
     cell_year = (
         CellYear.objects.select_related("period__rule_set").get(pk=assessment.cell_year_id)
@@ -303,7 +287,10 @@ def self_review_save(
     )
     row = _locked(MemberAssessment, assessment.pk, version)
     rule_set = cell_year.period.rule_set
-    row.scores, row.self_score = _scores(rule_set, scores)
+    # the member's framework on the review date (their posts) picks what they score (R3)
+    framework = frameworks.framework_of(row.member, cell_year.period)
+    criteria = frameworks.criteria_of(rule_set, framework)
+    row.scores, row.self_score = frameworks.scores_parse(criteria, scores)
     row.conditions = {code: bool(value) for code, value in conditions.items()}
     for name in (
         "strengths",
@@ -318,12 +305,11 @@ def self_review_save(
     discipline = rules.discipline_grounds(
         row.member.discipline_records.all(), year=cell_year.period.year, rule_set=rule_set
     )
-    framework = frameworks.framework_of(row.member, cell_year.period)
-    if framework is None or rule_set.score_max is None:
+    if framework is None:  # an era without frameworks per form: the rule set's own levels
         result = rules.self_assessed_level(
             score=row.self_score, conditions=row.conditions, levels=levels, grounds=discipline
         )
-    else:  # R3 and R5 as the member's framework (2A, 2B, 2C) words them
+    else:  # R3 and R5 as the member's framework (2A, 2B, 2C) words them, scored or not
         result = rules.framework_level(
             levels=levels,
             level_conditions=framework.level_conditions,
@@ -398,8 +384,13 @@ def meeting_for(cell_year: CellYear, *, by=None) -> Meeting:
 
 
 def meeting_of(cell_year: CellYear) -> Meeting:
-    """The meeting to show: the stored one, else an empty one not saved (reads only)."""
-    return Meeting.objects.filter(cell_year=cell_year).first() or Meeting(cell_year=cell_year)
+    """The meeting to show: the stored one, else an empty one not saved (reads only); either
+    holds `cell_year` as given, so its cell, year and rule set are not read again."""
+    meeting = Meeting.objects.filter(cell_year=cell_year).first()
+    if meeting is None:
+        return Meeting(cell_year=cell_year)
+    meeting.cell_year = cell_year
+    return meeting
 
 
 @transaction.atomic
@@ -471,6 +462,8 @@ class MeetingSummary:
     quorum: bool
     proposals: dict[int | None, Level | None] = field(default_factory=dict)
     tallies: dict[int | None, Tally] = field(default_factory=dict)
+    member_levels: list[Level] = field(default_factory=list)  # in rank order
+    cell_levels: list[Level] = field(default_factory=list)
 
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
@@ -483,12 +476,21 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         .full_on(day)
         .order_by(*name_order(), "pk")
     )
-    active = StatusPeriod.objects.filter(member__in=full, start__lte=day).exclude(end__lt=day)
-    away = set(active.filter(kind=StatusKind.TEMPORARY_TRANSFER).values_list("member", flat=True))
-    exempted = set(active.filter(kind=StatusKind.EXEMPTION).values_list("member", flat=True))
+    active: dict[str, set[int]] = {
+        StatusKind.TEMPORARY_TRANSFER: set(),
+        StatusKind.EXEMPTION: set(),
+        StatusKind.SUSPENSION: set(),
+    }
+    for member_id, kind in (
+        StatusPeriod.objects.filter(member__in=full, start__lte=day, kind__in=active)
+        .exclude(end__lt=day)
+        .values_list("member", "kind")
+    ):  # one query for the three kinds (issue 18: the meeting and cell pages' queries)
+        active[kind].add(member_id)
+    away = active[StatusKind.TEMPORARY_TRANSFER]
+    exempted = active[StatusKind.EXEMPTION]
     # R18/R13: suspended members neither attend nor vote, and do not count.
-    suspended = set(active.filter(kind=StatusKind.SUSPENSION).values_list("member", flat=True))
-    suspended -= away
+    suspended = active[StatusKind.SUSPENSION] - away
     attendance = {a.member_id: a for a in meeting.attendance.all()} if meeting.pk else {}
     voters = [m for m in full if m.pk not in away and m.pk not in suspended]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
@@ -499,6 +501,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         suspended=len(suspended),
     )
     rule_set = period.rule_set
+    member_levels, cell_levels = levels_by_subject(rule_set)
     summary = MeetingSummary(
         voters=voters,
         away=away,
@@ -512,14 +515,26 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
             numerator=rule_set.quorum_numerator,
             denominator=rule_set.quorum_denominator,
         ),
+        member_levels=member_levels,
+        cell_levels=cell_levels,
     )
-    levels = {True: _levels_for(rule_set, member=True), False: _levels_for(rule_set, member=False)}
+    levels = {True: member_levels, False: cell_levels}
     for tally in meeting.tallies.all() if meeting.pk else []:
         summary.tallies[tally.assessment_id] = tally
         summary.proposals[tally.assessment_id] = rules.proposed_level(
             tally.votes, levels[tally.assessment_id is not None], counted=counted
         )
     return summary
+
+
+def levels_by_subject(rule_set: RuleSet) -> tuple[list[Level], list[Level]]:
+    """The rule set's levels a member can get and those a cell can get, each in rank order,
+    from one query (R1; before 2018 a cell's levels differ from a member's)."""
+    levels = list(rule_set.levels.order_by("rank"))
+    return (
+        [level for level in levels if level.applies_to != LevelScope.ORGANIZATION],
+        [level for level in levels if level.applies_to != LevelScope.MEMBER],
+    )
 
 
 def _levels_for(rule_set: RuleSet, *, member: bool) -> list[Level]:
@@ -550,8 +565,17 @@ MSG_CHECK_REPORT_SENT = _(
 )
 
 
-def submission_checklist(cell_year: CellYear, summary: MeetingSummary) -> list[CheckItem]:
-    assessments = list(cell_year.assessments.select_related("member"))
+def submission_checklist(
+    cell_year: CellYear,
+    summary: MeetingSummary,
+    *,
+    assessments: list[MemberAssessment] | None = None,
+) -> list[CheckItem]:
+    """The checks before a cell submits (R15–R18, R26), from the meeting's `summary`;
+    `assessments` are the cell year's records with their members when the caller has read
+    them already (the cell's page lists them). Returns the items; raises nothing."""
+    if assessments is None:
+        assessments = list(cell_year.assessments.select_related("member"))
     to_assess = [a for a in assessments if a.status == AssessmentStatus.ASSESS]
     missing = [a.member.full_name for a in to_assess if summary.proposals.get(a.pk) is None]
     pending = [

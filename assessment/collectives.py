@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from members.models import DisciplineRecord
+from members.models_posts import FrameworkKind
 from organizations.models import LeadershipCollective, Organization
 from organizations.models_collectives import (
     PARTY_KINDS,
@@ -32,13 +33,14 @@ from organizations.models_collectives import (
     managing_unit,
 )
 
-from . import machine, rules
+from . import frameworks, machine, rules
 from .cell_year import _locked, get_or_open, save_attributed
 from .decisions import (
     Choice,
     Outcome,
     RowCheck,
     ensure_open,
+    override_problems,
     quota_from_rows,
     unit_levels_decide,
     units_decision_issue,
@@ -53,6 +55,7 @@ from .models import (
     MemberAssessment,
     Period,
 )
+from .models_frameworks import Framework
 
 MSG_CLOSED = _("This work is closed: the year is not open or the collective has submitted it.")
 MSG_PRESENT_ABOVE_SEATS = _(
@@ -75,6 +78,10 @@ MSG_HEAD_ABOVE_COLLECTIVE = _(
     "The head's level may not be above the level of the collective “%(collective)s” (%(level)s)."
 )
 MSG_UNITS_FIRST = _("Decide the leadership collectives of the organization first: %(names)s.")
+MSG_ABOVE_DERIVED = _(
+    "Above the level the collective framework derives from the collective's self-score and "
+    "conditions (%(level)s)."
+)
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -140,6 +147,59 @@ def _score(raw, score_max: int) -> Decimal | None:
     return value
 
 
+def collective_framework(period: Period) -> Framework | None:
+    """The year's framework for leadership collectives (form 01, R3; Quy định 366 art. 10–11):
+    its criteria, conditions per level and R5's grounds. None in an era without frameworks."""
+    return frameworks.frameworks_by_code(period.rule_set).get(FrameworkKind.COLLECTIVE)
+
+
+def collective_measures(row: CollectiveAssessment) -> dict:
+    """The facts of the year the collective framework's measured conditions and grounds read
+    (R5, R7; the measures the rule sets' `frameworks` name):
+    `disciplined_below`, the members of the collective that year disciplined in the year (no
+    leadership member disciplined, for excellent); `members_disciplined`, those of them
+    disciplined for a duty-related violation (a ground for not completed, Quy định 366);
+    `subordinates_not_completed`, the units directly under its unit decided not completed this
+    year (2023–2024), absent while none of them has a decided level."""
+    year = row.period.year
+    members = CollectiveSeat.objects.in_year(year).filter(collective=row.collective)
+    records = DisciplineRecord.objects.filter(
+        member__in=members.values("member"), decided_on__year=year
+    )
+    measures = {
+        "disciplined_below": records.values("member").distinct().count(),
+        "members_disciplined": records.filter(duty_related=True)
+        .values("member")
+        .distinct()
+        .count(),
+    }
+    children = list(Organization.objects.get_children(row.collective.organization))
+    levels = frameworks.decided_levels(children, row.period)
+    if levels or not children:
+        measures["subordinates_not_completed"] = sum(
+            1 for lv in levels if lv.maps_to == CanonicalLevel.NOT_COMPLETED
+        )
+    return measures
+
+
+def collective_derive(
+    row: CollectiveAssessment, framework: Framework, *, flags=None
+) -> rules.SelfAssessment:
+    """R3 and R5 for a collective under `framework` (rules.framework_level): the highest of the
+    rule set's organization levels whose score band and conditions hold for its self-score and
+    ticked conditions, with the failing condition named; not completed when a ground holds
+    (recorded `flags`, code → note, or measured); not completed with a gap when none holds."""
+    return rules.framework_level(
+        levels=collective_levels(row.period.rule_set),
+        level_conditions=framework.level_conditions,
+        grounds=framework.grounds,
+        score=row.self_score,
+        conditions=row.conditions,
+        measures=collective_measures(row),
+        flags=flags,
+    )
+
+
 @transaction.atomic
 def collective_review_save(
     *,
@@ -151,17 +211,42 @@ def collective_review_save(
     causes: str,
     remedies: str,
     prompts_answer: str = "",
+    scores: Mapping[str, object] | None = None,
+    conditions: Mapping[str, bool] | None = None,
     self_score=None,
     self_level: Level | None = None,
 ) -> CollectiveAssessment:
-    """Form 01 for collectives (step 4): the collective's review, its answer to the review
-    prompts, its self-score (0 to the rule set's maximum, e.g. 100 from 2025, R3) and self-rated
-    level. Refuses a stale `version` (Conflict), a closed year or a submitted collective."""
+    """Form 01 for collectives (step 4): the collective's review and its answer to the review
+    prompts, and its self-assessment. Under a collective framework (2023–) the collective
+    scores the framework's criteria (`scores`: item code → points; 2025: common criteria up to
+    30 and task results up to 70, R3) and ticks its conditions (`conditions`: code → bool); the
+    self-score is their total and the self-rated level derives from them (collective_derive:
+    the failing condition, the gap). Without `scores` and `conditions` (an era without
+    frameworks, or a caller that has only a total) the self-score (0 to the rule set's maximum)
+    and self-rated level are taken as given. Raises ValidationError for a score out of range
+    (naming the criterion), a closed year or a submitted collective; Conflict on a stale
+    `version`. The history and `self_review_entered_by` name who entered it."""
     row = _open_row(row.pk, version)
-    score = _score(self_score, row.period.rule_set.score_max or 100)
+    framework = collective_framework(row.period)
     row.report_strengths, row.report_shortcomings = strengths.strip(), shortcomings.strip()
     row.report_causes, row.report_remedies = causes.strip(), remedies.strip()
-    row.prompts_answer, row.self_score, row.self_level = prompts_answer.strip(), score, self_level
+    row.prompts_answer = prompts_answer.strip()
+    if framework is not None and (scores is not None or conditions is not None):
+        row.scores, row.self_score = frameworks.scores_parse(
+            frameworks.framework_criteria(framework), scores or {}
+        )
+        row.conditions = {code: bool(value) for code, value in (conditions or {}).items()}
+        result = collective_derive(row, framework)
+        row.self_level, row.self_level_notes, row.self_level_gap = (
+            result.level,
+            result.notes,
+            result.gap,
+        )
+    else:
+        row.self_score = _score(self_score, row.period.rule_set.score_max or 100)
+        row.self_level, row.scores, row.conditions = self_level, {}, {}
+        row.self_level_notes, row.self_level_gap = [], False
+    row.self_review_entered_by = by
     _start(row, by)
     return save_attributed(row, by, reason=str(_("Review saved")))
 
@@ -341,17 +426,69 @@ class CollectiveRow:
     collective_assessment: CollectiveAssessment
     level: Level | None
     checks: list = field(default_factory=list)
+    suggestion: rules.SelfAssessment | None = None  # what the collective framework derives
 
 
 def collective_rows(manager: Organization, period: Period) -> list[CollectiveRow]:
     """The managing board's table: each collective with the level shown (decided, else
-    proposed) and its rule checks (R7, R8), all blocking."""
+    proposed), the level its framework suggests (collective_suggestion) and its rule checks
+    (collective_checks: R7, R8 blocking; R3, R5 overridden in writing)."""
     result = []
     for row in managed_collectives(manager, period):
         level = row.decided_level or row.proposed_level
-        checks = [RowCheck("R8/R7", m, blocking=True) for m in collective_problems(row, level)]
-        result.append(CollectiveRow(row, level, checks))
+        result.append(
+            CollectiveRow(row, level, collective_checks(row, level), collective_suggestion(row))
+        )
     return result
+
+
+def collective_suggestion(row: CollectiveAssessment) -> rules.SelfAssessment | None:
+    """The level the collective framework suggests at the proposal and decision (R3, R5): as
+    collective_derive gives it now, with the grounds the decider recorded. None in an era
+    without frameworks or while the collective has scored nothing under its framework."""
+    framework = collective_framework(row.period)
+    if framework is None or not (row.scores or row.conditions):
+        return None
+    return collective_derive(row, framework, flags=frameworks.flags_of(row))
+
+
+def collective_grounds(row: CollectiveAssessment) -> list[str]:
+    """R5 for a collective: the grounds for not completed that hold now, recorded by the
+    deciding board (with their note) or measured (a member disciplined for a duty-related
+    violation). Empty in an era without frameworks."""
+    framework = collective_framework(row.period)
+    if framework is None or row.pk is None:
+        return []
+    return frameworks.subject_grounds(row, framework, collective_measures(row))
+
+
+def collective_checks(row: CollectiveAssessment, level: Level | None) -> list[RowCheck]:
+    """The rule checks for deciding `level` for this collective: R8 and R7 (collective_problems),
+    blocking; and, above not completed, each ground of R5 that holds, or else a level above the
+    one the framework derives (R3; the gap when no level's conditions hold), each of which the
+    decider overrides only in writing (decisions.override_problems)."""
+    checks = [RowCheck("R8/R7", m, blocking=True) for m in collective_problems(row, level)]
+    if level is None or level.maps_to == CanonicalLevel.NOT_COMPLETED:
+        return checks
+    grounds = collective_grounds(row)
+    checks += [RowCheck("R5", str(rules.MSG_GROUND % {"ground": g})) for g in grounds]
+    suggestion = None if grounds else collective_suggestion(row)
+    if suggestion is not None and suggestion.level and level.rank < suggestion.level.rank:
+        if suggestion.gap:
+            checks.append(RowCheck("R3", str(rules.MSG_GAP)))
+        else:
+            message = str(MSG_ABOVE_DERIVED % {"level": suggestion.level.name})
+            checks.append(RowCheck("R3", " ".join([message, *suggestion.notes[:1]])))
+    return checks
+
+
+def collective_row_problems(row: CollectiveAssessment, level: Level | None) -> list[str]:
+    """Why `level` may not stand for this collective as the row stands (its `override_note` as
+    posted when saving, as stored when issuing): its checks, overridden in writing where they
+    may be."""
+    if level is None:
+        return []
+    return override_problems(collective_checks(row, level), row.override_note)
 
 
 def undecided_below(row: CollectiveAssessment) -> list[str]:
@@ -414,15 +551,16 @@ def collective_levels_decide(
     *, manager: Organization, period: Period, choices: Mapping[int, Choice], by
 ) -> Outcome:
     """The managing board's levels for its collectives (not yet locked), row by row: stale rows
-    are conflicts, rows failing `collective_problems` or lacking a reason for a level other than
-    the proposal say why, the others are saved with history."""
+    are conflicts; rows failing `collective_row_problems` (R7, R8; R3 and R5 without a written
+    override) or lacking a reason for a level other than the proposal say why; the others are
+    saved with history."""
     ensure_open(period)
     return unit_levels_decide(
         model=CollectiveAssessment,
         rows=managed_collectives(manager, period),
         choices=choices,
         by=by,
-        problems=collective_problems,
+        problems=collective_row_problems,
     )
 
 
@@ -438,7 +576,7 @@ def collectives_decision_issue(*, manager: Organization, period: Period, by, **d
         by=by,
         kind=DecisionKind.COLLECTIVES,
         pending=lambda: rows,
-        problems=collective_problems,
+        problems=collective_row_problems,
         quota_of=lambda cap: collectives_quota(manager=manager, period=period, cap_percent=cap),
         **document,
     )

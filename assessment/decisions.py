@@ -268,12 +268,22 @@ def choice_problems(
     problems = []
     if choice.level != assessment.proposed_level and not choice.note.strip():
         problems.append(str(MSG_NOTE_NEEDED))
-    for check in member_checks(assessment, choice.level, rule_set, seats):
-        if check.blocking:
-            problems.append(check.message)
-        elif not choice.override_note.strip():
-            problems.append(f"{check.message} {MSG_OVERRIDE_NEEDED}")
+    problems += override_problems(
+        member_checks(assessment, choice.level, rule_set, seats), choice.override_note
+    )
     return problems
+
+
+def override_problems(checks: Iterable[RowCheck], override_note: str) -> list[str]:
+    """What a row's rule checks leave standing: every blocking check (R6, R7, R8), and each
+    other one (R3's gap or a level above the derived one, R4, R5's grounds) unless the decider
+    wrote an `override_note`, the written override a member or a collective needs alike."""
+    overridden = bool(override_note.strip())
+    return [
+        check.message if check.blocking else f"{check.message} {MSG_OVERRIDE_NEEDED}"
+        for check in checks
+        if check.blocking or not overridden
+    ]
 
 
 def stored_choice(assessment: MemberAssessment) -> Choice:
@@ -679,9 +689,10 @@ def unit_problems(row, level: Level | None, problems) -> list[str]:
 
 
 def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, problems) -> Outcome:
-    """Record decided levels on unit rows (cell years or grassroots years) not yet locked: a
-    stale row is a conflict, an unchanged row is not written, a row that fails its checks
-    (`problems(row, level)`, and a reason for a level other than the proposal) says why; the
+    """Record decided levels on unit rows (cell years, grassroots years or collectives' years)
+    not yet locked: a stale row is a conflict, an unchanged row is not written, a row that
+    fails its checks (`problems(row, level)`, which read the row's `override_note` as posted
+    where the row has one, and a reason for a level other than the proposal) says why; the
     others are saved (faults 4 and 5 of issue 12)."""
     allowed = {row.pk for row in rows}
     outcome = Outcome()
@@ -695,11 +706,20 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
             outcome.conflicts[pk] = conflict.current
             continue
         ensure_open(row.period)
-        if choice.level == row.decided_level and choice.note.strip() == row.decision_note:
+        # a collective's year carries the written override of a rule check, as a member's does
+        overridable = hasattr(row, "override_note")
+        override = choice.override_note.strip() if overridable else ""
+        if (
+            choice.level == row.decided_level
+            and choice.note.strip() == row.decision_note
+            and (not overridable or override == row.override_note)
+        ):
             continue
         if row.decision_id:
             outcome.refuse(pk, [str(MSG_LOCKED % {"decision": row.decision})], "locked")
             continue
+        if overridable:
+            row.override_note = override  # the checks read the override as posted
         found = unit_problems(row, choice.level, problems)
         if choice.level != row.proposed_level and not choice.note.strip():
             found.append(str(MSG_NOTE_NEEDED))
@@ -707,7 +727,7 @@ def unit_levels_decide(*, model, rows, choices: Mapping[int, Choice], by, proble
             outcome.refuse(pk, found, "rows")
             continue
         row.decided_level, row.decision_note = choice.level, choice.note.strip()
-        save_attributed(row, by, reason=choice.note.strip())
+        save_attributed(row, by, reason=choice.note.strip() or override)
         outcome.saved.append(pk)
         unit = getattr(row, "cell_id", None) or getattr(row, "organization_id", None)
         if unit is not None:  # a collective's year is not among the summary's counts

@@ -15,6 +15,7 @@ import datetime
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +36,7 @@ from organizations.models import (
 from organizations.models_collectives import PARTY_KINDS, managing_unit
 
 from . import cell_year as work
-from . import collectives, decisions, grassroots, machine, meetings, rules
+from . import collectives, decisions, frameworks, grassroots, machine, meetings, quarters, rules
 from .counts import counts_refresh
 from .decisions import Choice
 from .models import (
@@ -54,6 +55,7 @@ from .models import (
     MemberAssessment,
     Period,
 )
+from .models_quarters import QUARTER_DUE_DAYS, QuarterAssessmentState
 
 ORDER = {
     CanonicalLevel.EXCELLENT: 0,
@@ -421,6 +423,112 @@ def seed_collectives_year(
         )
         decided += len(pending)
     return decided
+
+
+QUARTER_RESULTS = (
+    "Quý {number}: chỉ đạo hoàn thành các chỉ tiêu của cơ quan, đơn vị đúng tiến độ; "
+    "tham gia đầy đủ sinh hoạt chi bộ."
+)
+QUARTER_SHORTCOMINGS = "Công tác kiểm tra, đôn đốc có việc chưa kịp thời."
+QUARTER_CONDITIONS = {"all_tasks_on_time": True}
+QUARTER_OVERRIDE = "Đơn vị phụ trách chưa có kết quả năm; căn cứ chưa đủ để kết luận."
+
+
+def _quarter_scores(framework, rng: random.Random) -> dict[str, str]:
+    """A score per criterion of the leader's framework, between 80 % and 88 % of its points
+    (a leader rated good on 100 points, R3)."""
+    share = Decimal(rng.randint(80, 88)) / 100
+    return {
+        item["code"]: str((Decimal(item["max_points"]) * share).quantize(Decimal(1)))
+        for group in frameworks.framework_criteria(framework)
+        for item in group["items"]
+    }
+
+
+def seed_quarters(
+    *,
+    period: Period,
+    today: datetime.date,
+    actor: Actor,
+    seed: int,
+    percent: int,
+    late_under: Iterable[int],
+) -> int:
+    """R27 (issue 14 item 6) in the demo's year, through the services and the machine: the
+    provincial board opens each quarter begun by `today`, its roster drawn from the posts; in
+    every quarter ended, `percent` % of the leaders (the same each quarter) have their results
+    entered by their cell's secretary and submitted, and decided by the committee that decides
+    their year (at the self-assessed level); the others have written nothing yet. In the last
+    quarter past its due date, the leaders under the grassroots organizations whose pk is in
+    `late_under` wait for their committee, so the progress dashboard shows them late (R19: late
+    work is still accepted). Submission and decision stamps are moved into each quarter's own
+    days. Does nothing for rules that assess no one quarterly. Returns the number of quarterly
+    results decided."""
+    if not quarters.quarterly_framework_codes(period) or not period.is_open():
+        return 0
+    rng = random.Random(seed)
+    province = Organization.objects.get(depth=1)
+    opened = [
+        quarters.quarter_open(period=period, number=n, by=actor(province))
+        for n in range(1, 5)
+        if datetime.date(period.year, 3 * n - 2, 1) <= today
+    ]
+    past_due = [q for q in opened if q.due < today]
+    late = past_due[-1] if past_due else None
+    late_under = list(Organization.objects.filter(pk__in=set(late_under)))
+    members = sorted({row.member_id for q in opened for row in q.assessments.all()})
+    chosen = {pk for pk in members if rng.randrange(100) < percent}
+    decided = 0
+    for quarter in (q for q in opened if q.end < today):
+        rows = (
+            quarter.assessments.filter(member__in=chosen)
+            .select_related("member__cell")
+            .order_by("member__cell__path", "member__card_number")
+        )
+        for row in rows:
+            cell = row.member.cell
+            framework = quarters.framework_of(row)
+            row = quarters.quarter_review_save(
+                assessment=row,
+                results=QUARTER_RESULTS.format(number=quarter.number),
+                shortcomings=QUARTER_SHORTCOMINGS,
+                scores=_quarter_scores(framework, rng),
+                conditions=QUARTER_CONDITIONS,
+                by=actor(cell),
+                version=None,
+            )
+            row = quarters.quarter_step(assessment=row, name="submit", by=actor(cell))
+            if quarter.due >= today or (
+                quarter == late and any(unit.contains(cell) for unit in late_under)
+            ):
+                continue  # waits for its committee (late once past its due date)
+            by = actor(Organization.objects.grassroots_of(cell), Role.GRASSROOTS_COMMITTEE)
+            try:
+                quarters.quarter_step(assessment=row, name="decide", by=by, level=row.self_level)
+            except machine.Refused as refused:  # R5 measured on the units led: overridden
+                if refused.code != "grounds":
+                    raise
+                quarters.quarter_step(
+                    assessment=row,
+                    name="decide",
+                    by=by,
+                    level=row.self_level,
+                    override_note=QUARTER_OVERRIDE,
+                )
+            decided += 1
+        _quarter_backdate(quarter)
+    return decided
+
+
+def _quarter_backdate(quarter) -> None:
+    """The quarter's results were submitted five days after it ended and decided on time."""
+    stamp = timezone.make_aware(datetime.datetime.combine(quarter.end, datetime.time(9, 0)))
+    quarter.assessments.exclude(submitted_at=None).update(
+        submitted_at=stamp + datetime.timedelta(days=5)
+    )
+    quarter.assessments.filter(state=QuarterAssessmentState.DECIDED).update(
+        decided_at=stamp + datetime.timedelta(days=QUARTER_DUE_DAYS - 2)
+    )
 
 
 def backdate(*, period: Period, on: datetime.date) -> None:

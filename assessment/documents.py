@@ -35,6 +35,7 @@ from organizations.documents import (
 )
 from organizations.models import Organization
 
+from . import frameworks
 from .models import (
     AssessmentStatus,
     BallotForm,
@@ -752,24 +753,27 @@ def _self_review(a: MemberAssessment) -> Document:
 
 
 def _score_table(rule_set, a: MemberAssessment) -> list:
+    """The self-score per criterion of the member's framework (2A, 2B, 2C: their posts on the
+    review date; the rule set's own criteria before frameworks), as the form prints it."""
     if not rule_set.score_max or not a.scores:
         return []
+    framework = frameworks.framework_of(a.member, a.cell_year.period)
     rows: list[list] = []
-    for group in rule_set.criteria_groups.prefetch_related("items").order_by("order"):
+    for group in frameworks.criteria_of(rule_set, framework):
         rows.append(
             [
-                Cell(group.name_vi, colspan=2, bold=True),
-                Cell(str(group.max_points), align="right", bold=True),
+                Cell(group["name_vi"], colspan=2, bold=True),
+                Cell(str(group["max_points"]), align="right", bold=True),
                 Cell(""),
             ]
         )
-        for k, item in enumerate(group.items.all(), start=1):
+        for k, item in enumerate(group["items"], start=1):
             rows.append(
                 [
                     Cell(str(k), align="center"),
-                    item.name_vi,
-                    Cell(str(item.max_points), align="right"),
-                    Cell(str(a.scores.get(item.code, "")).replace(".", ","), align="right"),
+                    item["name_vi"],
+                    Cell(str(item["max_points"]), align="right"),
+                    Cell(str(a.scores.get(item["code"], "")).replace(".", ","), align="right"),
                 ]
             )
     rows.append(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
 
-from . import rules
+from . import frameworks, rules
+from .forms_frameworks import FrameworkFields
 from .models import (
     AssessmentStatus,
     CellYear,
@@ -182,7 +183,7 @@ class CellReportForm(VersionedForm):
         return _review_date(self, "report_sent_on", self.instance.period.year)
 
 
-class SelfReviewForm(forms.Form):
+class SelfReviewForm(FrameworkFields, forms.Form):
     """Form 2A/2B/2C: texts per section, a score per criteria item, the conditions of R3."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -210,58 +211,22 @@ class SelfReviewForm(forms.Form):
 
     def __init__(self, *args, assessment: MemberAssessment, rule_set: RuleSet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.score_fields, self.condition_fields = [], []
-        for group in rule_set.criteria_groups.prefetch_related("items"):
-            for item in group.items.all():
-                name = f"score_{item.code}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{item.name} (≤ {item.max_points})",
-                    min_value=0,
-                    max_value=item.max_points,
-                    decimal_places=2,
-                    required=False,
-                    # stored as text in JSON: a Decimal is shown back localized ("17,5")
-                    initial=_decimal(assessment.scores.get(item.code)),
-                    # a text box that takes "9,5": a browser's number box drops the comma
-                    localize=True,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                )
-                self.score_fields.append((group, name))
-        seen = set()
-        for level in rule_set.levels.for_members().order_by("rank"):
-            for condition in level.conditions:
-                code = condition["code"]
-                if code in seen or code == "quota" or condition.get("scope") == "organization":
-                    continue
-                seen.add(code)
-                name = f"condition_{code}"
-                self.fields[name] = forms.BooleanField(
-                    label=rules.condition_text(condition),
-                    required=False,
-                    initial=assessment.conditions.get(code, False),
-                )
-                self.condition_fields.append(name)
+        # the member's framework on the review date (their posts: 2A, 2B, 2C) picks the
+        # criteria and the conditions (R3); the rule set's own in an era without frameworks
+        framework = frameworks.framework_of(assessment.member, assessment.cell_year.period)
+        self.framework = framework
+        self.add_framework_fields(
+            criteria=frameworks.criteria_of(rule_set, framework),
+            levels=frameworks.levels_of(rule_set.levels.for_members().order_by("rank"), framework),
+            scores=assessment.scores,
+            conditions=assessment.conditions,
+        )
         if not self.is_bound:
             self.initial.update({n: getattr(assessment, n) for n in SELF_REVIEW_TEXTS})
             self.initial["version"] = assessment.version
 
     def text_bound_fields(self):
         return [self[name] for name in SELF_REVIEW_TEXTS]
-
-    def score_bound_fields(self):
-        return [(group, self[name]) for group, name in self.score_fields]
-
-    def condition_bound_fields(self):
-        return [self[name] for name in self.condition_fields]
-
-    def scores(self) -> dict[str, object]:
-        return {n.removeprefix("score_"): self.cleaned_data.get(n) for _, n in self.score_fields}
-
-    def conditions(self) -> dict[str, bool]:
-        return {
-            n.removeprefix("condition_"): self.cleaned_data.get(n, False)
-            for n in self.condition_fields
-        }
 
     def texts(self) -> dict[str, str]:
         return {n: self.cleaned_data[n] for n in SELF_REVIEW_TEXTS}
@@ -474,22 +439,16 @@ class UnitDecisionRowForm(forms.Form):
         )
 
 
-class MemberDecisionRowForm(UnitDecisionRowForm):
-    """One member's row: also the override of a rule check and the state level (R3–R6)."""
+class OverridableRowForm(UnitDecisionRowForm):
+    """A row whose rule checks may be overridden in writing (R3–R5): a member's, a leadership
+    collective's."""
 
-    EDITABLE = ("level", "note", "override_note", "state_level")
+    EDITABLE = ("level", "note", "override_note")
 
     override_note = forms.CharField(
         label=capfirst(_("reason for overriding a rule check")),
         required=False,
         max_length=2000,
-        show_hidden_initial=True,
-    )
-    state_level = LevelField(
-        label=capfirst(_("state (civil-service) level")),
-        queryset=Level.objects.none(),
-        required=False,
-        empty_label="—",
         show_hidden_initial=True,
     )
 
@@ -498,6 +457,20 @@ class MemberDecisionRowForm(UnitDecisionRowForm):
         self.fields["override_note"].widget.attrs["placeholder"] = _(
             "reason for overriding a rule check"
         )
+
+
+class MemberDecisionRowForm(OverridableRowForm):
+    """One member's row: also the override of a rule check and the state level (R3–R6)."""
+
+    EDITABLE = ("level", "note", "override_note", "state_level")
+
+    state_level = LevelField(
+        label=capfirst(_("state (civil-service) level")),
+        queryset=Level.objects.none(),
+        required=False,
+        empty_label="—",
+        show_hidden_initial=True,
+    )
 
 
 class DecisionTable(forms.BaseFormSet):
@@ -532,6 +505,9 @@ MemberDecisionTable = forms.formset_factory(
 )
 UnitDecisionTable = forms.formset_factory(
     UnitDecisionRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
+)
+CollectiveDecisionTable = forms.formset_factory(
+    OverridableRowForm, formset=DecisionTable, extra=0, max_num=5000, validate_max=True
 )
 
 
@@ -569,6 +545,7 @@ def unit_rows_initial(rows, attribute: str) -> list[dict]:
                 "version": record.version,
                 "level": r.level.pk if r.level else None,
                 "note": record.decision_note,
+                "override_note": getattr(record, "override_note", ""),
                 "undecided": record.decided_level_id is None,
                 "locked": bool(record.decision_id),
             }

@@ -11,8 +11,9 @@ from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import CollectiveKind, SeatRole
 
-from . import rules
+from . import frameworks, rules
 from .forms import TEXT_AREA, ErrorsNameTheirField
+from .forms_frameworks import FrameworkFields
 from .models import AssessmentStatus, Level
 
 
@@ -34,8 +35,12 @@ class SeatForm(ErrorsNameTheirField, forms.Form):
         self.fields["member"].queryset = members
 
 
-class CollectiveReviewForm(ErrorsNameTheirField, forms.Form):
-    """Form 01 for collectives."""
+class CollectiveReviewForm(FrameworkFields, ErrorsNameTheirField, forms.Form):
+    """Form 01 for collectives. Under a collective framework (2023–) the collective scores its
+    criteria and ticks its conditions, and the level derives from them (R3); before, it types
+    its self-score and chooses its self-rated level."""
+
+    TEXTS = ("strengths", "shortcomings", "causes", "remedies", "prompts_answer")
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     strengths = forms.CharField(
@@ -61,9 +66,49 @@ class CollectiveReviewForm(ErrorsNameTheirField, forms.Form):
         label=capfirst(_("self-rated level")), queryset=Level.objects.none(), required=False
     )
 
-    def __init__(self, *args, levels, **kwargs):
+    def __init__(self, *args, row, levels, framework=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["self_level"].queryset = levels
+        self.framework = framework
+        if framework is None:
+            self.fields["self_level"].queryset = levels
+            self.score_fields, self.condition_fields = [], []
+        else:
+            del self.fields["self_score"], self.fields["self_level"]
+            self.add_framework_fields(
+                criteria=frameworks.framework_criteria(framework),
+                levels=frameworks.levels_of(levels, framework),
+                scores=row.scores,
+                conditions=row.conditions,
+            )
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "version": row.version,
+                    "strengths": row.report_strengths,
+                    "shortcomings": row.report_shortcomings,
+                    "causes": row.report_causes,
+                    "remedies": row.report_remedies,
+                    "prompts_answer": row.prompts_answer,
+                    "self_score": row.self_score,
+                    "self_level": row.self_level_id,
+                }
+            )
+
+    def text_bound_fields(self):
+        return [self[name] for name in self.TEXTS]
+
+    def typed_bound_fields(self):
+        return [self[name] for name in ("self_score", "self_level") if name in self.fields]
+
+    def review(self) -> dict:
+        """The service's arguments (collectives.collective_review_save), after is_valid."""
+        data = {name: self.cleaned_data[name] for name in self.TEXTS}
+        if self.framework is None:
+            data["self_score"] = self.cleaned_data["self_score"]
+            data["self_level"] = self.cleaned_data["self_level"]
+        else:
+            data["scores"], data["conditions"] = self.scores(), self.conditions()
+        return data
 
 
 class CollectiveMeetingForm(ErrorsNameTheirField, forms.Form):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import frameworks, rules
 from .forms import TEXT_AREA, TEXT_MAX
+from .forms_frameworks import FrameworkFields
 from .models import Level
 
 STEP_LABELS = (
@@ -26,7 +25,7 @@ class QuarterOpenForm(forms.Form):
     )
 
 
-class QuarterReviewForm(forms.Form):
+class QuarterReviewForm(FrameworkFields, forms.Form):
     """Form 05: the quarter's results and shortcomings, a score per criterion of the leader's
     framework, and the conditions they tick."""
 
@@ -40,59 +39,18 @@ class QuarterReviewForm(forms.Form):
 
     def __init__(self, *args, row, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.score_fields, self.condition_fields = [], []
-        for group in frameworks.framework_criteria(framework):
-            title = rules.condition_text({"vi": group["name_vi"], "en": group["name_en"]})
-            for item in group["items"]:
-                name = f"score_{item['code']}"
-                label = rules.condition_text({"vi": item["name_vi"], "en": item["name_en"]})
-                self.fields[name] = forms.DecimalField(
-                    label=f"{label} (≤ {item['max_points']})",
-                    min_value=0,
-                    max_value=item["max_points"],
-                    decimal_places=2,
-                    required=False,
-                    localize=True,
-                    initial=Decimal(row.scores[item["code"]])
-                    if item["code"] in row.scores
-                    else None,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                )
-                self.score_fields.append(((title, group["max_points"]), name))
-        seen = set()
-        for level in framework.rule_set.levels.for_members().order_by("rank"):
-            for condition in framework.level_conditions.get(level.code, level.conditions):
-                code = condition["code"]
-                if code in seen or code == "quota" or "measure" in condition:
-                    continue
-                if condition.get("scope") == "organization":
-                    continue
-                seen.add(code)
-                self.fields[f"condition_{code}"] = forms.BooleanField(
-                    label=rules.condition_text(condition),
-                    required=False,
-                    initial=row.conditions.get(code, False),
-                )
-                self.condition_fields.append(f"condition_{code}")
+        self.add_framework_fields(
+            criteria=frameworks.framework_criteria(framework),
+            levels=frameworks.levels_of(
+                framework.rule_set.levels.for_members().order_by("rank"), framework
+            ),
+            scores=row.scores,
+            conditions=row.conditions,
+        )
         if not self.is_bound:
             self.initial.update(
                 {"results": row.results, "shortcomings": row.shortcomings, "version": row.version}
             )
-
-    def score_bound_fields(self):
-        return [(group, self[name]) for group, name in self.score_fields]
-
-    def condition_bound_fields(self):
-        return [self[name] for name in self.condition_fields]
-
-    def scores(self) -> dict[str, object]:
-        return {n.removeprefix("score_"): self.cleaned_data.get(n) for _, n in self.score_fields}
-
-    def conditions(self) -> dict[str, bool]:
-        return {
-            n.removeprefix("condition_"): self.cleaned_data.get(n, False)
-            for n in self.condition_fields
-        }
 
 
 class QuarterDecideForm(forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -61,11 +61,9 @@ def framework_of(member: Member, period: Period) -> Framework | None:
     return frameworks_by_code(period.rule_set).get(kind)
 
 
-def framework_criteria(framework: Framework) -> list[dict]:
-    """The criteria groups `framework` scores, each `{code, name_vi, name_en, max_points,
-    items: [...]}`: its own, or the rule set's criteria rows when it has none (2B)."""
-    if framework.criteria:
-        return framework.criteria
+def criteria_rows(rule_set: RuleSet) -> list[dict]:
+    """The rule set's own criteria rows as groups `{code, name_vi, name_en, max_points, items:
+    [{code, name_vi, name_en, max_points}]}` (what 2B and the eras before frameworks score)."""
     return [
         {
             "code": group.code,
@@ -82,8 +80,61 @@ def framework_criteria(framework: Framework) -> list[dict]:
                 for item in group.items.all()
             ],
         }
-        for group in framework.rule_set.criteria_groups.prefetch_related("items")
+        for group in rule_set.criteria_groups.prefetch_related("items").order_by("order")
     ]
+
+
+def framework_criteria(framework: Framework) -> list[dict]:
+    """The criteria groups `framework` scores, each `{code, name_vi, name_en, max_points,
+    items: [...]}`: its own, or the rule set's criteria rows when it has none (2B)."""
+    if framework.criteria:
+        return framework.criteria
+    return criteria_rows(framework.rule_set)
+
+
+def criteria_of(rule_set: RuleSet, framework: Framework | None) -> list[dict]:
+    """What a review under `framework` scores (R3, Quy định 366 art. 10–11): the framework's
+    criteria groups, or the rule set's own in an era without frameworks (None)."""
+    return framework_criteria(framework) if framework else criteria_rows(rule_set)
+
+
+def levels_of(levels, framework: Framework | None) -> list:
+    """The rule set's `levels` (best first) with the conditions `framework` gives each
+    (rules.framework_levels); their own conditions in an era without frameworks."""
+    return rules.framework_levels(list(levels), framework.level_conditions if framework else {})
+
+
+MSG_SCORE_NUMBER = _("“%(item)s”: the score must be a number.")
+MSG_SCORE_RANGE = _("“%(item)s”: the score must be between 0 and %(max)s.")
+
+
+def scores_parse(criteria: list[dict], raw: Mapping[str, object]) -> tuple[dict, Decimal | None]:
+    """A score per criterion item of `criteria` (item code → number, text with a decimal comma
+    allowed) as stored (code → text) and their total, which is None until every item is scored.
+    Raises ValidationError (key "scores") naming each item not a number or outside 0 to its
+    maximum points (R3)."""
+    items = [item for group in criteria for item in group["items"]]
+    scores, errors, total = {}, [], Decimal(0)
+    for item in items:
+        value = raw.get(item["code"])
+        if value in (None, ""):
+            continue
+        name = rules.condition_text({"vi": item["name_vi"], "en": item["name_en"]})
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            errors.append(ValidationError(MSG_SCORE_NUMBER, params={"item": name}))
+            continue
+        if not number.is_finite() or not (0 <= number <= item["max_points"]):
+            errors.append(
+                ValidationError(MSG_SCORE_RANGE, params={"item": name, "max": item["max_points"]})
+            )
+            continue
+        scores[item["code"]] = str(number)
+        total += number
+    if errors:
+        raise ValidationError({"scores": errors})
+    return scores, (total if items and len(scores) == len(items) else None)
 
 
 def measures_for(member: Member, period: Period, framework: Framework) -> dict:
@@ -100,7 +151,9 @@ def form_code(member: Member, rule_set: RuleSet, day: datetime.date) -> str:
     return (rule_set.forms or {}).get(framework_on(member, day), "")
 
 
-def _decided_levels(units: list[Organization], period: Period) -> list:
+def decided_levels(units: list[Organization], period: Period) -> list:
+    """The levels decided in `period` for `units` (cells' and organizations' years), leaving
+    out those not decided yet."""
     cells = [u.pk for u in units if u.kind in CELL_KINDS]
     others = [u.pk for u in units if u.kind not in CELL_KINDS]
     levels = [
@@ -135,7 +188,7 @@ def leader_measures(member: Member, period: Period, *, day: datetime.date | None
         for unit in led_organizations_on(member, day)
         for child in Organization.objects.get_children(unit)
     ]
-    levels = _decided_levels(below, period)
+    levels = decided_levels(below, period)
     not_completed = sum(1 for lv in levels if lv.maps_to == CanonicalLevel.NOT_COMPLETED)
     below_good = sum(
         1 for lv in levels if lv.maps_to in (CanonicalLevel.COMPLETED, CanonicalLevel.NOT_COMPLETED)

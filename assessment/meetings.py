@@ -85,6 +85,11 @@ def meeting_rules_load_defaults() -> list[MeetingRuleSet]:
     ]
 
 
+# "Look the rules up": the callers below take the rules when the caller has them already (a
+# page that shows a cell's meeting record and its members' attendance reads them once).
+LOOK_UP = object()
+
+
 def meeting_rules_for(year: int) -> MeetingRuleSet | None:
     """The meeting rules in force in `year` (the latest first year covering it), or None."""
     for rules in MeetingRuleSet.objects.filter(first_year__lte=year).order_by("-first_year"):
@@ -488,12 +493,16 @@ GROUP BY m.cell_id, m.month, m.kind
 
 
 def meeting_figures(
-    *, year: int, cells: list[int] | None = None, root: Organization | None = None
+    *,
+    year: int,
+    cells: list[int] | None = None,
+    root: Organization | None = None,
+    rules: MeetingRuleSet | None | object = LOOK_UP,
 ) -> list[FigureRow]:
-    """Meetings, attendance and meetings of quality (rules in force in `year`) by cell, month
-    and kind, for the cells `cells` or every cell under `root`. One query, one scan of the
-    attendance rows, whatever their number."""
-    rules = meeting_rules_for(year)
+    """Meetings, attendance and meetings of quality (rules in force in `year`, or `rules` when
+    given) by cell, month and kind, for the cells `cells` or every cell under `root`. One
+    query, one scan of the attendance rows, whatever their number."""
+    rules = meeting_rules_for(year) if rules is LOOK_UP else rules
     content, params = (
         ["TRUE"],
         {
@@ -551,13 +560,15 @@ def cells_meeting_years(
     today: datetime.date | None = None,
     root: Organization | None = None,
     figures: list[FigureRow] | None = None,
+    rules: MeetingRuleSet | None | object = LOOK_UP,
 ) -> dict[int, CellMeetingYear]:
     """The meeting record of each cell (by pk) in `year`: held by kind, due, of quality,
     attendance, the level, and whether its inspection exists. `root`, when every cell lies
-    under it, filters on the tree path; `figures` reuses a `meeting_figures` result. Three
-    queries for any number of cells and meetings."""
+    under it, filters on the tree path; `figures` reuses a `meeting_figures` result; `rules`,
+    the rules in force that year when the caller has them. Three queries for any number of
+    cells and meetings."""
     cells = list(cells)
-    rules = meeting_rules_for(year)
+    rules = meeting_rules_for(year) if rules is LOOK_UP else rules
     months = months_due(year, today)
     regular_due = rules.regular_per_year * months // 12 if rules else 0
     thematic_due = rules.thematic_per_year * (months // 3) // 4 if rules else 0
@@ -566,7 +577,7 @@ def cells_meeting_years(
         for pk in cells
     }
     if figures is None:
-        figures = meeting_figures(year=year, cells=cells, root=root)
+        figures = meeting_figures(year=year, cells=cells, root=root, rules=rules)
     for row in figures:
         record = result.get(row.cell)
         if record is None:
@@ -591,10 +602,14 @@ def cells_meeting_years(
 
 
 def cell_meeting_year(
-    *, cell: Organization, year: int, today: datetime.date | None = None
+    *,
+    cell: Organization,
+    year: int,
+    today: datetime.date | None = None,
+    rules: MeetingRuleSet | None | object = LOOK_UP,
 ) -> CellMeetingYear:
     """`cells_meeting_years` for one cell."""
-    return cells_meeting_years(cells=[cell.pk], year=year, today=today)[cell.pk]
+    return cells_meeting_years(cells=[cell.pk], year=year, today=today, rules=rules)[cell.pk]
 
 
 # --- Each member's attendance over the year ----------------------------------------------------
@@ -616,14 +631,17 @@ class MemberAttendance:
 
 
 def attendance_by_member(
-    *, members: Iterable[int] | QuerySet, year: int
+    *,
+    members: Iterable[int] | QuerySet,
+    year: int,
+    rules: MeetingRuleSet | None | object = LOOK_UP,
 ) -> dict[int, MemberAttendance]:
     """Per member pk: meetings held while on a roster in `year` (in the official cell or where
     temporarily active), present, excused, unexcused, the months with an unexcused absence, and
     the flag of the Party Statute art. 8 (R21): unexcused absences in at least the rules'
-    `unexcused_months_flag` (3) months of the year. One query; members without a row are
-    absent from the result."""
-    rules = meeting_rules_for(year)
+    `unexcused_months_flag` (3) months of the year (`rules`: those in force in `year`, looked
+    up unless given). One query; members without a row are absent from the result."""
+    rules = meeting_rules_for(year) if rules is LOOK_UP else rules
     limit = rules.unexcused_months_flag if rules else 3
     unexcused = Q(present=False, absence_reason=AbsenceReason.UNEXCUSED)
     rows = (
@@ -653,11 +671,13 @@ def attendance_by_member(
 # --- The committee's inspection ----------------------------------------------------------------
 
 
-def inspection_missing(*, cell: Organization, period: Period) -> bool:
-    """True when the rules in force in the period's year require the grassroots committee's
-    inspection of the cell's meetings before the cell is classified (R21; default from 2018)
-    and none is recorded."""
-    rules = meeting_rules_for(period.year)
+def inspection_missing(
+    *, cell: Organization, period: Period, rules: MeetingRuleSet | None | object = LOOK_UP
+) -> bool:
+    """True when the rules in force in the period's year (`rules`, looked up unless given)
+    require the grassroots committee's inspection of the cell's meetings before the cell is
+    classified (R21; default from 2018) and none is recorded."""
+    rules = meeting_rules_for(period.year) if rules is LOOK_UP else rules
     if rules is None or not rules.inspection_required:
         return False
     return not MeetingInspection.objects.filter(cell=cell, period=period).exists()

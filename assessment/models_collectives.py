@@ -7,6 +7,8 @@ locked by a numbered decision of kind "collectives" like any subject's (R8, R17)
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -52,6 +54,23 @@ class CollectiveAssessment(models.Model):
         related_name="+",
         verbose_name=_("self-rated level"),
     )
+    # Its self-score under the collective framework (R3, issue 14 item 2): a score per
+    # criterion item, the conditions it ticks, the level they derive and why (the failing
+    # condition; the gap when no level's conditions hold), and who entered it.
+    scores = models.JSONField(_("self-scores"), default=dict, blank=True)
+    conditions = models.JSONField(_("conditions met"), default=dict, blank=True)
+    self_level_notes = models.JSONField(
+        _("notes on the self-assessed level"), default=list, blank=True
+    )
+    self_level_gap = models.BooleanField(_("no level's conditions hold"), default=False)
+    self_review_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("self-review entered by"),
+    )
     # The review meeting (step 5–6): who sat, who came, the votes per level (R18).
     meeting_held_on = models.DateField(_("meeting date"), null=True, blank=True)
     meeting_present = models.PositiveSmallIntegerField(
@@ -86,6 +105,9 @@ class CollectiveAssessment(models.Model):
         verbose_name=_("decided level"),
     )
     decision_note = models.TextField(_("reason for the decided level"), blank=True)
+    # A level above the one the framework derives, or above not completed when a ground of R5
+    # holds, needs the written override members need (decisions.MSG_OVERRIDE_NEEDED).
+    override_note = models.TextField(_("reason for overriding a rule check"), blank=True)
     decision = models.ForeignKey(
         "assessment.Decision",
         on_delete=models.PROTECT,
@@ -95,6 +117,7 @@ class CollectiveAssessment(models.Model):
         verbose_name=_("decision"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    ground_flags = GenericRelation("assessment.GroundFlag")
 
     history = HistoricalRecords(history_manager=AuditedHistoryManager)
 
@@ -109,6 +132,12 @@ class CollectiveAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collective} {self.period}"
+
+    @property
+    def gap_text(self) -> str:
+        from .rules import MSG_GAP
+
+        return str(MSG_GAP) if self.self_level_gap else ""
 
     def is_editable(self) -> bool:
         from .machine import OPEN_STATES

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from members.models import Member, framework_on
 from organizations.models import Organization
 
 from . import frameworks, machine, rules
-from .cell_year import MSG_SCORE_NUMBER, MSG_SCORE_RANGE, _locked, save_attributed
+from .cell_year import _locked, save_attributed
 from .models import Level, Period
 from .models_quarters import Quarter, QuarterAssessment, QuarterAssessmentState
 
@@ -96,31 +96,6 @@ def framework_of(assessment: QuarterAssessment):
     return frameworks.framework_get(assessment.quarter.period.rule_set, assessment.framework)
 
 
-def _scores(criteria: list[dict], raw: Mapping[str, object]) -> tuple[dict, Decimal | None]:
-    items = [item for group in criteria for item in group["items"]]
-    scores, errors, total = {}, [], Decimal(0)
-    for item in items:
-        value = raw.get(item["code"])
-        if value in (None, ""):
-            continue
-        name = rules.condition_text({"vi": item["name_vi"], "en": item["name_en"]})
-        try:
-            number = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            errors.append(ValidationError(MSG_SCORE_NUMBER, params={"item": name}))
-            continue
-        if not (0 <= number <= item["max_points"]):
-            errors.append(
-                ValidationError(MSG_SCORE_RANGE, params={"item": name, "max": item["max_points"]})
-            )
-            continue
-        scores[item["code"]] = str(number)
-        total += number
-    if errors:
-        raise ValidationError({"scores": errors})
-    return scores, (total if items and len(scores) == len(items) else None)
-
-
 def _derive(row: QuarterAssessment, framework) -> rules.SelfAssessment:
     period = row.quarter.period
     return rules.framework_level(
@@ -155,7 +130,9 @@ def quarter_review_save(
     if not row.is_editable():
         raise ValidationError(MSG_QUARTER_CLOSED, code="closed")
     framework = framework_of(row)
-    row.scores, row.self_score = _scores(frameworks.framework_criteria(framework), scores)
+    row.scores, row.self_score = frameworks.scores_parse(
+        frameworks.framework_criteria(framework), scores
+    )
     row.conditions = {code: bool(value) for code, value in conditions.items()}
     row.results, row.shortcomings = results.strip(), shortcomings.strip()
     result = _derive(row, framework)

@@ -187,6 +187,11 @@ urlpatterns += [
         name="collective_seat",
     ),
     path(
+        "years/<int:year>/collectives/<int:pk>/grounds/",
+        views_grounds.collective_grounds_view,
+        name="collective_grounds",
+    ),
+    path(
         "years/<int:year>/collectives/<int:pk>/seats/from-posts/",
         views_collectives.collective_seats_from_posts_view,
         name="collective_seats_from_posts",

@@ -92,21 +92,24 @@ def cell_year_view(request, year: int, pk: int):
     meeting = work.meeting_of(cell_year)
     summary = work.meeting_summary(meeting)
     deadline, days_left = _deadline(cell_year)
+    assessments = list(
+        cell_year.assessments.select_related(
+            "member",
+            "self_level",
+            "proposed_level",
+            "decided_level",
+            "decision__issuer",
+            "decision__period",
+        ).order_by(*name_order("member__full_name"), "pk")
+    )
     return render(
         request,
         "assessment/cell_year.html",
         {
             "cell_year": cell_year,
-            "assessments": cell_year.assessments.select_related(
-                "member",
-                "self_level",
-                "proposed_level",
-                "decided_level",
-                "decision__issuer",
-                "decision__period",
-            ).order_by(*name_order("member__full_name"), "pk"),
+            "assessments": assessments,
             "summary": summary,
-            "checklist": work.submission_checklist(cell_year, summary),
+            "checklist": work.submission_checklist(cell_year, summary, assessments=assessments),
             "deadline": deadline,
             "days_left": days_left,
             "days_late": -days_left if days_left is not None and days_left < 0 else 0,
@@ -329,7 +332,7 @@ def cell_report_view(request, year: int, pk: int):
 
 def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
     """One row for the cell, then one per member to be assessed."""
-    tallies = {t.assessment_id: t for t in meeting.tallies.all()} if meeting.pk else {}
+    tallies = summary.tallies  # the meeting's, read once by meeting_summary
     subjects = [
         None,
         *cell_year.assessments.to_assess()
@@ -359,9 +362,7 @@ def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False
 
 def _meeting_context(request, cell_year: CellYear, meeting, form=None):
     summary = work.meeting_summary(meeting)
-    rule_set = cell_year.period.rule_set
-    member_levels = list(rule_set.levels.for_members().order_by("rank"))
-    cell_levels = list(rule_set.levels.for_organizations().order_by("rank"))
+    member_levels, cell_levels = summary.member_levels, summary.cell_levels
     return {
         "cell_year": cell_year,
         "meeting": meeting,
@@ -604,8 +605,8 @@ def _member_table(cell_year, rows, data=None):
     )
 
 
-def _unit_table(period, rows, attribute: str, data=None):
-    return UnitDecisionTable(
+def _unit_table(period, rows, attribute: str, data=None, *, table_class=UnitDecisionTable):
+    return table_class(
         data,
         initial=unit_rows_initial(rows, attribute),
         form_kwargs={"levels": period.rule_set.levels.for_organizations().order_by("rank")},
@@ -797,39 +798,67 @@ def decide_cells_view(request, year: int, pk: int):
     """Step 7 for subordinate cells, with R7's prerequisites and the quota over the cells."""
     grassroots = _grassroots_for_deciding(request, pk)
     period = get_period(year)
-    rows = decisions.cell_rows(grassroots, period)
-    errors = {}
-    if request.method == "POST":
-        table = _unit_table(period, rows, "cell_year", request.POST)
-        errors = _save_table(
-            request,
-            table,
-            lambda choices: decisions.cell_levels_decide(
-                grassroots=grassroots, period=period, choices=choices, by=request.user
-            ),
-        )
-        if errors is None:
-            return redirect("assessment:decide_cells", year=year, pk=pk)
-        rows = decisions.cell_rows(grassroots, period)
-    table = _unit_table(period, rows, "cell_year")
-    forms = table.by_id()
-    return render(
+    return units_decide_page(
         request,
-        "assessment/decide_cells.html",
-        {
+        issuer=grassroots,
+        period=period,
+        kind=DecisionKind.UNITS,
+        attribute="cell_year",
+        rows_of=lambda: decisions.cell_rows(grassroots, period),
+        save=lambda choices: decisions.cell_levels_decide(
+            grassroots=grassroots, period=period, choices=choices, by=request.user
+        ),
+        template="assessment/decide_cells.html",
+        context=lambda: {
             "grassroots": grassroots,
-            "period": period,
-            "rows": [(row, forms[row.cell_year.pk]) for row in rows],
-            "table": table,
-            "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
             "quota": decisions.cells_quota(grassroots=grassroots, period=period),
-            "all_decided": bool(rows) and all(r.cell_year.decided_level_id for r in rows),
-            "pending": [r for r in rows if not r.cell_year.decision_id],
-            "decisions": Decision.objects.filter(
-                issuer=grassroots, period=period, kind=DecisionKind.UNITS
-            ),
-            "issue_form": DecisionIssueForm(issuer=grassroots),
+        },
+    )
+
+
+def units_decide_page(
+    request,
+    *,
+    issuer: Organization,
+    period,
+    kind: str,
+    attribute: str,
+    rows_of,
+    save,
+    template: str,
+    context,
+    table_class=UnitDecisionTable,
+):
+    """A board's table of the unit rows it decides (subordinate cells, leadership collectives):
+    on POST the rows changed are saved through `save(choices)` (decisions.Outcome) and the page
+    is shown again (a redirect when all passed, else the rows with why); `rows_of()` gives the
+    rows (each with `attribute` naming its record, its level and checks), `context()` what the
+    page adds (its quota…), read after saving. Decisions of `kind` by `issuer` are listed."""
+    rows = rows_of()
+    errors = {}
+    if request.method == "POST":
+        table = _unit_table(period, rows, attribute, request.POST, table_class=table_class)
+        errors = _save_table(request, table, save)
+        if errors is None:
+            return redirect(request.path)
+        rows = rows_of()  # the rows saved show their new values
+    table = _unit_table(period, rows, attribute, table_class=table_class)
+    forms = table.by_id()
+    records = [getattr(row, attribute) for row in rows]
+    return render(
+        request,
+        template,
+        {
+            "period": period,
+            "rows": [(row, forms[record.pk]) for row, record in zip(rows, records, strict=True)],
+            "table": table,
+            "errors": errors,
+            "all_decided": bool(rows) and all(r.decided_level_id for r in records),
+            "pending": [row for row, r in zip(rows, records, strict=True) if not r.decision_id],
+            "decisions": Decision.objects.filter(issuer=issuer, period=period, kind=kind),
+            "issue_form": DecisionIssueForm(issuer=issuer),
+            **context(),
         },
     )
 

@@ -24,7 +24,7 @@ from .access import (
     get_period,
 )
 from .cell_year import Conflict
-from .forms import DecisionIssueForm
+from .forms import CollectiveDecisionTable
 from .forms_collectives import (
     CollectiveForm,
     CollectiveMeetingForm,
@@ -32,13 +32,9 @@ from .forms_collectives import (
     CollectiveStatusForm,
     SeatForm,
 )
-from .models import CollectiveAssessment, Decision, DecisionKind
-from .views import (
-    HISTORY_ROWS,
-    _issue,
-    _save_table,
-    _unit_table,
-)
+from .models import CollectiveAssessment, DecisionKind
+from .views import HISTORY_ROWS, _issue, units_decide_page
+from .views_grounds import collective_grounds_context
 
 HISTORY = HISTORY_ROWS
 
@@ -93,23 +89,20 @@ def unit_collectives_view(request, year: int, pk: int):
     )
 
 
+def _review_form(row, period, data=None):
+    return CollectiveReviewForm(
+        data,
+        row=row,
+        levels=collectives.collective_levels(period.rule_set),
+        framework=collectives.collective_framework(period),
+        auto_id="review_%s",
+    )
+
+
 def _year_context(request, collective, period, *, review=None, meeting=None):
     row = collectives.collective_year_find(period=period, collective=collective)
     levels = collectives.collective_levels(period.rule_set)
-    review = review or CollectiveReviewForm(
-        initial={
-            "version": row.version,
-            "strengths": row.report_strengths,
-            "shortcomings": row.report_shortcomings,
-            "causes": row.report_causes,
-            "remedies": row.report_remedies,
-            "prompts_answer": row.prompts_answer,
-            "self_score": row.self_score,
-            "self_level": row.self_level_id,
-        },
-        levels=period.rule_set.levels.filter(pk__in=[lv.pk for lv in levels]),
-        auto_id="review_%s",
-    )
+    review = review or _review_form(row, period)
     meeting = meeting or CollectiveMeetingForm(
         initial={
             "version": row.version,
@@ -133,6 +126,9 @@ def _year_context(request, collective, period, *, review=None, meeting=None):
         "meeting_form": meeting,
         "count": collectives.meeting_count(row) if row.pk else None,
         "missing": collectives.submission_missing(row) if row.pk else [],
+        # R3 and R5: what the collective framework suggests now, and the grounds recorded
+        "suggestion": collectives.collective_suggestion(row) if row.pk else None,
+        "grounds": collective_grounds_context(user, row),
         "can_enter": can_enter_collective_work(user, collective),
         "can_decide": can_decide_collective(user, collective),
         "can_manage": can_manage(user, collective.organization),
@@ -191,17 +187,14 @@ def _row(collective, period) -> CollectiveAssessment:
 def collective_review_view(request, year: int, pk: int):
     collective, period = _for_entering(request, year, pk)
     row = _row(collective, period)
-    form = CollectiveReviewForm(
-        request.POST, levels=period.rule_set.levels.for_organizations(), auto_id="review_%s"
-    )
+    form = _review_form(row, period, request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             collectives.collective_review_save(
                 row=row,
                 by=request.user,
-                version=data.pop("version"),
-                **data,
+                version=form.cleaned_data["version"],
+                **form.review(),
             )
         except (ValidationError, Conflict) as error:
             _refused(request, error)
@@ -329,44 +322,27 @@ def _manager_for_deciding(request, pk: int):
 
 @login_required
 def collectives_decide_view(request, year: int, pk: int):
-    """The managing board's table of the collectives it decides: levels, returns, issue."""
+    """The managing board's table of the collectives it decides: levels with the framework's
+    suggestion and the written override of a rule check (R3, R5), returns, issue."""
     manager = _manager_for_deciding(request, pk)
     period = get_period(year)
-    rows = collectives.collective_rows(manager, period)
-    errors = {}
-    if request.method == "POST":
-        table = _unit_table(period, rows, "collective_assessment", request.POST)
-        errors = _save_table(
-            request,
-            table,
-            lambda choices: collectives.collective_levels_decide(
-                manager=manager, period=period, choices=choices, by=request.user
-            ),
-        )
-        if errors is None:
-            return redirect("assessment:collectives_decide", year=year, pk=pk)
-        rows = collectives.collective_rows(manager, period)
-    table = _unit_table(period, rows, "collective_assessment")
-    forms = table.by_id()
-    return render(
+    return units_decide_page(
         request,
-        "assessment/collectives_decide.html",
-        {
+        issuer=manager,
+        period=period,
+        kind=DecisionKind.COLLECTIVES,
+        attribute="collective_assessment",
+        rows_of=lambda: collectives.collective_rows(manager, period),
+        save=lambda choices: collectives.collective_levels_decide(
+            manager=manager, period=period, choices=choices, by=request.user
+        ),
+        template="assessment/collectives_decide.html",
+        context=lambda: {
             "manager": manager,
             "grassroots": manager,  # the quota box names the group by it
-            "period": period,
-            "rows": [(row, forms[row.collective_assessment.pk]) for row in rows],
-            "table": table,
-            "errors": errors,
             "quota": collectives.collectives_quota(manager=manager, period=period),
-            "all_decided": bool(rows)
-            and all(r.collective_assessment.decided_level_id for r in rows),
-            "pending": [r for r in rows if not r.collective_assessment.decision_id],
-            "decisions": Decision.objects.filter(
-                issuer=manager, period=period, kind=DecisionKind.COLLECTIVES
-            ),
-            "issue_form": DecisionIssueForm(issuer=manager),
         },
+        table_class=CollectiveDecisionTable,
     )
 
 

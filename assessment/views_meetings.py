@@ -41,7 +41,7 @@ def meetings_view(request, year: int, pk: int):
     rules = meetings.meeting_rules_for(year)
     rows = meetings.with_counts(CellMeeting.objects.filter(cell=cell, held_on__year=year))
     members = Member.objects.filter(cell=cell).current().order_by(*name_order(), "pk")
-    attendance = meetings.attendance_by_member(members=members, year=year)
+    attendance = meetings.attendance_by_member(members=members, year=year, rules=rules)
     return render(
         request,
         "assessment/meetings/list.html",
@@ -50,10 +50,12 @@ def meetings_view(request, year: int, pk: int):
             "period": period,
             "rules": rules,
             "rows": [(m, meetings.meeting_quality(m, rules)) for m in rows],
-            "record": meetings.cell_meeting_year(cell=cell, year=year),
+            "record": meetings.cell_meeting_year(cell=cell, year=year, rules=rules),
             "members": [(m, attendance.get(m.pk)) for m in members],
             "inspections": MeetingInspection.objects.filter(cell=cell, period=period),
-            "inspection_missing": meetings.inspection_missing(cell=cell, period=period),
+            "inspection_missing": meetings.inspection_missing(
+                cell=cell, period=period, rules=rules
+            ),
             "can_enter": can_enter_cell_work(request.user, cell),
             "can_inspect": can_decide_cell_work(request.user, cell),
         },

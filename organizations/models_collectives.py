@@ -129,13 +129,14 @@ class CollectiveSeat(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
     # The party post the seat comes from (members.Post on this unit), when derived from it:
-    # the post is typed once, the seat follows it (issue 14 item 5).
-    post = models.OneToOneField(
+    # the post is typed once, the seat follows it (issue 14 item 5). One post seats its holder
+    # once per collective: a standing committee member sits on the party committee too.
+    post = models.ForeignKey(
         "members.Post",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="seat",
+        related_name="seats",
         verbose_name=_("party post"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -147,6 +148,11 @@ class CollectiveSeat(models.Model):
         verbose_name = _("seat on a collective")
         verbose_name_plural = _("seats on collectives")
         ordering = ["collective", "role", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collective", "post"], name="one_seat_per_post_and_collective"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.collective}: {self.member} ({self.get_role_display()})"

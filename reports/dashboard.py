@@ -35,6 +35,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Window,
 )
 from django.db.models.functions import Left, Length
@@ -47,11 +48,13 @@ from assessment.models import (
     CanonicalLevel,
     CellState,
     CellYear,
+    CountSubject,
     Deadline,
     DeadlineLevel,
     GrassrootsYear,
     MemberAssessment,
     Period,
+    UnitYearCount,
 )
 from assessment.progress import DONE_STATES, late_q, not_on_roster, on_time_q
 from assessment.quota import percent
@@ -687,16 +690,19 @@ def _late_unit(org: Organization, level: str, due: datetime.date, today: datetim
 
 
 def level_distribution(*, unit: Organization, period: Period) -> Distribution:
-    """Decided member levels in the unit's subtree for the year, by canonical level."""
+    """Decided member levels in the unit's subtree for the year, by canonical level: read from
+    the kept counts (assessment/counts.py, a few rows per cell) rather than the year's records
+    (issue 18: the province's dashboard read every record of this year and the last)."""
     counts = dict(
-        MemberAssessment.objects.filter(
-            cell_year__period=period,
-            cell_year__cell__path__startswith=unit.path,
-            decided_level__isnull=False,
+        UnitYearCount.objects.filter(
+            period=period,
+            subject=CountSubject.MEMBERS,
+            unit__path__startswith=unit.path,
+            level__isnull=False,
         )
         .order_by()
-        .values_list("decided_level__maps_to")
-        .annotate(n=Count("id"))
+        .values_list("level__maps_to")
+        .annotate(n=Sum("n"))
     )
     total = sum(counts.values())
     return Distribution(

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from assessment.collectives import seats_from_posts
 from assessment.models import Period
 from assessment.services import period_create
 from members.models import (
@@ -22,6 +24,8 @@ from members.models import (
     DisciplineRecord,
     Gender,
     Member,
+    Post,
+    PostKind,
     StatusKind,
     StatusPeriod,
 )
@@ -29,12 +33,10 @@ from organizations.documents import DEFAULT_SYMBOLS, official_name
 from organizations.models import (
     Assignment,
     CollectiveKind,
-    CollectiveSeat,
     Kind,
     LeadershipCollective,
     Organization,
     Role,
-    SeatRole,
 )
 
 DEMO_PASSWORD = "XepLoai@2025"
@@ -380,11 +382,16 @@ def seed_demo(*, scale: str, year: int, seed: int, history: int = 0) -> list[Dem
     Organization.objects.bulk_create(plan.units, batch_size=BATCH)
     for member in plan.members:
         member.cell_id = member.cell.pk
+    posts = plan_posts(plan, year=year, history=history, seed=seed)  # sets the members' flags
     Member.objects.bulk_create(plan.members, batch_size=BATCH)
     for row in (*plan.statuses, *plan.disciplines):
         row.member_id = row.member.pk
     StatusPeriod.objects.bulk_create(plan.statuses, batch_size=BATCH)
     DisciplineRecord.objects.bulk_create(plan.disciplines, batch_size=BATCH)
+    for post in posts:
+        post.member_id = post.member.pk
+        post.organization_id = post.organization.pk if post.organization else None
+    Post.objects.bulk_create(posts, batch_size=BATCH)
     seed_collectives(plan, year=year, history=history)
     for past in range(year - history, year + 1):
         if not Period.objects.filter(year=past).exists():
@@ -394,6 +401,28 @@ def seed_demo(*, scale: str, year: int, seed: int, history: int = 0) -> list[Dem
 
 COLLECTIVE_KINDS = (Kind.PROVINCE, Kind.SUPERIOR, Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
 SEATS = 5
+# Which of the source cell's members a unit's committee starts from: a cell's own first member
+# is its secretary; the committees above take the next ones, so each has a head of its own.
+SEAT_OFFSET = {Kind.PROVINCE: 1, Kind.SUPERIOR: 2, Kind.GRASSROOTS_COMMITTEE: 1}
+POSTS_SEED = 14  # posts draw from a stream of their own: the tree and the members stay as before
+GOVERNMENT_POSTS = [
+    ("Chủ tịch Ủy ban nhân dân", "Ủy ban nhân dân {p}", True),
+    ("Phó Chủ tịch Ủy ban nhân dân", "Ủy ban nhân dân {p}", True),
+    ("Trưởng phòng", "Phòng Văn hóa – Xã hội {p}", True),
+    ("Phó Hiệu trưởng", "Trường Tiểu học {p}", True),
+    ("Chuyên viên", "Văn phòng Ủy ban nhân dân {p}", False),
+]
+MASS_POSTS = [
+    ("Chủ tịch Công đoàn cơ sở", "Công đoàn cơ sở {p}", True),
+    ("Bí thư Đoàn Thanh niên", "Đoàn Thanh niên Cộng sản Hồ Chí Minh {p}", True),
+    ("Ủy viên Ban Chấp hành Công đoàn", "Công đoàn cơ sở {p}", False),
+    ("Chi hội trưởng Hội Cựu chiến binh", "Hội Cựu chiến binh {p}", False),
+]
+OUTSIDE_WORK = [
+    ("Cán bộ hưu trí", "Nghỉ hưu tại địa phương"),
+    ("Nhân viên", "Công ty TNHH Thương mại {p}"),
+    ("Sinh viên", "Trường Đại học {p}"),
+]
 
 
 def _demo_cells(units: list[Organization]) -> list[Organization]:
@@ -401,49 +430,182 @@ def _demo_cells(units: list[Organization]) -> list[Organization]:
     return [unit for _name, _role, unit in _accounts(units) if unit.is_cell]
 
 
+def _party_titles(unit: Organization) -> list[str]:
+    """The party posts of a unit's committee, head first (the titles seats_from_posts reads: a
+    secretary heads, a deputy secretary deputises, the standing committee's say "thường vụ")."""
+    if unit.is_cell:
+        return ["Bí thư Chi bộ", "Phó Bí thư Chi bộ"] + ["Chi ủy viên"] * 3
+    if unit.kind == Kind.GRASSROOTS_COMMITTEE:
+        return ["Bí thư Đảng ủy", "Phó Bí thư Đảng ủy"] + ["Đảng ủy viên"] * 3
+    body = "Tỉnh ủy" if unit.kind == Kind.PROVINCE else unit.name.split(" ")[0]
+    body = "Huyện ủy" if unit.name.startswith("Huyện ủy") else body
+    body = "Đảng ủy xã" if unit.name.startswith("Đảng ủy xã") else body
+    standing = f"Ủy viên Ban Thường vụ {body}"
+    return [f"Bí thư {body}", f"Phó Bí thư {body}", standing, standing, f"Ủy viên {body}"]
+
+
+def _eligible(plan: Plan, demo_member: Member) -> dict[int, list[Member]]:
+    """Per cell (by pk), its members who may hold a party post: full members, current, with no
+    status or discipline in the year; those in the political system first (in the order they
+    were made)."""
+    special = {id(row.member) for row in (*plan.statuses, *plan.disciplines)}
+    by_cell: dict[int, list[Member]] = {}
+    for member in sorted(plan.members, key=lambda m: m.outside_political_system):
+        if member.full_membership_date and member.left_on is None and id(member) not in special:
+            if member is not demo_member:
+                by_cell.setdefault(member.cell_id, []).append(member)
+    return by_cell
+
+
+def _demo_member(plan: Plan) -> Member:
+    """The member of `chibo1`'s cell who gets the `dangvien1` account: a full member with
+    nothing special, in the political system where one is (the last such, so the first hold
+    the cell's posts), with no post of their own: a self-review on form 2B."""
+    cell = next(unit for name, _, unit in _accounts(plan.units) if name == "chibo1")
+    special = {id(row.member) for row in (*plan.statuses, *plan.disciplines)}
+    candidates = [
+        m
+        for m in plan.members
+        if m.cell_id == cell.pk and m.full_membership_date and id(m) not in special
+    ]
+    inside = [m for m in candidates if not m.outside_political_system]
+    return (inside or candidates)[-1]
+
+
+def plan_posts(plan: Plan, *, year: int, history: int, seed: int) -> list[Post]:
+    """Issue 14 item 5 in the demo: the posts that make the frameworks, heads and collectives.
+    Every cell's first eligible member is its secretary ("Bí thư Chi bộ"); each committee that
+    has a leadership collective (the province, each superior and grassroots committee, each
+    grassroots cell, the demo accounts' cells) gets its secretary, deputy and members, taken
+    from the demo account's cell it holds, else from its first cell; of the members drawn as
+    holding another post, some lead a government body or mass organization (form 2A) and some
+    hold a post that is not a leadership one; members outside the political system get their
+    work unit (form 2C: retired, a private firm, studying). The member's flags follow the
+    posts (`holds_leadership_post`, and no state employment outside the political system).
+    Returns unsaved posts, in a fixed order for the seed."""
+    rng = random.Random(seed * 1000 + POSTS_SEED)
+    since = datetime.date(year - history - 1, 10, 1)
+    demo_member = _demo_member(plan)
+    eligible = _eligible(plan, demo_member)
+    demo_cells = _demo_cells(plan.units)
+    cells = [u for u in plan.units if u.is_cell and len(eligible.get(u.pk, [])) >= 3]
+    posts: list[Post] = []
+
+    def party(member, unit, title, start):
+        posts.append(
+            Post(
+                member=member,
+                kind=PostKind.PARTY,
+                title=title,
+                unit_name=unit.name,
+                organization=unit,
+                # secretaries, deputies and the standing committee lead (form 2A); a committee's
+                # other members are reviewed on their own post
+                leadership="bí thư" in title.casefold() or "thường vụ" in title.casefold(),
+                start=start,
+            )
+        )
+
+    committees = [u for u in plan.units if u.kind in COLLECTIVE_KINDS] + [
+        c for c in demo_cells if c.kind not in COLLECTIVE_KINDS
+    ]
+    for unit in plan.units:  # each cell's secretary
+        if unit.is_cell and eligible.get(unit.pk) and unit not in committees:
+            party(eligible[unit.pk][0], unit, "Bí thư Chi bộ", since)
+    for unit in committees:
+        # the province from the last demo cell, so the first's members do not hold every post
+        held = [c for c in demo_cells if unit.contains(c)][:: -1 if unit.depth == 1 else 1]
+        source = next(iter(held), None) or next((c for c in cells if unit.contains(c)), None)
+        if source is None:
+            continue
+        members = eligible[source.pk]
+        offset = SEAT_OFFSET.get(unit.kind, 0)
+        # a demo cell that is not a grassroots cell has had its committee (chi ủy) this year
+        new = unit.kind not in COLLECTIVE_KINDS
+        for i, title in enumerate(_party_titles(unit)[: len(members)]):
+            start = datetime.date(year, 1, 1) if new and i else since
+            party(members[(offset + i) % len(members)], unit, title, start)
+    leading = {id(p.member) for p in posts}
+    for member in plan.members:
+        place = member.cell.place_name or member.cell.name
+        if member.outside_political_system:
+            title, body = rng.choice(OUTSIDE_WORK)
+            member.is_state_employee = False
+            posts.append(
+                Post(
+                    member=member,
+                    kind=PostKind.WORK_UNIT,
+                    title=title,
+                    unit_name=body.format(p=place),
+                    outside_political_system=True,
+                    start=since,
+                )
+            )
+        drawn = member.holds_leadership_post and member is not demo_member
+        if drawn and id(member) not in leading:  # drawn as holding a post
+            table = MASS_POSTS if member.outside_political_system else GOVERNMENT_POSTS
+            kind = PostKind.MASS_ORGANIZATION
+            if table is GOVERNMENT_POSTS and rng.random() < 0.5:
+                table = MASS_POSTS
+            elif table is GOVERNMENT_POSTS:
+                kind = PostKind.GOVERNMENT
+            title, body, leads = rng.choice(table)
+            posts.append(
+                Post(
+                    member=member,
+                    kind=kind,
+                    title=title,
+                    unit_name=body.format(p=place),
+                    leadership=leads and not member.outside_political_system,
+                    start=since,
+                )
+            )
+    leaders = {id(p.member) for p in posts if p.leadership}
+    for member in plan.members:
+        member.holds_leadership_post = id(member) in leaders
+    return posts
+
+
 def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipCollective]:
     """Leadership collectives in every role's scope (issue 14): each committee's party
     committee (ban chấp hành), the standing committee of the province and of each commune
-    committee, and the committee of `chibo1`'s cell (chi ủy, from `year`). Seats go to full
-    members of the demo accounts' cells where the unit holds one, else of its first cell; the
-    first seat is the head; the seated hold a leadership post (form 2A). Returns them."""
-    demo_cells = _demo_cells(plan.units)
-    by_cell: dict[int, list[Member]] = {}
-    for member in plan.members:
-        if member.full_membership_date and member.left_on is None:
-            by_cell.setdefault(member.cell_id, []).append(member)
-    cells = [u for u in plan.units if u.is_cell and len(by_cell.get(u.pk, [])) >= 3]
-    since = datetime.date(year - history - 1, 10, 1)
-    collectives, seats = [], []
-
-    def add(unit, kind, name, start):
-        source = next((c for c in demo_cells if unit.contains(c)), None) or next(
-            (c for c in cells if unit.contains(c)), None
-        )
-        if source is None:
-            return
-        collective = LeadershipCollective(organization=unit, kind=kind, name=name)
-        collectives.append(collective)
-        for i, member in enumerate(by_cell.get(source.pk, [])[:SEATS]):
-            role = SeatRole.HEAD if i == 0 else SeatRole.DEPUTY if i == 1 else SeatRole.MEMBER
-            seats.append(
-                CollectiveSeat(collective=collective, member=member, role=role, start=start)
-            )
-
-    for unit in plan.units:
-        if unit.kind in COLLECTIVE_KINDS:
-            add(unit, CollectiveKind.PARTY_COMMITTEE, f"Ban Chấp hành {unit.name}", since)
-        if unit.kind in (Kind.PROVINCE, Kind.SUPERIOR):
-            add(unit, CollectiveKind.STANDING_COMMITTEE, f"Ban Thường vụ {unit.name}", since)
-    cell = demo_cells[0]
-    add(cell, CollectiveKind.PARTY_COMMITTEE, f"Chi ủy {cell.name}", datetime.date(year, 1, 1))
-    LeadershipCollective.objects.bulk_create(collectives)
-    for seat in seats:
-        seat.collective_id, seat.member_id = seat.collective.pk, seat.member.pk
-    CollectiveSeat.objects.bulk_create(seats, batch_size=BATCH)
-    Member.objects.filter(pk__in={seat.member_id for seat in seats}).update(
-        holds_leadership_post=True
+    committee, and the committee (chi ủy) of each demo account's cell (from `year`). Their
+    seats are derived from the party posts recorded on their unit (plan_posts, saved before),
+    by the same service the admin uses (collectives.seats_from_posts). Returns them."""
+    posts_on = Counter(
+        Post.objects.filter(kind=PostKind.PARTY).values_list("organization_id", flat=True)
     )
+    collectives = []
+    for unit in plan.units:
+        if not posts_on[unit.pk]:
+            continue
+        if unit.kind in COLLECTIVE_KINDS:
+            collectives.append(
+                LeadershipCollective(
+                    organization=unit,
+                    kind=CollectiveKind.PARTY_COMMITTEE,
+                    name=f"Ban Chấp hành {unit.name}",
+                )
+            )
+        elif posts_on[unit.pk] > 1:  # a demo account's cell has a committee, not only a secretary
+            collectives.append(
+                LeadershipCollective(
+                    organization=unit,
+                    kind=CollectiveKind.PARTY_COMMITTEE,
+                    name=f"Chi ủy {unit.name}",
+                )
+            )
+        if unit.kind in (Kind.PROVINCE, Kind.SUPERIOR):
+            collectives.append(
+                LeadershipCollective(
+                    organization=unit,
+                    kind=CollectiveKind.STANDING_COMMITTEE,
+                    name=f"Ban Thường vụ {unit.name}",
+                )
+            )
+    LeadershipCollective.objects.bulk_create(collectives)
+    for collective in collectives:
+        seats_from_posts(collective=collective, by=None)
     return collectives
 
 
@@ -460,12 +622,7 @@ def _create_users(plan: Plan) -> list[DemoAccount]:
         Assignment.objects.create(user=user, role=role, organization=unit)
         accounts.append(DemoAccount(username, role, unit.name))
     cell = next(unit for name, _, unit in _accounts(plan.units) if name == "chibo1")
-    special = {row.member_id for row in (*plan.statuses, *plan.disciplines)}
-    member = next(  # a member with nothing special, so the demo shows a self-review
-        m
-        for m in plan.members
-        if m.cell_id == cell.pk and m.full_membership_date and m.pk not in special
-    )
+    member = _demo_member(plan)
     member.user = User.objects.create_user(username="dangvien1", password=DEMO_PASSWORD)
     member.save(update_fields=["user"])
     Assignment.objects.create(user=member.user, role=Role.MEMBER, organization=cell)

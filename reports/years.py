@@ -47,7 +47,11 @@ def member_years(member: Member) -> list[MemberYear]:
     rows = (
         MemberAssessment.objects.filter(member=member)
         .select_related(
-            "cell_year__period__rule_set", "cell_year__cell", "decided_level", "decision__issuer"
+            "cell_year__period__rule_set",
+            "cell_year__cell",
+            "decided_level",
+            "decision__issuer",
+            "decision__period",
         )
         .order_by("cell_year__period__year")
     )

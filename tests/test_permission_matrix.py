@@ -322,6 +322,13 @@ EXPECTED = {
         NOT_ALLOWED | {"anonymous": 302},
         GRASSROOTS_READ | {"committee": 302, "district": 302, "provincial": 302, "admin": 302},
     ),
+    # R5 on a collective's year: its managing board records a ground (an empty POST is told
+    # what is missing); the collective's own unit reads it but does not record one.
+    "assessment:collective_grounds": (
+        "collective",
+        NOT_ALLOWED | {"anonymous": 302},
+        GRASSROOTS_READ | {"committee": 403, "provincial": 403, "district": 302, "admin": 302},
+    ),
     "assessment:collectives_decide": ("superior", SUPERIOR, SUPERIOR),
     "assessment:collectives_issue": (
         "superior",

@@ -31,9 +31,10 @@ def cell_meetings(cell_year):
     """The cell's meeting record and each member's attendance (the vote grid, the decide page)."""
     period, cell = cell_year.period, cell_year.cell
     members = Member.objects.filter(assessments__cell_year=cell_year).order_by(*name_order(), "pk")
-    attendance = meetings.attendance_by_member(members=members, year=period.year)
+    rules = meetings.meeting_rules_for(period.year)  # read once for both
+    attendance = meetings.attendance_by_member(members=members, year=period.year, rules=rules)
     return {
-        "record": meetings.cell_meeting_year(cell=cell, year=period.year),
+        "record": meetings.cell_meeting_year(cell=cell, year=period.year, rules=rules),
         "members": [(m, attendance.get(m.pk)) for m in members],
         "any_flagged": any(a.flagged for a in attendance.values()),
         "period": period,

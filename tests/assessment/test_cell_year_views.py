@@ -375,3 +375,45 @@ def test_a_saved_decimal_score_shows_back_with_a_decimal_comma(login, period, tr
     assessment.save()
     page = login(alice_member.user).get(reverse("assessment:self_review", args=[assessment.pk]))
     assert f'name="score_{item.code}" value="17,5"' in page.content.decode()
+
+
+# Issue 18: the secretary's two busiest pages, with a meeting held, votes and the three kinds of
+# status period that change who counts (R15, R18): 30 and 33 queries before. The session, user,
+# assignments, cell, year, cell year and the notification count are 7 of them; the rest is each
+# page's own (the meeting, its members, their status periods, attendance, levels, tallies...).
+CELL_YEAR_QUERIES = 20
+MEETING_QUERIES = 20
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"), [("cell_year", CELL_YEAR_QUERIES), ("meeting", MEETING_QUERIES)]
+)
+def test_the_cell_and_meeting_pages_keep_to_their_query_budget(
+    login, period, tree, secretary, name, budget, django_assert_max_num_queries
+):
+    from members.models import StatusKind, StatusPeriod
+
+    members = MemberFactory.create_batch(12, cell=tree.c1)
+    for member, kind in zip(
+        members,
+        (StatusKind.TEMPORARY_TRANSFER, StatusKind.EXEMPTION, StatusKind.SUSPENSION),
+        strict=False,
+    ):
+        StatusPeriod.objects.create(
+            member=member, kind=kind, start=datetime.date(2025, 1, 1), reason="Thử"
+        )
+    cell_year = work.cell_year_open(period=period, cell=tree.c1, by=secretary)
+    meeting = work.meeting_for(cell_year)
+    for assessment in cell_year.assessments.all()[:6]:
+        work.attendance_set(
+            meeting=meeting, member=assessment.member, present=True, absence_reason="", by=secretary
+        )
+    client = login(secretary)
+    url = reverse(f"assessment:{name}", args=[2025, tree.c1.pk])
+    client.get(url)
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    summary = work.meeting_summary(meeting)
+    # The one query for the three kinds still sets each apart: away and suspended do not vote.
+    assert (len(summary.away), summary.full_members - len(summary.voters)) == (1, 2)

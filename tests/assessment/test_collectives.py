@@ -337,3 +337,27 @@ def test_seats_are_taken_from_the_party_posts_on_the_unit(tree, period, committe
     assert changed.end == datetime.date(2025, 3, 31) and changed.history.first().history_user
     assert collectives.seats_from_posts(collective=collective, by=committee) == []
     assert [s.member for s in collectives.seats_in(collective, 2025)][0] == secretary_post.member
+
+
+def test_a_standing_committee_post_seats_its_holder_on_both_committees(tree, period, committee):
+    """A member of the standing committee sits on the party committee too: one post, one seat
+    on each (a post is typed once, whatever the number of collectives it seats on)."""
+    from members.models_posts import Post, PostKind
+
+    standing_post = Post.objects.create(
+        member=MemberFactory(cell=tree.c1),
+        kind=PostKind.PARTY,
+        title="Ủy viên Ban Thường vụ Đảng ủy",
+        organization=tree.g1,
+        leadership=True,
+        start=datetime.date(2020, 10, 1),
+    )
+    party = party_committee(tree.g1, [])
+    standing = LeadershipCollective.objects.create(
+        organization=tree.g1, kind=CollectiveKind.STANDING_COMMITTEE, name="Ban Thường vụ"
+    )
+    (on_party,) = collectives.seats_from_posts(collective=party, by=committee)
+    (on_standing,) = collectives.seats_from_posts(collective=standing, by=committee)
+    assert on_party.post == on_standing.post == standing_post
+    assert (on_party.collective, on_standing.collective) == (party, standing)
+    assert collectives.seats_from_posts(collective=standing, by=committee) == []  # once each

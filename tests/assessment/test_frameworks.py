@@ -463,18 +463,18 @@ def test_a_leaders_self_review_reads_the_units_they_lead(period, tree, secretary
     saved = work.self_review_save(
         assessment=assessment,
         texts={"strengths": "Tốt"},
-        scores={
+        scores={  # the 2A framework's criteria: a leader's, not a member's
             "politics_ethics": 15,
-            "capacity_attitude": 10,
+            "leadership_capacity": 10,
             "self_criticism": 5,
-            "volume": 30,
-            "progress": 20,
-            "quality": 20,
+            "led_units_results": 40,
+            "own_tasks": 30,
         },
         conditions=ALL_2025,
         by=secretary,
         version=None,
     )
+    assert saved.self_score == 100
     assert saved.self_level.code == "KHTNV"
     assert "Trên 1/2 số cơ quan" in saved.self_level_notes[0]
 

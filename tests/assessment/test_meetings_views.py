@@ -188,3 +188,21 @@ def test_the_committee_records_its_inspection_through_the_page(
     assert not meetings.inspection_missing(cell=tree.c1, period=period)
     bad = client.post(url("meeting_inspection", tree.c1), {"inspected_on": "2024-01-01"})
     assert bad.status_code == 200 and MeetingInspection.objects.count() == 1
+
+
+def test_the_year_of_meetings_page_reads_the_meeting_rules_once_and_keeps_its_budget(
+    login, tree, five, secretary, django_assert_max_num_queries
+):
+    """Issue 18: 17 queries before, the year's meeting rules read four times; the page's count
+    does not grow with its meetings."""
+    for month in (1, 2, 3):
+        meet(tree.c1, D(2025, month, 10), {five[0].pk: AbsenceReason.UNEXCUSED})
+    client = login(secretary)
+    client.get(url("meetings", tree.c1))
+    with django_assert_max_num_queries(14) as context:
+        page = client.get(url("meetings", tree.c1))
+    assert page.status_code == 200
+    rules = [q for q in context.captured_queries if "assessment_meetingruleset" in q["sql"]]
+    assert len(rules) == 1
+    attendance = {member.pk: found for member, found in page.context["members"]}
+    assert attendance[five[0].pk].flagged  # three months unexcused (R21), with the rules read once

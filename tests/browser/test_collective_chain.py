@@ -57,9 +57,20 @@ def test_a_party_committee_and_its_head_from_review_to_decision(
     page.get_by_test_id("open-collective").click()
     page.fill("#review_strengths", "Lãnh đạo hoàn thành các chỉ tiêu nghị quyết năm 2025.")
     page.fill("#review_shortcomings", "Công tác kiểm tra, giám sát có lúc chưa kịp thời.")
-    page.fill("#review_self_score", "78")
+    # the collective framework's criteria (2025: 30 common + 70 task results, R3): 78 points,
+    # every task done but not all on time, so the framework derives completed
+    for item, points in (
+        ("political_leadership", "8"),
+        ("organization_cadres", "8"),
+        ("inspection", "7"),
+        ("targets", "40"),
+        ("subordinates", "15"),
+    ):
+        page.fill(f"#review_score_{item}", points)
+    page.check("#review_condition_all_tasks_done_20_late")
     page.get_by_test_id("save-collective-review").click()
     expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_test_id("collective-self-level")).to_contain_text("Hoàn thành nhiệm vụ")
     page.fill("#meeting_held_on", "05/12/2025")
     page.fill("#meeting_present", "3")
     page.fill("#meeting_votes_HTNV", "3")
@@ -82,6 +93,7 @@ def test_a_party_committee_and_its_head_from_review_to_decision(
     board.goto(f"{base}/units/{tree.district_a.pk}/collectives/decide/")
     row = CollectiveAssessment.objects.get(collective=collective)
     expect(board.get_by_test_id(f"collective-row-{row.pk}")).to_contain_text("HTNV")
+    expect(board.get_by_test_id(f"suggestion-{row.pk}")).to_contain_text("HTNV")
     board.get_by_test_id("save-collective-levels").click()
     issue(board)
     board.get_by_test_id("issue-collectives").click()

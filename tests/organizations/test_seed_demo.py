@@ -2,16 +2,42 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from members.models import DisciplineRecord, Member, StatusPeriod
-from organizations.models import Assignment, Kind, Organization, Role
+from assessment.models import Quarter, QuarterAssessment
+from members.models import DisciplineRecord, Member, Post, StatusPeriod
+from organizations.models import Assignment, CollectiveSeat, Kind, Organization, Role
 from reports.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return list(
-        Member.objects.order_by("card_number").values_list("card_number", "full_name", "cell__code")
+    return (
+        list(
+            Member.objects.order_by("card_number").values_list(
+                "card_number", "full_name", "cell__code"
+            )
+        )
+        + list(  # issue 14: the posts, the seats they give and the leaders' quarters
+            Post.objects.order_by("member__card_number", "kind", "title").values_list(
+                "member__card_number", "kind", "title", "organization__code", "leadership"
+            )
+        )
+        + list(
+            CollectiveSeat.objects.order_by("collective__name", "member__card_number").values_list(
+                "collective__name", "member__card_number", "role"
+            )
+        )
+        + list(
+            QuarterAssessment.objects.order_by(
+                "quarter__number", "member__card_number"
+            ).values_list(
+                "quarter__number",
+                "member__card_number",
+                "state",
+                "self_score",
+                "decided_level__code",
+            )
+        )
     )
 
 
@@ -26,6 +52,20 @@ def test_tiny_has_every_kind_and_role_and_realistic_members():
     assert Member.objects.filter(full_membership_date__isnull=True).exists()  # probationary
     assert StatusPeriod.objects.exists() and DisciplineRecord.objects.exists()
     assert Member.objects.filter(holds_leadership_post=True).exists()
+    # Issue 14 item 5: posts make the frameworks; every cell has its secretary's party post.
+    import datetime
+
+    from members.models import FrameworkKind, framework_on
+
+    day = datetime.date(2025, 12, 1)
+    members = Member.objects.current().prefetch_related("posts")
+    assert {framework_on(m, day) for m in members} == set(FrameworkKind) - {"collective"}
+    for cell in Organization.objects.cells():
+        assert Post.objects.filter(organization=cell, title="Bí thư Chi bộ").exists(), cell
+    leaders = {m.pk for m in members if framework_on(m, day) == FrameworkKind.LEADER}
+    assert leaders == set(
+        Member.objects.current().filter(holds_leadership_post=True).values_list("pk", flat=True)
+    )  # the flag follows the posts
     assert Member.objects.filter(is_state_employee=True).exists()
     roles = set(Assignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
@@ -34,11 +74,13 @@ def test_tiny_has_every_kind_and_role_and_realistic_members():
 
 
 def test_the_same_seed_gives_the_same_data():
-    call_command("seed_demo", "--scale", "tiny", "--seed", "7")
+    call_command("seed_demo", "--scale", "tiny", "--seed", "7", "--quarters", "20")
     first = snapshot()
     from assessment.models import CollectiveAssessment, Decision
     from organizations.models import LeadershipCollective
 
+    QuarterAssessment.objects.all().delete()  # the leaders' quarters (R27) hold their members
+    Quarter.objects.all().delete()
     CollectiveAssessment.objects.all().delete()  # the year's collectives are decided (issue 14)
     Decision.objects.all().delete()
     LeadershipCollective.objects.all().delete()  # its seats with it; they protect the members
@@ -48,9 +90,10 @@ def test_the_same_seed_gives_the_same_data():
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.all().delete()
-    call_command("seed_demo", "--scale", "tiny", "--seed", "7")
+    call_command("seed_demo", "--scale", "tiny", "--seed", "7", "--quarters", "20")
     assert snapshot() == first
-    assert any(name.startswith("Nguyễn ") for _, name, _ in first)
+    assert any(row[1].startswith("Nguyễn ") for row in first if len(row) == 3)
+    assert Post.objects.exists() and CollectiveSeat.objects.exists()
 
 
 def test_it_refuses_a_database_that_has_data_unless_told_to_skip():

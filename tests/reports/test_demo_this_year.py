@@ -31,7 +31,7 @@ from reports.reminders import calendar_build
 ROOT = Path(__file__).resolve().parents[2]
 # `make demo`'s options for the year under review (the Makefile passes --history 2 too).
 DEMO_ARGS = ["--scale", "tiny", "--seed", "1", "--results", "30", "--submitted", "15"]
-DEMO_ARGS += ["--meetings", "20"]
+DEMO_ARGS += ["--meetings", "20", "--quarters", "100"]
 
 
 def test_the_year_under_review_is_derived_from_the_date():
@@ -68,6 +68,73 @@ def test_the_demo_shows_this_years_progress_with_nothing_late_and_a_closed_past_
     assert UnitSnapshot.objects.filter(period=past).exists()
     last_year = dashboard_build(unit=province, period=past, today=today)
     assert last_year.late.total == 0  # the past year went on time
+    every_role_sees_collectives_and_leaders(period, today)
+
+
+def every_role_sees_collectives_and_leaders(period, today):
+    """Issue 14 in the demo: through the pages each demo account opens, its unit has a
+    leadership collective with seats derived from party posts, leaders on form 2A (the
+    quarter's roster, drawn from posts) and a member outside the political system (2C) in its
+    subtree; the quarters of the year are open, one is late on the progress dashboard, and a
+    leader's annual self-review shows their decided quarters as evidence (R27)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessment.models import MemberAssessment, QuarterAssessment, QuarterAssessmentState
+    from members.models import FrameworkKind, Member, framework_on
+    from organizations.models import Assignment, Role
+
+    client = Client()
+    first = period.quarters.order_by("number").first()
+    assert first is not None  # the first quarter begins on 1 January
+    for assignment in Assignment.objects.select_related("user", "organization"):
+        client.force_login(assignment.user)
+        unit, user = assignment.organization, assignment.user
+        if assignment.role == Role.MEMBER:  # the demo's member writes form 2B
+            assert framework_on(user.member, today) == FrameworkKind.MEMBER
+            continue
+        page = client.get(reverse("assessment:unit_collectives", args=[period.year, unit.pk]))
+        assert page.status_code == 200, user
+        collective = unit.collectives.first()
+        assert collective is not None and collective.name in page.content.decode(), user
+        seat = collective.seats.select_related("member", "post").first()
+        assert seat.post.organization == unit  # derived from the post, not typed twice
+        url = reverse("assessment:collective_year", args=[period.year, collective.pk])
+        assert seat.member.full_name in client.get(url).content.decode(), user
+        url = reverse("assessment:quarter_unit", args=[period.year, first.number, unit.pk])
+        page = client.get(url)
+        assert page.status_code == 200, user
+        leaders = page.context["rows"]
+        assert leaders and {row.framework for row in leaders} == {FrameworkKind.LEADER}, user
+        assert leaders[0].member.full_name in page.content.decode()
+        outside = Member.objects.in_subtree(unit).filter(posts__outside_political_system=True)
+        assert outside.exists(), user  # form 2C
+    late = QuarterAssessment.objects.filter(quarter__period=period, quarter__due__lt=today)
+    late = late.exclude(state=QuarterAssessmentState.DECIDED)
+    if period.quarters.filter(due__lt=today).exists():  # from 16 April on
+        assert late.exists()
+        committee = Assignment.objects.get(role=Role.GRASSROOTS_COMMITTEE)
+        assert {row.member.cell.path[: len(committee.organization.path)] for row in late} == {
+            committee.organization.path
+        }  # its committee has yet to decide them
+        client.force_login(Assignment.objects.get(role=Role.PROVINCIAL_BOARD).user)
+        province = Organization.objects.get(code="T01")
+        html = client.get(reverse("reports:progress", args=[period.year, province.pk]))
+        assert 'data-testid="late-quarters"' in html.content.decode()
+        shown = late.order_by("quarter__number", "member__cell__path", "member__full_name")
+        assert shown.first().member.full_name in html.content.decode()
+        decided = QuarterAssessment.objects.filter(
+            quarter__period=period, state=QuarterAssessmentState.DECIDED
+        )
+        review = MemberAssessment.objects.filter(
+            cell_year__period=period, member__in=decided.values("member")
+        ).first()
+        assert review is not None
+        html = client.get(reverse("assessment:self_review", args=[review.pk])).content.decode()
+        assert 'data-testid="quarterly-evidence"' in html
+        assert str(decided.filter(member=review.member_id).first().quarter) in html
+    else:  # nothing past its due date yet: nothing late
+        assert not late.exists()
 
 
 def _free_port() -> int:

@@ -9,13 +9,14 @@ from assessment.demo import (
     backdate,
     deadlines_ahead,
     seed_collectives_year,
+    seed_quarters,
     seed_results,
     seed_results_bulk,
 )
 from assessment.models import Period
 from assessment.services import period_close, year_under_review
 from organizations.database import refresh_statistics
-from organizations.models import CELL_KINDS, Assignment, Organization
+from organizations.models import CELL_KINDS, Assignment, Organization, Role
 from reports.demo import DEMO_PASSWORD, SCALES, DemoAccount, demo_actor, seed_demo
 
 
@@ -62,6 +63,15 @@ class Command(BaseCommand):
             "accounts' cells).",
         )
         parser.add_argument(
+            "--quarters",
+            type=int,
+            default=0,
+            metavar="PERCENT",
+            help="Open the year's quarters begun so far (R27) and enter and decide this share "
+            "of the leaders' results in those ended, one quarter late under the demo's "
+            "grassroots committee (the year under review only).",
+        )
+        parser.add_argument(
             "--bulk-results",
             action="store_true",
             help="Write the results' end state with bulk inserts instead of the chain (the "
@@ -100,6 +110,22 @@ class Command(BaseCommand):
         in_review = year == year_under_review(today)
         if in_review:
             deadlines_ahead(period=period, today=today, by=admin)
+        if in_review and options["quarters"] and not bulk_results:  # R27: the year's quarters
+            begun = time.perf_counter()
+            decided_quarters = seed_quarters(
+                period=period,
+                today=today,
+                actor=demo_actor(),
+                seed=seed,
+                percent=options["quarters"],
+                late_under=Assignment.objects.filter(role=Role.GRASSROOTS_COMMITTEE).values_list(
+                    "organization_id", flat=True
+                ),
+            )
+            self.stdout.write(
+                f"  {year}: {decided_quarters} quarterly results of leaders decided "
+                f"({time.perf_counter() - begun:.1f} s)."
+            )
         if not bulk_results:  # issue 14: the year's collectives, before their members (R8)
             seed_collectives_year(
                 period=period,
