@@ -36,7 +36,6 @@ from assessment.models import (
     UnitSnapshot,
 )
 from members.models import Member
-from organizations.counts import path_prefix
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
@@ -356,6 +355,23 @@ def _counted(tree: YearTree, path: str, depth: int):
             yield "grassroots", prefix, status, reason, level_id, n, commended, 0, 0, 0, 0
 
 
+# The subtree's units not started and the cells whose members to probe, one row each. Raw SQL
+# like the counts, for its plan: left joins to the year's rows (one at most per unit), not
+# EXISTS subplans, so the planner reads each table once and its estimate stays small.
+UNITS_NOT_STARTED_SQL = """
+SELECT o.id, substr(o.path, 1, %(length)s), o.kind, y.id IS NOT NULL, g.id IS NOT NULL
+FROM organizations_organization o
+LEFT JOIN assessment_cellyear y ON y.cell_id = o.id AND y.period_id = %(period)s
+LEFT JOIN assessment_grassrootsyear g ON g.organization_id = o.id AND g.period_id = %(period)s
+WHERE o.path LIKE %(like)s
+  AND ((o.kind IN ({cells}) AND (y.id IS NULL OR y.state IN ({open})))
+       OR (o.kind IN ({grassroots}) AND g.id IS NULL))"""
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
 def _not_started(unit: Organization, period: Period, length: int):
     """In an open year on today's tree: the subtree's units with no record yet, and its current
     members not on a roster: those of cells that have not drawn theirs (no cell year), and those
@@ -366,29 +382,13 @@ def _not_started(unit: Organization, period: Period, length: int):
     probe, one row each (few once the year is under way); then the members of those cells by
     their ids, so that the planner checks each one's record by index instead of hashing every
     record of the year."""
-    # Left joins to the year's rows (one at most per unit), not EXISTS subplans: the planner
-    # then reads each table once and its estimate stays small.
-    units = (
-        Organization.objects.in_subtree(unit)
-        .alias(
-            cell_year=FilteredRelation("cell_years", condition=Q(cell_years__period=period)),
-            organization_year=FilteredRelation(
-                "grassroots_years", condition=Q(grassroots_years__period=period)
-            ),
-        )
-        .filter(
-            Q(kind__in=CELL_KINDS, cell_year__isnull=True)
-            | Q(kind__in=CELL_KINDS, cell_year__state__in=OPEN_STATES)
-            | Q(kind__in=GRASSROOTS_KINDS, organization_year__isnull=True)
-        )
-        .annotate(
-            prefix=path_prefix("path", length),
-            drawn=Q(cell_year__isnull=False),
-            started=Q(organization_year__isnull=False),
-        )
-        .order_by()
-        .values_list("pk", "prefix", "kind", "drawn", "started")
+    sql = UNITS_NOT_STARTED_SQL.format(  # the code's own constants, quoted
+        cells=_quoted(CELL_KINDS), grassroots=_quoted(GRASSROOTS_KINDS), open=_quoted(OPEN_STATES)
     )
+    params = {"period": period.pk, "like": unit.path + "%", "length": length}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        units = cursor.fetchall()
     probe: dict[int, str] = {}
     counted: dict[tuple[str, str], int] = {}
     for pk, prefix, kind, drawn, started in units:
