@@ -773,6 +773,25 @@ def _sits_on(collective: LeadershipCollective, title: str) -> bool:
     return False
 
 
+def post_seats(collective: LeadershipCollective, posts) -> list[CollectiveSeat]:
+    """The seats `posts` (party posts on the collective's unit, members.Post) give on
+    `collective`, unsaved: one per post the collective takes (a party committee every one, a
+    standing committee its secretaries and "thường vụ"), with the post's member and dates and
+    the role its title gives. The rule seats_from_posts applies, for bulk writers (the demo)."""
+    return [
+        CollectiveSeat(
+            collective=collective,
+            member_id=post.member_id,
+            post=post,
+            role=_seat_role(post.title),
+            start=post.start,
+            end=post.end,
+        )
+        for post in posts
+        if _sits_on(collective, post.title)
+    ]
+
+
 @transaction.atomic
 def seats_from_posts(*, collective: LeadershipCollective, by) -> list[CollectiveSeat]:
     """Derive the collective's seats from the party posts held on its unit (members.Post of

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessment.collectives import seats_from_posts
+from assessment.collectives import post_seats
 from assessment.models import Period
 from assessment.services import period_create
 from members.models import (
@@ -33,6 +33,7 @@ from organizations.documents import DEFAULT_SYMBOLS, official_name
 from organizations.models import (
     Assignment,
     CollectiveKind,
+    CollectiveSeat,
     Kind,
     LeadershipCollective,
     Organization,
@@ -570,11 +571,13 @@ def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipC
     """Leadership collectives in every role's scope (issue 14): each committee's party
     committee (ban chấp hành), the standing committee of the province and of each commune
     committee, and the committee (chi ủy) of each demo account's cell (from `year`). Their
-    seats are derived from the party posts recorded on their unit (plan_posts, saved before),
-    by the same service the admin uses (collectives.seats_from_posts). Returns them."""
-    posts_on = Counter(
-        Post.objects.filter(kind=PostKind.PARTY).values_list("organization_id", flat=True)
-    )
+    seats are derived from the party posts recorded on their unit (plan_posts, saved before)
+    by the rule the admin's "seats from posts" applies (collectives.post_seats), written in
+    bulk like the rest of the seeded rows. Returns them."""
+    party_posts: dict[int, list[Post]] = {}
+    for post in Post.objects.filter(kind=PostKind.PARTY).order_by("pk"):
+        party_posts.setdefault(post.organization_id, []).append(post)
+    posts_on = Counter({unit: len(posts) for unit, posts in party_posts.items()})
     collectives = []
     for unit in plan.units:
         if not posts_on[unit.pk]:
@@ -603,9 +606,13 @@ def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipC
                     name=f"Ban Thường vụ {unit.name}",
                 )
             )
-    LeadershipCollective.objects.bulk_create(collectives)
-    for collective in collectives:
-        seats_from_posts(collective=collective, by=None)
+    LeadershipCollective.objects.bulk_create(collectives, batch_size=BATCH)
+    seats = [
+        seat
+        for collective in collectives
+        for seat in post_seats(collective, party_posts[collective.organization.pk])
+    ]
+    CollectiveSeat.objects.bulk_create(seats, batch_size=BATCH)
     return collectives
 
 
