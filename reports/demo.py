@@ -510,13 +510,18 @@ def plan_posts(plan: Plan, *, year: int, history: int, seed: int) -> list[Post]:
     committees = [u for u in plan.units if u.kind in COLLECTIVE_KINDS] + [
         c for c in demo_cells if c.kind not in COLLECTIVE_KINDS
     ]
+    with_committee = {unit.pk for unit in committees}
     for unit in plan.units:  # each cell's secretary
-        if unit.is_cell and eligible.get(unit.pk) and unit not in committees:
+        if unit.is_cell and eligible.get(unit.pk) and unit.pk not in with_committee:
             party(eligible[unit.pk][0], unit, "Bí thư Chi bộ", since)
+    first_cell: dict[str, Organization] = {}  # the first cell (in tree order) under each path
+    for cell in cells:
+        for end in range(Organization.steplen, len(cell.path) + 1, Organization.steplen):
+            first_cell.setdefault(cell.path[:end], cell)
     for unit in committees:
         # the province from the last demo cell, so the first's members do not hold every post
         held = [c for c in demo_cells if unit.contains(c)][:: -1 if unit.depth == 1 else 1]
-        source = next(iter(held), None) or next((c for c in cells if unit.contains(c)), None)
+        source = next(iter(held), None) or first_cell.get(unit.path)
         if source is None:
             continue
         members = eligible[source.pk]
@@ -527,8 +532,9 @@ def plan_posts(plan: Plan, *, year: int, history: int, seed: int) -> list[Post]:
             start = datetime.date(year, 1, 1) if new and i else since
             party(members[(offset + i) % len(members)], unit, title, start)
     leading = {id(p.member) for p in posts}
+    units = {unit.pk: unit for unit in plan.units}  # member.cell would be read again by its id
     for member in plan.members:
-        place = member.cell.place_name or member.cell.name
+        place = units[member.cell_id].place_name or units[member.cell_id].name
         if member.outside_political_system:
             title, body = rng.choice(OUTSIDE_WORK)
             member.is_state_employee = False
