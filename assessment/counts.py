@@ -35,25 +35,45 @@ from .models import (
     InputKind,
     MemberAssessment,
     Period,
+    PromptLevel,
     UnitYearCount,
 )
 from .models_followup import ACTIVE_COMMENDATION_STATES
 
-# (unit id, subject, status, reason code, decided level id) → (n, commended, prompted)
+# (unit id, subject, status, reason code, decided level id) → FIGURES
 Key = tuple[int, str, str, str, int | None]
-Figures = tuple[int, int, int]
+Figures = tuple[int, ...]
+# What each count row holds besides its key, in this order (R23, R28).
+FIGURES = (
+    "n",
+    "commended",
+    "prompted",
+    "prompted_central",
+    "prompted_province",
+    "prompted_superior",
+)
+NONE: Figures = (0,) * len(FIGURES)
+PROMPT_LEVELS = (PromptLevel.CENTRAL, PromptLevel.PROVINCE, PromptLevel.SUPERIOR)
 
 
 def _distinct(**condition) -> Count:
     return Count("id", distinct=True, filter=Q(**condition) if condition else None)
 
 
+def _prompted(**condition) -> list:
+    """Distinct records given prompts (matching `condition`), then by each managing level."""
+    prompt = {"inputs__kind": InputKind.PROMPT, **condition}
+    return [_distinct(**prompt)] + [
+        _distinct(**prompt, inputs__issuing_level=level) for level in PROMPT_LEVELS
+    ]
+
+
 def counts_tally(*, period: Period, units: Iterable[int] | None = None) -> dict[Key, Figures]:
-    """What the counts of `period` should be, recomputed from the rows (three GROUP BY queries).
+    """What the counts of `period` should be, recomputed from the rows (four GROUP BY queries).
 
     `units`: unit ids (cells for members and cells' years, organizations for organizations'
-    years) to limit the tally to; None for every unit. Returns {Key: (n, commended, prompted)},
-    without empty groups."""
+    years) to limit the tally to; None for every unit. Returns {Key: FIGURES values}, without
+    empty groups. Leaders (R23) are the member records on the year's rule set's leaders' form."""
     members = MemberAssessment.objects.filter(cell_year__period=period)
     cells = CellYear.objects.filter(period=period)
     organizations = GrassrootsYear.objects.filter(period=period)
@@ -62,33 +82,41 @@ def counts_tally(*, period: Period, units: Iterable[int] | None = None) -> dict[
         members = members.filter(cell_year__cell_id__in=units)
         cells = cells.filter(cell_id__in=units)
         organizations = organizations.filter(organization_id__in=units)
+    leader_form = (period.rule_set.forms or {}).get("leader", "")
     found: dict[Key, Figures] = {}
     # A subject counts as commended while a commendation of it is proposed or given (issue 15).
     commended = _distinct(commendations__state__in=ACTIVE_COMMENDATION_STATES)
-    grouped = (
-        (
-            CountSubject.MEMBERS,
-            members.values_list("cell_year__cell_id", "status", "reason_code", "decided_level_id"),
-            _distinct(inputs__kind=InputKind.PROMPT),
-        ),
+    nothing = [Value(0)] * (len(FIGURES) - 1)
+    member_key = ("cell_year__cell_id", "status", "reason_code", "decided_level_id")
+    grouped = [
+        (CountSubject.MEMBERS, members.values_list(*member_key), [commended, *_prompted()]),
         (
             CountSubject.CELLS,
             cells.values_list("cell_id", "status", "reason_code", "decided_level_id"),
-            _distinct(inputs__kind=InputKind.PROMPT, inputs__assessment__isnull=True),
+            [commended, *_prompted(inputs__assessment__isnull=True)],
         ),
         (
             CountSubject.GRASSROOTS,
             organizations.values_list(
                 "organization_id", "status", "reason_code", "decided_level_id"
             ),
-            Value(0),
+            [commended, *nothing[1:]],
         ),
-    )
-    for subject, rows, prompted in grouped:
-        for unit, status, reason, level, n, c, p in rows.order_by().annotate(
-            n=_distinct(), c=commended, p=prompted
+    ]
+    if leader_form:
+        grouped.append(
+            (
+                CountSubject.LEADERS,
+                members.filter(form_code=leader_form).values_list(*member_key),
+                nothing,
+            )
+        )
+    for subject, rows, figures in grouped:
+        named = {f"f{i}": figure for i, figure in enumerate(figures)}
+        for unit, status, reason, level, n, *rest in rows.order_by().annotate(
+            n=_distinct(), **named
         ):
-            found[(unit, subject, status, reason or "", level)] = (n, c, p)
+            found[(unit, subject, status, reason or "", level)] = (n, *rest)
     return found
 
 
@@ -98,12 +126,11 @@ def counts_stored(*, period: Period, units: Iterable[int] | None = None) -> dict
     if units is not None:
         rows = rows.filter(unit_id__in=list(units))
     found: dict[Key, Figures] = {}
-    for unit, subject, status, reason, level, n, c, p in rows.values_list(
-        "unit_id", "subject", "status", "reason_code", "level_id", "n", "commended", "prompted"
+    for unit, subject, status, reason, level, *figures in rows.values_list(
+        "unit_id", "subject", "status", "reason_code", "level_id", *FIGURES
     ):
         key = (unit, subject, status, reason, level)
-        old = found.get(key, (0, 0, 0))
-        found[key] = (old[0] + n, old[1] + c, old[2] + p)
+        found[key] = tuple(a + b for a, b in zip(found.get(key, NONE), figures, strict=True))
     return found
 
 
@@ -115,7 +142,7 @@ def counts_refresh(*, period: Period, units: Iterable[int] | None = None) -> int
     Call it after any write that changes a record's status, reason, decided level, commendation
     proposal or review prompt outside `machine.take()` (which calls it itself), with the units
     whose records changed: a member's cell, a cell, an organization. Returns the number of count
-    rows stored. Cheap for a few units (one cell: three indexed queries)."""
+    rows stored. Cheap for a few units (one cell: a few indexed queries)."""
     units = None if units is None else sorted({int(u) for u in units if u is not None})
     if units == []:
         return 0
@@ -131,11 +158,9 @@ def counts_refresh(*, period: Period, units: Iterable[int] | None = None) -> int
             status=status,
             reason_code=reason,
             level_id=level,
-            n=n,
-            commended=commended,
-            prompted=prompted,
+            **dict(zip(FIGURES, figures, strict=True)),
         )
-        for (unit, subject, status, reason, level), (n, commended, prompted) in counts_tally(
+        for (unit, subject, status, reason, level), figures in counts_tally(
             period=period, units=units
         ).items()
     ]
@@ -157,7 +182,7 @@ def counts_refresh_all() -> int:
 
 @dataclass(frozen=True)
 class Drift:
-    """A count that differs from the rows: `stored` and `actual` are (n, commended, prompted)."""
+    """A count that differs from the rows: `stored` and `actual` are FIGURES values."""
 
     year: int
     key: Key
@@ -184,10 +209,8 @@ def counts_drift(*, period: Period | None = None) -> list[Drift]:
         stored = counts_stored(period=year)
         actual = counts_tally(period=year)
         for key in sorted(set(stored) | set(actual), key=repr):
-            if stored.get(key, (0, 0, 0)) != actual.get(key, (0, 0, 0)):
-                found.append(
-                    Drift(year.year, key, stored.get(key, (0, 0, 0)), actual.get(key, (0, 0, 0)))
-                )
+            if stored.get(key, NONE) != actual.get(key, NONE):
+                found.append(Drift(year.year, key, stored.get(key, NONE), actual.get(key, NONE)))
     return found
 
 

@@ -1122,7 +1122,13 @@ class UnitSnapshot(models.Model):
                 fields=["period", "path"],
                 name="snapshot_path_prefix",
                 opclasses=["", "varchar_pattern_ops"],
-            )
+            ),
+            # A unit's children that year, by index whatever the size of the tree (issue 18).
+            models.Index(
+                fields=["period", "depth", "path"],
+                name="snapshot_depth_path",
+                opclasses=["", "", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

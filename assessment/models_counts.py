@@ -15,6 +15,9 @@ class CountSubject(models.TextChoices):
     MEMBERS = "members", _("Members")
     CELLS = "cells", _("Cells' years")  # every CellYear; the summary keeps subordinate cells
     GRASSROOTS = "grassroots", _("Organizations' years")  # every GrassrootsYear
+    # R23's optional leaders row: the member records reviewed on the rule set's leaders' form
+    # (2A), counted a second time apart from MEMBERS.
+    LEADERS = "leaders", _("Leaders")
 
 
 class UnitYearCount(models.Model):
@@ -46,6 +49,13 @@ class UnitYearCount(models.Model):
     n = models.PositiveIntegerField(_("count"))
     commended = models.PositiveIntegerField(_("proposed for commendation"), default=0)
     prompted = models.PositiveIntegerField(_("given review prompts"), default=0)
+    prompted_central = models.PositiveIntegerField(
+        _("given prompts by the central level"), default=0
+    )
+    prompted_province = models.PositiveIntegerField(_("given prompts by the province"), default=0)
+    prompted_superior = models.PositiveIntegerField(
+        _("given prompts by the superior committee"), default=0
+    )
 
     class Meta:
         verbose_name = _("unit's count for the year")

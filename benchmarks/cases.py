@@ -81,25 +81,37 @@ def _superior() -> Organization:
 
 
 # --- The summary table against raw SQL over the kept counts ----------------------------------
-# Figures in one canonical shape from both sides: {child path prefix: {section: (total,
-# not classified by reason, pending by reason, count by level, commendations, prompted)}},
-# rows with nothing in them left out, the unit's own row as "head".
+# Figures in one canonical shape from both sides: {child path prefix: {section: figures}} and
+# the unit's own row as "head", where figures are total, not classified by reason, pending by
+# reason (not started and undecided included), count by level, commendations, prompted and
+# prompted by managing level (R28 4.1–4.3), for every section the table shows (leaders too);
+# rows and figures with nothing in them left out.
 
 
-def _canonical(by_prefix: dict) -> dict:
-    found, head = {}, defaultdict(lambda: defaultdict(int))
+def _figures(figures: dict) -> tuple:
+    return tuple(sorted(((k, v) for k, v in figures.items() if v), key=repr))
+
+
+def _canonical(head: dict, by_prefix: dict) -> dict:
+    found = {}
     for prefix, sections in by_prefix.items():
-        row = {}
-        for name, figures in sections.items():
-            figures = {k: v for k, v in figures.items() if v}
-            if figures:
-                row[name] = tuple(sorted(figures.items(), key=repr))
-                for k, v in figures.items():
-                    head[name][k] += v
+        row = {name: _figures(f) for name, f in sections.items() if _figures(f)}
         if row:
             found[prefix] = row
-    found["head"] = {name: tuple(sorted(f.items(), key=repr)) for name, f in head.items()}
+    found["head"] = {name: _figures(f) for name, f in head.items() if _figures(f)}
     return found
+
+
+def _section_figures(s) -> dict:
+    return {
+        "total": s.total,
+        **{("kpl", k): v for k, v in s.not_classified.items()},
+        **{("cpl", k): v for k, v in s.pending.items()},
+        **{("level", k): v for k, v in s.counts.items()},
+        "commended": s.commendations,
+        "prompted": s.prompted,
+        **{("prompted", k): v for k, v in s.prompted_by_level.items()},
+    }
 
 
 def summary_figures(unit) -> dict:
@@ -107,65 +119,56 @@ def summary_figures(unit) -> dict:
     from reports.summary import summary_build
 
     summary = summary_build(unit=unit, period=_period())
-    by_prefix = {}
-    for row in summary.rows[1:]:
-        by_prefix[row.unit.path] = {
-            name: {
-                "total": s.total,
-                **{("kpl", k): v for k, v in s.not_classified.items()},
-                **{("cpl", k): v for k, v in s.pending.items()},
-                **{("level", k): v for k, v in s.counts.items()},
-                "commended": s.commendations,
-                "prompted": s.prompted,
-            }
-            for name, s in row.sections.items()
-        }
-    return _canonical(by_prefix)
+    rows = [{name: _section_figures(s) for name, s in row.sections.items()} for row in summary.rows]
+    children = zip(summary.rows[1:], rows[1:], strict=True)
+    return _canonical(rows[0], {row.unit.path: figures for row, figures in children})
 
 
+# Summed per child by joining the child on its path (the planner then expects a few hundred
+# groups and hashes them; grouped on substr(path) itself it sorts every row, on disk at 1 M).
 COUNTS_SQL = """
-SELECT substr(o.path, 1, %(length)s), c.subject, o.kind, c.status, c.reason_code, c.level_id,
-       sum(c.n), sum(c.commended), sum(c.prompted)
+SELECT ch.path, c.subject, o.kind, c.status, c.reason_code, c.level_id,
+       sum(c.n), sum(c.commended), sum(c.prompted),
+       sum(c.prompted_central), sum(c.prompted_province), sum(c.prompted_superior)
 FROM assessment_unityearcount c JOIN organizations_organization o ON o.id = c.unit_id
+LEFT JOIN organizations_organization ch
+  ON ch.depth = %(depth)s AND ch.path = substr(o.path, 1, %(length)s)
 WHERE c.period_id = %(period)s AND o.path LIKE %(like)s
 GROUP BY 1, 2, 3, 4, 5, 6"""
-UNITS_NOT_STARTED_SQL = """
-SELECT substr(o.path, 1, %(length)s), o.kind, count(*)
+# The units not started and the cells whose members to probe, one row each.
+UNITS_SQL = """
+SELECT o.id, substr(o.path, 1, %(length)s), o.kind, y.id IS NOT NULL, g.id IS NOT NULL
 FROM organizations_organization o
-WHERE o.path LIKE %(like)s AND (
-  (o.kind = 'chi_bo_truc_thuoc' AND NOT EXISTS (
-     SELECT 1 FROM assessment_cellyear y WHERE y.cell_id = o.id AND y.period_id = %(period)s))
-  OR (o.kind IN ('dang_bo_co_so', 'chi_bo_co_so') AND NOT EXISTS (
-     SELECT 1 FROM assessment_grassrootsyear g
-     WHERE g.organization_id = o.id AND g.period_id = %(period)s)))
-GROUP BY 1, 2"""
-MEMBERS_NOT_STARTED_SQL = """
-SELECT substr(o.path, 1, %(length)s), count(*)
-FROM organizations_organization o JOIN members_member m ON m.cell_id = o.id
-WHERE m.left_on IS NULL AND o.path LIKE %(like)s AND NOT EXISTS (
-  SELECT 1 FROM assessment_cellyear y WHERE y.cell_id = o.id AND y.period_id = %(period)s)
-GROUP BY 1
-UNION ALL
-SELECT substr(o.path, 1, %(length)s), count(*)
-FROM organizations_organization o
-JOIN assessment_cellyear y ON y.cell_id = o.id AND y.period_id = %(period)s
-  AND y.state IN ('not_started', 'in_progress', 'returned')
-JOIN members_member m ON m.cell_id = o.id AND m.left_on IS NULL
-WHERE o.path LIKE %(like)s AND NOT EXISTS (
+LEFT JOIN assessment_cellyear y ON y.cell_id = o.id AND y.period_id = %(period)s
+LEFT JOIN assessment_grassrootsyear g ON g.organization_id = o.id AND g.period_id = %(period)s
+WHERE o.path LIKE %(like)s
+  AND ((o.kind = ANY(%(cells)s) AND (y.id IS NULL OR y.state = ANY(%(open)s)))
+       OR (o.kind = ANY(%(grassroots)s) AND g.id IS NULL))"""
+MEMBERS_SQL = """
+SELECT m.cell_id, count(*) FROM members_member m
+WHERE m.cell_id = ANY(%(probe)s) AND m.left_on IS NULL AND NOT EXISTS (
   SELECT 1 FROM assessment_memberassessment a
-  JOIN assessment_cellyear y2 ON y2.id = a.cell_year_id
-  WHERE a.member_id = m.id AND y2.period_id = %(period)s)
+  JOIN assessment_cellyear y ON y.id = a.cell_year_id
+  WHERE a.member_id = m.id AND y.period_id = %(period)s)
 GROUP BY 1"""
+PROMPT_COLUMNS = ("central", "province", "superior")
 
 
 def summary_sql(unit) -> dict:
-    """The baseline: the same figures in three raw SQL queries over the kept counts (every
-    query group: records, prompts and commendations, units and members not started)."""
+    """The baseline: the same figures (every section, leaders and prompts by level included) in
+    raw SQL over the kept counts, and the subtree's units and members not started yet."""
+    from assessment.machine import OPEN_STATES
+    from organizations.models import CELL_KINDS
+
     period = _period()
     params = {
         "length": (unit.depth + 1) * Organization.steplen,
+        "depth": unit.depth + 1,
         "period": period.pk,
         "like": unit.path + "%",
+        "open": list(OPEN_STATES),
+        "cells": list(CELL_KINDS),
+        "grassroots": list(GRASSROOTS_KINDS),
     }
     by_prefix = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
 
@@ -183,9 +186,11 @@ def summary_sql(unit) -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(COUNTS_SQL, params)
-        for prefix, subject, kind, status, reason, level, n, commended, prompted in cursor:
+        for prefix, subject, kind, status, reason, level, n, commended, *prompted in cursor:
             if subject == "members" or (subject == "cells" and kind == Kind.SUBORDINATE_CELL):
                 section = subject
+            elif subject == "leaders":
+                section, commended, prompted = subject, 0, [0, 0, 0, 0]
             elif subject == "cells" or kind in GRASSROOTS_KINDS:
                 section = "grassroots"
             else:
@@ -193,20 +198,36 @@ def summary_sql(unit) -> dict:
             if subject == "cells" and section == "grassroots":
                 n = commended = 0
             if subject == "grassroots":
-                commended = prompted = 0
+                prompted = [0, 0, 0, 0]
             if n:
                 add(prefix, section, status, reason, level, n)
-            by_prefix[prefix][section]["commended"] += commended
-            by_prefix[prefix][section]["prompted"] += prompted
+            figures = by_prefix[prefix][section]
+            figures["commended"] += commended
+            figures["prompted"] += prompted[0]
+            for name, given in zip(PROMPT_COLUMNS, prompted[1:], strict=True):
+                figures[("prompted", name)] += given
         if period.is_open():
-            cursor.execute(UNITS_NOT_STARTED_SQL, params)
-            for prefix, kind, n in cursor:
-                section = "cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"
-                add(prefix, section, "cpl", "chua_kiem_diem", None, n)
-            cursor.execute(MEMBERS_NOT_STARTED_SQL, params)
-            for prefix, n in cursor:
-                add(prefix, "members", "cpl", "chua_kiem_diem", None, n)
-    return _canonical(by_prefix)
+            cursor.execute(UNITS_SQL, params)
+            probe = {}
+            for pk, prefix, kind, drawn, started in cursor.fetchall():
+                if kind in CELL_KINDS:
+                    probe[pk] = prefix
+                if kind == Kind.SUBORDINATE_CELL and not drawn:
+                    add(prefix, "cells", "cpl", "chua_kiem_diem", None, 1)
+                elif kind in GRASSROOTS_KINDS and not started:
+                    add(prefix, "grassroots", "cpl", "chua_kiem_diem", None, 1)
+            if probe:
+                cursor.execute(MEMBERS_SQL, params | {"probe": list(probe)})
+                for cell, n in cursor:
+                    add(probe[cell], "members", "cpl", "chua_kiem_diem", None, n)
+    head = defaultdict(lambda: defaultdict(int))
+    for sections in by_prefix.values():
+        for name, figures in sections.items():
+            for k, v in figures.items():
+                head[name][k] += v
+    by_prefix.pop(None, None)  # records on the unit itself: in the head row only
+    by_prefix.pop(unit.path, None)
+    return _canonical(head, by_prefix)
 
 
 def _members_line(figures: dict) -> str:

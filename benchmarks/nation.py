@@ -33,6 +33,11 @@ def _columns(cursor, table: str) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def nation_built() -> bool:
+    """Whether the database already holds the central root (an earlier run's, with --reuse)."""
+    return Organization.objects.filter(depth=1, kind=Kind.NATION).exists()
+
+
 @transaction.atomic
 def nation_build(*, provinces: int) -> None:
     """Put the only province under a new central root and copy it `provinces - 1` times."""

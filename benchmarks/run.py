@@ -142,7 +142,7 @@ def main() -> None:
     from benchmarks import cases, nation
     from organizations.database import refresh_statistics
 
-    if args.nation > 1:
+    if args.nation > 1 and not nation.nation_built():  # --reuse keeps an earlier run's nation
         started = time.perf_counter()
         nation.nation_build(provinces=args.nation)
         print(f"built the nation in {time.perf_counter() - started:.1f} s", flush=True)

@@ -171,6 +171,13 @@ class Organization(MP_Node):
             models.Index(
                 fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # A unit's children (`depth = d + 1 AND path LIKE 'prefix%'`): read by index, so
+            # that the central root's few provinces do not cost a scan of the whole country.
+            models.Index(
+                fields=["depth", "path"],
+                name="org_depth_path",
+                opclasses=["", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

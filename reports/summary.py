@@ -5,41 +5,39 @@ assessed, not classified by reason, not yet classified by reason, each level's c
 (base: assessed), the quota ratio, commendation proposals and review prompts. A row for the
 unit, then one per child unit.
 
-Everything is counted in PostgreSQL, grouped on the tree path prefix of the child units (a fixed
-number of queries whatever the size of the subtree), on the tree of that year: a closed year's
-frozen snapshot (assessment.UnitSnapshot), else today's tree. An open year counts the units
-and members that exist now, and those without a record yet as not yet classified; a closed year
-counts its records only. Percentages are computed from the counts, never stored (R24).
+Everything is read from the kept counts (assessment/counts.py: records by status, reason and
+level, commendations, prompts by managing level, the leaders' records) grouped on the tree path
+prefix of the child units, plus, in an open year, two probes for what has not started (a fixed
+number of queries whatever the size of the subtree: six in all), on the tree of that year: a
+closed year's frozen snapshot (assessment.UnitSnapshot), else today's tree. An open year counts
+the units and members that exist now, and those without a record yet as not yet classified; a
+closed year counts its records only. Percentages are computed from the counts, never stored (R24).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.http import Http404
 
 from assessment import quota
+from assessment.counts import FIGURES, PROMPT_LEVELS
 from assessment.machine import OPEN_STATES
 from assessment.models import (
     AssessmentStatus,
-    CellYear,
     CountSubject,
-    GrassrootsYear,
-    InputKind,
     Level,
     LevelScope,
     MemberAssessment,
     Period,
-    ReviewInput,
     UnitSnapshot,
-    UnitYearCount,
 )
 from members.models import Member
 from organizations.counts import path_prefix
-from organizations.models import GRASSROOTS_KINDS, Kind, Organization
+from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
 SECTIONS = ("grassroots", "cells", "members")
@@ -181,8 +179,7 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     children = tree.children(root_path, root_depth)
     length = (root_depth + 1) * Organization.steplen
     keys = [root_path, *(path for _, path in children)]
-    leader_form = (rule_set.forms or {}).get("leader", "")
-    names = SECTIONS + ((LEADERS,) if leader_form else ())
+    names = SECTIONS + ((LEADERS,) if (rule_set.forms or {}).get("leader") else ())
 
     def empty(section: str) -> Section:
         return Section(
@@ -198,27 +195,23 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
         by_prefix.get(prefix, by_prefix[root_path])[section].add(status, reason, level_id, n)
 
-    for section, prefix, status, reason, level_id, n, commended, prompted in _counted(
-        tree, root_path, length
+    for section, prefix, status, reason, level_id, n, commended, prompted, *by_level in _counted(
+        tree, root_path, root_depth
     ):
+        sections = by_prefix.get(prefix, by_prefix[root_path]).get(section)
+        if sections is None:  # leaders counted under a form the rule set no longer names
+            continue
         if n:
-            put(section, prefix, status, reason or "", level_id, n)
-        sections = by_prefix.get(prefix, by_prefix[root_path])[section]
+            sections.add(status, reason or "", level_id, n)
         sections.commendations += commended
         sections.prompted += prompted
-    if leader_form:
-        for prefix, status, reason, level_id, n in _leader_records(
-            tree, root_path, length, leader_form
-        ):
-            put(LEADERS, prefix, status, reason or "", level_id, n)
+        # R28 rows 4.1–4.3: those given prompts by each managing level.
+        for level, given in zip(PROMPT_LEVELS, by_level, strict=True):
+            if given:
+                sections.prompted_by_level[level] = sections.prompted_by_level.get(level, 0) + given
     if period.is_open() and not tree.frozen:
         for section, prefix, n in _not_started(unit, period, length):
             put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
-    # The prompts' split by the managing level that gave them (R28 rows 4.1–4.3): prompts are
-    # few, counted live; their totals come with the kept counts above.
-    for section, prefix, level, n in _prompted(tree, root_path, length, by_level=True):
-        by_level = by_prefix.get(prefix, by_prefix[root_path])[section].prompted_by_level
-        by_level[level] = by_level.get(level, 0) + n
 
     head = {name: empty(name) for name in names}
     for sections in by_prefix.values():
@@ -304,117 +297,122 @@ def _merge(into: Section, other: Section) -> None:
             target[key] = target.get(key, 0) + n
 
 
-def _counted(tree: YearTree, path: str, length: int):
-    """The year's kept counts under `path` (assessment/counts.py), grouped by child prefix: one
-    query over a few rows per cell instead of the subtree's result rows (issue 18). Yields
-    (section, prefix, status, reason, level id, n, commended, prompted). Cells' years count as
-    subordinate cells only for subordinate cells; a prompt to another unit's collective counts
-    for grassroots organizations, as R23 and R28 ask."""
-    counts, path_field = tree.on(UnitYearCount.objects.filter(period=tree.period), "unit")
-    rows = (
-        counts.filter(**{f"{path_field}__startswith": path})
-        .annotate(prefix=path_prefix(path_field, length))
-        .order_by()
-        .values_list("prefix", "subject", "unit__kind", "status", "reason_code", "level_id")
-        .annotate(n=Sum("n"), commended=Sum("commended"), prompted=Sum("prompted"))
+# The kept counts under a path, summed per child unit (issue 18). Raw SQL because of its plan:
+# the rows are grouped by the child they fall under, found by joining the child on
+# `path = substr(unit path, 1, child's length)`; grouped on the substr expression itself the
+# planner expects a group per row, and at a million members sorts 274,000 rows on disk (1.6 s)
+# instead of hashing them into a few hundred groups (0.4 s). {tree}: the live tree, or the
+# paths of a closed year's frozen tree (UnitSnapshot). A record on the unit itself (a cell's
+# summary) has no child: its prefix is NULL.
+COUNTS_SQL = """
+SELECT ch.path, c.subject, o.kind, c.status, c.reason_code, c.level_id,
+       {sums}
+FROM assessment_unityearcount c
+JOIN organizations_organization o ON o.id = c.unit_id
+{tree}
+WHERE c.period_id = %(period)s AND {path} LIKE %(like)s
+GROUP BY 1, 2, 3, 4, 5, 6"""
+LIVE_TREE = """LEFT JOIN organizations_organization ch
+  ON ch.depth = %(depth)s AND ch.path = substr(o.path, 1, %(length)s)"""
+FROZEN_TREE = """JOIN organizations_unitsnapshot t
+  ON t.organization_id = o.id AND t.period_id = %(period)s
+LEFT JOIN organizations_unitsnapshot ch
+  ON ch.period_id = %(period)s AND ch.depth = %(depth)s
+  AND ch.path = substr(t.path, 1, %(length)s)"""
+
+
+def _counted(tree: YearTree, path: str, depth: int):
+    """The year's kept counts under `path` (assessment/counts.py) of the unit at `depth`, summed
+    per child: one query over a few rows per cell instead of the subtree's result rows (issue
+    18). Yields (section, child path or None, status, reason, level id, n, commended, prompted,
+    then prompted by each of PROMPT_LEVELS). Cells' years count as subordinate cells only for
+    subordinate cells; a prompt to another unit's collective counts for grassroots
+    organizations, as R23 and R28 ask; the leaders (R23) are the member records on the leaders'
+    form, counted apart."""
+    sql = COUNTS_SQL.format(
+        sums=", ".join(f"sum(c.{name})" for name in FIGURES),
+        tree=FROZEN_TREE if tree.frozen else LIVE_TREE,
+        path="t.path" if tree.frozen else "o.path",
     )
-    for prefix, subject, kind, status, reason, level_id, n, commended, prompted in rows:
+    params = {
+        "period": tree.period.pk,
+        "like": path + "%",
+        "depth": depth + 1,
+        "length": (depth + 1) * Organization.steplen,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for prefix, subject, kind, status, reason, level_id, n, commended, *prompted in rows:
         if subject == CountSubject.MEMBERS:
-            yield "members", prefix, status, reason, level_id, n, commended, prompted
+            yield "members", prefix, status, reason, level_id, n, commended, *prompted
         elif subject == CountSubject.CELLS and kind == Kind.SUBORDINATE_CELL:
-            yield "cells", prefix, status, reason, level_id, n, commended, prompted
+            yield "cells", prefix, status, reason, level_id, n, commended, *prompted
         elif subject == CountSubject.CELLS:  # a grassroots cell's own year: its prompts only
-            yield "grassroots", prefix, status, reason, level_id, 0, 0, prompted
+            yield "grassroots", prefix, status, reason, level_id, 0, 0, *prompted
+        elif subject == CountSubject.LEADERS:
+            yield LEADERS, prefix, status, reason, level_id, n, 0, 0, 0, 0, 0
         elif kind in GRASSROOTS_KINDS:  # organizations' years (commendations: issue 15)
-            yield "grassroots", prefix, status, reason, level_id, n, commended, 0
-
-
-def _leader_records(tree: YearTree, path: str, length: int, form_code: str):
-    """R23's optional leaders row: the year's member records reviewed on the leaders' form
-    (`form_code`, 2A; their posts decide it), grouped by child prefix like the kept counts.
-    Leaders are a tenth of the members or fewer: counted live, one query."""
-    records, path_field = tree.on(
-        MemberAssessment.objects.filter(cell_year__period=tree.period, form_code=form_code),
-        "cell_year__cell",
-    )
-    return (
-        records.filter(**{f"{path_field}__startswith": path})
-        .annotate(prefix=path_prefix(path_field, length))
-        .order_by()
-        .values_list("prefix", "status", "reason_code", "decided_level_id")
-        .annotate(n=Count("id"))
-    )
+            yield "grassroots", prefix, status, reason, level_id, n, commended, 0, 0, 0, 0
 
 
 def _not_started(unit: Organization, period: Period, length: int):
     """In an open year on today's tree: the subtree's units with no record yet, and its current
     members not on a roster: those of cells that have not drawn theirs (no cell year), and those
     an open roster leaves out (they joined since it was drawn). A member who joined a cell after
-    it submitted is on no roster this year and is not counted. Every probe is scoped to the
-    subtree's units and cells (issue 18): never an anti-join over the year's records of the
-    whole database."""
-    subtree = Organization.objects.in_subtree(unit)
-    cell_year = CellYear.objects.filter(period=period, cell_id=OuterRef("pk"))
-    organization_year = GrassrootsYear.objects.filter(period=period, organization_id=OuterRef("pk"))
-    units = subtree.filter(
-        Q(~Exists(cell_year), kind=Kind.SUBORDINATE_CELL)
-        | Q(~Exists(organization_year), kind__in=GRASSROOTS_KINDS)
-    )
-    for prefix, kind, n in (
-        units.annotate(prefix=path_prefix("path", length))
-        .order_by()
-        .values_list("prefix", "kind")
-        .annotate(n=Count("id"))
-    ):
-        yield ("cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"), prefix, n
-    # Cells first (a few thousand, by index), then their members: the planner then reads the
-    # members of those cells only, not every member of the subtree. One query (UNION ALL).
-    not_drawn = subtree.filter(~Exists(cell_year)).values("pk")
-    open_rosters = subtree.filter(Exists(cell_year.filter(state__in=OPEN_STATES))).values("pk")
-    members = Member.objects.current()
-    recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
-    grouped = [
-        rows.annotate(prefix=path_prefix("cell__path", length))
-        .order_by()
-        .values_list("prefix")
-        .annotate(n=Count("id"))
-        for rows in (
-            members.filter(cell_id__in=not_drawn).filter(~Exists(recorded)),
-            members.filter(cell_id__in=open_rosters).filter(~Exists(recorded)),
+    it submitted is on no roster this year and is not counted. Yields (section, prefix, n).
+
+    Two queries, both scoped to the subtree (issue 18): the units not started and the cells to
+    probe, one row each (few once the year is under way); then the members of those cells by
+    their ids, so that the planner checks each one's record by index instead of hashing every
+    record of the year."""
+    # Left joins to the year's rows (one at most per unit), not EXISTS subplans: the planner
+    # then reads each table once and its estimate stays small.
+    units = (
+        Organization.objects.in_subtree(unit)
+        .alias(
+            cell_year=FilteredRelation("cell_years", condition=Q(cell_years__period=period)),
+            organization_year=FilteredRelation(
+                "grassroots_years", condition=Q(grassroots_years__period=period)
+            ),
         )
-    ]
-    for prefix, n in grouped[0].union(grouped[1], all=True):
+        .filter(
+            Q(kind__in=CELL_KINDS, cell_year__isnull=True)
+            | Q(kind__in=CELL_KINDS, cell_year__state__in=OPEN_STATES)
+            | Q(kind__in=GRASSROOTS_KINDS, organization_year__isnull=True)
+        )
+        .annotate(
+            prefix=path_prefix("path", length),
+            drawn=Q(cell_year__isnull=False),
+            started=Q(organization_year__isnull=False),
+        )
+        .order_by()
+        .values_list("pk", "prefix", "kind", "drawn", "started")
+    )
+    probe: dict[int, str] = {}
+    counted: dict[tuple[str, str], int] = {}
+    for pk, prefix, kind, drawn, started in units:
+        if kind in CELL_KINDS:
+            probe[pk] = prefix
+        if kind == Kind.SUBORDINATE_CELL and not drawn:
+            counted[("cells", prefix)] = counted.get(("cells", prefix), 0) + 1
+        elif kind in GRASSROOTS_KINDS and not started:
+            counted[("grassroots", prefix)] = counted.get(("grassroots", prefix), 0) + 1
+    for (section, prefix), n in counted.items():
+        yield section, prefix, n
+    if not probe:
+        return
+    recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
+    members = (
+        Member.objects.current()
+        .filter(cell_id__in=list(probe))
+        .filter(~Exists(recorded))
+        .order_by()
+        .values_list("cell_id")
+        .annotate(n=Count("id"))
+    )
+    by_prefix: dict[str, int] = {}
+    for cell, n in members:
+        by_prefix[probe[cell]] = by_prefix.get(probe[cell], 0) + n
+    for prefix, n in by_prefix.items():
         yield "members", prefix, n
-
-
-def _prompted(tree: YearTree, path: str, length: int, *, by_level: bool = False):
-    """Persons and collectives given review prompts (R23, R28): (section, prefix, n) rows, or
-    with `by_level` (section, prefix, managing level, n) rows, one per level that gave any."""
-    prompts, path_field = tree.on(
-        ReviewInput.objects.filter(kind=InputKind.PROMPT, cell_year__period=tree.period),
-        "cell_year__cell",
-    )
-    prompts = prompts.filter(**{f"{path_field}__startswith": path}).annotate(
-        prefix=path_prefix(path_field, length)
-    )
-    keys = ("prefix", "issuing_level") if by_level else ("prefix",)
-    persons = (
-        prompts.filter(assessment__isnull=False)
-        .order_by()
-        .values_list(*keys)
-        .annotate(n=Count("assessment", distinct=True))
-    )
-    for prefix, *level, n in persons:
-        yield ("members", prefix, *level, n)
-    collectives = (
-        prompts.filter(assessment__isnull=True)
-        .order_by()
-        .values_list(*keys, "cell_year__cell__kind")
-        .annotate(n=Count("cell_year", distinct=True))
-    )
-    counted: dict[tuple, int] = defaultdict(int)
-    for prefix, *level, kind, n in collectives:
-        section = "cells" if kind == Kind.SUBORDINATE_CELL else "grassroots"
-        counted[(section, prefix, *level)] += n
-    for key, n in counted.items():
-        yield (*key, n)

@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 
 from assessment import quota
 from assessment.models import (
     AssessmentStatus,
     CanonicalLevel,
     CellYear,
+    CountSubject,
     GrassrootsYear,
     Level,
     MemberAssessment,
     Period,
+    UnitYearCount,
 )
 from members.models import Member
 from organizations.history import predecessors_of
@@ -47,7 +49,11 @@ def member_years(member: Member) -> list[MemberYear]:
     rows = (
         MemberAssessment.objects.filter(member=member)
         .select_related(
-            "cell_year__period__rule_set", "cell_year__cell", "decided_level", "decision__issuer"
+            "cell_year__period__rule_set",
+            "cell_year__cell",
+            "decided_level",
+            "decision__issuer",
+            "decision__period",
         )
         .order_by("cell_year__period__year")
     )
@@ -112,15 +118,17 @@ class UnitYear:
 
 def unit_years(unit: Organization) -> list[UnitYear]:
     """One row per year on record, following the unit across merges (its predecessors' records
-    count as its own) in two grouped queries and one per kind of own level."""
+    count as its own) in two grouped queries and one per kind of own level. The members'
+    levels are read from the kept counts (assessment/counts.py: a few rows per cell and year)
+    rather than every record of every year below (issue 18)."""
     units = [unit, *predecessors_of(unit)]
     where = Q()
     for u in units:
-        where |= Q(cell_year__cell__path__startswith=u.path)
+        where |= Q(unit__path__startswith=u.path)
     grouped = list(
-        MemberAssessment.objects.filter(where, decided_level__isnull=False)
-        .values_list("cell_year__period_id", "decided_level__maps_to")
-        .annotate(n=Count("id"))
+        UnitYearCount.objects.filter(where, subject=CountSubject.MEMBERS, level__isnull=False)
+        .values_list("period_id", "level__maps_to")
+        .annotate(n=Sum("n"))
         .order_by()
     )
     periods = Period.objects.select_related("rule_set").in_bulk({p for p, _, _ in grouped})

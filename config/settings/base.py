@@ -106,6 +106,14 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+# PostgreSQL: the planner's default cost of a random page read (4, for spinning disks) makes it
+# scan every kept count of the country rather than look up the few thousand of one province by
+# index (issue 18: 130 ms against 65 ms at 1 M members). Our data sits in memory or on SSD, where
+# 1.1 is the usual figure. A DATABASE_URL that sets its own options keeps them.
+POSTGRES_OPTIONS = {"options": "-c random_page_cost=1.1"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    given = DATABASES["default"].get("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"] = {**POSTGRES_OPTIONS, **given}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

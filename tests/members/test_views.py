@@ -205,3 +205,30 @@ def test_a_transfer_outside_the_scope_is_refused(login, tree, committee, c1_memb
     member.refresh_from_db()
     assert member.cell == tree.c1
     assert not member.transfers.exists()
+
+
+def test_the_member_page_reads_a_decided_year_and_its_decision_in_the_same_queries(
+    login, period, tree, secretary, committee
+):
+    """Issue 18: the decision's number names its year; the year was read once per decided
+    year (an N+1 of the member's years)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..assessment.test_decisions import decided_cell
+    from ..factories import MemberFactory
+
+    cell_year = decided_cell(period, tree.c1, secretary, committee, 2, {"HTTNV": 2})
+    decided = cell_year.assessments.filter(decision__isnull=False).first()
+    undecided = MemberFactory(cell=tree.c1)  # joined since: no record this year
+    client = login(committee)
+
+    def queries(member) -> int:
+        url = reverse("members:member", args=[member.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    assert decided is not None
+    assert queries(decided.member) == queries(undecided)

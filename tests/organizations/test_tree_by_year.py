@@ -6,6 +6,8 @@ new tree; a member's history and a unit's figures read across the change."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import (
@@ -172,8 +174,11 @@ def test_year_on_year_flags(tree, period, level, login, district_board):
     )
     counts_rebuild()
     assert [y.flag for y in member_years(member)] == [False, True]
-    c1 = unit_years(tree.c1)
+    with CaptureQueriesContext(connection) as context:
+        c1 = unit_years(tree.c1)
     assert [y.excellent_share for y in c1] == [0, 75] and c1[1].flag  # +75 points > 15
+    # Issue 18: the members' levels come from the kept counts, not every record of every year.
+    assert not [q for q in context.captured_queries if "assessment_memberassessment" in q["sql"]]
     client = login(district_board)
     page = client.get(reverse("members:member", args=[member.pk])).content.decode()
     assert 'data-testid="flag-not-completed"' in page

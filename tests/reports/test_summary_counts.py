@@ -13,6 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 
 from assessment import cell_year as work
+from assessment import prompts
 from assessment.counts import counts_drift, counts_refresh, counts_tally
 from assessment.models import (
     AssessmentStatus,
@@ -20,6 +21,7 @@ from assessment.models import (
     InputKind,
     UnitYearCount,
 )
+from members.models import Post, PostKind
 from reports.exports import number_texts
 from reports.summary import summary_json
 from tests.counts import assert_counts_agree
@@ -144,3 +146,59 @@ def test_a_commendation_proposed_then_withdrawn_moves_the_counts_through_the_mac
     assert_counts_agree()
     members = summary_build(unit=tree.g1, period=period).rows[0].sections["members"]
     assert members.commendations == before
+
+
+def test_the_benchmark_baseline_computes_the_same_figures_leaders_and_prompts_included(
+    period, tree, secretary, district_board, provincial, level
+):
+    """benchmarks/run.py compares summary_build with raw SQL over the kept counts; the
+    comparison means something only if the baseline yields every figure of the table, so
+    here both meet a year with leaders (R23), prompts by two managing levels (R28), a pending
+    member, members not started and units not started, and must agree at every level."""
+    from benchmarks.cases import summary_figures, summary_sql
+
+    leader, other, third = MemberFactory.create_batch(3, cell=tree.c1)
+    Post.objects.create(
+        member=leader,
+        kind=PostKind.GOVERNMENT,
+        title="Chủ tịch UBND xã",
+        leadership=True,
+        start=datetime.date(2021, 6, 1),
+    )
+    MemberFactory.create_batch(2, cell=tree.c3)  # C3 has not drawn its roster
+    c1 = work.cell_year_open(period=period, cell=tree.c1, by=secretary)
+    work.member_status_set(
+        assessment=c1.assessments.get(member=third),
+        status=AssessmentStatus.PENDING,
+        reason_code="om_dau",
+        note="Ốm dài ngày",
+        by=secretary,
+    )
+    MemberFactory(cell=tree.c1)  # joined after the roster was drawn
+    for issuer, by in ((tree.province, provincial), (tree.district_a, district_board)):
+        prompts.prompt_issue(
+            issuer=issuer,
+            period=period,
+            member=leader,
+            text="Làm rõ",
+            given_on=period.assessment_date,
+            by=by,
+        )
+    prompts.prompt_issue(
+        issuer=tree.district_a,
+        period=period,
+        cell=tree.c2,
+        text="Tập thể",
+        given_on=period.assessment_date,
+        by=district_board,
+    )
+    assert_counts_agree()
+
+    figures = summary_figures(tree.province)
+    members = dict(figures["head"]["members"])
+    assert members[("prompted", "province")] == members[("prompted", "superior")] == 1
+    assert members[("cpl", "chua_kiem_diem")] == 3 and members[("cpl", "om_dau")] == 1
+    assert dict(figures["head"]["leaders"])["total"] == 1
+    assert dict(figures["head"]["cells"])[("prompted", "superior")] == 1
+    for unit in (tree.province, tree.district_a, tree.g1, tree.c1, tree.district_b):
+        assert summary_figures(unit) == summary_sql(unit), unit.code
