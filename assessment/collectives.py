@@ -14,23 +14,26 @@ the units below its unit).
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import DisciplineRecord
 from members.models_posts import FrameworkKind
-from organizations.models import LeadershipCollective, Organization
+from organizations.models import CELL_KINDS, LeadershipCollective, Organization
 from organizations.models_collectives import (
     PARTY_KINDS,
     CollectiveKind,
     CollectiveSeat,
     SeatRole,
-    managing_unit,
+    managing_unit,  # noqa: F401 (the collective's pages read it here)
+    managing_units,
 )
 
 from . import frameworks, machine, rules
@@ -49,13 +52,15 @@ from .models import (
     AssessmentStatus,
     CanonicalLevel,
     CellState,
+    CellYear,
     CollectiveAssessment,
     DecisionKind,
+    GrassrootsYear,
     Level,
     MemberAssessment,
     Period,
 )
-from .models_frameworks import Framework
+from .models_frameworks import Framework, GroundFlag
 
 MSG_CLOSED = _("This work is closed: the year is not open or the collective has submitted it.")
 MSG_PRESENT_ABOVE_SEATS = _(
@@ -94,6 +99,23 @@ def collective_year_find(
     return CollectiveAssessment.objects.filter(period=period, collective=collective).select_related(
         "period__rule_set", "proposed_level", "decided_level", "decision"
     ).first() or (CollectiveAssessment(period=period, collective=collective))
+
+
+def collective_years_of(
+    unit: Organization, period: Period
+) -> list[tuple[LeadershipCollective, CollectiveAssessment]]:
+    """The unit's leadership collectives, each with its year in `period` as stored, else an
+    unsaved one not started (two queries for any number of collectives)."""
+    years = {
+        row.collective_id: row
+        for row in CollectiveAssessment.objects.filter(
+            period=period, collective__organization=unit
+        ).select_related("proposed_level", "decided_level", "decision")
+    }
+    return [
+        (c, years.get(c.pk) or CollectiveAssessment(period=period, collective=c))
+        for c in unit.collectives.all()
+    ]
 
 
 def seats_in(collective: LeadershipCollective, year: int) -> list[CollectiveSeat]:
@@ -153,49 +175,165 @@ def collective_framework(period: Period) -> Framework | None:
     return frameworks.frameworks_by_code(period.rule_set).get(FrameworkKind.COLLECTIVE)
 
 
-def collective_measures(row: CollectiveAssessment) -> dict:
-    """The facts of the year the collective framework's measured conditions and grounds read
-    (R5, R7; the measures the rule sets' `frameworks` name):
+@dataclass
+class CollectiveFacts:
+    """What the checks and suggestions of some collectives' years read (R3, R5, R7, R8), each
+    kind of fact read once for all of them: the year's collective framework and organization
+    levels; per row pk, the grounds recorded (code → note) and the collectives below still
+    undecided (names, R8); per collective pk, the facts its framework's measured conditions
+    and grounds read (R5, R7; the measures the rule sets' `frameworks` name):
     `disciplined_below`, the members of the collective that year disciplined in the year (no
     leadership member disciplined, for excellent); `members_disciplined`, those of them
     disciplined for a duty-related violation (a ground for not completed, Quy định 366);
     `subordinates_not_completed`, the units directly under its unit decided not completed this
     year (2023–2024), absent while none of them has a decided level."""
-    year = row.period.year
-    members = CollectiveSeat.objects.in_year(year).filter(collective=row.collective)
-    records = DisciplineRecord.objects.filter(
-        member__in=members.values("member"), decided_on__year=year
-    )
-    measures = {
-        "disciplined_below": records.values("member").distinct().count(),
-        "members_disciplined": records.filter(duty_related=True)
-        .values("member")
-        .distinct()
-        .count(),
-    }
-    children = list(Organization.objects.get_children(row.collective.organization))
-    levels = frameworks.decided_levels(children, row.period)
-    if levels or not children:
-        measures["subordinates_not_completed"] = sum(
-            1 for lv in levels if lv.maps_to == CanonicalLevel.NOT_COMPLETED
+
+    framework: Framework | None
+    levels: list[Level]
+    flags: dict[int, dict[str, str]]
+    measures: dict[int, dict]
+    undecided_below: dict[int, list[str]]
+
+
+def _discipline_counts(collective_ids: list[int], year: int) -> dict[int, dict]:
+    """Per collective: its members that year disciplined in the year, and those disciplined
+    for a duty-related violation (one grouped query)."""
+    in_year = Q(member__discipline_records__decided_on__year=year)
+    duty = in_year & Q(member__discipline_records__duty_related=True)
+    rows = (
+        CollectiveSeat.objects.in_year(year)
+        .filter(collective__in=collective_ids)
+        .values("collective")
+        .annotate(
+            any_=Count("member", distinct=True, filter=in_year),
+            duty=Count("member", distinct=True, filter=duty),
         )
-    return measures
+    )
+    found = {r["collective"]: (r["any_"], r["duty"]) for r in rows}
+    return {
+        pk: dict(
+            zip(("disciplined_below", "members_disciplined"), found.get(pk, (0, 0)), strict=True)
+        )
+        for pk in collective_ids
+    }
+
+
+def _children_not_completed(units: list[Organization], period: Period) -> dict[int, int | None]:
+    """Per unit: how many units directly under it are decided not completed in `period`; None
+    while it has children and none of them has a decided level (three queries)."""
+    if not units:
+        return {}
+    step = Organization.steplen
+    wanted = Q()
+    for unit in units:
+        wanted |= Q(depth=unit.depth + 1, path__startswith=unit.path)
+    children = list(Organization.objects.filter(wanted).only("pk", "path", "kind", "depth"))
+    cells = [c.pk for c in children if c.kind in CELL_KINDS]
+    others = [c.pk for c in children if c.kind not in CELL_KINDS]
+    decided = dict(
+        CellYear.objects.filter(
+            period=period, cell_id__in=cells, decided_level__isnull=False
+        ).values_list("cell_id", "decided_level__maps_to")
+    )
+    decided |= dict(
+        GrassrootsYear.objects.filter(
+            period=period, organization_id__in=others, decided_level__isnull=False
+        ).values_list("organization_id", "decided_level__maps_to")
+    )
+    by_parent: dict[str, list[Organization]] = {}
+    for child in children:
+        by_parent.setdefault(child.path[:-step], []).append(child)
+    result = {}
+    for unit in units:
+        mine = by_parent.get(unit.path, [])
+        levels = [decided[c.pk] for c in mine if c.pk in decided]
+        result[unit.pk] = (
+            sum(1 for lv in levels if lv == CanonicalLevel.NOT_COMPLETED)
+            if levels or not mine
+            else None
+        )
+    return result
+
+
+def _undecided_below(rows: list[CollectiveAssessment], period: Period) -> dict[int, list[str]]:
+    """R8 for each row: the collectives of units strictly below its collective's unit assessed
+    this year and not locked by a decision (their names, in tree order; one query)."""
+    units = {row.collective.organization.path for row in rows}
+    if not units:
+        return {}
+    step = Organization.steplen
+    common = os.path.commonprefix(sorted(units))
+    common = common[: len(common) // step * step]
+    below = list(
+        CollectiveAssessment.objects.filter(
+            period=period,
+            status=AssessmentStatus.ASSESS,
+            collective__organization__path__startswith=common,
+            decision__isnull=True,
+        )
+        .select_related("collective__organization")
+        .order_by("collective__organization__path", "collective__kind", "collective__name")
+    )
+    result = {}
+    for row in rows:
+        path = row.collective.organization.path
+        result[row.pk] = [
+            str(r.collective)
+            for r in below
+            if r.collective.organization.path.startswith(path)
+            and r.collective.organization.path != path
+        ]
+    return result
+
+
+def collective_facts(rows: Iterable[CollectiveAssessment], period: Period) -> CollectiveFacts:
+    """The facts `collective_checks` and `collective_suggestion` read for `rows` (years of
+    `period`, their collective and its organization loaded), in a number of queries that does
+    not grow with the rows (STYLE.md 7): the framework and levels once, recorded grounds,
+    disciplined members, decided subordinate units and undecided collectives below one query
+    per kind."""
+    rows = list(rows)
+    saved = [row.pk for row in rows if row.pk is not None]
+    flags: dict[int, dict[str, str]] = {pk: {} for pk in saved}
+    if saved:
+        content_type = ContentType.objects.get_for_model(CollectiveAssessment)
+        for object_id, code, note in GroundFlag.objects.filter(
+            content_type=content_type, object_id__in=saved
+        ).values_list("object_id", "code", "note"):
+            flags[object_id][code] = note
+    collective_ids = sorted({row.collective_id for row in rows})
+    measures = _discipline_counts(collective_ids, period.year)
+    units = {row.collective.organization_id: row.collective.organization for row in rows}
+    below = _children_not_completed(list(units.values()), period)
+    for row in rows:
+        count = below[row.collective.organization_id]
+        if count is not None:
+            measures[row.collective_id]["subordinates_not_completed"] = count
+    return CollectiveFacts(
+        framework=collective_framework(period),
+        levels=collective_levels(period.rule_set),
+        flags=flags,
+        measures=measures,
+        undecided_below=_undecided_below([r for r in rows if r.pk is not None], period),
+    )
 
 
 def collective_derive(
-    row: CollectiveAssessment, framework: Framework, *, flags=None
+    row: CollectiveAssessment, framework: Framework, *, flags=None, facts=None
 ) -> rules.SelfAssessment:
     """R3 and R5 for a collective under `framework` (rules.framework_level): the highest of the
     rule set's organization levels whose score band and conditions hold for its self-score and
     ticked conditions, with the failing condition named; not completed when a ground holds
-    (recorded `flags`, code → note, or measured); not completed with a gap when none holds."""
+    (recorded `flags`, code → note, or measured); not completed with a gap when none holds.
+    `facts` (collective_facts) gives the levels and measures already read."""
+    facts = facts or collective_facts([row], row.period)
     return rules.framework_level(
-        levels=collective_levels(row.period.rule_set),
+        levels=facts.levels,
         level_conditions=framework.level_conditions,
         grounds=framework.grounds,
         score=row.self_score,
         conditions=row.conditions,
-        measures=collective_measures(row),
+        measures=facts.measures[row.collective_id],
         flags=flags,
     )
 
@@ -418,7 +556,9 @@ def managed_collectives(manager: Organization, period: Period, *, any_state: boo
         )
         .order_by("collective__organization__path", "collective__kind", "collective__name")
     )
-    return [r for r in rows if managing_unit(r.collective) == manager]
+    rows = list(rows)
+    managers = managing_units(r.collective for r in rows)
+    return [r for r in rows if managers[r.collective_id] == manager]
 
 
 @dataclass
@@ -432,47 +572,74 @@ class CollectiveRow:
 def collective_rows(manager: Organization, period: Period) -> list[CollectiveRow]:
     """The managing board's table: each collective with the level shown (decided, else
     proposed), the level its framework suggests (collective_suggestion) and its rule checks
-    (collective_checks: R7, R8 blocking; R3, R5 overridden in writing)."""
+    (collective_checks: R7, R8 blocking; R3, R5 overridden in writing), their facts read once
+    for all the rows (collective_facts)."""
+    rows = managed_collectives(manager, period)
+    facts = collective_facts(rows, period)
     result = []
-    for row in managed_collectives(manager, period):
+    for row in rows:
         level = row.decided_level or row.proposed_level
         result.append(
-            CollectiveRow(row, level, collective_checks(row, level), collective_suggestion(row))
+            CollectiveRow(
+                row,
+                level,
+                collective_checks(row, level, facts=facts),
+                collective_suggestion(row, facts=facts),
+            )
         )
     return result
 
 
-def collective_suggestion(row: CollectiveAssessment) -> rules.SelfAssessment | None:
+def collective_suggestion(
+    row: CollectiveAssessment, *, facts: CollectiveFacts | None = None
+) -> rules.SelfAssessment | None:
     """The level the collective framework suggests at the proposal and decision (R3, R5): as
     collective_derive gives it now, with the grounds the decider recorded. None in an era
-    without frameworks or while the collective has scored nothing under its framework."""
-    framework = collective_framework(row.period)
+    without frameworks or while the collective has scored nothing under its framework.
+    `facts` (collective_facts) are the facts already read for the page's rows."""
+    framework = facts.framework if facts else collective_framework(row.period)
     if framework is None or not (row.scores or row.conditions):
         return None
-    return collective_derive(row, framework, flags=frameworks.flags_of(row))
+    facts = facts or collective_facts([row], row.period)
+    return collective_derive(row, framework, flags=facts.flags.get(row.pk, {}), facts=facts)
 
 
-def collective_grounds(row: CollectiveAssessment) -> list[str]:
+def collective_grounds(
+    row: CollectiveAssessment, *, facts: CollectiveFacts | None = None
+) -> list[str]:
     """R5 for a collective: the grounds for not completed that hold now, recorded by the
     deciding board (with their note) or measured (a member disciplined for a duty-related
     violation). Empty in an era without frameworks."""
-    framework = collective_framework(row.period)
+    framework = facts.framework if facts else collective_framework(row.period)
     if framework is None or row.pk is None:
         return []
-    return frameworks.subject_grounds(row, framework, collective_measures(row))
+    facts = facts or collective_facts([row], row.period)
+    return rules.framework_grounds(
+        framework.grounds,
+        flags=facts.flags.get(row.pk, {}),
+        measures=facts.measures[row.collective_id],
+    )
 
 
-def collective_checks(row: CollectiveAssessment, level: Level | None) -> list[RowCheck]:
+def collective_checks(
+    row: CollectiveAssessment, level: Level | None, *, facts: CollectiveFacts | None = None
+) -> list[RowCheck]:
     """The rule checks for deciding `level` for this collective: R8 and R7 (collective_problems),
     blocking; and, above not completed, each ground of R5 that holds, or else a level above the
     one the framework derives (R3; the gap when no level's conditions hold), each of which the
-    decider overrides only in writing (decisions.override_problems)."""
-    checks = [RowCheck("R8/R7", m, blocking=True) for m in collective_problems(row, level)]
-    if level is None or level.maps_to == CanonicalLevel.NOT_COMPLETED:
+    decider overrides only in writing (decisions.override_problems). `facts` as read for the
+    page's rows, else read for this row."""
+    if level is None:
+        return []
+    facts = facts or collective_facts([row], row.period)
+    checks = [
+        RowCheck("R8/R7", m, blocking=True) for m in collective_problems(row, level, facts=facts)
+    ]
+    if level.maps_to == CanonicalLevel.NOT_COMPLETED:
         return checks
-    grounds = collective_grounds(row)
+    grounds = collective_grounds(row, facts=facts)
     checks += [RowCheck("R5", str(rules.MSG_GROUND % {"ground": g})) for g in grounds]
-    suggestion = None if grounds else collective_suggestion(row)
+    suggestion = None if grounds else collective_suggestion(row, facts=facts)
     if suggestion is not None and suggestion.level and level.rank < suggestion.level.rank:
         if suggestion.gap:
             checks.append(RowCheck("R3", str(rules.MSG_GAP)))
@@ -494,41 +661,26 @@ def collective_row_problems(row: CollectiveAssessment, level: Level | None) -> l
 def undecided_below(row: CollectiveAssessment) -> list[str]:
     """R8, lower levels first: the collectives of units strictly below this collective's unit
     that are assessed this year and not yet locked by a decision (their names)."""
-    unit = row.collective.organization
-    below = CollectiveAssessment.objects.filter(
-        period=row.period,
-        status=AssessmentStatus.ASSESS,
-        collective__organization__path__startswith=unit.path,
-        decision__isnull=True,
-    ).exclude(collective__organization=unit)
-    return [str(r.collective) for r in below.select_related("collective")]
+    return _undecided_below([row], row.period)[row.pk]
 
 
-def disciplined_seat_members(collective: LeadershipCollective, year: int) -> int:
-    """R7 (2025–, Quy định 366): members of the collective that year disciplined in the year."""
-    members = CollectiveSeat.objects.in_year(year).filter(collective=collective).values("member")
-    return (
-        DisciplineRecord.objects.filter(member__in=members, decided_on__year=year)
-        .values("member")
-        .distinct()
-        .count()
-    )
-
-
-def collective_problems(row: CollectiveAssessment, level: Level | None) -> list[str]:
+def collective_problems(
+    row: CollectiveAssessment, level: Level | None, *, facts: CollectiveFacts | None = None
+) -> list[str]:
     """Why `level` may not stand for this collective: lower levels first (R8) and, for
     excellent, R7 as the rule set words it (2025–: no member of the collective disciplined)."""
     if level is None:
         return []
+    facts = facts or collective_facts([row], row.period)
     problems = []
-    names = undecided_below(row)
+    names = facts.undecided_below.get(row.pk, [])
     if names:
         problems.append(str(MSG_BELOW_FIRST % {"names": ", ".join(names)}))
     if level.maps_to == CanonicalLevel.EXCELLENT:
         problems += rules.excellent_unit_errors(
             rule_set=row.period.rule_set,
             levels_below=[],
-            disciplined_below=disciplined_seat_members(row.collective, row.period.year),
+            disciplined_below=facts.measures[row.collective_id]["disciplined_below"],
         )
     return problems
 
@@ -771,6 +923,25 @@ def _sits_on(collective: LeadershipCollective, title: str) -> bool:
         title = title.casefold()
         return "thường vụ" in title or "bí thư" in title
     return False
+
+
+def post_seats(collective: LeadershipCollective, posts) -> list[CollectiveSeat]:
+    """The seats `posts` (party posts on the collective's unit, members.Post) give on
+    `collective`, unsaved: one per post the collective takes (a party committee every one, a
+    standing committee its secretaries and "thường vụ"), with the post's member and dates and
+    the role its title gives. The rule seats_from_posts applies, for bulk writers (the demo)."""
+    return [
+        CollectiveSeat(
+            collective=collective,
+            member_id=post.member_id,
+            post=post,
+            role=_seat_role(post.title),
+            start=post.start,
+            end=post.end,
+        )
+        for post in posts
+        if _sits_on(collective, post.title)
+    ]
 
 
 @transaction.atomic

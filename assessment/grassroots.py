@@ -292,12 +292,17 @@ class GroupQuota:
 
 
 def units_quotas(
-    *, superior: Organization, period: Period, cap_percent: Decimal | None = None
+    *,
+    superior: Organization,
+    period: Period,
+    cap_percent: Decimal | None = None,
+    submitted: list[GrassrootsYear] | None = None,
 ) -> list[GroupQuota]:
     """R10 within groups of like units: the grassroots organizations of one superior, and (for
-    the province) the commune and ward committees apart from them."""
+    the province) the commune and ward committees apart from them. `submitted`: the superior's
+    queue (`board_queue`) when the caller has read it already (the board's page)."""
     groups: dict[bool, list] = {}
-    for r in _submitted(superior, period):
+    for r in submitted if submitted is not None else _submitted(superior, period):
         groups.setdefault(r.organization.kind == Kind.SUPERIOR, []).append(
             (
                 r.pk,

@@ -978,7 +978,9 @@ def superior_view(request, year: int, pk: int):
             "table": table,
             "errors": errors,
             "levels": list(period.rule_set.levels.for_organizations().order_by("rank")),
-            "quotas": grassroots.units_quotas(superior=superior, period=period),
+            "quotas": grassroots.units_quotas(
+                superior=superior, period=period, submitted=[r.grassroots_year for r in rows]
+            ),
             "all_decided": bool(rows) and all(r.grassroots_year.decided_level_id for r in rows),
             "pending": [r for r in rows if not r.grassroots_year.decision_id],
             "decisions": Decision.objects.filter(issuer=superior, period=period),

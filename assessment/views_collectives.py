@@ -71,10 +71,7 @@ def unit_collectives_view(request, year: int, pk: int):
                 return redirect("assessment:unit_collectives", year=year, pk=pk)
         else:
             messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-    rows = [
-        (c, collectives.collective_year_find(period=period, collective=c))
-        for c in unit.collectives.all()
-    ]
+    rows = collectives.collective_years_of(unit, period)
     return render(
         request,
         "assessment/collectives.html",

@@ -12,6 +12,7 @@ reference so that this module imports nothing above it (STYLE.md rule 9).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -176,3 +177,32 @@ def managing_unit(collective: LeadershipCollective):
     if unit.is_root():
         return unit
     return Organization.objects.deciding_superior(unit)
+
+
+def managing_units(collectives: Iterable[LeadershipCollective]) -> dict[int, object]:
+    """`managing_unit` for many collectives (their `organization` loaded) in one query, the
+    ancestors of their units: collective pk → the managing Organization (None for a subordinate
+    cell without a grassroots organization above it, as `grassroots_of` gives)."""
+    from .models import GRASSROOTS_KINDS, Kind, Organization
+
+    collectives = list(collectives)
+    step = Organization.steplen
+    paths = {
+        c.organization.path[:end]
+        for c in collectives
+        for end in range(step, len(c.organization.path) + 1, step)
+    }
+    by_path = {o.path: o for o in Organization.objects.filter(path__in=paths)}
+    result = {}
+    for collective in collectives:
+        unit = collective.organization
+        ancestors = [by_path[unit.path[:end]] for end in range(step, len(unit.path) + 1, step)]
+        if unit.kind in (Kind.SUBORDINATE_CELL, Kind.PARTIAL_COMMITTEE):
+            grassroots = [a for a in ancestors if a.kind in GRASSROOTS_KINDS]
+            result[collective.pk] = grassroots[-1] if grassroots else None
+        elif unit.depth == 1:
+            result[collective.pk] = unit
+        else:
+            parent = ancestors[-2]
+            result[collective.pk] = parent if parent.kind == Kind.SUPERIOR else ancestors[0]
+    return result

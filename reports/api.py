@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -29,10 +28,11 @@ from organizations.collation import name_order
 from .serializers import (
     MemberSerializer,
     ResultSerializer,
+    SummarySerializer,
     UnitResultSerializer,
     UnitSerializer,
 )
-from .summary import summary_json
+from .summary_collectives import summary_json_with_collectives
 
 UNDER = OpenApiParameter(
     "under", int, description="Only this unit's subtree (the unit's id, which must be in scope)."
@@ -161,10 +161,11 @@ def _unit_result(row, unit) -> dict:
 
 
 class SummaryView(APIView):
-    """The summary table's figures (R23–R24) for a unit and a year, as `export_summary
-    --format json` prints them (reports/summary.py)."""
+    """The summary table's figures (R23–R24) for a unit and a year, with its leadership
+    collectives (R28), as `export_summary --format json` prints them
+    (reports/summary_collectives.py)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=SummarySerializer)
     def get(self, request: Request, year: int, pk: int) -> Response:
         unit = get_organization_for_user(request.user, pk)
-        return Response(summary_json(unit, get_period(year)))
+        return Response(summary_json_with_collectives(unit, get_period(year)))

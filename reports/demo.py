@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessment.collectives import seats_from_posts
+from assessment.collectives import post_seats
 from assessment.models import Period
 from assessment.services import period_create
 from members.models import (
@@ -33,6 +33,7 @@ from organizations.documents import DEFAULT_SYMBOLS, official_name
 from organizations.models import (
     Assignment,
     CollectiveKind,
+    CollectiveSeat,
     Kind,
     LeadershipCollective,
     Organization,
@@ -509,13 +510,18 @@ def plan_posts(plan: Plan, *, year: int, history: int, seed: int) -> list[Post]:
     committees = [u for u in plan.units if u.kind in COLLECTIVE_KINDS] + [
         c for c in demo_cells if c.kind not in COLLECTIVE_KINDS
     ]
+    with_committee = {unit.pk for unit in committees}
     for unit in plan.units:  # each cell's secretary
-        if unit.is_cell and eligible.get(unit.pk) and unit not in committees:
+        if unit.is_cell and eligible.get(unit.pk) and unit.pk not in with_committee:
             party(eligible[unit.pk][0], unit, "Bí thư Chi bộ", since)
+    first_cell: dict[str, Organization] = {}  # the first cell (in tree order) under each path
+    for cell in cells:
+        for end in range(Organization.steplen, len(cell.path) + 1, Organization.steplen):
+            first_cell.setdefault(cell.path[:end], cell)
     for unit in committees:
         # the province from the last demo cell, so the first's members do not hold every post
         held = [c for c in demo_cells if unit.contains(c)][:: -1 if unit.depth == 1 else 1]
-        source = next(iter(held), None) or next((c for c in cells if unit.contains(c)), None)
+        source = next(iter(held), None) or first_cell.get(unit.path)
         if source is None:
             continue
         members = eligible[source.pk]
@@ -526,8 +532,9 @@ def plan_posts(plan: Plan, *, year: int, history: int, seed: int) -> list[Post]:
             start = datetime.date(year, 1, 1) if new and i else since
             party(members[(offset + i) % len(members)], unit, title, start)
     leading = {id(p.member) for p in posts}
+    units = {unit.pk: unit for unit in plan.units}  # member.cell would be read again by its id
     for member in plan.members:
-        place = member.cell.place_name or member.cell.name
+        place = units[member.cell_id].place_name or units[member.cell_id].name
         if member.outside_political_system:
             title, body = rng.choice(OUTSIDE_WORK)
             member.is_state_employee = False
@@ -570,11 +577,13 @@ def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipC
     """Leadership collectives in every role's scope (issue 14): each committee's party
     committee (ban chấp hành), the standing committee of the province and of each commune
     committee, and the committee (chi ủy) of each demo account's cell (from `year`). Their
-    seats are derived from the party posts recorded on their unit (plan_posts, saved before),
-    by the same service the admin uses (collectives.seats_from_posts). Returns them."""
-    posts_on = Counter(
-        Post.objects.filter(kind=PostKind.PARTY).values_list("organization_id", flat=True)
-    )
+    seats are derived from the party posts recorded on their unit (plan_posts, saved before)
+    by the rule the admin's "seats from posts" applies (collectives.post_seats), written in
+    bulk like the rest of the seeded rows. Returns them."""
+    party_posts: dict[int, list[Post]] = {}
+    for post in Post.objects.filter(kind=PostKind.PARTY).order_by("pk"):
+        party_posts.setdefault(post.organization_id, []).append(post)
+    posts_on = Counter({unit: len(posts) for unit, posts in party_posts.items()})
     collectives = []
     for unit in plan.units:
         if not posts_on[unit.pk]:
@@ -603,9 +612,13 @@ def seed_collectives(plan: Plan, *, year: int, history: int) -> list[LeadershipC
                     name=f"Ban Thường vụ {unit.name}",
                 )
             )
-    LeadershipCollective.objects.bulk_create(collectives)
-    for collective in collectives:
-        seats_from_posts(collective=collective, by=None)
+    LeadershipCollective.objects.bulk_create(collectives, batch_size=BATCH)
+    seats = [
+        seat
+        for collective in collectives
+        for seat in post_seats(collective, party_posts[collective.organization.pk])
+    ]
+    CollectiveSeat.objects.bulk_create(seats, batch_size=BATCH)
     return collectives
 
 

@@ -95,3 +95,73 @@ class UnitResultSerializer(serializers.Serializer):
     proposed_level = serializers.CharField(allow_null=True)
     decided_level = serializers.CharField(allow_null=True)
     decision_number = serializers.IntegerField(allow_null=True)
+
+
+# --- The summary (reports/api.py SummaryView): its shape for the schema ---------------------------
+
+
+class LevelCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.FloatField(help_text="Of the assessed (R24); 0.0 when none is assessed.")
+
+
+class ByReasonSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_reason = serializers.DictField(child=serializers.IntegerField(), help_text="reason code → n")
+
+
+class QuotaSerializer(serializers.Serializer):
+    excellent = serializers.IntegerField()
+    base = serializers.IntegerField()
+    ratio = serializers.FloatField()
+
+
+class SectionSerializer(serializers.Serializer):
+    """One section of the summary table (R23–R24): total = assessed + not classified + not yet
+    classified."""
+
+    total = serializers.IntegerField()
+    assessed = serializers.IntegerField()
+    not_classified = ByReasonSerializer()
+    pending = ByReasonSerializer()
+    levels = LevelCountSerializer(many=True)
+    quota = QuotaSerializer()
+
+
+class PromptedSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_level = serializers.DictField(
+        child=serializers.IntegerField(), help_text="managing level that gave the prompts → n"
+    )
+
+
+class CollectivesSectionSerializer(SectionSerializer):
+    """The leadership collectives of the unit's subtree (R23, R28; issue 14): a section with
+    the collectives given review prompts by managing level, and the undecided whose review is
+    held (counted reviewed by Biểu 6F)."""
+
+    prompted = PromptedSerializer()
+    reviewed_undecided = serializers.IntegerField()
+
+
+class SummarySectionsSerializer(serializers.Serializer):
+    grassroots = SectionSerializer()
+    cells = SectionSerializer()
+    members = SectionSerializer()
+    collectives = CollectivesSectionSerializer()
+
+
+class SummaryUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SummarySerializer(serializers.Serializer):
+    """A unit's summary for a year (reports/summary_collectives.summary_as_json)."""
+
+    year = serializers.IntegerField()
+    unit = SummaryUnitSerializer()
+    rule_set = serializers.CharField()
+    sections = SummarySectionsSerializer()

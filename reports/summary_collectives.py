@@ -41,6 +41,20 @@ class CollectivesSection(Section):
 
     held_undecided: int = 0
 
+    def as_json(self) -> dict:
+        """Section.as_json (total, assessed, not classified and not yet classified by reason,
+        each level's count and percent, the quota) with the collectives given review prompts,
+        in all and by the managing level that gave them (R23, R28 row 4), and the undecided
+        whose review is held (`reviewed_undecided`, counted reviewed by Biểu 6F)."""
+        return {
+            **super().as_json(),
+            "prompted": {
+                "total": self.prompted,
+                "by_level": dict(sorted(self.prompted_by_level.items())),
+            },
+            "reviewed_undecided": self.held_undecided,
+        }
+
 
 @dataclass
 class CollectivesRow:
@@ -193,3 +207,20 @@ def summary_with_collectives(*, unit: Organization, period: Period) -> Summary:
     leadership collectives' section attached (`collectives_attach`). Raises Http404 when the unit
     had no place in a closed year's tree."""
     return collectives_attach(summary_build(unit=unit, period=period))
+
+
+def summary_as_json(summary: Summary) -> dict:
+    """`summary.as_json()` (the shape of `export_summary --format json` and of the API) with the
+    unit's leadership collectives section under `sections["collectives"]`, present (zeros) when
+    the subtree has none, so that readers rely on the key. Takes a summary from
+    `summary_with_collectives`; raises KeyError for one without the section attached."""
+    data = summary.as_json()
+    data["sections"][COLLECTIVES] = summary.rows[0].sections[COLLECTIVES].as_json()
+    return data
+
+
+def summary_json_with_collectives(unit: Organization, period: Period) -> dict:
+    """The summary's figures of `unit` in `period` with its leadership collectives (R23, R28),
+    as the API and `export_summary` give them (`summary_as_json`). Raises Http404 when the unit
+    had no place in a closed year's tree."""
+    return summary_as_json(summary_with_collectives(unit=unit, period=period))

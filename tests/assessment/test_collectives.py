@@ -361,3 +361,10 @@ def test_a_standing_committee_post_seats_its_holder_on_both_committees(tree, per
     assert on_party.post == on_standing.post == standing_post
     assert (on_party.collective, on_standing.collective) == (party, standing)
     assert collectives.seats_from_posts(collective=standing, by=committee) == []  # once each
+    # the same rule for bulk writers (the demo): the seats a post gives, unsaved
+    (planned,) = collectives.post_seats(standing, [standing_post])
+    assert (planned.member_id, planned.role, planned.start) == (
+        on_standing.member_id,
+        on_standing.role,
+        on_standing.start,
+    )

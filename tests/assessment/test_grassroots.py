@@ -192,3 +192,34 @@ def test_through_the_pages_the_board_decides_and_the_pdf_lists_the_organization(
     ).stdout.decode()
     assert "Đảng bộ xã G1" in text and "Hoàn thành tốt nhiệm vụ" in text
     assert "HUYỆN ỦY A" in text
+
+
+def test_the_board_page_reads_its_queue_once_and_shows_the_services_quotas(
+    login, period, tree, secretary, committee, district_board, level
+):
+    """Issue 18: the rows and the quotas (R10) of the superior board's page come from one read
+    of its queue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    g1_done(period, tree, secretary, committee, level)
+    login(committee).post(
+        reverse("assessment:grassroots_year", args=[2025, tree.g1.pk]),
+        {"report": "Báo cáo kiểm điểm của Đảng ủy", "proposed_level": level["HTTNV"].pk},
+    )
+    board = login(district_board)
+    url = reverse("assessment:superior", args=[2025, tree.district_a.pk])
+    board.get(url)
+    with CaptureQueriesContext(connection) as context:
+        page = board.get(url)
+    queue = [
+        q
+        for q in context.captured_queries
+        if q["sql"].startswith('SELECT "assessment_grassrootsyear"."id"')
+    ]
+    assert len(queue) == 1
+    assert len(page.context["rows"]) == 1
+    assert page.context["quotas"] == grassroots.units_quotas(
+        superior=tree.district_a, period=period
+    )

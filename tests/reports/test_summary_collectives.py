@@ -8,10 +8,12 @@ one decided good, one submitted, one new, one under disciplinary review, three n
 district B: one submitted)."""
 
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessment import collectives
@@ -126,3 +128,25 @@ def test_a_new_collective_marked_by_the_service_refuses_a_reason_that_does_not_f
         row=row, status="kpl", reason_code="moi_thanh_lap", by=committee, version=row.version
     )
     assert row.history.first().history_user == committee
+
+
+def test_the_json_export_carries_the_collectives_section(district, tree, period, tmp_path):
+    """`export_summary --format json` writes the section the page shows (R23, R28)."""
+    out = tmp_path / "summary.json"
+    call_command(
+        "export_summary", year=2025, org=tree.district_a.code, format="json", output=str(out)
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))
+    section = data["sections"][COLLECTIVES]
+    assert (section["total"], section["assessed"]) == (7, 1)
+    assert section["not_classified"]["by_reason"] == {"moi_thanh_lap": 1}
+    assert section["pending"]["by_reason"] == {NOT_STARTED: 2, UNDECIDED: 2, "xem_xet_ky_luat": 1}
+    assert {row["code"]: row["count"] for row in section["levels"]}["HTTNV"] == 1
+    assert section["prompted"] == {"total": 2, "by_level": {"province": 1, "superior": 2}}
+    assert section["reviewed_undecided"] == 1
+    assert (
+        data["sections"]["members"]
+        == summary_with_collectives(unit=tree.district_a, period=period).as_json()["sections"][
+            "members"
+        ]
+    )  # the other sections as before

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessment.models import Period
 from organizations.models import Organization
 from reports import exports
-from reports.summary_collectives import summary_with_collectives
+from reports.summary_collectives import summary_as_json, summary_with_collectives
 
 
 class Command(BaseCommand):
@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"No party organization with code {org!r}.")
         summary = summary_with_collectives(unit=unit, period=period)
         if format == "json":
-            data = (json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
+            data = (
+                json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2) + "\n"
+            ).encode()
         elif format == "xlsx":
             data = exports.summary_xlsx(summary)
         else:
