@@ -108,7 +108,7 @@ def counts_tally(*, period: Period, units: Iterable[int] | None = None) -> dict[
             (
                 CountSubject.LEADERS,
                 members.filter(form_code=leader_form).values_list(*member_key),
-                nothing,
+                [commended, *_prompted()],
             )
         )
     for subject, rows, figures in grouped:

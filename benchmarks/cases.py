@@ -187,10 +187,10 @@ def summary_sql(unit) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(COUNTS_SQL, params)
         for prefix, subject, kind, status, reason, level, n, commended, *prompted in cursor:
-            if subject == "members" or (subject == "cells" and kind == Kind.SUBORDINATE_CELL):
+            if subject in ("members", "leaders") or (
+                subject == "cells" and kind == Kind.SUBORDINATE_CELL
+            ):
                 section = subject
-            elif subject == "leaders":
-                section, commended, prompted = subject, 0, [0, 0, 0, 0]
             elif subject == "cells" or kind in GRASSROOTS_KINDS:
                 section = "grassroots"
             else:

@@ -118,6 +118,13 @@ class QuotaSerializer(serializers.Serializer):
     ratio = serializers.FloatField()
 
 
+class PromptedSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_level = serializers.DictField(
+        child=serializers.IntegerField(), help_text="managing level that gave the prompts → n"
+    )
+
+
 class SectionSerializer(serializers.Serializer):
     """One section of the summary table (R23–R24): total = assessed + not classified + not yet
     classified."""
@@ -128,13 +135,7 @@ class SectionSerializer(serializers.Serializer):
     pending = ByReasonSerializer()
     levels = LevelCountSerializer(many=True)
     quota = QuotaSerializer()
-
-
-class PromptedSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    by_level = serializers.DictField(
-        child=serializers.IntegerField(), help_text="managing level that gave the prompts → n"
-    )
+    prompted = PromptedSerializer(help_text="Given review prompts (R28).")
 
 
 class CollectivesSectionSerializer(SectionSerializer):
@@ -142,7 +143,6 @@ class CollectivesSectionSerializer(SectionSerializer):
     the collectives given review prompts by managing level, and the undecided whose review is
     held (counted reviewed by Biểu 6F)."""
 
-    prompted = PromptedSerializer()
     reviewed_undecided = serializers.IntegerField()
 
 
@@ -150,6 +150,11 @@ class SummarySectionsSerializer(serializers.Serializer):
     grassroots = SectionSerializer()
     cells = SectionSerializer()
     members = SectionSerializer()
+    leaders = SectionSerializer(
+        required=False,
+        help_text="Members reviewed on the leaders' form (R23 'optionally leaders'); present "
+        "when the year's rule set names a leaders' form (2A), with zeros when it has none.",
+    )
     collectives = CollectivesSectionSerializer()
 
 

@@ -125,6 +125,12 @@ class Section:
                 "base": check.base,
                 "ratio": arithmetic.json_percent(check.ratio),
             },
+            # R28: given review prompts, once each in `total`, under each managing level that
+            # gave them in `by_level` (PromptLevel codes).
+            "prompted": {
+                "total": self.prompted,
+                "by_level": dict(sorted(self.prompted_by_level.items())),
+            },
         }
 
 
@@ -156,13 +162,17 @@ class Summary:
         )
 
     def as_json(self) -> dict:
-        """The unit's figures in the shape of `export_summary --format json` (issue 5)."""
+        """The unit's figures in the shape of `export_summary --format json` (issue 5): R23's
+        three sections, and the leaders' (R23 "optionally leaders", members on the leaders'
+        form) whenever the year's rule set names a leaders' form, with zeros when none, so that
+        readers of such a year rely on the key. Returns a dict of plain JSON values."""
         head = self.rows[0]
+        names = SECTIONS + ((LEADERS,) if LEADERS in head.sections else ())
         return {
             "year": self.period.year,
             "unit": {"code": self.unit.code, "name": self.unit.name},
             "rule_set": self.rule_set.code,
-            "sections": {name: head.sections[name].as_json() for name in SECTIONS},
+            "sections": {name: head.sections[name].as_json() for name in names},
         }
 
 
@@ -327,7 +337,7 @@ def _counted(tree: YearTree, path: str, depth: int):
     then prompted by each of PROMPT_LEVELS). Cells' years count as subordinate cells only for
     subordinate cells; a prompt to another unit's collective counts for grassroots
     organizations, as R23 and R28 ask; the leaders (R23) are the member records on the leaders'
-    form, counted apart."""
+    form, counted apart with their commendations and prompts."""
     sql = COUNTS_SQL.format(
         sums=", ".join(f"sum(c.{name})" for name in FIGURES),
         tree=FROZEN_TREE if tree.frozen else LIVE_TREE,
@@ -350,7 +360,7 @@ def _counted(tree: YearTree, path: str, depth: int):
         elif subject == CountSubject.CELLS:  # a grassroots cell's own year: its prompts only
             yield "grassroots", prefix, status, reason, level_id, 0, 0, *prompted
         elif subject == CountSubject.LEADERS:
-            yield LEADERS, prefix, status, reason, level_id, n, 0, 0, 0, 0, 0
+            yield LEADERS, prefix, status, reason, level_id, n, commended, *prompted
         elif kind in GRASSROOTS_KINDS:  # organizations' years (commendations: issue 15)
             yield "grassroots", prefix, status, reason, level_id, n, commended, 0, 0, 0, 0
 

@@ -43,17 +43,10 @@ class CollectivesSection(Section):
 
     def as_json(self) -> dict:
         """Section.as_json (total, assessed, not classified and not yet classified by reason,
-        each level's count and percent, the quota) with the collectives given review prompts,
-        in all and by the managing level that gave them (R23, R28 row 4), and the undecided
-        whose review is held (`reviewed_undecided`, counted reviewed by Biểu 6F)."""
-        return {
-            **super().as_json(),
-            "prompted": {
-                "total": self.prompted,
-                "by_level": dict(sorted(self.prompted_by_level.items())),
-            },
-            "reviewed_undecided": self.held_undecided,
-        }
+        each level's count and percent, the quota, the collectives given review prompts in all
+        and by the managing level that gave them: R23, R28 row 4) with the undecided whose
+        review is held (`reviewed_undecided`, counted reviewed by Biểu 6F)."""
+        return {**super().as_json(), "reviewed_undecided": self.held_undecided}
 
 
 @dataclass
