@@ -6,7 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models_collectives import CollectiveAssessment
-from .models_counts import UnitYearCount
+from .models_counts import UnitYearCount, UnitYearRollup
 from .models_followup import (
     Commendation,
     CommendationQuota,
@@ -90,6 +90,15 @@ class UnitYearCountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UnitYearRollup)
+class UnitYearRollupAdmin(UnitYearCountAdmin):
+    """Read only: the subtrees' counts move with the counts and the tree (assessment/rollups.py)
+    and are checked by `manage.py counts_check`; an edit here would be drift."""
+
+    list_display = ["period", "unit", "subject", "source_kind", "status", "reason_code", "n"]
+    list_select_related = ["period", "unit"]
 
 
 @admin.register(CollectiveAssessment)

@@ -141,15 +141,22 @@ def counts_refresh(*, period: Period, units: Iterable[int] | None = None) -> int
 
     Call it after any write that changes a record's status, reason, decided level, commendation
     proposal or review prompt outside `machine.take()` (which calls it itself), with the units
-    whose records changed: a member's cell, a cell, an organization. Returns the number of count
+    whose records changed: a member's cell, a cell, an organization. The subtrees' counts
+    (`UnitYearRollup`) of those units and their ancestors follow. Returns the number of count
     rows stored. Cheap for a few units (one cell: a few indexed queries)."""
+    from .rollups import REBUILD_ABOVE, rollups_add, rollups_lock, rollups_rebuild
+
     units = None if units is None else sorted({int(u) for u in units if u is not None})
     if units == []:
         return 0
+    rebuild = units is None or len(units) > REBUILD_ABOVE
+    rollups_lock(period, exclusive=rebuild)  # before the counts, so no writer waits in a cycle
     stored = UnitYearCount.objects.filter(period=period)
     if units is not None:
         stored = stored.filter(unit_id__in=units)
+    before = {} if rebuild else counts_stored(period=period, units=units)
     stored.delete()
+    after = counts_tally(period=period, units=units)
     rows = [
         UnitYearCount(
             period=period,
@@ -160,11 +167,14 @@ def counts_refresh(*, period: Period, units: Iterable[int] | None = None) -> int
             level_id=level,
             **dict(zip(FIGURES, figures, strict=True)),
         )
-        for (unit, subject, status, reason, level), figures in counts_tally(
-            period=period, units=units
-        ).items()
+        for (unit, subject, status, reason, level), figures in after.items()
     ]
     UnitYearCount.objects.bulk_create(rows, batch_size=5000)
+    # The subtrees' counts (assessment/rollups.py) move with them, in this transaction.
+    if rebuild:
+        rollups_rebuild(period=period)
+    else:
+        rollups_add(period=period, before=before, after=after)
     return len(rows)
 
 
@@ -200,9 +210,13 @@ class Drift:
 def counts_drift(*, period: Period | None = None) -> list[Drift]:
     """Every count of `period` (None: of every year) that differs from what the rows say.
 
-    Returns a list of `Drift`, empty when the counts agree. Read-only. Tests call it (through
-    `tests.counts.assert_counts_agree`) after every workflow; `manage.py counts_check` prints it.
+    Also compares the subtrees' counts (`UnitYearRollup`) with the rows' counts summed onto
+    each unit's ancestors. Returns a list of `Drift`, empty when the counts agree. Read-only. Tests
+    call it (through `tests.counts.assert_counts_agree`) after every workflow; `manage.py
+    counts_check` prints it.
     A new transition or bulk write that forgets to recount shows up here."""
+    from .rollups import rollups_expected, rollups_stored
+
     periods = [period] if period is not None else list(Period.objects.order_by("year"))
     found: list[Drift] = []
     for year in periods:
@@ -211,6 +225,19 @@ def counts_drift(*, period: Period | None = None) -> list[Drift]:
         for key in sorted(set(stored) | set(actual), key=repr):
             if stored.get(key, NONE) != actual.get(key, NONE):
                 found.append(Drift(year.year, key, stored.get(key, NONE), actual.get(key, NONE)))
+        # The subtrees' counts against the rows' counts summed onto each unit's ancestors.
+        kept, summed = rollups_stored(period=year), rollups_expected(counts=actual)
+        for key in sorted(set(kept) | set(summed), key=repr):
+            if kept.get(key, NONE) != summed.get(key, NONE):
+                unit, subject, kind, status, reason, level = key
+                named = (
+                    unit,
+                    f"{subject} of {kind} units (subtree)",
+                    status,
+                    reason,
+                    level or None,
+                )
+                found.append(Drift(year.year, named, kept.get(key, NONE), summed.get(key, NONE)))
     return found
 
 

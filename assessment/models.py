@@ -1157,7 +1157,7 @@ from .models_collectives import CollectiveAssessment  # noqa: E402, F401
 
 # --- Frameworks per form and R5's grounds (issue 14 items 2–3) --------------------------------
 # The dossier and the working groups (issue 15 items 7–8, R26) in assessment/models_dossier.py.
-from .models_counts import CountSubject, UnitYearCount  # noqa: E402, F401
+from .models_counts import CountSubject, UnitYearCount, UnitYearRollup  # noqa: E402, F401
 from .models_dossier import (  # noqa: E402, F401
     DossierKind,
     DossierScan,

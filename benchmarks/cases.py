@@ -124,17 +124,13 @@ def summary_figures(unit) -> dict:
     return _canonical(rows[0], {row.unit.path: figures for row, figures in children})
 
 
-# Summed per child by joining the child on its path (the planner then expects a few hundred
-# groups and hashes them; grouped on substr(path) itself it sorts every row, on disk at 1 M).
-COUNTS_SQL = """
-SELECT ch.path, c.subject, o.kind, c.status, c.reason_code, c.level_id,
-       sum(c.n), sum(c.commended), sum(c.prompted),
-       sum(c.prompted_central), sum(c.prompted_province), sum(c.prompted_superior)
-FROM assessment_unityearcount c JOIN organizations_organization o ON o.id = c.unit_id
-LEFT JOIN organizations_organization ch
-  ON ch.depth = %(depth)s AND ch.path = substr(o.path, 1, %(length)s)
-WHERE c.period_id = %(period)s AND o.path LIKE %(like)s
-GROUP BY 1, 2, 3, 4, 5, 6"""
+# The subtree counts (assessment/rollups.py) of the unit and of each child: a few rows per child.
+ROLLED_SQL = """
+SELECT u.path, r.subject, r.source_kind, r.status, r.reason_code, NULLIF(r.level_ref, 0),
+       r.n, r.commended, r.prompted, r.prompted_central, r.prompted_province, r.prompted_superior
+FROM assessment_unityearrollup r JOIN organizations_organization u ON u.id = r.unit_id
+WHERE r.period_id = %(period)s
+  AND (u.id = %(unit)s OR (u.depth = %(depth)s AND u.path LIKE %(like)s))"""
 # The units not started and the cells whose members to probe, one row each.
 UNITS_SQL = """
 SELECT o.id, substr(o.path, 1, %(length)s), o.kind, y.id IS NOT NULL, g.id IS NOT NULL
@@ -156,7 +152,8 @@ PROMPT_COLUMNS = ("central", "province", "superior")
 
 def summary_sql(unit) -> dict:
     """The baseline: the same figures (every section, leaders and prompts by level included) in
-    raw SQL over the kept counts, and the subtree's units and members not started yet."""
+    raw SQL over the kept subtree counts of the unit and its children, and the subtree's units
+    and members not started yet (today's tree)."""
     from assessment.machine import OPEN_STATES
     from organizations.models import CELL_KINDS
 
@@ -166,6 +163,7 @@ def summary_sql(unit) -> dict:
         "depth": unit.depth + 1,
         "period": period.pk,
         "like": unit.path + "%",
+        "unit": unit.pk,
         "open": list(OPEN_STATES),
         "cells": list(CELL_KINDS),
         "grassroots": list(GRASSROOTS_KINDS),
@@ -184,9 +182,15 @@ def summary_sql(unit) -> dict:
         else:
             figures[("level", level)] += n
 
+    def not_started(prefix, section, n):  # in the head row, and in the child's row
+        add(None, section, "cpl", "chua_kiem_diem", None, n)
+        if prefix != unit.path:
+            add(prefix, section, "cpl", "chua_kiem_diem", None, n)
+
     with connection.cursor() as cursor:
-        cursor.execute(COUNTS_SQL, params)
-        for prefix, subject, kind, status, reason, level, n, commended, *prompted in cursor:
+        cursor.execute(ROLLED_SQL, params)
+        for path, subject, kind, status, reason, level, n, commended, *prompted in cursor:
+            prefix = None if path == unit.path else path  # None: the unit's own, the head
             if subject in ("members", "leaders") or (
                 subject == "cells" and kind == Kind.SUBORDINATE_CELL
             ):
@@ -213,20 +217,14 @@ def summary_sql(unit) -> dict:
                 if kind in CELL_KINDS:
                     probe[pk] = prefix
                 if kind == Kind.SUBORDINATE_CELL and not drawn:
-                    add(prefix, "cells", "cpl", "chua_kiem_diem", None, 1)
+                    not_started(prefix, "cells", 1)
                 elif kind in GRASSROOTS_KINDS and not started:
-                    add(prefix, "grassroots", "cpl", "chua_kiem_diem", None, 1)
+                    not_started(prefix, "grassroots", 1)
             if probe:
                 cursor.execute(MEMBERS_SQL, params | {"probe": list(probe)})
                 for cell, n in cursor:
-                    add(probe[cell], "members", "cpl", "chua_kiem_diem", None, n)
-    head = defaultdict(lambda: defaultdict(int))
-    for sections in by_prefix.values():
-        for name, figures in sections.items():
-            for k, v in figures.items():
-                head[name][k] += v
-    by_prefix.pop(None, None)  # records on the unit itself: in the head row only
-    by_prefix.pop(unit.path, None)
+                    not_started(probe[cell], "members", n)
+    head = by_prefix.pop(None, {})
     return _canonical(head, by_prefix)
 
 

@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,28 @@ class OrganizationManager(MP_NodeManager):
 
     def in_subtree(self, root: Organization) -> OrganizationQuerySet:
         return self.get_queryset().in_subtree(root)
+
+    def ancestor_ids(self, path: str) -> list[int]:
+        """The ids of the units above the one at `path`, root first (itself excluded)."""
+        step = self.model.steplen
+        paths = [path[:end] for end in range(step, len(path), step)]
+        by_path = dict(self.get_queryset().filter(path__in=paths).values_list("path", "pk"))
+        return [by_path[p] for p in paths if p in by_path]
+
+    def move(self, node, target, pos=None):
+        """treebeard's move (the node and its subtree to `pos` relative to `target`), then
+        `organizations.signals.subtree_moved` with the node's ancestors before and after, in
+        the same transaction, so that figures kept per subtree follow (issue 18)."""
+        from .signals import subtree_moved
+
+        with transaction.atomic():
+            fresh = self.get_queryset().get(pk=node.pk)
+            before = self.ancestor_ids(fresh.path)
+            result = super().move(node, target, pos)
+            after = self.ancestor_ids(self.get_queryset().get(pk=node.pk).path)
+            if before != after:
+                subtree_moved.send(sender=self.model, unit_id=node.pk, before=before, after=after)
+        return result
 
     def cells(self) -> OrganizationQuerySet:
         return self.get_queryset().cells()

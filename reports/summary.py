@@ -200,32 +200,55 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
         key: {name: empty(name) for name in names} for key in keys
     }
 
-    def put(section: str, prefix: str, status: str, reason: str, level_id, n: int) -> None:
-        # A record on the unit itself (the unit is a cell, say) has the unit's path as prefix.
-        by_prefix.get(prefix, by_prefix[root_path])[section].add(status, reason, level_id, n)
+    head = {name: empty(name) for name in names}
 
-    for section, prefix, status, reason, level_id, n, commended, prompted, *by_level in _counted(
-        tree, root_path, root_depth
-    ):
-        sections = by_prefix.get(prefix, by_prefix[root_path]).get(section)
-        if sections is None:  # leaders counted under a form the rule set no longer names
-            continue
+    def count(sections, section, status, reason, level_id, n, commended, prompted, by_level):
+        target = sections.get(section)
+        if target is None:  # leaders counted under a form the rule set no longer names
+            return
         if n:
-            sections.add(status, reason or "", level_id, n)
-        sections.commendations += commended
-        sections.prompted += prompted
+            target.add(status, reason or "", level_id, n)
+        target.commendations += commended
+        target.prompted += prompted
         # R28 rows 4.1–4.3: those given prompts by each managing level.
         for level, given in zip(PROMPT_LEVELS, by_level, strict=True):
             if given:
-                sections.prompted_by_level[level] = sections.prompted_by_level.get(level, 0) + given
-    if period.is_open() and not tree.frozen:
-        for section, prefix, n in _not_started(unit, period, length):
-            put(section, prefix, AssessmentStatus.PENDING, NOT_STARTED, None, n)
+                target.prompted_by_level[level] = target.prompted_by_level.get(level, 0) + given
 
-    head = {name: empty(name) for name in names}
-    for sections in by_prefix.values():
-        for name in names:
-            _merge(head[name], sections[name])
+    if tree.frozen:
+        # A closed year's tree: the counts summed per child over that year's paths; the unit's
+        # own records (no child) go to its own row, and the head is every row's sum.
+        for (
+            section,
+            prefix,
+            status,
+            reason,
+            level_id,
+            n,
+            commended,
+            prompted,
+            *by_level,
+        ) in _counted(tree, root_path, root_depth):
+            sections = by_prefix.get(prefix, by_prefix[root_path])
+            count(sections, section, status, reason, level_id, n, commended, prompted, by_level)
+        for sections in by_prefix.values():
+            for name in names:
+                _merge(head[name], sections[name])
+    else:
+        # Today's tree: the unit's subtree counts are the head, each active child's its row (a
+        # unit no longer active has its figures in the head only, as the table has no row).
+        for section, prefix, status, reason, level_id, n, commended, prompted, *by_level in _rolled(
+            period, unit, root_path, root_depth
+        ):
+            sections = head if prefix is None else by_prefix.get(prefix)
+            if sections is not None:
+                count(sections, section, status, reason, level_id, n, commended, prompted, by_level)
+        if period.is_open():
+            for section, prefix, n in _not_started(unit, period, length):
+                head[section].add(AssessmentStatus.PENDING, NOT_STARTED, None, n)
+                if prefix != root_path and prefix in by_prefix:
+                    by_prefix[prefix][section].add(AssessmentStatus.PENDING, NOT_STARTED, None, n)
+
     rows = [Row(unit, head)] + [Row(child, by_prefix[path]) for child, path in children]
     return Summary(unit=unit, period=period, rows=rows)
 
@@ -351,7 +374,33 @@ def _counted(tree: YearTree, path: str, depth: int):
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return _sections(cursor.fetchall())
+
+
+# The subtree counts (assessment/rollups.py) of the unit and of its children on today's tree: a
+# few rows per child, read by the unit's id and the (depth, path) index.
+ROLLED_SQL = """
+SELECT u.path, r.subject, r.source_kind, r.status, r.reason_code, NULLIF(r.level_ref, 0),
+       r.n, r.commended, r.prompted, r.prompted_central, r.prompted_province, r.prompted_superior
+FROM assessment_unityearrollup r
+JOIN organizations_organization u ON u.id = r.unit_id
+WHERE r.period_id = %(period)s
+  AND (u.id = %(unit)s OR (u.depth = %(depth)s AND u.path LIKE %(like)s))"""
+
+
+def _rolled(period: Period, unit: Organization, path: str, depth: int):
+    """The year's subtree counts of `unit` (child path None) and of each unit directly below it
+    (its path), on today's tree, in `_counted`'s shape. One query of a few rows per child."""
+    params = {"period": period.pk, "unit": unit.pk, "depth": depth + 1, "like": path + "%"}
+    with connection.cursor() as cursor:
+        cursor.execute(ROLLED_SQL, params)
+        rows = [(None if row[0] == path else row[0], *row[1:]) for row in cursor.fetchall()]
+    return _sections(rows)
+
+
+def _sections(rows):
+    """Count rows (child path, subject, kind of the counted unit, status, reason, level id, then
+    FIGURES) as the table's sections: `_counted`'s yield."""
     for prefix, subject, kind, status, reason, level_id, n, commended, *prompted in rows:
         if subject == CountSubject.MEMBERS:
             yield "members", prefix, status, reason, level_id, n, commended, *prompted

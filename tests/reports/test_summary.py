@@ -40,6 +40,7 @@ def test_r23_r24_the_json_of_a_district_is_exactly_the_hand_computed_figures(tre
                 "pending": {"total": 0, "by_reason": {}},
                 "levels": levels_json({"HTTNV": (1, 100.0)}),
                 "quota": {"excellent": 0, "base": 1, "ratio": 0.0},
+                "prompted": {"total": 0, "by_level": {}},  # R28: none given prompts here
             },
             "cells": {
                 "total": 2,
@@ -49,6 +50,7 @@ def test_r23_r24_the_json_of_a_district_is_exactly_the_hand_computed_figures(tre
                 "levels": levels_json({"HTXSNV": (1, 100.0)}),
                 # R11 (2025): the base is those rated good, none here
                 "quota": {"excellent": 1, "base": 0, "ratio": 0.0},
+                "prompted": {"total": 0, "by_level": {}},  # R28: none given prompts here
             },
             "members": {
                 "total": 46,
@@ -63,6 +65,17 @@ def test_r23_r24_the_json_of_a_district_is_exactly_the_hand_computed_figures(tre
                     {"HTXSNV": (10, 23.26), "HTTNV": (20, 46.51), "HTNV": (13, 30.23)}
                 ),
                 "quota": {"excellent": 10, "base": 20, "ratio": 50.0},  # 10 of 20 good
+                "prompted": {"total": 0, "by_level": {}},  # R28: none given prompts here
+            },
+            # R23 "optionally leaders": the 2025 rules name a leaders' form (2A); none here
+            "leaders": {
+                "total": 0,
+                "assessed": 0,
+                "not_classified": {"total": 0, "by_reason": {}},
+                "pending": {"total": 0, "by_reason": {}},
+                "levels": levels_json({}),
+                "quota": {"excellent": 0, "base": 0, "ratio": 0.0},
+                "prompted": {"total": 0, "by_level": {}},
             },
         },
     }
