@@ -140,9 +140,12 @@ def _derived(member: Member, period: Period) -> rules.Status:
 
 
 def cell_year_find(*, period: Period, cell: Organization) -> CellYear | None:
-    """The cell's year if it has been opened, holding `cell` (not read again); reads only."""
+    """The cell's year if it has been opened, holding `cell` (not read again) and its review
+    meeting if any (for `meeting_of`); reads only."""
     cell_year = (
-        CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
+        CellYear.objects.filter(period=period, cell=cell)
+        .select_related("period__rule_set", "meeting")
+        .first()
     )
     if cell_year is not None:
         cell_year.cell = cell
@@ -385,9 +388,11 @@ def meeting_for(cell_year: CellYear, *, by=None) -> Meeting:
 
 def meeting_of(cell_year: CellYear) -> Meeting:
     """The meeting to show: the stored one, else an empty one not saved (reads only); either
-    holds `cell_year` as given, so its cell, year and rule set are not read again."""
-    meeting = Meeting.objects.filter(cell_year=cell_year).first()
-    if meeting is None:
+    holds `cell_year` as given, so its cell, year and rule set are not read again. A year read
+    with its meeting (`select_related("meeting")`, as the lookups above do) asks nothing more."""
+    try:
+        meeting = cell_year.meeting
+    except Meeting.DoesNotExist:
         return Meeting(cell_year=cell_year)
     meeting.cell_year = cell_year
     return meeting
