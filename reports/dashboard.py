@@ -356,6 +356,10 @@ def dashboard_build(
     )
     head, rows = unit_rows(unit=unit, period=period, due=due, today=today, superior_work=steps)
     previous = Period.objects.filter(year=period.year - 1).first()
+    this_year, *before = level_distributions(
+        unit=unit, periods=[period, previous] if previous else [period]
+    )
+    last_year = before[0] if before else None
     return Dashboard(
         unit=unit,
         period=period,
@@ -369,8 +373,8 @@ def dashboard_build(
             superiors=_superior_counts(steps),
         ),
         late=late_units(unit=unit, period=period, due=due, today=today, head=head),
-        this_year=level_distribution(unit=unit, period=period),
-        last_year=level_distribution(unit=unit, period=previous) if previous else None,
+        this_year=this_year,
+        last_year=last_year,
         **_without_attendee(unit, period),
     )
 
@@ -734,24 +738,32 @@ def _late_unit(org: Organization, level: str, due: datetime.date, today: datetim
     )
 
 
-def level_distribution(*, unit: Organization, period: Period) -> Distribution:
-    """Decided member levels in the unit's subtree for the year, by canonical level: read from
-    the kept counts (assessment/counts.py, a few rows per cell) rather than the year's records
-    (issue 18: the province's dashboard read every record of this year and the last)."""
-    counts = dict(
+def level_distributions(*, unit: Organization, periods: list[Period]) -> list[Distribution]:
+    """Decided member levels in the unit's subtree for each of `periods`, by canonical level,
+    in the order given: read from the kept counts (assessment/counts.py, a few rows per cell)
+    rather than the years' records (issue 18: the province's dashboard read every record of
+    this year and the last), all years in one query."""
+    counts: dict[int, dict[str, int]] = {period.pk: {} for period in periods}
+    rows = (
         UnitYearCount.objects.filter(
-            period=period,
+            period__in=periods,
             subject=CountSubject.MEMBERS,
             unit__path__startswith=unit.path,
             level__isnull=False,
         )
         .order_by()
-        .values_list("level__maps_to")
+        .values_list("period", "level__maps_to")
         .annotate(n=Sum("n"))
     )
+    for period_pk, code, n in rows:
+        counts[period_pk][code] = n
+    return [_distribution(period.year, counts[period.pk]) for period in periods]
+
+
+def _distribution(year: int, counts: dict[str, int]) -> Distribution:
     total = sum(counts.values())
     return Distribution(
-        year=period.year,
+        year=year,
         levels=[
             LevelShare(code, str(label), counts.get(code, 0), percent(counts.get(code, 0), total))
             for code, label in CanonicalLevel.choices

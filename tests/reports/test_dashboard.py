@@ -513,6 +513,21 @@ def test_the_page_runs_the_same_queries_for_6_and_66_cells(
         assert progress(client, tree.province).status_code == 200
 
 
+def test_the_year_before_costs_no_query_more(login, period, tree, year, year_2024, provincial):
+    """Issue 18: both years' levels come from one query of the kept counts."""
+    client = login(provincial)
+
+    def count() -> tuple[int, int | None]:
+        with CaptureQueriesContext(connection) as context:
+            response = progress(client, tree.province)
+        last_year = response.context["dashboard"].last_year
+        return len(context.captured_queries), last_year and last_year.total
+
+    with_2024 = count()
+    Period.objects.filter(pk=year_2024.pk).update(year=2020)  # no year before 2025 any more
+    assert (with_2024, count()) == ((21, 4), (21, None))
+
+
 def test_a_superior_that_issued_its_decision_is_done_and_its_step_is_tracked(
     period, tree, secretary, committee, district_board, level, login, provincial
 ):
