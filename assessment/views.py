@@ -94,14 +94,10 @@ def cell_year_view(request, year: int, pk: int):
     deadline, days_left = _deadline(cell_year)
     assessments = list(
         cell_year.assessments.select_related(
-            "member",
-            "self_level",
-            "proposed_level",
-            "decided_level",
-            "decision__issuer",
-            "decision__period",
+            "member", "decision__issuer", "decision__period"
         ).order_by(*name_order("member__full_name"), "pk")
     )
+    work.levels_attach(assessments, [*summary.member_levels, *summary.cell_levels])
     return render(
         request,
         "assessment/cell_year.html",
