@@ -6,7 +6,7 @@ leaves a history row with the user; concurrent saves of one record end in a Conf
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -140,9 +140,12 @@ def _derived(member: Member, period: Period) -> rules.Status:
 
 
 def cell_year_find(*, period: Period, cell: Organization) -> CellYear | None:
-    """The cell's year if it has been opened, holding `cell` (not read again); reads only."""
+    """The cell's year if it has been opened, holding `cell` (not read again) and its review
+    meeting if any (for `meeting_of`); reads only."""
     cell_year = (
-        CellYear.objects.filter(period=period, cell=cell).select_related("period__rule_set").first()
+        CellYear.objects.filter(period=period, cell=cell)
+        .select_related("period__rule_set", "meeting")
+        .first()
     )
     if cell_year is not None:
         cell_year.cell = cell
@@ -385,9 +388,11 @@ def meeting_for(cell_year: CellYear, *, by=None) -> Meeting:
 
 def meeting_of(cell_year: CellYear) -> Meeting:
     """The meeting to show: the stored one, else an empty one not saved (reads only); either
-    holds `cell_year` as given, so its cell, year and rule set are not read again."""
-    meeting = Meeting.objects.filter(cell_year=cell_year).first()
-    if meeting is None:
+    holds `cell_year` as given, so its cell, year and rule set are not read again. A year read
+    with its meeting (`select_related("meeting")`, as the lookups above do) asks nothing more."""
+    try:
+        meeting = cell_year.meeting
+    except Meeting.DoesNotExist:
         return Meeting(cell_year=cell_year)
     meeting.cell_year = cell_year
     return meeting
@@ -535,6 +540,29 @@ def levels_by_subject(rule_set: RuleSet) -> tuple[list[Level], list[Level]]:
         [level for level in levels if level.applies_to != LevelScope.ORGANIZATION],
         [level for level in levels if level.applies_to != LevelScope.MEMBER],
     )
+
+
+ASSESSMENT_LEVELS = ("self_level", "proposed_level", "decided_level")
+
+
+def levels_attach(assessments: list[MemberAssessment], levels: Iterable[Level]) -> None:
+    """Sets each record's self-assessed, proposed and decided level from `levels` (the year's
+    rule set's, read already: `levels_by_subject`) rather than three more joins in the records'
+    query (issue 18: they doubled the cell page's largest query); a level not among them (one
+    of another year's rules) is read with the others in one query. Returns nothing."""
+    known = {level.pk: level for level in levels}
+    missing = {
+        pk
+        for a in assessments
+        for name in ASSESSMENT_LEVELS
+        if (pk := getattr(a, f"{name}_id")) is not None and pk not in known
+    }
+    if missing:
+        known |= Level.objects.in_bulk(missing)
+    for a in assessments:
+        for name in ASSESSMENT_LEVELS:
+            pk = getattr(a, f"{name}_id")
+            setattr(a, name, known[pk] if pk is not None else None)
 
 
 def _levels_for(rule_set: RuleSet, *, member: bool) -> list[Level]:

@@ -94,20 +94,19 @@ def cell_year_view(request, year: int, pk: int):
     deadline, days_left = _deadline(cell_year)
     assessments = list(
         cell_year.assessments.select_related(
-            "member",
-            "self_level",
-            "proposed_level",
-            "decided_level",
-            "decision__issuer",
-            "decision__period",
+            "member", "decision__issuer", "decision__period"
         ).order_by(*name_order("member__full_name"), "pk")
     )
+    work.levels_attach(assessments, [*summary.member_levels, *summary.cell_levels])
     return render(
         request,
         "assessment/cell_year.html",
         {
             "cell_year": cell_year,
             "assessments": assessments,
+            # Each record beside the level its votes propose, looked up once here rather than
+            # by a loop over every proposal in each row of the template (issue 18).
+            "roster": [(a, summary.proposals.get(a.pk)) for a in assessments],
             "summary": summary,
             "checklist": work.submission_checklist(cell_year, summary, assessments=assessments),
             "deadline": deadline,
@@ -347,10 +346,15 @@ def _tally_rows(cell_year: CellYear, summary: work.MeetingSummary, meeting):
 
 def _tally_row(subject, tally, summary, *, errors=(), votes=None, conflict=False):
     key = subject.pk if subject else None
+    votes = votes if votes is not None else (tally.votes if tally else {})
+    levels = summary.member_levels if subject else summary.cell_levels
     return {
         "subject": subject,
         "key": key if key is not None else "cell",
-        "votes": votes if votes is not None else (tally.votes if tally else {}),
+        "votes": votes,
+        # Each input's level and value, looked up once here rather than by a loop over the
+        # votes inside the loop over the levels in the template (issue 18: per-row work).
+        "inputs": [(level, votes.get(level.code)) for level in levels],
         "version": tally.version if tally else "",
         "commendation": bool(tally and tally.commendation_proposed),
         "proposal": summary.proposals.get(key),

@@ -29,6 +29,7 @@ def progress_view(request, year: int, pk: int):
             "period": period,
             "dashboard": dashboard,
             "chart_data": dashboard.chart_data(),
+            "table_figures": dashboard.table_figures(),
             # R27: leaders' quarters not decided after their due date (issue 14 item 6)
             "late_quarters": late_quarters(unit, period, dashboard.today),
         },

@@ -597,3 +597,31 @@ def test_two_first_saves_of_an_empty_row_end_in_a_conflict(period, tree, secreta
             version=0,
         )
     assert conflict.value.current.votes == {"HTXSNV": 4}
+
+
+def test_levels_attach_sets_the_three_levels_reading_only_those_not_given(
+    cell_year, tree, django_assert_num_queries
+):
+    members(tree, 2)
+    year = work.cell_year_open(period=cell_year.period, cell=tree.c1)
+    levels = {level.code: level for level in year.period.rule_set.levels.all()}
+
+    def records():  # as read from the database, the first one rated (not saved: no counts)
+        first, second = year.assessments.order_by("pk")
+        first.self_level_id, first.proposed_level_id = levels["HTXSNV"].pk, levels["HTTNV"].pk
+        first.decided_level_id = levels["HTNV"].pk
+        return [first, second]
+
+    rows = records()
+    with django_assert_num_queries(0):
+        work.levels_attach(rows, levels.values())
+        assert [(r.self_level, r.proposed_level, r.decided_level) for r in rows] == [
+            (levels["HTXSNV"], levels["HTTNV"], levels["HTNV"]),
+            (None, None, None),
+        ]
+    rows = records()
+    with django_assert_num_queries(1):  # those not given, together
+        work.levels_attach(rows, [levels["HTTNV"]])
+    with django_assert_num_queries(0):
+        assert (rows[0].self_level.code, rows[0].decided_level.code) == ("HTXSNV", "HTNV")
+        assert rows[1].decided_level is None

@@ -21,6 +21,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from assessment import rules
 from assessment.models import (
@@ -252,6 +253,30 @@ def test_the_sql_agrees_with_rules_is_late_cell_by_cell(period, tree, year):
 def test_grassroots_columns_only_where_a_child_holds_grassroots_organizations(period, tree, year):
     assert dashboard_build(unit=tree.province, period=period).shows_grassroots
     assert not dashboard_build(unit=tree.g1, period=period).shows_grassroots
+
+
+def test_the_table_figures_are_the_rows_counts_in_column_order(period, tree, year):
+    """Issue 18: the units table's cells are written once in Python; they say what the rows
+    count, grouped as `intcomma` writes them, a late count other than 0 in red, the grassroots
+    columns only where the page shows them."""
+    dashboard = dashboard_build(unit=tree.province, period=period, today=BEFORE_NEW_YEAR)
+    dashboard.head.members.total = 94_877  # as if a province: thousands grouped (R25)
+    figures = {row.unit.code: html for row, html in dashboard.table_figures()}
+    assert list(figures) == ["A", "B", tree.province.code]
+    assert figures["A"] == (
+        '<td class="num border-start">4</td><td class="num">1</td><td class="num">1</td>'
+        '<td class="num">0</td><td class="num">1</td><td class="num">1</td>'
+        '<td class="num">1</td><td class="num text-danger">3</td>'
+        '<td class="num border-start">8</td><td class="num">6</td><td class="num">5</td>'
+        '<td class="num">3</td>'
+        '<td class="num border-start">1</td><td class="num">0</td><td class="num">0</td>'
+    )
+    for language, total in (("vi", "94.877"), ("en", "94,877")):
+        with translation.override(language):
+            head = dashboard.table_figures()[-1][1]
+        assert f'<td class="num border-start">{total}</td>' in head
+    cells_only = dashboard_build(unit=tree.g1, period=period, today=BEFORE_NEW_YEAR)
+    assert all(html.count("<td") == 12 for _, html in cells_only.table_figures())
 
 
 def test_a_returned_cell_s_first_submission_no_longer_counts(period, tree, year):
@@ -486,6 +511,21 @@ def test_the_page_runs_the_same_queries_for_6_and_66_cells(
     # 21: the leaders' late quarters are one query more (issue 14 item 6, R27)
     with django_assert_max_num_queries(21):
         assert progress(client, tree.province).status_code == 200
+
+
+def test_the_year_before_costs_no_query_more(login, period, tree, year, year_2024, provincial):
+    """Issue 18: both years' levels come from one query of the kept counts."""
+    client = login(provincial)
+
+    def count() -> tuple[int, int | None]:
+        with CaptureQueriesContext(connection) as context:
+            response = progress(client, tree.province)
+        last_year = response.context["dashboard"].last_year
+        return len(context.captured_queries), last_year and last_year.total
+
+    with_2024 = count()
+    Period.objects.filter(pk=year_2024.pk).update(year=2020)  # no year before 2025 any more
+    assert (with_2024, count()) == ((21, 4), (21, None))
 
 
 def test_a_superior_that_issued_its_decision_is_done_and_its_step_is_tracked(
