@@ -340,6 +340,7 @@ def section(total, assessed, levels, *, not_classified=None, pending=None, quota
             for code, name, count, percent in levels
         ],
         "quota": quota,
+        "prompted": {"total": 0, "by_level": {}},  # R28: the workbook gives no prompts
     }
 
 
