@@ -111,6 +111,20 @@ def ancestors_of(units: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
     }
 
 
+def _onto_ancestors(counts: Mapping[tuple, Iterable[int]]) -> dict[RollupKey, list[int]]:
+    """`counts` ({(unit id, subject, status, reason, level id or None): FIGURES or their
+    changes}) summed onto each unit's ancestors on today's tree, itself included."""
+    places = ancestors_of(unit for unit, *_ in counts)
+    found: dict[RollupKey, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
+    for (unit, subject, status, reason, level), figures in counts.items():
+        kind, ancestors = places[unit]
+        for ancestor in ancestors:
+            total = found[(ancestor, subject, kind, status, reason or "", level or 0)]
+            for i, value in enumerate(figures):
+                total[i] += value
+    return found
+
+
 def rollups_add(
     *,
     period: Period,
@@ -131,14 +145,7 @@ def rollups_add(
     if not change:
         return 0
     rollups_lock(period, exclusive=False)
-    places = ancestors_of(unit for unit, *_ in change)
-    added: dict[RollupKey, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
-    for (unit, subject, status, reason, level), diff in change.items():
-        kind, ancestors = places[unit]
-        for ancestor in ancestors:
-            total = added[(ancestor, subject, kind, status, reason or "", level or 0)]
-            for i, value in enumerate(diff):
-                total[i] += value
+    added = _onto_ancestors(change)
     rows = sorted(key + tuple(diff) for key, diff in added.items() if any(diff))
     _upsert(period, rows)
     return len(rows)
@@ -217,12 +224,4 @@ def rollups_expected(
     status, reason, level id or None): FIGURES}, as `assessment.counts.counts_tally` recomputes
     them from the rows): each summed onto its unit's ancestors on today's tree, in Python, apart
     from `BUILD_SQL`, so that the check is independent. Returns {RollupKey: FIGURES}."""
-    places = ancestors_of(unit for unit, *_ in counts)
-    found: dict[RollupKey, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
-    for (unit, subject, status, reason, level), figures in counts.items():
-        kind, ancestors = places[unit]
-        for ancestor in ancestors:
-            total = found[(ancestor, subject, kind, status, reason or "", level or 0)]
-            for i, value in enumerate(figures):
-                total[i] += value
-    return {key: tuple(v) for key, v in found.items() if any(v)}
+    return {key: tuple(v) for key, v in _onto_ancestors(counts).items() if any(v)}
