@@ -113,6 +113,9 @@ def browser():
         new_context = browser.new_context
 
         def new_context_with_axe(*args, **kwargs):
+            # No CSS transitions (Bootstrap honours prefers-reduced-motion): axe must never measure
+            # a button's colours half-way through its hover fade, as it did once in CI.
+            kwargs.setdefault("reduced_motion", "reduce")
             context = new_context(*args, **kwargs)
             watch_with_axe(context)
             return context
