@@ -76,6 +76,8 @@ def measure(case, repeat: int) -> dict:
             if case.reset:
                 case.reset(state)
             figures[side] = timed(function, state)[1]  # warm-up, and the figures to compare
+            if case.canonical:
+                figures[side] = case.canonical[0 if side == "ours" else 1](figures[side])
     seconds: dict[str, list[float]] = {side: [] for side, f in functions.items() if f}
     for _ in range(case.repeat or repeat):
         for side in seconds:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 
 from assessment import quota
@@ -31,11 +31,9 @@ from assessment.models import (
     CountSubject,
     Level,
     LevelScope,
-    MemberAssessment,
     Period,
     UnitSnapshot,
 )
-from members.models import Member
 from organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Kind, Organization
 from reports import arithmetic
 
@@ -427,6 +425,17 @@ WHERE o.path LIKE %(like)s
        OR (o.kind IN ({grassroots}) AND g.id IS NULL))"""
 
 
+# The current members (not left) of the probed cells with no record this year, per cell: by the
+# members' cell index, then each one's records by the member index.
+MEMBERS_NOT_ON_ROSTER_SQL = """
+SELECT m.cell_id, count(*) FROM members_member m
+WHERE m.cell_id = ANY(%(probe)s) AND m.left_on IS NULL AND NOT EXISTS (
+  SELECT 1 FROM assessment_memberassessment a
+  JOIN assessment_cellyear y ON y.id = a.cell_year_id
+  WHERE a.member_id = m.id AND y.period_id = %(period)s)
+GROUP BY 1"""
+
+
 def _quoted(values) -> str:
     return ", ".join(f"'{value}'" for value in sorted(values))
 
@@ -461,15 +470,9 @@ def _not_started(unit: Organization, period: Period, length: int):
         yield section, prefix, n
     if not probe:
         return
-    recorded = MemberAssessment.objects.filter(member_id=OuterRef("pk"), cell_year__period=period)
-    members = (
-        Member.objects.current()
-        .filter(cell_id__in=list(probe))
-        .filter(~Exists(recorded))
-        .order_by()
-        .values_list("cell_id")
-        .annotate(n=Count("id"))
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(MEMBERS_NOT_ON_ROSTER_SQL, {"period": period.pk, "probe": list(probe)})
+        members = cursor.fetchall()
     by_prefix: dict[str, int] = {}
     for cell, n in members:
         by_prefix[probe[cell]] = by_prefix.get(probe[cell], 0) + n
