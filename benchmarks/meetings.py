@@ -17,7 +17,6 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -142,6 +141,8 @@ def run_case(case: str) -> dict:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    from benchmarks.memory import peak_mb
+
     func = globals()[case]
     times, result, queries = [], None, 0
     for _ in range(REPEAT):
@@ -151,7 +152,7 @@ def run_case(case: str) -> dict:
             result = func()
             times.append(time.perf_counter() - started)
         queries = len(context)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    peak = round(peak_mb())
     return {
         "case": case,
         "best_s": round(min(times), 3),

@@ -18,6 +18,7 @@ import datetime
 import functools
 import os
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -1097,7 +1098,9 @@ def _parse_member(
     if len(fields["full_name"]) > FULL_NAME_MAX:
         errors.add(*place, COL_FULL_NAME, MSG_TOO_LONG, max=FULL_NAME_MAX)
     _member_rules(card, fields, place, errors, today)
-    return MemberRow(number, card, tuple(fields[n] for n in MEMBER_FIELDS), cell.upper())
+    # One string per cell, not per row: 100,000 members of 5,000 cells (issue 18, memory).
+    cell_code = sys.intern(cell.upper())
+    return MemberRow(number, card, tuple(fields[n] for n in MEMBER_FIELDS), cell_code)
 
 
 def _member_parser(sheet: Sheet):
@@ -1510,8 +1513,11 @@ MEMBER_AUDIT = AuditSql(
 
 def _write_members(plan: Plan, units: dict[str, Organization], by, reason: str) -> dict:
     """New members set-wise (staged_insert: COPY, history and audit rows); changed ones
-    updated; a new cell is a transfer (R16). Returns {card: Member or NewMember}."""
+    updated; a new cell is a transfer (R16). Returns {card: Member or NewMember}; new members
+    only if the workbook has results for members (reading 100,000 ids back for nothing cost a
+    members-only import some 20 MB at its peak, issue 18)."""
     members: dict[str, Any] = dict(plan.known_members)
+    with_results = any(r.target == TARGET_MEMBER for r in plan.results)
     new, changed, moves = [], [], []
     for row in plan.members:
         cell = units[row.cell_code]
@@ -1535,7 +1541,7 @@ def _write_members(plan: Plan, units: dict[str, Organization], by, reason: str) 
             by=by,
             reason=reason,
             audit=MEMBER_AUDIT,
-            returning=["id", "card_number", "cell_id"],
+            returning=["id", "card_number", "cell_id"] if with_results else (),
         )
         members.update((card, NewMember(pk, cell_id)) for pk, card, cell_id in inserted)
     bulk_update_with_history(
