@@ -147,9 +147,6 @@ LEFT JOIN assessment_grassrootsyear g ON g.organization_id = o.id AND g.period_i
 WHERE o.path LIKE %(like)s
   AND ((o.kind = ANY(%(cells)s) AND (y.id IS NULL OR y.state = ANY(%(open)s)))
        OR (o.kind = ANY(%(grassroots)s) AND g.id IS NULL))"""
-# The members not on a roster of the probed cells: the product's own query (one index probe
-# each; nothing faster to compare it with).
-from reports.summary import MEMBERS_NOT_ON_ROSTER_SQL as MEMBERS_SQL  # noqa: E402
 
 PROMPT_COLUMNS = ("central", "province", "superior")
 
@@ -166,6 +163,7 @@ def summary_sql_raw(unit, period) -> tuple[dict, dict]:
     figures}), each {section: {figure: n}}."""
     from assessment.machine import OPEN_STATES
     from organizations.models import CELL_KINDS
+    from reports.summary import members_not_on_roster_query
 
     params = {
         "length": (unit.depth + 1) * Organization.steplen,
@@ -230,7 +228,9 @@ def summary_sql_raw(unit, period) -> tuple[dict, dict]:
                 elif kind in GRASSROOTS_KINDS and not started:
                     not_started(prefix, "grassroots", 1)
             if probe:
-                cursor.execute(MEMBERS_SQL, params | {"probe": list(probe)})
+                # The members not on a roster of the probed cells: the product's own query (an
+                # index probe each; nothing faster to compare it with).
+                cursor.execute(*members_not_on_roster_query(period.pk, list(probe)))
                 for cell, n in cursor:
                     not_started(probe[cell], "members", n)
     head = by_prefix.pop(None, {})
@@ -483,12 +483,16 @@ def prepare_import_at_copy_speed():
 
 
 def _forget_import() -> None:
+    """Remove a round's imported members, their history and audit rows, and VACUUM the tables
+    so that every round starts from the same state (no server autovacuum here)."""
     _forget_members("7")
     _forget_members("6")
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM organizations_auditevent WHERE object_repr LIKE %s", ["Trần Thị Nhập%"]
         )
+        for table in ("members_member", "members_historicalmember", "organizations_auditevent"):
+            cursor.execute(f"VACUUM {table}")
 
 
 def list_xlsx_with_peaks(peaks: str):

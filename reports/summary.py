@@ -16,6 +16,7 @@ closed year counts its records only. Percentages are computed from the counts, n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -183,7 +184,10 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     unit_levels = [lv for lv in levels if lv.applies_to != LevelScope.MEMBER]
     tree = YearTree.of(period)
     root_path, root_depth = tree.place(unit)
-    children = tree.children(root_path, root_depth)
+    if tree.frozen:
+        children = tree.children(root_path, root_depth)
+    else:  # today's tree: the children and the subtree counts in one query
+        children, rolled = _rolled(period, unit, root_path, root_depth)
     length = (root_depth + 1) * Organization.steplen
     keys = [root_path, *(path for _, path in children)]
     names = SECTIONS + ((LEADERS,) if (rule_set.forms or {}).get("leader") else ())
@@ -235,9 +239,7 @@ def summary_build(*, unit: Organization, period: Period) -> Summary:
     else:
         # Today's tree: the unit's subtree counts are the head, each active child's its row (a
         # unit no longer active has its figures in the head only, as the table has no row).
-        for section, prefix, status, reason, level_id, n, commended, prompted, *by_level in _rolled(
-            period, unit, root_path, root_depth
-        ):
+        for section, prefix, status, reason, level_id, n, commended, prompted, *by_level in rolled:
             sections = head if prefix is None else by_prefix.get(prefix)
             if sections is not None:
                 count(sections, section, status, reason, level_id, n, commended, prompted, by_level)
@@ -375,25 +377,63 @@ def _counted(tree: YearTree, path: str, depth: int):
         return _sections(cursor.fetchall())
 
 
-# The subtree counts (assessment/rollups.py) of the unit and of its children on today's tree: a
-# few rows per child, read by the unit's id and the (depth, path) index.
+# The subtree counts (assessment/rollups.py) of the unit and of its children on today's tree,
+# each unit's columns first and whether it is active on the day (a unit no longer active has no
+# row of the table: its figures are in the unit's own subtree counts only), then its counts
+# (none: one row of NULLs). Read by the unit's id and the (depth, path) index.
 ROLLED_SQL = """
-SELECT u.path, r.subject, r.source_kind, r.status, r.reason_code, NULLIF(r.level_ref, 0),
+SELECT {columns},
+       (u.active_from IS NULL OR u.active_from <= %(day)s)
+       AND (u.active_to IS NULL OR u.active_to >= %(day)s),
+       r.subject, r.source_kind, r.status, r.reason_code, NULLIF(r.level_ref, 0),
        r.n, r.commended, r.prompted, r.prompted_central, r.prompted_province, r.prompted_superior
-FROM assessment_unityearrollup r
-JOIN organizations_organization u ON u.id = r.unit_id
-WHERE r.period_id = %(period)s
-  AND (u.id = %(unit)s OR (u.depth = %(depth)s AND u.path LIKE %(like)s))"""
+FROM organizations_organization u
+LEFT JOIN assessment_unityearrollup r ON r.unit_id = u.id AND r.period_id = %(period)s
+WHERE u.id = %(unit)s OR (u.depth = %(depth)s AND u.path LIKE %(like)s)
+ORDER BY u.path"""
+ORGANIZATION_FIELDS = list(Organization._meta.concrete_fields)
 
 
 def _rolled(period: Period, unit: Organization, path: str, depth: int):
-    """The year's subtree counts of `unit` (child path None) and of each unit directly below it
-    (its path), on today's tree, in `_counted`'s shape. One query of a few rows per child."""
-    params = {"period": period.pk, "unit": unit.pk, "depth": depth + 1, "like": path + "%"}
+    """The units directly below `unit` active on the year's assessment date, as
+    [(Organization, path)] in path order, and the year's subtree counts of `unit` (child path
+    None) and of each child, in `_counted`'s shape. One query: a few rows per child (issue 18)."""
+    quote = connection.ops.quote_name
+    sql = ROLLED_SQL.format(columns=", ".join(f"u.{quote(f.column)}" for f in ORGANIZATION_FIELDS))
+    params = {
+        "period": period.pk,
+        "unit": unit.pk,
+        "depth": depth + 1,
+        "like": path + "%",
+        "day": period.assessment_date,
+    }
+    width = len(ORGANIZATION_FIELDS)
+    names = [f.attname for f in ORGANIZATION_FIELDS]
+    children: list[tuple[Organization, str]] = []
+    rows = []
+    last = None
     with connection.cursor() as cursor:
-        cursor.execute(ROLLED_SQL, params)
-        rows = [(None if row[0] == path else row[0], *row[1:]) for row in cursor.fetchall()]
-    return _sections(rows)
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    # The backend's and the fields' converters, as the ORM applies them (SQLite's booleans).
+    converters = [
+        (i, converter, col)
+        for i, col in enumerate(f.get_col("u") for f in ORGANIZATION_FIELDS)
+        for converter in col.get_db_converters(connection)
+    ]
+    for row in fetched:
+        pk, child_path = row[0], row[1]
+        own = child_path == path
+        if pk != last:
+            last = pk
+            if not own and row[width]:
+                values = list(row[:width])
+                for i, convert, col in converters:
+                    values[i] = convert(values[i], col, connection)
+                children.append((Organization.from_db(connection.alias, names, values), child_path))
+        if row[width + 1] is not None:
+            rows.append((None if own else child_path, *row[width + 1 :]))
+    return children, list(_sections(rows))
 
 
 def _sections(rows):
@@ -429,11 +469,27 @@ WHERE o.path LIKE %(like)s
 # members' cell index, then each one's records by the member index.
 MEMBERS_NOT_ON_ROSTER_SQL = """
 SELECT m.cell_id, count(*) FROM members_member m
-WHERE m.cell_id = ANY(%(probe)s) AND m.left_on IS NULL AND NOT EXISTS (
+WHERE {probe} AND m.left_on IS NULL AND NOT EXISTS (
   SELECT 1 FROM assessment_memberassessment a
   JOIN assessment_cellyear y ON y.id = a.cell_year_id
   WHERE a.member_id = m.id AND y.period_id = %(period)s)
 GROUP BY 1"""
+
+
+def members_not_on_roster_query(period_id: int, cells: list[int]) -> tuple[str, dict]:
+    """MEMBERS_NOT_ON_ROSTER_SQL and its parameters for `cells` (ids), as one array parameter
+    on PostgreSQL (thousands of placeholders cost more than the query) or a JSON list on the
+    embedded SQLite."""
+    if connection.vendor == "postgresql":
+        # = ANY, not IN (SELECT unnest(…)): the latter took 12 ms to plan (issue 18).
+        probe, cells_param = "m.cell_id = ANY(%(probe)s)", cells
+    else:
+        probe, cells_param = (
+            "m.cell_id IN (SELECT value FROM json_each(%(probe)s))",
+            json.dumps(cells),
+        )
+    sql = MEMBERS_NOT_ON_ROSTER_SQL.format(probe=probe)
+    return sql, {"period": period_id, "probe": cells_param}
 
 
 def _quoted(values) -> str:
@@ -471,7 +527,7 @@ def _not_started(unit: Organization, period: Period, length: int):
     if not probe:
         return
     with connection.cursor() as cursor:
-        cursor.execute(MEMBERS_NOT_ON_ROSTER_SQL, {"period": period.pk, "probe": list(probe)})
+        cursor.execute(*members_not_on_roster_query(period.pk, list(probe)))
         members = cursor.fetchall()
     by_prefix: dict[str, int] = {}
     for cell, n in members:
