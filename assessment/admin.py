@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_base import ReadOnlyHistoryAdmin
 from .models import (
     Attendance,
     CellYear,
@@ -96,14 +97,24 @@ class DeadlineDefaultAdmin(admin.ModelAdmin):
 
 
 class MemberAssessmentInline(admin.TabularInline):
+    """Read only, as the cell's year (ReadOnlyHistoryAdmin)."""
+
     model = MemberAssessment
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     fields = ["member", "status", "reason_code", "self_score", "self_level", "proposed_level"]
     raw_id_fields = ["member"]
     extra = 0
 
 
 @admin.register(CellYear)
-class CellYearAdmin(SimpleHistoryAdmin):
+class CellYearAdmin(ReadOnlyHistoryAdmin):
     list_display = ["cell", "period", "state", "proposed_level", "submitted_at"]
     list_filter = ["period", "state"]
     search_fields = ["cell__code", "cell__name"]
@@ -112,7 +123,7 @@ class CellYearAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberAssessment)
-class MemberAssessmentAdmin(SimpleHistoryAdmin):
+class MemberAssessmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["member", "cell_year", "status", "self_level", "proposed_level"]
     list_filter = ["status", "cell_year__period"]
     search_fields = ["member__full_name", "member__card_number"]
@@ -120,7 +131,7 @@ class MemberAssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewInput)
-class ReviewInputAdmin(SimpleHistoryAdmin):
+class ReviewInputAdmin(ReadOnlyHistoryAdmin):
     list_display = ["kind", "cell_year", "assessment", "source", "given_on"]
     list_filter = ["kind"]
     search_fields = ["source", "text", "assessment__member__full_name"]
@@ -128,14 +139,14 @@ class ReviewInputAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ReadOnlyHistoryAdmin):
     list_display = ["cell_year", "held_on", "chair", "recorder", "ballot_form"]
     search_fields = ["cell_year__cell__name", "chair", "recorder"]
     raw_id_fields = ["cell_year"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ReadOnlyHistoryAdmin):
     list_display = ["meeting", "member", "present", "absence_reason"]
     list_filter = ["present"]
     search_fields = ["member__full_name"]
@@ -143,14 +154,14 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tally)
-class TallyAdmin(SimpleHistoryAdmin):
+class TallyAdmin(ReadOnlyHistoryAdmin):
     list_display = ["meeting", "assessment", "votes", "commendation_proposed"]
     search_fields = ["assessment__member__full_name", "meeting__cell_year__cell__name"]
     raw_id_fields = ["meeting", "assessment"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "issuer", "period", "kind", "signed_on", "signer_name", "state"]
     list_filter = ["period", "state"]
     search_fields = ["issuer__code", "issuer__name", "signer_name"]
@@ -158,7 +169,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GrassrootsYear)
-class GrassrootsYearAdmin(SimpleHistoryAdmin):
+class GrassrootsYearAdmin(ReadOnlyHistoryAdmin):
     list_display = ["organization", "period", "state", "proposed_level", "decided_level"]
     list_filter = ["period", "state"]
     search_fields = ["organization__code", "organization__name"]
@@ -175,20 +186,6 @@ class ReratingAdmin(admin.ModelAdmin):
         "grassroots_year__organization__name",
     ]
     raw_id_fields = ["decision", "assessment", "cell_year", "grassroots_year", "previous_decision"]
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Issue 15's rows change only through the machine's transitions (their pages): the admin
-    reads them and their history."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(LaterRating)

@@ -5,6 +5,7 @@ history like the pages'; the counts are read only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_base import ReadOnlyHistoryAdmin
 from .models_collectives import CollectiveAssessment
 from .models_counts import UnitYearCount, UnitYearRollup
 from .models_followup import (
@@ -17,7 +18,7 @@ from .models_followup import (
 
 
 @admin.register(Commendation)
-class CommendationAdmin(SimpleHistoryAdmin):
+class CommendationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["period", "kind", "state", "unit", "assessment", "years_running", "decision"]
     list_filter = ["kind", "state", "period"]
     search_fields = ["assessment__member__full_name", "assessment__member__card_number"]
@@ -102,7 +103,7 @@ class UnitYearRollupAdmin(UnitYearCountAdmin):
 
 
 @admin.register(CollectiveAssessment)
-class CollectiveAssessmentAdmin(SimpleHistoryAdmin):
+class CollectiveAssessmentAdmin(ReadOnlyHistoryAdmin):
     """Issue 14: a leadership collective's year; its states change on the pages (the machine)."""
 
     list_display = ["collective", "period", "state", "proposed_level", "decided_level", "decision"]

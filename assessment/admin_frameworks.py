@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_base import ReadOnlyHistoryAdmin
 from .models import Framework, GroundFlag, Quarter, QuarterAssessment
 
 
@@ -28,7 +29,7 @@ class QuarterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QuarterAssessment)
-class QuarterAssessmentAdmin(SimpleHistoryAdmin):
+class QuarterAssessmentAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["quarter__period", "member", "decided_level"]
     list_display = ["member", "quarter", "state", "self_score", "decided_level"]
     list_filter = ["state", "quarter__number"]
