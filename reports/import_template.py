@@ -10,7 +10,6 @@ import datetime
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -37,15 +36,11 @@ from .imports import (
     SHEET_RESULTS,
     SHEET_UNITS,
     TARGET_MEMBER,
+    TARGET_NAMES,
     TARGET_UNIT,
 )
 
 SHEET_GUIDE = "HuongDan"
-# The names the drop-down of `Đối tượng` offers for the two codes.
-TARGET_NAMES = {
-    TARGET_UNIT: gettext_lazy("Party organization"),
-    TARGET_MEMBER: gettext_lazy("Party member"),
-}
 # The coded columns, each with a drop-down list of names, in the order of the lists in the guide.
 LIST_COLUMNS = (COL_KIND, COL_GENDER, COL_TARGET, COL_LEVEL, COL_REASON)
 FIRST_LIST_COLUMN = 5  # the lists start in column E of the guide, after topic, code, meaning

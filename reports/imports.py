@@ -112,6 +112,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
     SHEET_RESULTS: (COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL, COL_REASON),
 }
 TARGET_UNIT, TARGET_MEMBER = "to_chuc", "dang_vien"
+# The names the template's drop-down of `Đối tượng` offers for the two codes.
+TARGET_NAMES = {
+    TARGET_UNIT: _("Party organization"),
+    TARGET_MEMBER: _("Party member"),
+}
 MARK_NOT_CLASSIFIED, MARK_PENDING = "KPL", "CPL"
 MARKS = {
     MARK_NOT_CLASSIFIED: AssessmentStatus.NOT_CLASSIFIED,
@@ -312,6 +317,44 @@ VIETNAMESE_WORDS: dict[str, tuple[str, ...]] = {
 }
 # "Không phân loại" / "Chưa phân loại" in the Xếp loại column, beside the marks KPL and CPL.
 MARK_WORDS = {"không phân loại": "KPL", "chưa phân loại": "CPL"}
+# The Vietnamese names the template's drop-downs offer in the results' Đối tượng and Lý do
+# columns (reports/import_template.py, choice_lists), held here like VIETNAMESE_WORDS.
+RESULT_WORDS: dict[str, tuple[str, ...]] = {
+    TARGET_UNIT: ("Tổ chức đảng",),
+    TARGET_MEMBER: ("Đảng viên",),
+    "mien_sinh_hoat": ("Miễn công tác và sinh hoạt đảng",),
+    "dinh_chi": ("Đình chỉ sinh hoạt đảng",),
+    "moi_ket_nap": ("Vào Đảng chưa đủ số tháng quy định tính đến ngày tính đánh giá",),
+    "chuyen_tam_thoi": ("Chuyển sinh hoạt tạm thời",),
+    "moi_thanh_lap": ("Tổ chức mới thành lập",),
+    "om_dau": ("Ốm đau",),
+    "di_xa": ("Công tác xa",),
+    "xem_xet_ky_luat": ("Đang xem xét kỷ luật",),
+    "khac": ("Lý do khác",),
+}
+
+
+@functools.cache
+def _result_codes() -> dict[str, str]:
+    """The results' Đối tượng and Lý do as codes: each code, and the names the template's
+    drop-downs offer for it in Vietnamese and English, matched by `_key`. Read without the
+    translation catalogue for Vietnamese (RESULT_WORDS), with it for English."""
+    named = {**TARGET_NAMES, **KPL_REASONS, **UNIT_KPL_REASONS, **CPL_REASONS}
+    lookup = {}
+    for code, label in named.items():
+        lookup[_key(code)] = code
+        with translation.override("en"):
+            lookup.setdefault(_key(str(label)), code)
+        for word in RESULT_WORDS.get(code, ()):
+            lookup.setdefault(_key(word), code)
+    return lookup
+
+
+def _result_code(value: Any) -> str:
+    """A result's Đối tượng or Lý do cell as its code (the cell's own key when unknown, for
+    the error to name)."""
+    key = _key(value)
+    return _result_codes().get(key, key)
 
 
 def _labels(choices) -> dict[str, str]:
@@ -1186,7 +1229,7 @@ def _check_member(row: MemberRow, units, plan: Plan, by, errors: Errors) -> None
 def _result_refs(sheet: Sheet | None) -> tuple[set[str], set[str]]:
     codes, cards = set(), set()
     for _number, values in sheet.records() if sheet else []:
-        target = _key(values.get(COL_TARGET))
+        target = _result_code(values.get(COL_TARGET))
         ident = _text(values.get(COL_ID))
         (codes if target == TARGET_UNIT else cards).add(
             ident.upper() if target == TARGET_UNIT else ident
@@ -1233,13 +1276,13 @@ class Levels:
 
 def _parse_result(number: int, values: dict, plan: Plan, levels: Levels, errors: Errors):
     place = (SHEET_RESULTS, number)
-    year, target = _year(values.get(COL_YEAR)), _key(values.get(COL_TARGET))
+    year, target = _year(values.get(COL_YEAR)), _result_code(values.get(COL_TARGET))
     ident = _text(values.get(COL_ID))
     mark = (
         MARK_WORDS.get(_key(values.get(COL_LEVEL)))
         or " ".join(_text(values.get(COL_LEVEL)).split()).upper()
     )
-    reason = _key(values.get(COL_REASON))
+    reason = _result_code(values.get(COL_REASON))
     for column in (COL_YEAR, COL_TARGET, COL_ID, COL_LEVEL):
         if not _text(values.get(column)):
             errors.add(*place, column, MSG_REQUIRED)

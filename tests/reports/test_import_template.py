@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from assessment.rules import CPL_REASONS, KPL_REASONS, UNIT_KPL_REASONS
 from organizations.models import Kind
 from reports import imports
 from reports.import_template import FIRST_LIST_COLUMN, LIST_COLUMNS, SHEET_GUIDE
@@ -103,33 +104,39 @@ def test_names_picked_for_units_and_members_are_read(template, provincial):
     assert check(template, provincial) == []
 
 
-class NamesRefused(AssertionError):
-    """The reader refused the names of KetQua's coded columns (and nothing else)."""
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=NamesRefused,
-    reason="reports/imports.py (another engineer's, issue 19 item 5) reads only the codes in "
-    "KetQua's Đối tượng, Xếp loại and Lý do (to_chuc/dang_vien, HTTNV…, KPL/CPL, om_dau…), not "
-    "the Vietnamese names the template's drop-downs offer.",
-)
 def test_names_picked_for_results_are_read(template, provincial):
     lists = {c: drop_down(template, SHEET_RESULTS, c) for c in (COL_TARGET, COL_LEVEL, COL_REASON)}
     member, not_classified = lists[COL_TARGET][1], "Không phân loại"
+    assert member == "Đảng viên"
     fill(
         template,
         SHEET_RESULTS,
         {COL_TARGET: member, COL_LEVEL: not_classified, COL_REASON: lists[COL_REASON][0]},
     )
+    assert check(template, provincial) == []
+
+    fill(template, SHEET_RESULTS, {COL_LEVEL: "Hoàn thành tốt nhiệm vụ", COL_REASON: ""})
+    assert check(template, provincial) == []
+    # Every reason the list offers is read as its code (KPL's and CPL's, the units' one).
+    codes = {imports._result_code(name) for name in lists[COL_REASON]}
+    assert codes == {*KPL_REASONS, *UNIT_KPL_REASONS, *CPL_REASONS}
+
+
+def test_a_reason_name_of_the_other_mark_is_refused_where_it_stands(template, provincial):
+    ill = "Ốm đau"  # a reason for CPL (R14), not for KPL
+    assert ill in drop_down(template, SHEET_RESULTS, COL_REASON)
+    fill(
+        template,
+        SHEET_RESULTS,
+        {COL_TARGET: "Đảng viên", COL_LEVEL: "Không phân loại", COL_REASON: ill},
+    )
     errors = check(template, provincial)
-    fill(template, SHEET_RESULTS, {COL_LEVEL: "Hoàn thành tốt nhiệm vụ", COL_REASON: None})
-    errors += check(template, provincial)
-    # Any other error is a real failure, not the expected one.
-    assert {(sheet, column) for sheet, column, _ in errors} <= {
-        (SHEET_RESULTS, COL_TARGET),
-        (SHEET_RESULTS, COL_LEVEL),
-        (SHEET_RESULTS, COL_REASON),
-    }
-    if errors:
-        raise NamesRefused(errors)
+    assert [(sheet, column) for sheet, column, _ in errors] == [(SHEET_RESULTS, COL_REASON)]
+    assert "KPL" in errors[0][2]
+
+
+def test_an_unknown_object_name_is_refused_where_it_stands(template, provincial):
+    fill(template, SHEET_RESULTS, {COL_TARGET: "Chi bộ"})
+    errors = check(template, provincial)
+    assert [(sheet, column) for sheet, column, _ in errors] == [(SHEET_RESULTS, COL_TARGET)]
+    assert "Chi bộ" in errors[0][2]
