@@ -2,17 +2,10 @@
 
 from simple_history.admin import SimpleHistoryAdmin
 
+from organizations.admin_base import ReadOnlyAdminMixin
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Rows the state machine writes (assessment/machine.py): they change only through its
     transitions on the pages, which check the guards, the versions, the closed years and keep
     the summary's counts (issue 18); the admin reads them and their history."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

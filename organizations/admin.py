@@ -7,6 +7,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .accounts import password_change_require
+from .admin_base import ReadOnlyAdminMixin
 from .models import (
     Assignment,
     AuditEvent,
@@ -53,22 +54,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: the audit trail is never edited or deleted through the app."""
 
     list_display = ["at", "actor_name", "address", "action", "object_type", "object_repr"]
     list_filter = ["action"]
     search_fields = ["actor_name", "object_repr", "reason", "unit_path"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Succession)

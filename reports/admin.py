@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from organizations.admin_base import ReadOnlyAdminMixin
+
 from .models import ExportJob, ImportRun
 
 
@@ -45,17 +47,8 @@ class ImportRunAdmin(admin.ModelAdmin):
 from .models import ReminderSent, ReportSubmission  # noqa: E402  (this part of the file is appended)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rows that are records, never edited: claims of sent reminders, submitted reports."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ReminderSent)
