@@ -163,7 +163,8 @@ def own_assessment_find(*, member: Member, period: Period) -> MemberAssessment |
 
 @transaction.atomic
 def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
-    """Open the cell's year, or refresh its roster: a row per current member, derived statuses
+    """Open the cell's year, or refresh its roster: a row per current member admitted by the
+    year's assessment date (MemberQuerySet.of_year), derived statuses
     refreshed (R13), members who transferred in bring their assessment and its inputs with them
     (R16). An explicit step attributed to `by` (the cell secretary, or the system when None)."""
     cell_year = get_or_open(CellYear, by=by, period=period, cell=cell)
@@ -171,7 +172,7 @@ def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
     if not cell_year.is_editable():
         return cell_year
     members = list(
-        Member.objects.current()
+        Member.objects.of_year(period)
         .filter(cell=cell)
         .prefetch_related(
             Prefetch("status_periods", queryset=StatusPeriod.objects.order_by()), "posts"

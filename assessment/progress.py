@@ -89,7 +89,7 @@ def open_q(relation: str) -> Q:
 
 
 def not_on_roster(members: MemberQuerySet, period: Period) -> MemberQuerySet:
-    """The current members among `members` whose cell has not drawn its roster for `period`
-    yet: no record of theirs exists for the year. Meaningful for an open year (a closed year's
-    records are all there is)."""
-    return members.current().exclude(assessments__cell_year__period=period)
+    """The current members among `members` admitted by the year's assessment date
+    (MemberQuerySet.of_year) who have no record for `period` yet. Meaningful for an open year
+    (a closed year's records are all there is)."""
+    return members.of_year(period).exclude(assessments__cell_year__period=period)

@@ -562,7 +562,7 @@ def inbox_view(request, year: int, pk: int):
         .with_counts()
     }
     members = dict(
-        Member.objects.current()
+        Member.objects.of_year(period)
         .in_subtree(unit)
         .order_by()
         .values_list("cell")

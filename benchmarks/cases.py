@@ -230,7 +230,7 @@ def summary_sql_raw(unit, period) -> tuple[dict, dict]:
             if probe:
                 # The members not on a roster of the probed cells: the product's own query (an
                 # index probe each; nothing faster to compare it with).
-                cursor.execute(*members_not_on_roster_query(period.pk, list(probe)))
+                cursor.execute(*members_not_on_roster_query(period, list(probe)))
                 for cell, n in cursor:
                     not_started(probe[cell], "members", n)
     head = by_prefix.pop(None, {})

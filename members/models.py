@@ -37,6 +37,13 @@ class MemberQuerySet(models.QuerySet):
     def current(self) -> MemberQuerySet:
         return self.filter(left_on__isnull=True)
 
+    def of_year(self, period) -> MemberQuerySet:
+        """The current members who were party members in `period` (an assessment.Period):
+        admitted on or before its assessment date. One admitted later (in January, before a
+        late cell meets) is not on that year's roster, not even as not classified (R13 counts
+        only those admitted before the date)."""
+        return self.current().filter(admission_date__lte=period.assessment_date)
+
     def full_on(self, day: datetime.date) -> MemberQuerySet:
         return self.filter(full_membership_date__isnull=False, full_membership_date__lte=day)
 

@@ -469,17 +469,17 @@ WHERE o.path LIKE %(like)s
 # members' cell index, then each one's records by the member index.
 MEMBERS_NOT_ON_ROSTER_SQL = """
 SELECT m.cell_id, count(*) FROM members_member m
-WHERE {probe} AND m.left_on IS NULL AND NOT EXISTS (
+WHERE {probe} AND m.left_on IS NULL AND m.admission_date <= %(day)s AND NOT EXISTS (
   SELECT 1 FROM assessment_memberassessment a
   JOIN assessment_cellyear y ON y.id = a.cell_year_id
   WHERE a.member_id = m.id AND y.period_id = %(period)s)
 GROUP BY 1"""
 
 
-def members_not_on_roster_query(period_id: int, cells: list[int]) -> tuple[str, dict]:
+def members_not_on_roster_query(period: Period, cells: list[int]) -> tuple[str, dict]:
     """MEMBERS_NOT_ON_ROSTER_SQL and its parameters for `cells` (ids), as one array parameter
     on PostgreSQL (thousands of placeholders cost more than the query) or a JSON list on the
-    embedded SQLite."""
+    embedded SQLite; the members admitted by the year's assessment date (MemberQuerySet.of_year)."""
     if connection.vendor == "postgresql":
         # = ANY, not IN (SELECT unnest(…)): the latter took 12 ms to plan (issue 18).
         probe, cells_param = "m.cell_id = ANY(%(probe)s)", cells
@@ -489,7 +489,7 @@ def members_not_on_roster_query(period_id: int, cells: list[int]) -> tuple[str, 
             json.dumps(cells),
         )
     sql = MEMBERS_NOT_ON_ROSTER_SQL.format(probe=probe)
-    return sql, {"period": period_id, "probe": cells_param}
+    return sql, {"period": period.pk, "day": period.assessment_date, "probe": cells_param}
 
 
 def _quoted(values) -> str:
@@ -527,7 +527,7 @@ def _not_started(unit: Organization, period: Period, length: int):
     if not probe:
         return
     with connection.cursor() as cursor:
-        cursor.execute(*members_not_on_roster_query(period.pk, list(probe)))
+        cursor.execute(*members_not_on_roster_query(period, list(probe)))
         members = cursor.fetchall()
     by_prefix: dict[str, int] = {}
     for cell, n in members:

@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessment import cell_year as work
+from assessment import progress
 from assessment.models import AssessmentStatus, CellState, InputKind, Tally
-from members.models import DisciplineRecord, StatusKind, StatusPeriod
+from members.models import DisciplineRecord, Member, StatusKind, StatusPeriod
 from members.services import member_transfer
+from reports.summary import summary_build
 
 from ..factories import MemberFactory, cell_documents_write
 
@@ -68,6 +70,24 @@ def test_r13_roster_derives_kpl_reasons(period, tree):
         newcomer: ("kpl", "moi_ket_nap"),
         regular: ("assess", ""),
     }
+
+
+def test_a_member_admitted_after_the_assessment_date_is_not_on_that_years_roster(period, tree):
+    member, later = members(tree, 2)
+    later.admission_date = period.assessment_date + datetime.timedelta(days=1)
+    later.full_membership_date = None
+    later.save()
+    waiting = Member.objects.filter(pk__in=[member.pk, later.pk])
+    assert list(progress.not_on_roster(waiting, period)) == [member]  # the later one: not due
+    due = summary_build(unit=tree.c1, period=period).rows[0].sections["members"].as_json()
+    assert (due["total"], due["pending"]["by_reason"]) == (1, {"chua_kiem_diem": 1})
+
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)
+
+    assert [a.member for a in cell_year.assessments.all()] == [member]
+    assert not progress.not_on_roster(waiting, period).exists()
+    drawn = summary_build(unit=tree.c1, period=period).rows[0].sections["members"].as_json()
+    assert drawn["total"] == 1
 
 
 def test_r13_the_roster_follows_later_changes_unless_set_by_hand(period, tree, secretary):
