@@ -78,6 +78,7 @@ UNIT_SHARES = {
 }
 JUSTIFICATION = "Đơn vị có nhiều thành tích nổi bật trong năm (đề nghị của cấp ủy)."
 NOTE_LOWER = "Chưa đủ điều kiện ở mức đề xuất; cấp ủy quyết định mức thấp hơn liền kề."
+NOTE_CONFIRM = "Cấp ủy đã xem xét kết quả lãnh đạo, quản lý của đồng chí; giữ mức chi bộ đề xuất."
 SELF_REVIEW = "Hoàn thành các nhiệm vụ được giao; giữ gìn phẩm chất, đạo đức, lối sống."
 REPORT = "Báo cáo kiểm điểm tập thể năm {year}: hoàn thành các nhiệm vụ trọng tâm."
 
@@ -135,12 +136,21 @@ class Chain:
         assessments = list(
             cell_year.assessments.filter(status=AssessmentStatus.ASSESS).select_related("member")
         )
+        targets = {a.pk: self.member_target(a) for a in assessments}
         for assessment in assessments:  # step 3: every member assessed writes a self-review
+            framework = frameworks.framework_of(assessment.member, self.period)
+            scores, conditions = review_answers(
+                rule_set=self.period.rule_set,
+                framework=framework,
+                levels=sorted(self.member_levels.values(), key=lambda lv: lv.rank),
+                target=targets[assessment.pk],
+                rng=self.rng,
+            )
             work.self_review_save(
                 assessment=assessment,
                 texts={"strengths": SELF_REVIEW},
-                scores={},
-                conditions={},
+                scores=scores,
+                conditions=conditions,
                 by=by,
                 version=None,
             )
@@ -155,9 +165,7 @@ class Chain:
                     given_on=self.on - datetime.timedelta(days=10),
                     text="Đồng chí chấp hành tốt quy định nơi sinh hoạt tạm thời.",
                 )
-        subjects = [(None, self.unit_target(cell))] + [
-            (a, self.member_target(a)) for a in assessments
-        ]
+        subjects = [(None, self.unit_target(cell))] + [(a, targets[a.pk]) for a in assessments]
         for assessment, level in subjects:
             work.tally_save(
                 meeting=meeting,
@@ -254,18 +262,22 @@ class Chain:
         )
 
     def decide_with_fallback(self, *, rows, decide, levels: dict | None = None) -> None:
-        """Decide each row at its proposal; a row a rule check refuses (R4–R8) is decided one
-        level lower with a reason, as a committee would. `decide(choices)` saves row by row
+        """Decide each row at its proposal; a row a rule check refuses (R3–R8) is confirmed
+        with a written override where the check allows one, else decided one level lower with
+        a reason, as a committee would. `decide(choices)` saves row by row
         and returns its Outcome (decisions.Outcome): the rows that passed stay saved."""
         levels = levels or self.unit_levels
         choices = {row.pk: Choice(level) for row, level in rows}
-        for _attempt in range(len(levels)):
+        for _attempt in range(2 * len(levels)):
             outcome = decide(choices)
             refused = set(outcome.errors)
             if not refused:
                 return
-            choices = {
-                pk: Choice(self.lower(choices[pk].level, levels), note=NOTE_LOWER) for pk in refused
+            choices = {  # first confirmed with a written override (R3, R5), then one lower
+                pk: Choice(choices[pk].level, note=choices[pk].note, override_note=NOTE_CONFIRM)
+                if not choices[pk].override_note
+                else Choice(self.lower(choices[pk].level, levels), note=NOTE_LOWER)
+                for pk in refused
             }
         raise ValidationError(f"no level passes the checks: {outcome.errors}")  # pragma: no cover
 
@@ -300,6 +312,41 @@ class Chain:
         grassroots.grassroots_decision_issue(
             superior=superior, period=self.period, by=by, **self.document(superior)
         )
+
+
+def review_answers(
+    *, rule_set, framework, levels: list[Level], target: Level, rng: random.Random
+) -> tuple[dict[str, str], dict[str, bool]]:
+    """What a demo reviewee whose cell will propose `target` writes on their form (R3): a score
+    per criterion of `framework` (the rule set's own criteria without one), in all a total
+    inside the target's score band, and every condition of the target level ticked (those
+    measured from the year's facts and the quota are not the reviewee's to tick). `levels` are
+    the rule set's levels for the subject (members or organizations), best first. Returns
+    (scores: item code → points as text, conditions: code → True), as self_review_save and
+    collective_review_save take them."""
+    rows = frameworks.levels_of(levels, framework)
+    row = next(level for level in rows if level.pk == target.pk)
+    items = [
+        item for group in frameworks.criteria_of(rule_set, framework) for item in group["items"]
+    ]
+    points = [int(Decimal(str(item["max_points"]))) for item in items]
+    maximum = sum(points)
+    scores = {}
+    if maximum:
+        higher = [lv.score_min for lv in rows if lv.rank < row.rank and lv.score_min is not None]
+        floor = int(row.score_min) if row.score_min is not None else 0
+        ceiling = min(int(min(higher)) - 1, maximum) if higher else maximum
+        total = rng.randint(min(floor + 1, ceiling), max(ceiling - 1, floor))
+        given = [p * total // maximum for p in points]  # each item its share, then the rest
+        for index in sorted(range(len(points)), key=lambda k: -points[k]):
+            if sum(given) >= total:
+                break
+            given[index] += min(points[index] - given[index], total - sum(given))
+        scores = {item["code"]: str(n) for item, n in zip(items, given, strict=True)}
+    conditions = {
+        c["code"]: True for c in row.conditions if c["code"] != "quota" and "measure" not in c
+    }
+    return scores, conditions
 
 
 def seed_results(
@@ -371,6 +418,9 @@ def seed_collectives_year(
     keep_ids = set(keep)
     keep_cells = list(Organization.objects.filter(pk__in=keep_ids))
     good = period.rule_set.levels.for_organizations().get(maps_to=CanonicalLevel.GOOD)
+    framework = collectives.collective_framework(period)
+    unit_levels = list(period.rule_set.levels.for_organizations().order_by("rank"))
+    rng = random.Random(period.year)
     managers: dict[int, Organization] = {}
     rows = []
     for collective in LeadershipCollective.objects.active_in(period.year).select_related(
@@ -387,8 +437,7 @@ def seed_collectives_year(
             shortcomings="Công tác kiểm tra, giám sát có lúc chưa kịp thời.",
             causes="",
             remedies="Tăng cường kiểm tra, giám sát thường xuyên.",
-            self_score="86",
-            self_level=good,
+            **_collective_self_review(period, framework, unit_levels, good, rng),
         )
         if unit.is_cell and unit.pk in keep_ids:
             continue  # the demo account's secretary carries on from its review
@@ -423,6 +472,17 @@ def seed_collectives_year(
         )
         decided += len(pending)
     return decided
+
+
+def _collective_self_review(period, framework, levels, good, rng) -> dict:
+    """A collective's self-assessment as form 01 asks it: its framework's criteria scored and
+    conditions ticked for good (review_answers), or a total and a level in an era without one."""
+    if framework is None:
+        return {"self_score": "86", "self_level": good}
+    scores, conditions = review_answers(
+        rule_set=period.rule_set, framework=framework, levels=levels, target=good, rng=rng
+    )
+    return {"scores": scores, "conditions": conditions}
 
 
 QUARTER_RESULTS = (
@@ -646,7 +706,7 @@ def seed_results_bulk(*, period: Period, percent: int, seed: int, keep: set[int]
     rules_of_year = period.rule_set
     rows, commended = [], []
     for member_id, cell_id, admitted in (
-        Member.objects.current()
+        Member.objects.of_year(period)
         .filter(cell_id__in=by_cell)
         .values_list("pk", "cell_id", "admission_date")
     ):
