@@ -81,7 +81,9 @@ def unit_collectives_view(request, year: int, pk: int):
             "rows": rows,
             "form": CollectiveForm(),
             "can_manage": can_manage(request.user, unit),
-            "manages": unit.decides_grassroots or unit.decides_cells,
+            # the same checks as the deciding page's, so the link never leads to a refusal
+            "decides": (unit.decides_grassroots or unit.decides_cells)
+            and can_decide_collectives_of(request.user, unit),
         },
     )
 

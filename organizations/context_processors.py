@@ -6,6 +6,17 @@ def unread_notifications(request):
     return {"unread_notifications": user.notifications.unread().count()}
 
 
+def has_units(request):
+    """Whether the top bar offers the organization tree: it lists the units of the user's
+    roles, so a plain member (a scope of their own record only) would find it empty."""
+    from .access import unit_assignments
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"has_units": bool(unit_assignments(user))}
+
+
 def can_audit(request):
     """Whether the top bar offers the audit trail (the boards and administrators)."""
     from .access import AUDIT_ROLES, is_administrator, unit_assignments

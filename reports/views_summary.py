@@ -24,6 +24,9 @@ CONTENT_TYPES = {
     "zip": "application/zip",
 }
 DOCUMENT_KINDS = {"pdf": ExportKind.SUMMARY_PDF, "docx": ExportKind.SUMMARY_DOCX}
+# The exports the summary page offers: a dossier's archive is asked for on the dossier's page,
+# which the summary page links to instead.
+SUMMARY_KINDS = [(k, label) for k, label in ExportKind.choices if k != ExportKind.DOSSIER_ZIP]
 
 
 def _names(data) -> dict[str, str]:
@@ -48,7 +51,7 @@ def summary_view(request, year: int, pk: int):
             "tables": exports.summary_tables(summary, cells=True),
             "review_counts": exports.review_count_rows(summary),  # a dozen figures
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
-            "kinds": ExportKind.choices,
+            "kinds": SUMMARY_KINDS,
             "large": jobs.is_large(unit, period, summary=summary),
             "recent": ExportJob.objects.filter(user=request.user, unit=unit, period=period)[:5],
         },
@@ -83,7 +86,7 @@ def export_view(request, year: int, pk: int, kind: str):
     """A small scope downloads at once; a large one becomes a background job."""
     unit = get_organization_for_user(request.user, pk)
     period = get_period(year)
-    if kind not in ExportKind.values or kind == ExportKind.DOSSIER_ZIP:
+    if kind not in dict(SUMMARY_KINDS):
         raise Http404  # a dossier's archive is asked for on the dossier's page
     options = _names(request.POST) if kind in DOCUMENT_KINDS.values() else {}
     if jobs.is_large(unit, period):

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.unread_notifications",
+                "organizations.context_processors.has_units",
                 "reports.context_processors.can_import",
                 "organizations.context_processors.can_audit",
             ],

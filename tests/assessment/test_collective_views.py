@@ -1,5 +1,7 @@
 """The pages of leadership collectives (issue 14 item 1), through Django's client."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -162,3 +164,53 @@ def test_the_unit_marks_its_collective_new_and_form_6f_counts_it_not_reviewed(
 
     login(outsider_board)
     assert client.post(url, {"status": "assess:", "version": 2}).status_code == 404
+
+
+def _decide_link(client, unit, year=2025):
+    """The deciding page the unit's collectives page links to, and the link's text (or None)."""
+    html = client.get(reverse("assessment:unit_collectives", args=[year, unit.pk])).content
+    found = re.search(
+        r'<a href="([^"]+)" data-testid="collectives-decide-link">(.*?)</a>', html.decode()
+    )
+    return found.groups() if found else None
+
+
+def test_the_collectives_page_links_to_the_deciding_page_only_for_who_may_open_it(
+    client, tree, period, district_board, provincial, committee
+):
+    # the province's board sees district A, whose collectives district A's own board decides
+    client.force_login(provincial)
+    assert _decide_link(client, tree.district_a) is None
+    assert (
+        client.get(
+            reverse("assessment:collectives_decide", args=[2025, tree.district_a.pk])
+        ).status_code
+        == 403
+    )
+    # district A's board sees G1, whose cells' collectives G1's committee decides
+    client.force_login(district_board)
+    assert _decide_link(client, tree.g1) is None
+    href, text = _decide_link(client, tree.district_a)
+    assert client.get(href).status_code == 200
+    # district A's own collectives are decided by the province: the link claims those below
+    assert text == "Xếp loại các tập thể lãnh đạo, quản lý của các đơn vị cấp dưới"
+    client.force_login(committee)
+    href, _text = _decide_link(client, tree.g1)
+    assert client.get(href).status_code == 200
+    client.force_login(provincial)
+    href, text = _decide_link(client, tree.province)  # the province decides its own as well
+    assert client.get(href).status_code == 200
+    assert "của đơn vị này và của các đơn vị cấp dưới" in text
+
+
+def test_the_deciding_page_counts_the_quota_in_leadership_collectives(
+    client, tree, period, district_board
+):
+    client.force_login(district_board)
+    page = client.get(reverse("assessment:collectives_decide", args=[2025, tree.district_a.pk]))
+    counts = re.search(r'data-testid="quota-counts">(.*?)</p>', page.content.decode(), re.S)
+    text = " ".join(counts.group(1).split())
+    assert text.startswith(
+        "0 tập thể lãnh đạo, quản lý hoàn thành xuất sắc nhiệm vụ trên cơ sở 0 tập thể lãnh đạo"
+    )
+    assert "tổ chức đảng" not in text

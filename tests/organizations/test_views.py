@@ -61,6 +61,18 @@ def test_a_member_sees_no_unit(login, tree, alice_member):
     assert alice_member.full_name in home
 
 
+def test_the_top_bar_offers_the_tree_only_to_who_has_units_in_scope(
+    login, tree, alice_member, secretary
+):
+    """A plain member's tree would only say they manage no unit: the top bar leaves it out."""
+    home = login(alice_member.user).get(reverse("home")).content.decode()
+    assert 'data-testid="tree-link"' not in home
+    assert reverse("organizations:tree") not in home
+    home = login(secretary).get(reverse("home")).content.decode()
+    assert f'data-testid="tree-link" href="{reverse("organizations:tree")}"' in home
+    assert tree.c1.name in login(secretary).get(reverse("organizations:tree")).content.decode()
+
+
 def test_home_lists_the_users_units_with_counts(login, tree, committee, c1_members, c3_member):
     response = login(committee).get(reverse("home"))
     rows = response.context["rows"]

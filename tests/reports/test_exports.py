@@ -4,6 +4,7 @@ classification list streamed; formulas never injected; access by scope."""
 
 import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -161,3 +162,22 @@ def test_scope_outsiders_get_404(login, tree, year_2025, outsider_board, alice_m
         ).status_code
         == 404
     )
+
+
+def test_every_button_and_link_of_the_summary_page_answers(login, tree, year_2025, provincial):
+    """The province board's summary page offers no export that answers 404: the dossier's
+    archive is not among its buttons (the export view refuses it), its link leads to the
+    dossier's page, which has the archive."""
+    client = login(provincial)
+    html = client.get(reverse("reports:summary", args=[2025, tree.province.pk])).content.decode()
+    exports_div = re.search(r'data-testid="exports">(.*?)</div>', html, re.S).group(1)
+    actions = re.findall(r'<form method="post" action="([^"]+)"', exports_div)
+    links = re.findall(r'<a [^>]*href="([^"]+)"', exports_div)
+    assert len(actions) == 4 and "dossier_zip" not in exports_div
+    for action in actions:
+        response = client.post(action)
+        assert response.status_code == 200 or response["Location"].startswith("/exports/"), action
+    dossier = reverse("reports:dossier", args=[2025, tree.province.pk])
+    assert dossier in links
+    for link in links:
+        assert client.get(link).status_code == 200, link
