@@ -162,15 +162,19 @@ def own_assessment_find(*, member: Member, period: Period) -> MemberAssessment |
 
 
 @transaction.atomic
-def cell_year_open(*, period: Period, cell: Organization, by=None) -> CellYear:
+def cell_year_open(*, period: Period, cell: Organization, by=None, start: bool = False) -> CellYear:
     """Open the cell's year, or refresh its roster: a row per current member admitted by the
     year's assessment date (MemberQuerySet.of_year), derived statuses
     refreshed (R13), members who transferred in bring their assessment and its inputs with them
-    (R16). An explicit step attributed to `by` (the cell secretary, or the system when None)."""
+    (R16). An explicit step attributed to `by` (the cell secretary, or the system when None);
+    with `start` (the secretary's own step) the cell's work begins: the year is in progress."""
     cell_year = get_or_open(CellYear, by=by, period=period, cell=cell)
     get_or_open(Meeting, by=by, cell_year=cell_year)
     if not cell_year.is_editable():
         return cell_year
+    if start and cell_year.state == CellState.NOT_STARTED:
+        cell_year = _open_cell_year(cell_year.pk)  # locked: two clicks start the work once
+        _mark_in_progress(cell_year, by)
     members = list(
         Member.objects.of_year(period)
         .filter(cell=cell)
@@ -368,9 +372,15 @@ def _update_fields(
     """Set plain fields of one row of the cell's year, checking the version the user read."""
     cell_year = _open_cell_year(cell_year_id)
     row = _locked(model, pk, version)
-    _mark_in_progress(row if model is CellYear else cell_year, by)
     for name, value in data.items():
         setattr(row, name, value)
+    if model is CellYear and row.state == CellState.NOT_STARTED:
+        # The cell's first report starts its work: one save, one history row. Starting, then
+        # saving again, wrote the start twice (the second row kept the transition's reason).
+        row.version += 1
+        machine.take(row, "start", by=by)
+        return row
+    _mark_in_progress(cell_year, by)
     return save_attributed(row, by)
 
 
@@ -663,7 +673,8 @@ def cell_submit(*, cell_year: CellYear, by) -> CellYear:
     """Submit to the grassroots committee (step 6 → 7): the proposals are frozen and the cell's
     work becomes read-only for the cell. The checklist is the transition's guard."""
     row = CellYear.objects.select_for_update(of=("self",)).get(pk=cell_year.pk)
-    machine.take(row, "submit", by=by, reason=str(_("Submitted")), then=_freeze_proposals(by))
+    # the history names the step (its label), not the state the row shows beside it again
+    machine.take(row, "submit", by=by, then=_freeze_proposals(by))
     return row
 
 

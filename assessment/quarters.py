@@ -238,11 +238,14 @@ def late_quarter_assessments(unit: Organization, period: Period, today: datetime
     )
 
 
-def quarters_with_counts(period: Period) -> QuerySet:
-    """The year's quarters with their number of leaders and of decided results."""
+def quarters_with_counts(period: Period, *, members: QuerySet) -> QuerySet:
+    """The year's quarters with their number of leaders and of decided results among `members`
+    (the viewer's scope, members.access.visible_members: a subtree's, or a member's own)."""
+    mine = Q(assessments__member__in=members.values("pk"))
+    decided = Q(assessments__state=QuarterAssessmentState.DECIDED)
     return period.quarters.annotate(
-        n_leaders=Count("assessments"),
-        n_decided=Count("assessments", filter=Q(assessments__state=QuarterAssessmentState.DECIDED)),
+        n_leaders=Count("assessments", filter=mine),
+        n_decided=Count("assessments", filter=mine & decided),
     ).order_by("number")
 
 

@@ -131,7 +131,7 @@ def cell_year_open_view(request, year: int, pk: int):
     if not period.is_open():
         messages.error(request, _("The year is not open."))
     else:
-        work.cell_year_open(period=period, cell=cell, by=request.user)
+        work.cell_year_open(period=period, cell=cell, by=request.user, start=True)
         messages.success(request, _("The cell's year is open and its roster is up to date."))
     return redirect("assessment:cell_year", year=year, pk=pk)
 

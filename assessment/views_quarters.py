@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from members.access import visible_members
 from organizations.access import get_organization_for_user, visible_organizations
 
 from . import quarters
@@ -32,7 +33,8 @@ DECIDE = "decide"  # the step form's prefix: its fields beside form 05's on one 
 
 @login_required
 def quarters_view(request, year: int):
-    """The year's quarters; the provincial board opens one (its roster: the year's leaders)."""
+    """The year's quarters, counted within the user's scope (a member: their own quarters);
+    the provincial board opens one (its roster: the year's leaders)."""
     period = get_period(year)
     may_manage = can_manage_years(request.user)
     form = QuarterOpenForm(request.POST or None)
@@ -55,7 +57,9 @@ def quarters_view(request, year: int):
         "assessment/quarters.html",
         {
             "period": period,
-            "quarters": quarters.quarters_with_counts(period),
+            "quarters": quarters.quarters_with_counts(
+                period, members=visible_members(request.user)
+            ),
             "form": form,
             "may_manage": may_manage,
             "unit": units[0] if units else None,

@@ -335,7 +335,8 @@ def test_looking_at_a_cell_writes_nothing_and_opening_is_attributed(
     response = login(secretary).post(reverse("assessment:cell_year_open", args=[2025, tree.c1.pk]))
     assert response.status_code == 302
     cell_year = CellYear.objects.get(cell=tree.c1)
-    assert cell_year.history.get().history_user == secretary
+    # opened, then started: each step of the secretary's is recorded with their name
+    assert [h.history_user for h in cell_year.history.all()] == [secretary, secretary]
     assert cell_year.assessments.count() == len(c1_members) + 1
     assert {h.history_user for h in MemberAssessment.history.all()} == {secretary}
 
@@ -451,3 +452,66 @@ def test_the_cell_and_meeting_pages_keep_to_their_query_budget(
     summary = work.meeting_summary(meeting)
     # The one query for the three kinds still sets each apart: away and suspended do not vote.
     assert (len(summary.away), summary.full_members - len(summary.voters)) == (1, 2)
+
+
+# --- The cell's year page after a step (demo defects: a stale badge, a doubled history line) ---
+
+
+def history_lines(page) -> list[tuple[str, str]]:
+    """The (State, Reason) cells of the page's history table, newest first."""
+    table = re.search(r'data-testid="history">(.*?)</table>', page.content.decode(), re.S)
+    rows = re.findall(r"<tr><td>.*?</td><td>.*?</td><td>(.*?)</td><td>(.*?)</td></tr>", table[1])
+    return rows
+
+
+def test_opening_the_year_starts_the_cells_work_and_the_page_shows_it(
+    login, period, tree, c1_members, secretary
+):
+    page = login(secretary).post(
+        reverse("assessment:cell_year_open", args=[2025, tree.c1.pk]), follow=True
+    )
+    assert page.context["messages"]
+    assert CellYear.objects.get(cell=tree.c1).state == CellState.IN_PROGRESS
+    assert '<span class="badge text-bg-primary" data-testid="cell-state">Đang thực hiện</span>' in (
+        page.content.decode()
+    )
+    assert history_lines(page) == [
+        ("Đang thực hiện", "Bắt đầu công việc của chi bộ"),
+        ("Chưa bắt đầu", ""),
+    ]
+
+
+def test_a_first_report_writes_one_history_line_and_a_submission_is_named_by_its_step(
+    login, period, tree, secretary
+):
+    from .test_cell_year_services import complete_meeting
+
+    cell_year = work.cell_year_open(period=period, cell=tree.c1)  # opened by the system
+    client = login(secretary)
+    response = client.post(
+        reverse("assessment:cell_report", args=[2025, tree.c1.pk]),
+        {"report_strengths": "Hoàn thành chỉ tiêu", "version": cell_year.version},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("assessment:cell_year", args=[2025, tree.c1.pk]))
+    # one save, one line: the start of the work carries the report it began with
+    assert history_lines(page) == [
+        ("Đang thực hiện", "Bắt đầu công việc của chi bộ"),
+        ("Chưa bắt đầu", ""),
+    ]
+    assert cell_year.history.first().report_strengths == "Hoàn thành chỉ tiêu"
+
+    cell_year, meeting = complete_meeting(period, tree, secretary)
+    work.tally_save(
+        meeting=meeting,
+        assessment=None,
+        votes={"HTTNV": 4},
+        commendation_proposed=False,
+        by=secretary,
+        version=None,
+    )
+    client.post(reverse("assessment:submit", args=[2025, tree.c1.pk]), {"confirm": "on"})
+    assert CellYear.objects.get(pk=cell_year.pk).state == CellState.SUBMITTED
+    lines = history_lines(client.get(reverse("assessment:cell_year", args=[2025, tree.c1.pk])))
+    assert lines[0] == ("Đã gửi", "Gửi lên đảng ủy cơ sở")  # the step, not the state again
+    assert lines.count(("Đang thực hiện", "Bắt đầu công việc của chi bộ")) == 1

@@ -376,3 +376,32 @@ def test_the_decider_records_and_clears_a_ground_through_the_page(
     client = login(committee)
     client.post(url, {"clear": flag.pk, "note": "Đã xác minh không đúng"})
     assert not quarter_row.ground_flags.exists()
+
+
+# --- The year's quarters page counts within the viewer's scope (demo defect: province-wide) ---
+
+
+def quarter_counts(client, year: int, number: int) -> tuple[str, str]:
+    """The Leaders and Decided figures of a quarter's row on the year's quarters page."""
+    import re
+
+    text = client.get(reverse("assessment:quarters", args=[year])).content.decode()
+    row = re.search(rf'data-testid="quarter-{number}">(.*?)</tr>', text, re.S).group(1)
+    return tuple(re.findall(r'<td class="text-end">([^<]*)</td>', row))
+
+
+def test_the_quarters_page_counts_only_the_leaders_in_the_viewers_scope(
+    login, period, tree, leader, committee, secretary, outsider_board, provincial, alice_member
+):
+    other = MemberFactory(full_name="Phạm Văn Xa", cell=tree.c3)
+    leader_post(other, tree.g2)
+    quarter = quarters.quarter_open(period=period, number=2, by=provincial)
+    QuarterAssessment.objects.filter(quarter=quarter, member=other).update(state="decided")
+
+    assert quarter_counts(login(provincial), 2025, 2) == ("2", "1")  # the whole province
+    assert quarter_counts(login(committee), 2025, 2) == ("1", "0")  # G1's leader only
+    assert quarter_counts(login(secretary), 2025, 2) == ("1", "0")  # C1 holds the leader
+    assert quarter_counts(login(outsider_board), 2025, 2) == ("1", "1")  # district B's
+    # a member sees nobody else's figures: none for a plain member, their own for a leader
+    assert quarter_counts(login(alice_member.user), 2025, 2) == ("0", "0")
+    assert quarter_counts(login(leader.user), 2025, 2) == ("1", "0")
