@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from organizations.documents import (
     Cell,
@@ -33,25 +34,27 @@ def _value(value, kind: str) -> Cell:
 
 
 def _summary_table(table: dict) -> Table:
+    """One section of the summary with the page's column heads (the same msgids as
+    templates/reports/partials/summary_table.html and the workbook), in the active language."""
     levels, kpl, cpl = table["levels"], table["not_classified"], table["pending"]
     header = [
         [
-            Cell("Tổ chức đảng", rowspan=2),
-            Cell("Tổng số", rowspan=2),
-            Cell("Đã đánh giá", rowspan=2),
-            Cell("Không xếp loại", colspan=len(kpl) + 1),
-            Cell("Chưa xếp loại", colspan=len(cpl) + 1),
+            Cell(_("Party organization"), rowspan=2),
+            Cell(_("Total"), rowspan=2),
+            Cell(_("Assessed"), rowspan=2),
+            Cell(_("Not classified"), colspan=len(kpl) + 1),
+            Cell(_("Not yet classified"), colspan=len(cpl) + 1),
             *[Cell(level.short_name, colspan=2) for level in levels],
-            Cell("Tỷ lệ HTXSNV (%)", rowspan=2),
-            Cell("Đề nghị khen thưởng", rowspan=2),
-            Cell("Được gợi ý kiểm điểm", colspan=len(table["prompt_columns"])),
+            Cell(table["ratio_label"], rowspan=2),
+            Cell(_("Commendation proposals"), rowspan=2),
+            Cell(_("Given review prompts"), colspan=len(table["prompt_columns"])),
         ],
         [
-            "Tổng",
+            _("Total"),
             *[str(label) for label in kpl],
-            "Tổng",
+            _("Total"),
             *[str(label) for label in cpl],
-            *[c for _level in levels for c in ("Số lượng", "%")],
+            *[c for _level in levels for c in (_("Number"), "%")],
             *[str(label) for label in table["prompt_columns"]],
         ],
     ]

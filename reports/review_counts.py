@@ -6,16 +6,19 @@ It is read from the summary table of the same unit and year (reports.summary), s
 never disagree: due is the summary's total; not yet reviewed are the not classified by rule
 (R13: new collectives, admitted less than 6 months before, exempted, suspended, temporarily
 elsewhere up to 2018), the not yet classified of R14 (ill, working far away, under disciplinary
-review) and, in a year still open, those whose review has not been held (no record yet, or their
-cell has not submitted its review); reviewed is the rest. Bắc Bình 2017 reads 2,904 due, 2,584
-reviewed, 320 not yet reviewed: 313 by rule and 7 not yet classified.
+review) and, in a year still open, those whose review has not been held (row 3.3: no record yet,
+or their cell has drawn its roster but not met); reviewed is the rest, so a member reviewed at
+the cell's meeting and awaiting the committee's decision (the summary's "assessed, not yet
+decided") is reviewed, whether or not the cell has submitted yet. Bắc Bình 2017 reads 2,904
+due, 2,584 reviewed, 320 not yet reviewed: 313 by rule and 7 not yet classified.
 
 The collectives column counts the leadership collectives of the unit's subtree (R28; issue 14
 item 8): party committees, standing committees and the leaderships of government bodies and
 mass organizations (organizations.LeadershipCollective), read from the summary's collectives
 section (reports.summary_collectives) in the same way: due, not reviewed by rule (a newly
-established collective), not yet classified (R14), the review not held yet, and the collectives
-given prompts by the managing level that gave them.
+established collective), not yet classified (R14), the review not held yet (no record, or no
+meeting yet: a collective met and awaiting its decision is reviewed), and the collectives given
+prompts by the managing level that gave them.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class Column:
 
     def add(self, section: Section, *, reviewed_undecided: int) -> None:
         """Add one summary section; `reviewed_undecided` of its undecided subjects have been
-        reviewed (their cell or organization submitted) and count as reviewed."""
+        reviewed (their meeting held, or submitted) and count as reviewed."""
         self.due += section.total
         _add(self.by_rule, section.not_classified)
         pending = dict(section.pending)
@@ -212,25 +215,22 @@ def review_counts_build(
 
 
 def _reviewed_undecided(summary: Summary) -> int:
-    """The members to assess with no decided level whose review was held: their cell
-    submitted its work. They are some of the summary's undecided: with none there, nothing is
-    asked of the database (issue 18: a decided year's summary page)."""
+    """The members to assess with no decided level whose review was held: their cell has held
+    its review meeting (a meeting date recorded, as assessment.dossier reads it) or submitted its
+    work. They are some of the summary's undecided, the rest having their roster drawn and no
+    meeting yet (row 3.3): with none there, nothing is asked of the database (issue 18: a
+    decided year's summary page)."""
     if not summary.rows[0].sections["members"].pending.get(UNDECIDED):
         return 0
     tree = YearTree.of(summary.period)
     path, _depth = tree.place(summary.unit)
     undecided = Q(status=AssessmentStatus.ASSESS, decided_level__isnull=True)
-
-    def count(queryset, relation: str, state: str) -> int:
-        queryset, path_field = tree.on(queryset, relation)
-        return (
-            queryset.filter(undecided, **{f"{path_field}__startswith": path, state: DONE_STATES})
-            .order_by()
-            .aggregate(n=Count("id"))["n"]
-        )
-
-    return count(
-        MemberAssessment.objects.filter(cell_year__period=summary.period),
-        "cell_year__cell",
-        "cell_year__state__in",
+    held = Q(cell_year__state__in=DONE_STATES) | Q(cell_year__meeting__held_on__isnull=False)
+    queryset, path_field = tree.on(
+        MemberAssessment.objects.filter(cell_year__period=summary.period), "cell_year__cell"
+    )
+    return (
+        queryset.filter(undecided, held, **{f"{path_field}__startswith": path})
+        .order_by()
+        .aggregate(n=Count("id"))["n"]
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 
 from assessment.machine import DONE_STATES
 from assessment.models import (
@@ -37,7 +37,7 @@ from .summary import COLLECTIVES, NOT_STARTED, Section, Summary, YearTree, summa
 @dataclass
 class CollectivesSection(Section):
     """The summary's Section for collectives, with what Biểu 6F adds: how many of the undecided
-    have held their review (submitted to the managing body), so count as reviewed."""
+    have held their review (met, or submitted to the managing body), so count as reviewed."""
 
     held_undecided: int = 0
 
@@ -129,12 +129,13 @@ def _merge(into: CollectivesSection, other: CollectivesSection) -> None:
 
 def _records(tree: YearTree, path: str, length: int):
     """The year's collective records under `path`, grouped by child prefix: (prefix, status,
-    reason, decided level id, held, n); held: the review is submitted or decided."""
+    reason, decided level id, held, n); held: the review meeting is recorded (its date), or the
+    review is submitted or decided."""
     records, path_field = tree.on(
         CollectiveAssessment.objects.filter(period=tree.period), "collective__organization"
     )
     held = Case(
-        When(state__in=DONE_STATES, then=Value(True)),
+        When(Q(state__in=DONE_STATES) | Q(meeting_held_on__isnull=False), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
