@@ -7,9 +7,13 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("assessment".capitalize())
 
     def ready(self) -> None:
+        from organizations.audit_display import key_labels_register
         from organizations.signals import subtree_moved
 
+        from .audit_labels import audit_key_labels
+
         subtree_moved.connect(_subtree_moved, dispatch_uid="assessment.rollups.subtree_moved")
+        key_labels_register(audit_key_labels)  # the audit page names conditions and criteria
 
 
 def _subtree_moved(sender, *, unit_id: int, before: list[int], after: list[int], **kwargs) -> None:

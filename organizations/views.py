@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .access import get_organization_for_user, visible_audit_events
+from .audit_display import changes_show
 from .forms import OrganizationForm
 from .models import AuditAction, Notification
 from .services import organization_add_child
@@ -75,6 +76,8 @@ def audit(request):
         if day:
             events = events.filter(**{lookup: day})
     page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    changes_show(page.object_list)
     extra = request.GET.copy()
     extra.pop("page", None)
     return render(

@@ -2,6 +2,8 @@
 sign-ins, failed sign-ins, exports and imports; the boards search their subtree's events; no
 one edits or deletes an event through the app."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -155,3 +157,89 @@ def test_drawing_a_roster_appears_in_the_audit(period, tree, secretary, c1_membe
             action=AuditAction.CREATE, object_id=str(assessment.pk), object_repr=str(assessment)
         )
         assert event.unit_path == tree.c1.path and event.at is not None
+
+
+SCORES_91_5 = {
+    "politics_ethics": "15",
+    "capacity_attitude": "10",
+    "self_criticism": "5",
+    "volume": "29",
+    "progress": "18",
+    "quality": "14,5",
+}
+ALL_CONDITIONS = {
+    "all_tasks_on_time": True,
+    "exceeded_30_percent": True,
+    "shortcomings_remedied": True,
+}
+
+
+def self_reviews_saved(period, cell, secretary, n):
+    """n members of `cell` whose self-reviews `secretary` entered (91,5 points, conditions
+    met): each a change event of a member's assessment."""
+    from assessment import cell_year as work
+    from tests.factories import MemberFactory
+
+    MemberFactory.create_batch(n, cell=cell)
+    cell_year = work.cell_year_open(period=period, cell=cell)
+    saved = []
+    for assessment in cell_year.assessments.filter(self_score__isnull=True):
+        saved.append(
+            work.self_review_save(
+                assessment=assessment,
+                texts={"strengths": "Tốt"},
+                scores=SCORES_91_5,
+                conditions=ALL_CONDITIONS,
+                by=secretary,
+                version=assessment.version,
+            )
+        )
+    return saved
+
+
+def test_the_before_and_after_column_speaks_vietnamese(login, period, tree, secretary, provincial):
+    """The column names each field as the model does (translated), a level and a user by
+    their names, a number as 91,5, the conditions met by their rule set's labels with Có or
+    Không: no attribute name, id or Python repr (the demo showed "self_level: — → 48")."""
+    secretary.first_name, secretary.last_name = "Nguyễn Thị Bí Thư", ""
+    secretary.save()
+    [saved] = self_reviews_saved(period, tree.c1, secretary, 1)
+    page = login(provincial).get(reverse("organizations:audit"), {"q": saved.member.full_name})
+    html = page.content.decode()
+    assert saved.self_score == Decimal("91.5")
+    assert "Mức tự xếp loại</span>: — → " + saved.self_level.name_vi in html
+    assert "Điểm tự chấm</span>: — → 91,5" in html
+    assert "Người nhập bản kiểm điểm</span>: — → " + secretary.get_full_name() in html
+    assert "Hoàn thành 100% nhiệm vụ đúng tiến độ: Có" in html
+    for raw in ("self_level", "self_score", "self_review_entered_by", "conditions", "91.5"):
+        assert raw not in html, raw
+    assert "{&#x27;" not in html and "True" not in html  # no Python repr of a dict
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE, object_id=str(saved.pk))
+    stored = {c["field"]: c["new"] for c in event.changes}  # the raw values are kept
+    assert (stored["self_level"], stored["self_score"]) == (saved.self_level_id, "91.5")
+
+
+def test_a_date_is_shown_as_dd_mm_yyyy(login, period, tree, secretary, committee, provincial):
+    submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})  # the meeting held 10/12/2025
+    html = login(provincial).get(reverse("organizations:audit")).content.decode()
+    assert "Ngày</span>: — → 10/12/2025" in html
+    assert "2025-12-10" not in html and "held_on" not in html
+
+
+def test_the_audit_page_reads_names_in_bulk(login, period, tree, secretary, provincial):
+    """The page's query count does not grow with its rows (STYLE.md rule 7): one query per
+    kind of object named, whatever the number of events."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(provincial)
+    url = reverse("organizations:audit")
+    self_reviews_saved(period, tree.c1, secretary, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url, {"action": AuditAction.CHANGE}).status_code == 200
+    self_reviews_saved(period, tree.c2, secretary, 6)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, {"action": AuditAction.CHANGE})
+    shown = page.context["page"].object_list
+    assert sum(e.object_type == "đánh giá, xếp loại đảng viên" for e in shown) >= 7
+    assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
