@@ -152,9 +152,15 @@ def _open_row(pk: int, version: int | None) -> CollectiveAssessment:
     return row
 
 
-def _start(row: CollectiveAssessment, by) -> None:
+def _save_started(row: CollectiveAssessment, by, *, reason: str) -> CollectiveAssessment:
+    """Save the changes to `row` attributed to `by` with `reason`; the first save of a
+    collective not started starts its work in the same save (one history row, as the cell's
+    year: cell_year._update_fields). Returns the row."""
     if row.state == CellState.NOT_STARTED:
-        machine.take(row, "start", by=by)
+        row.version += 1  # the user's changes ride on the start's save
+        machine.take(row, "start", by=by, reason=reason)
+        return row
+    return save_attributed(row, by, reason=reason)
 
 
 def _score(raw, score_max: int) -> Decimal | None:
@@ -385,8 +391,7 @@ def collective_review_save(
         row.self_level, row.scores, row.conditions = self_level, {}, {}
         row.self_level_notes, row.self_level_gap = [], False
     row.self_review_entered_by = by
-    _start(row, by)
-    return save_attributed(row, by, reason=str(_("Review saved")))
+    return _save_started(row, by, reason=str(_("Review saved")))
 
 
 MSG_STATUS_REASON = _("Choose a reason that fits the status: %(reasons)s.")
@@ -488,8 +493,7 @@ def collective_meeting_save(
     if errors:
         raise ValidationError({"votes": errors})
     row.proposed_level = count.proposal
-    _start(row, by)
-    return save_attributed(row, by, reason=str(_("Meeting saved")))
+    return _save_started(row, by, reason=str(_("Meeting saved")))
 
 
 def submission_missing(row: CollectiveAssessment) -> list[str]:
@@ -521,7 +525,7 @@ def _locked_row(row: CollectiveAssessment) -> CollectiveAssessment:
 def collective_submit(*, row: CollectiveAssessment, by) -> CollectiveAssessment:
     """Step 6 → 7/8: the collective's review and proposed level go to its managing body."""
     row = _locked_row(row)
-    machine.take(row, "submit", by=by, reason=str(_("Submitted")))
+    machine.take(row, "submit", by=by)  # the history names the step, not the state again
     return row
 
 

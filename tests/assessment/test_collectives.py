@@ -113,6 +113,28 @@ def test_it_runs_a_grassroots_committee_through_review_meeting_proposal_and_deci
     assert last.history_user == district_board and str(decision) in last.history_change_reason
 
 
+def test_each_step_of_a_collective_writes_one_history_row_named_by_the_step(
+    tree, period, committee, g1_committee
+):
+    collective, _members = g1_committee
+    row = reviewed(collective, period, committee, votes={"HTTNV": 3})
+    row = collectives.collective_submit(row=row, by=committee)
+    reasons = [h.history_change_reason for h in row.history.order_by("history_date", "pk")]
+    # opened; the review saved (it starts the work: one row, not a start then a save); the
+    # meeting saved; the submission, named by its step and not by the state again
+    assert reasons == [
+        None,
+        "Đã lưu bản kiểm điểm",  # Review saved
+        "Đã lưu hội nghị",  # Meeting saved
+        "Gửi báo cáo kiểm điểm của tập thể lên cấp ủy quản lý",  # the step, not "Submitted"
+    ]
+    assert [h.state for h in row.history.order_by("history_date", "pk")][1:] == [
+        CellState.IN_PROGRESS,
+        CellState.IN_PROGRESS,
+        CellState.SUBMITTED,
+    ]
+
+
 def test_the_submission_needs_the_review_a_quorum_and_a_proposal(
     tree, period, committee, g1_committee
 ):
