@@ -1294,8 +1294,8 @@ def _parse_result(number: int, values: dict, plan: Plan, levels: Levels, errors:
             COL_TARGET,
             MSG_BAD_TARGET,
             value=_text(values.get(COL_TARGET)),
-            unit=TARGET_UNIT,
-            member=TARGET_MEMBER,
+            unit=f"{TARGET_UNIT} ({RESULT_WORDS[TARGET_UNIT][0]})",
+            member=f"{TARGET_MEMBER} ({RESULT_WORDS[TARGET_MEMBER][0]})",
         )
         target = ""
     rule_set = None

@@ -139,4 +139,4 @@ def test_an_unknown_object_name_is_refused_where_it_stands(template, provincial)
     fill(template, SHEET_RESULTS, {COL_TARGET: "Chi bộ"})
     errors = check(template, provincial)
     assert [(sheet, column) for sheet, column, _ in errors] == [(SHEET_RESULTS, COL_TARGET)]
-    assert "Chi bộ" in errors[0][2]
+    assert "Chi bộ" in errors[0][2] and "dang_vien (Đảng viên)" in errors[0][2]
