@@ -48,7 +48,7 @@ def reason_labels() -> dict[str, str]:
         **rules.KPL_REASONS,
         **rules.CPL_REASONS,
         **rules.UNIT_KPL_REASONS,
-        UNDECIDED: _("Assessed, not yet decided"),
+        UNDECIDED: _("On the roster, not yet decided"),
         NOT_STARTED: _("No review recorded yet"),
     }
     return {code: str(label) for code, label in labels.items()}
