@@ -61,3 +61,21 @@ def test_pages_switch_to_english_and_back(client):
     assert "Log in" in client.get(response.url).content.decode()
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert "Đăng nhập" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "template, name",
+    [("reports/partials/export_job.html", "job"), ("reports/partials/import_progress.html", "run")],
+)
+def test_a_percent_sign_in_a_template_string_is_translated(template, name):
+    """Django looks a constant with % up as %% (its makemessages writes it so): the progress
+    label of exports and imports reads Vietnamese, not 'Progress (%)'."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    job = SimpleNamespace(pk=1, state="done", progress=40, rows=3, kind="list", file=None)
+    with translation.override("vi"):
+        html = render_to_string(template, {name: job})
+    assert "Tiến độ (%): 40 %" in html and "Progress" not in html
