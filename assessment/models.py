@@ -11,7 +11,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -806,7 +806,8 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.present}"
+        """The member and whether present, in the reader's words (the audit trail's name)."""
+        return f"{self.member}: {gettext('present') if self.present else gettext('absent')}"
 
 
 class Tally(Versioned):

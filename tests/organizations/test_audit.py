@@ -226,6 +226,13 @@ def test_a_date_is_shown_as_dd_mm_yyyy(login, period, tree, secretary, committee
     assert "2025-12-10" not in html and "held_on" not in html
 
 
+def test_attendance_is_named_present_or_absent_not_true(login, period, tree, secretary, provincial):
+    submitted_cell(period, tree.c1, secretary, 1, {"HTTNV": 1})  # its member present
+    html = login(provincial).get(reverse("organizations:audit")).content.decode()
+    assert ": có mặt" in html
+    assert " True" not in html and " False" not in html
+
+
 def test_the_audit_page_reads_names_in_bulk(login, period, tree, secretary, provincial):
     """The page's query count does not grow with its rows (STYLE.md rule 7): one query per
     kind of object named, whatever the number of events."""
