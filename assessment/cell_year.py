@@ -480,6 +480,8 @@ class MeetingSummary:
     tallies: dict[int | None, Tally] = field(default_factory=dict)
     member_levels: list[Level] = field(default_factory=list)  # in rank order
     cell_levels: list[Level] = field(default_factory=list)
+    suspended: int = 0  # full members suspended on the day: they do not count (R18, R13)
+    exempted_absent: int = 0  # exempted members absent: they do not count (R18)
 
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
@@ -510,10 +512,11 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
     attendance = {a.member_id: a for a in meeting.attendance.all()} if meeting.pk else {}
     voters = [m for m in full if m.pk not in away and m.pk not in suspended]
     present_ids = {m.pk for m in voters if attendance.get(m.pk) and attendance[m.pk].present}
+    exempted_absent = len([m for m in voters if m.pk in exempted and m.pk not in present_ids])
     counted = rules.counted_voters(
         full_members=len(full),
         temporarily_away=len(away),
-        exempted_absent=len([m for m in voters if m.pk in exempted and m.pk not in present_ids]),
+        exempted_absent=exempted_absent,
         suspended=len(suspended),
     )
     rule_set = period.rule_set
@@ -533,6 +536,8 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
         ),
         member_levels=member_levels,
         cell_levels=cell_levels,
+        suspended=len(suspended),
+        exempted_absent=exempted_absent,
     )
     levels = {True: member_levels, False: cell_levels}
     for tally in meeting.tallies.all() if meeting.pk else []:

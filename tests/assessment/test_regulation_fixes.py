@@ -255,7 +255,9 @@ def test_r18_2011_two_thirds_is_reached_by_6_of_9_and_by_7_of_9():
 # --- 7. R18: who counts ---------------------------------------------------------------------
 
 
-def test_r18_a_suspended_member_does_not_count_among_10_full_members(period, tree, secretary):
+def test_r18_a_suspended_member_does_not_count_among_10_full_members(
+    period, tree, secretary, login
+):
     everyone = MemberFactory.create_batch(10, cell=tree.c1)
     StatusPeriod.objects.create(
         member=everyone[0],
@@ -279,6 +281,11 @@ def test_r18_a_suspended_member_does_not_count_among_10_full_members(period, tre
     assert (summary.full_members, summary.counted, summary.present) == (10, 9, 6)
     assert summary.quorum  # 6 of 9 is two thirds; 6 of 10 would not be
     assert everyone[0] not in summary.voters
+    # the page's breakdown adds up: 10 full members, 1 suspended, 9 that count
+    html = login(secretary).get(reverse("assessment:meeting", args=[2025, tree.c1.pk]))
+    html = html.content.decode()
+    assert "Đình chỉ sinh hoạt đảng</dt>" in html and 'data-testid="suspended">1<' in html
+    assert 'data-testid="counted">9<' in html
 
 
 # --- 8. Submission needs the documents ----------------------------------------------------------
