@@ -420,13 +420,27 @@ def meeting_save(
 def attendance_set(
     *, meeting: Meeting, member: Member, present: bool, absence_reason: str, by
 ) -> Attendance:
+    """Record whether `member` attended the review meeting, with the reason of an absence
+    (R18: who counts). The first tap writes the row as tapped; a tap that changes nothing
+    writes no history row and no audit event. Raises ValidationError for a closed cell's
+    year or a NUL character in the reason. Returns the attendance row."""
     cell_year = _open_cell_year(meeting.cell_year_id)
     # PostgreSQL cannot store U+0000: a refusal, not a 500
     ProhibitNullCharactersValidator(MSG_NULL_CHARACTER)(absence_reason)
-    row, _ = Attendance.objects.select_for_update().get_or_create(meeting=meeting, member=member)
-    row.present, row.absence_reason = present, ("" if present else absence_reason.strip())
-    row._history_user = by
-    row.save()
+    reason = "" if present else absence_reason.strip()
+    row = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    if row is None:  # the first tap writes the row as tapped: one history row, not two
+        row = Attendance(meeting=meeting, member=member, present=present, absence_reason=reason)
+        row._history_user = by
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # a second tap's request wrote it first
+            row = Attendance.objects.select_for_update().get(meeting=meeting, member=member)
+    if (row.present, row.absence_reason) != (present, reason):  # a tap that changes nothing
+        row.present, row.absence_reason = present, reason  # writes no history and no audit
+        row._history_user = by
+        row.save()
     _mark_in_progress(cell_year, by)
     return row
 

@@ -90,6 +90,25 @@ def test_a_member_admitted_after_the_assessment_date_is_not_on_that_years_roster
     assert drawn["total"] == 1
 
 
+def test_attendance_writes_history_only_when_a_tap_changes_something(period, tree, secretary):
+    from organizations.models import AuditAction, AuditEvent
+
+    [member] = members(tree, 1)
+    meeting = work.meeting_for(work.cell_year_open(period=period, cell=tree.c1))
+    for _tap in range(3):  # a fast typist taps "present" three times
+        row = work.attendance_set(
+            meeting=meeting, member=member, present=True, absence_reason="", by=secretary
+        )
+    assert row.history.count() == 1 and row.history.first().history_user == secretary
+    work.attendance_set(
+        meeting=meeting, member=member, present=False, absence_reason=" Ốm ", by=secretary
+    )
+    row.refresh_from_db()
+    assert (row.present, row.absence_reason, row.history.count()) == (False, "Ốm", 2)
+    changes = AuditEvent.objects.filter(action=AuditAction.CHANGE, object_id=str(row.pk))
+    assert [len(e.changes) for e in changes] == [2]  # present and the reason, none empty
+
+
 def test_r13_the_roster_follows_later_changes_unless_set_by_hand(period, tree, secretary):
     first, second = members(tree, 2)
     cell_year = work.cell_year_open(period=period, cell=tree.c1)
