@@ -374,14 +374,21 @@ def _update_fields(
     row = _locked(model, pk, version)
     for name, value in data.items():
         setattr(row, name, value)
-    if model is CellYear and row.state == CellState.NOT_STARTED:
-        # The cell's first report starts its work: one save, one history row. Starting, then
-        # saving again, wrote the start twice (the second row kept the transition's reason).
-        row.version += 1
-        machine.take(row, "start", by=by)
-        return row
+    if model is CellYear:
+        return save_starting(row, by)  # the cell's first report starts its work
     _mark_in_progress(cell_year, by)
     return save_attributed(row, by)
+
+
+def save_starting(row: Model, by, *, reason: str = "") -> Model:
+    """Save the changes to `row` (a cell's or a collective's year) attributed to `by`; the first
+    save of a row not started starts its work in the same save: one history row, not a start
+    then a second save that kept the start's reason. Returns the row."""
+    if row.state != CellState.NOT_STARTED:
+        return save_attributed(row, by, reason=reason)
+    row.version += 1  # the user's changes ride on the start's save
+    machine.take(row, "start", by=by, reason=reason)
+    return row
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ from organizations.models_collectives import (
 )
 
 from . import frameworks, machine, rules
-from .cell_year import _locked, get_or_open, save_attributed
+from .cell_year import _locked, get_or_open, save_attributed, save_starting
 from .decisions import (
     Choice,
     Outcome,
@@ -150,17 +150,6 @@ def _open_row(pk: int, version: int | None) -> CollectiveAssessment:
     if not row.is_editable():
         raise ValidationError(MSG_CLOSED, code="closed")
     return row
-
-
-def _save_started(row: CollectiveAssessment, by, *, reason: str) -> CollectiveAssessment:
-    """Save the changes to `row` attributed to `by` with `reason`; the first save of a
-    collective not started starts its work in the same save (one history row, as the cell's
-    year: cell_year._update_fields). Returns the row."""
-    if row.state == CellState.NOT_STARTED:
-        row.version += 1  # the user's changes ride on the start's save
-        machine.take(row, "start", by=by, reason=reason)
-        return row
-    return save_attributed(row, by, reason=reason)
 
 
 def _score(raw, score_max: int) -> Decimal | None:
@@ -391,7 +380,7 @@ def collective_review_save(
         row.self_level, row.scores, row.conditions = self_level, {}, {}
         row.self_level_notes, row.self_level_gap = [], False
     row.self_review_entered_by = by
-    return _save_started(row, by, reason=str(_("Review saved")))
+    return save_starting(row, by, reason=str(_("Review saved")))
 
 
 MSG_STATUS_REASON = _("Choose a reason that fits the status: %(reasons)s.")
@@ -493,7 +482,7 @@ def collective_meeting_save(
     if errors:
         raise ValidationError({"votes": errors})
     row.proposed_level = count.proposal
-    return _save_started(row, by, reason=str(_("Meeting saved")))
+    return save_starting(row, by, reason=str(_("Meeting saved")))
 
 
 def submission_missing(row: CollectiveAssessment) -> list[str]:
